@@ -1,0 +1,74 @@
+"""The ``regimens`` command line: a thin click layer over the library.
+
+Each command lives in a private module that is imported only when that command runs
+(:class:`LazyGroup`), so ``regimens bsa`` does not pay for the regimen library,
+tabulate or pint when it does not need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from regimens import __version__
+from regimens.cli._common import EXIT_USER_ERROR, report_errors
+
+__all__ = ["main"]
+
+#: command name → "module:attribute"; the module is imported when the command is used.
+COMMANDS: dict[str, str] = {
+    "bsa": "regimens.cli._measure:bsa_cmd",
+    "crcl": "regimens.cli._measure:crcl_cmd",
+    "list": "regimens.cli._library:list_cmd",
+    "show": "regimens.cli._library:show_cmd",
+    "validate": "regimens.cli._library:validate_cmd",
+    "schema": "regimens.cli._library:schema_cmd",
+    "sheet": "regimens.cli._sheet:sheet_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):  # pragma: no cover - a wiring bug
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with report_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="regimens", message="%(prog)s %(version)s")
+def main() -> None:
+    """Chemotherapy regimen dose calculator: BSA, renal function, dose sheets.
+
+    Clinical decision support only: every result must be checked by a qualified
+    professional before a patient is treated.
+
+    \b
+    Examples:
+      regimens bsa --height 170 --weight 70
+      regimens crcl --age 60 --weight 72 --sex M --creatinine 1.0
+    """
+
+
+def run() -> None:  # pragma: no cover - used by tests of the entry point only
+    """Entry point that never shows a traceback for a user mistake."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_USER_ERROR)

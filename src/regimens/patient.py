@@ -1,0 +1,183 @@
+"""The patient's measurements, checked for plausibility in an adult.
+
+Values are stored in one canonical unit each (the field name says which); text with
+units is read by :func:`make_patient` through :mod:`regimens.units`. A value outside
+the adult range is refused with a :class:`~regimens.errors.PlausibilityError` that names
+the field, the value with its unit, the accepted range, and, when a unit slip is
+likely, what the user probably meant (``1.7`` cm for a height → "did you mean 1.7 m?").
+
+Paediatric dosing is out of scope: ages under 18 are refused.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from regimens.errors import InputError, MissingInputError, PlausibilityError
+from regimens.units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
+
+__all__ = ["RANGES", "Patient", "Sex", "make_patient", "parse_sex"]
+
+Sex = Literal["female", "male"]
+
+#: Accepted adult ranges, inclusive, in the canonical unit of each field.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "height": (100.0, 250.0, "cm"),
+    "weight": (25.0, 350.0, "kg"),
+    "age": (18.0, 120.0, "years"),
+    "creatinine": (0.1, 20.0, "mg/dL"),
+    "crcl": (1.0, 250.0, "mL/min"),
+}
+
+_LB_PER_KG = 1 / 0.45359237
+_CM_PER_INCH = 2.54
+
+
+def _unit_slip_hint(field: str, value: float) -> str:
+    """Say what the user probably meant when a value is out of range by a unit slip."""
+    low, high, _ = RANGES[field]
+    shown = format_number(value)
+    if field == "height":
+        if low <= value * 100 <= high:
+            return f"; did you mean {shown} m?"
+        if low <= value * _CM_PER_INCH <= high:
+            return f"; did you mean {shown} in?"
+    elif field == "weight":
+        if low <= value / _LB_PER_KG <= high and value > high:
+            return f"; did you mean {shown} lb?"
+        if low <= value / 1000 <= high:
+            return f"; did you mean {shown} g?"
+    elif field == "creatinine":
+        if low <= value / CREATININE_UMOL_PER_MG_DL <= high:
+            return f"; did you mean {shown} µmol/L (= {value / CREATININE_UMOL_PER_MG_DL:.2f} mg/dL)?"
+    elif field == "age" and value < low:
+        return "; paediatric dosing is out of scope of this tool"
+    return ""
+
+
+def check_range(field: str, value: float) -> float:
+    """Return ``value`` if it is finite and in the adult range of ``field``, else raise."""
+    low, high, unit = RANGES[field]
+    shown = f"{format_number(value)} {unit}"
+    if not math.isfinite(value):
+        raise PlausibilityError(f"{field} must be a finite number, got {shown}", field=field)
+    if value <= 0:
+        raise PlausibilityError(f"{field} must be positive, got {shown}", field=field)
+    if not low <= value <= high:
+        raise PlausibilityError(
+            f"{field} {shown} is outside the accepted adult range "
+            f"{format_number(low)}–{format_number(high)} {unit}{_unit_slip_hint(field, value)}",
+            field=field,
+        )
+    return value
+
+
+class Patient(BaseModel):
+    """A patient's measurements in canonical units; every field optional.
+
+    A calculation that needs a missing value raises
+    :class:`~regimens.errors.MissingInputError` naming it (see :meth:`require`).
+    Constructing a Patient with an implausible value raises
+    :class:`~regimens.errors.PlausibilityError` (not pydantic's ValidationError).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=True)
+
+    height_cm: float | None = None
+    weight_kg: float | None = None
+    sex: Sex | None = None
+    age_years: float | None = None
+    creatinine_mg_dl: float | None = None
+    #: A creatinine clearance measured or estimated elsewhere, in mL/min; when given
+    #: it is used instead of Cockcroft–Gault from serum creatinine.
+    crcl_ml_min: float | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _own_error(exc) from None
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Patient:
+        for field, value in (
+            ("height", self.height_cm),
+            ("weight", self.weight_kg),
+            ("age", self.age_years),
+            ("creatinine", self.creatinine_mg_dl),
+            ("crcl", self.crcl_ml_min),
+        ):
+            if value is not None:
+                check_range(field, value)
+        return self
+
+    def require(self, *fields: str, purpose: str) -> None:
+        """Raise MissingInputError naming each missing field needed for ``purpose``."""
+        names = {
+            "height": self.height_cm,
+            "weight": self.weight_kg,
+            "sex": self.sex,
+            "age": self.age_years,
+            "creatinine": self.creatinine_mg_dl,
+        }
+        missing = [field for field in fields if names[field] is None]
+        if missing:
+            raise MissingInputError(
+                f"{purpose} needs the patient's {', '.join(missing)}", field=missing[0]
+            )
+
+
+def _own_error(exc: ValidationError) -> InputError:
+    """Unwrap our own error from pydantic's, or describe pydantic's in our terms."""
+    first = exc.errors()[0]
+    original = first.get("ctx", {}).get("error")
+    if isinstance(original, InputError):
+        return original
+    field = ".".join(str(part) for part in first["loc"]) or None
+    return InputError(f"{field}: {first['msg']} (got {first.get('input')!r})", field=field)
+
+
+def parse_sex(value: str | None) -> Sex | None:
+    """Read ``female``/``male`` or ``F``/``M`` (any case); None stays None."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in {"f", "female"}:
+        return "female"
+    if text in {"m", "male"}:
+        return "male"
+    raise InputError(f"sex must be female or male (F/M), got {value!r}", field="sex")
+
+
+def make_patient(
+    *,
+    height: str | float | None = None,
+    weight: str | float | None = None,
+    sex: str | None = None,
+    age: str | float | None = None,
+    creatinine: str | float | None = None,
+    crcl: str | float | None = None,
+) -> Patient:
+    """Build a :class:`Patient` from values typed by a person, with or without units.
+
+    Bare numbers take the default unit of their field: cm for height, kg for weight,
+    years for age, mg/dL for serum creatinine (µmol/L accepted with its unit), mL/min
+    for a creatinine clearance.
+    """
+
+    def read(value: str | float | None, field: str, kind: str) -> float | None:
+        if value is None:
+            return None
+        return parse_measurement(value, field=field, kind=kind)
+
+    return Patient(
+        height_cm=read(height, "height", "length"),
+        weight_kg=read(weight, "weight", "mass"),
+        sex=parse_sex(sex),
+        age_years=read(age, "age", "age"),
+        creatinine_mg_dl=read(creatinine, "creatinine", "creatinine"),
+        crcl_ml_min=read(crcl, "crcl", "clearance"),
+    )

@@ -1,0 +1,1 @@
+"""Renderers: one module per output kind. They format results; they compute nothing."""

@@ -1,0 +1,194 @@
+"""Units at the edges: parsing and checking the quantities people type.
+
+One pint registry serves the whole package (:func:`get_registry`). It is built from
+``_units.txt``, a small definitions file, and only when a text with a unit must be
+read: a bare number already is in the field's documented default unit, so a command
+given only bare numbers never imports pint (cold start is measured, see
+``docs/performance.md``).
+
+Inside the package, patient measurements are plain floats in one canonical unit per
+kind (:data:`KINDS`): centimetres, kilograms, years, mg/dL, mL/min. They are
+converted here, explicitly, once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from regimens.errors import UnitError
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = [
+    "CREATININE_UMOL_PER_MG_DL",
+    "KINDS",
+    "Kind",
+    "format_number",
+    "get_registry",
+    "parse_measurement",
+    "parse_quantity",
+]
+
+#: Serum creatinine: 1 mg/dL = 88.4 µmol/L (molar mass 113.12 g/mol; the factor used
+#: by the capecitabine label and most clinical calculators; some code uses 88.42).
+CREATININE_UMOL_PER_MG_DL = 88.4
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# "m2", "cm2", "m²" after a letter mean squared: pint reads "m2" as an unknown name.
+_SQUARED = re.compile(r"(?<=[A-Za-zµμ])(2|²)(?![\w.])")
+_CUBED = re.compile(r"(?<=[A-Za-zµμ])(3|³)(?![\w.])")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of measurement: its canonical unit and how to describe it to a person."""
+
+    name: str
+    unit: str  # canonical unit, in which values are stored and formulas are defined
+    dimension: str  # pint dimensionality text, e.g. "[length]"
+    described_as: str  # "a length", used in "height must be a length, got 70 kg"
+    accepted: str  # examples of accepted units, for messages
+
+
+KINDS: dict[str, Kind] = {
+    "length": Kind("length", "cm", "[length]", "a length", "cm, m, in, ft"),
+    "mass": Kind("mass", "kg", "[mass]", "a mass", "kg, g, lb"),
+    "age": Kind("age", "year", "[time]", "an age in years", "years (bare number), y"),
+    "creatinine": Kind(
+        "creatinine",
+        "mg/dL",
+        "[mass] / [length] ** 3",
+        "a concentration in mg/dL or µmol/L",
+        "mg/dL, µmol/L (umol/L)",
+    ),
+    "clearance": Kind(
+        "clearance", "mL/min", "[length] ** 3 / [time]", "a clearance (volume per time)", "mL/min"
+    ),
+    "dose": Kind("dose", "mg", "[mass]", "a mass", "mg, g, µg"),
+    "duration": Kind("duration", "h", "[time]", "a duration", "h, min"),
+    "rate": Kind("rate", "mL/h", "[length] ** 3 / [time]", "a volume rate", "mL/h"),
+    "concentration": Kind(
+        "concentration", "mg/mL", "[mass] / [length] ** 3", "a mass concentration", "mg/mL"
+    ),
+    "area": Kind("area", "m**2", "[length] ** 2", "an area", "m2"),
+}
+
+_MOLAR_CONCENTRATION = "[substance] / [length] ** 3"
+
+
+def format_number(value: float) -> str:
+    """Format a number for messages: no trailing zeros, no float noise (``1.7``, ``70``)."""
+    return f"{value:.6g}"
+
+
+@lru_cache(maxsize=1)
+def get_registry() -> pint.UnitRegistry:
+    """Return the package's one pint registry, built on first use from ``_units.txt``."""
+    import pint
+
+    definitions = resources.files("regimens").joinpath("_units.txt")
+    with resources.as_file(definitions) as path:
+        registry = pint.UnitRegistry(
+            str(path),
+            autoconvert_offset_to_baseunit=False,
+            preprocessors=[_preprocess],
+            cache_folder=None,
+        )
+    registry.formatter.default_format = "~"
+    return registry
+
+
+def _preprocess(text: str) -> str:
+    text = _SQUARED.sub("**2", text)
+    return _CUBED.sub("**3", text)
+
+
+def parse_quantity(text: str, *, field: str) -> pint.Quantity:
+    """Read ``text`` (e.g. ``"170 cm"``, ``"625 mg/m2"``) into a pint quantity.
+
+    Raises :class:`UnitError` naming ``field`` when the text is not a quantity or
+    its unit is unknown.
+    """
+    import pint
+
+    registry = get_registry()
+    cleaned = text.strip()
+    if not cleaned:
+        raise UnitError(f"{field} is empty: give a number with a unit", field=field)
+    if "," in cleaned:
+        raise UnitError(
+            f"{field} {cleaned!r} contains a comma: write decimals with a point (1.70 m)",
+            field=field,
+        )
+    number = _NUMBER.match(cleaned)
+    if number is None:
+        raise UnitError(
+            f"{field} {cleaned!r} does not start with a number: give e.g. '170 cm'", field=field
+        )
+    unit_text = cleaned[number.end() :].strip()
+    try:
+        quantity = registry.Quantity(float(number.group()), unit_text)
+    except pint.UndefinedUnitError as exc:
+        names = ", ".join(sorted(exc.unit_names)) if exc.unit_names else unit_text
+        raise UnitError(f"{field} {cleaned!r}: unknown unit {names}", field=field) from None
+    except Exception:  # pint raises many kinds of parse errors for free text
+        raise UnitError(
+            f"{field} {cleaned!r} is not a quantity such as '170 cm'", field=field
+        ) from None
+    magnitude = float(quantity.magnitude)
+    if not math.isfinite(magnitude):
+        raise UnitError(f"{field} must be a finite number, got {cleaned}", field=field)
+    return quantity
+
+
+def parse_measurement(value: str | float | int, *, field: str, kind: str) -> float:
+    """Read a user's measurement into the canonical unit of ``kind`` (see :data:`KINDS`).
+
+    A bare number (``170``, or a Python int/float) is taken in the canonical unit,
+    which is the documented default for that field (cm, kg, years, mg/dL, mL/min...).
+    A number with a unit is converted; a unit of the wrong dimension is an error
+    naming the field: ``height must be a length, got 70 kg``. Serum creatinine in
+    µmol/L is divided by :data:`CREATININE_UMOL_PER_MG_DL`. NaN and infinity are refused;
+    range checks belong to the caller (the patient model).
+    """
+    spec = KINDS[kind]
+    if isinstance(value, bool):
+        raise UnitError(f"{field} must be a number, got {value!r}", field=field)
+    if isinstance(value, int | float):
+        number = float(value)
+        _check_finite(number, field=field, shown=str(value))
+        return number
+    text = value.strip()
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        _check_finite(number, field=field, shown=text)
+        return number
+    lowered = text.lower()
+    if lowered in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
+        raise UnitError(f"{field} must be a finite number, got {text}", field=field)
+    quantity = parse_quantity(text, field=field)
+    registry = get_registry()
+    dimensionality = quantity.dimensionality
+    if kind == "creatinine" and dimensionality == registry.get_dimensionality(
+        _MOLAR_CONCENTRATION
+    ):
+        umol_per_l = float(quantity.to("umol/L").magnitude)
+        return umol_per_l / CREATININE_UMOL_PER_MG_DL
+    if dimensionality != registry.get_dimensionality(spec.dimension):
+        shown = f"{format_number(float(quantity.magnitude))} {quantity.units:~}".strip()
+        raise UnitError(
+            f"{field} must be {spec.described_as}, got {shown} (accepted units: {spec.accepted})",
+            field=field,
+        )
+    return float(quantity.to(spec.unit).magnitude)
+
+
+def _check_finite(number: float, *, field: str, shown: str) -> None:
+    if not math.isfinite(number):
+        raise UnitError(f"{field} must be a finite number, got {shown}", field=field)
