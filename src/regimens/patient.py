@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from regimens.errors import InputError, MissingInputError, PlausibilityError
 from regimens.units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
+from regimens.validation import own_error
 
 __all__ = ["RANGES", "Patient", "Sex", "make_patient", "parse_sex"]
 
@@ -52,7 +53,9 @@ def _unit_slip_hint(field: str, value: float) -> str:
             return f"; did you mean {shown} g?"
     elif field == "creatinine":
         if low <= value / CREATININE_UMOL_PER_MG_DL <= high:
-            return f"; did you mean {shown} µmol/L (= {value / CREATININE_UMOL_PER_MG_DL:.2f} mg/dL)?"
+            return (
+                f"; did you mean {shown} µmol/L (= {value / CREATININE_UMOL_PER_MG_DL:.2f} mg/dL)?"
+            )
     elif field == "age" and value < low:
         return "; paediatric dosing is out of scope of this tool"
     return ""
@@ -99,7 +102,7 @@ class Patient(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise _own_error(exc) from None
+            raise own_error(exc) from None
 
     @model_validator(mode="after")
     def _plausible(self) -> Patient:
@@ -128,16 +131,6 @@ class Patient(BaseModel):
             raise MissingInputError(
                 f"{purpose} needs the patient's {', '.join(missing)}", field=missing[0]
             )
-
-
-def _own_error(exc: ValidationError) -> InputError:
-    """Unwrap our own error from pydantic's, or describe pydantic's in our terms."""
-    first = exc.errors()[0]
-    original = first.get("ctx", {}).get("error")
-    if isinstance(original, InputError):
-        return original
-    field = ".".join(str(part) for part in first["loc"]) or None
-    return InputError(f"{field}: {first['msg']} (got {first.get('input')!r})", field=field)
 
 
 def parse_sex(value: str | None) -> Sex | None:

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regimens.errors import UnitError
+from regimens.renal import CREATININE_UMOL_PER_MG_DL
 
 if TYPE_CHECKING:
     import pint
@@ -35,9 +36,6 @@ __all__ = [
     "parse_quantity",
 ]
 
-#: Serum creatinine: 1 mg/dL = 88.4 µmol/L (molar mass 113.12 g/mol; the factor used
-#: by the capecitabine label and most clinical calculators; some code uses 88.42).
-CREATININE_UMOL_PER_MG_DL = 88.4
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # "m2", "cm2", "m²" after a letter mean squared: pint reads "m2" as an unknown name.
@@ -88,13 +86,13 @@ def format_number(value: float) -> str:
 
 
 @lru_cache(maxsize=1)
-def get_registry() -> pint.UnitRegistry:
+def get_registry() -> pint.UnitRegistry[Any]:
     """Return the package's one pint registry, built on first use from ``_units.txt``."""
     import pint
 
     definitions = resources.files("regimens").joinpath("_units.txt")
     with resources.as_file(definitions) as path:
-        registry = pint.UnitRegistry(
+        registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
             str(path),
             autoconvert_offset_to_baseunit=False,
             preprocessors=[_preprocess],
@@ -109,7 +107,7 @@ def _preprocess(text: str) -> str:
     return _CUBED.sub("**3", text)
 
 
-def parse_quantity(text: str, *, field: str) -> pint.Quantity:
+def parse_quantity(text: str, *, field: str) -> pint.Quantity[Any]:
     """Read ``text`` (e.g. ``"170 cm"``, ``"625 mg/m2"``) into a pint quantity.
 
     Raises :class:`UnitError` naming ``field`` when the text is not a quantity or
@@ -127,6 +125,8 @@ def parse_quantity(text: str, *, field: str) -> pint.Quantity:
             field=field,
         )
     number = _NUMBER.match(cleaned)
+    if cleaned.lower().lstrip("+-").startswith(("nan", "inf")):
+        raise UnitError(f"{field} must be a finite number, got {cleaned}", field=field)
     if number is None:
         raise UnitError(
             f"{field} {cleaned!r} does not start with a number: give e.g. '170 cm'", field=field
@@ -175,9 +175,7 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     quantity = parse_quantity(text, field=field)
     registry = get_registry()
     dimensionality = quantity.dimensionality
-    if kind == "creatinine" and dimensionality == registry.get_dimensionality(
-        _MOLAR_CONCENTRATION
-    ):
+    if kind == "creatinine" and dimensionality == registry.get_dimensionality(_MOLAR_CONCENTRATION):
         umol_per_l = float(quantity.to("umol/L").magnitude)
         return umol_per_l / CREATININE_UMOL_PER_MG_DL
     if dimensionality != registry.get_dimensionality(spec.dimension):

@@ -52,7 +52,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="regimens", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="regimens", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Chemotherapy regimen dose calculator: BSA, renal function, dose sheets.
 

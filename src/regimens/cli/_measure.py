@@ -71,9 +71,7 @@ def bsa_cmd(
 @click.option("--age", help="Age in years, e.g. 60.")
 @weight_option
 @sex_option
-@click.option(
-    "--creatinine", help="Serum creatinine, e.g. 0.9 (mg/dL), 0.9 mg/dL, 80 umol/L."
-)
+@click.option("--creatinine", help="Serum creatinine, e.g. 0.9 (mg/dL), 0.9 mg/dL, 80 umol/L.")
 @height_option
 @click.option(
     "--weight-basis",

@@ -54,7 +54,10 @@ def crcl_text(result: CrclResult) -> str:
         rows.append(("Ideal body weight", f"{result.ideal_body_weight_kg:.1f} kg (Devine)"))
     if result.adjusted_body_weight_kg is not None:
         rows.append(
-            ("Adjusted body weight", f"{result.adjusted_body_weight_kg:.1f} kg (IBW + 0.4 x excess)")
+            (
+                "Adjusted body weight",
+                f"{result.adjusted_body_weight_kg:.1f} kg (IBW + 0.4 x excess)",
+            )
         )
     if result.bmi_kg_m2 is not None:
         rows.append(("BMI", f"{result.bmi_kg_m2:.1f} kg/m2"))

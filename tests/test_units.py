@@ -1,0 +1,120 @@
+"""Reading quantities typed by people: default units, conversions, dimension errors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regimens.errors import InputError, UnitError
+from regimens.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param("170cm", "length", 170.0, id="170cm"),
+        pytest.param("170 cm", "length", 170.0, id="170 cm with space"),
+        pytest.param("1.70 m", "length", 170.0, id="1.70 m"),
+        pytest.param("67 in", "length", 170.18, id="67 in = 67 x 2.54 cm"),
+        pytest.param("6 ft", "length", 182.88, id="6 ft = 72 in = 182.88 cm"),
+        pytest.param("170", "length", 170.0, id="bare height is cm"),
+        pytest.param("70kg", "mass", 70.0, id="70kg"),
+        pytest.param("154 lb", "mass", 154 * 0.45359237, id="154 lb, 1 lb = 0.45359237 kg exactly"),
+        pytest.param("70000 g", "mass", 70.0, id="grams"),
+        pytest.param("70", "mass", 70.0, id="bare weight is kg"),
+        pytest.param("0.9 mg/dL", "creatinine", 0.9, id="creatinine mg/dL"),
+        pytest.param("0.9", "creatinine", 0.9, id="bare creatinine is mg/dL"),
+        pytest.param("80 µmol/L", "creatinine", 80 / 88.4, id="80 µmol/L / 88.4"),
+        pytest.param("80 umol/L", "creatinine", 80 / 88.4, id="80 umol/L ascii micro"),
+        pytest.param("88.4 μmol/L", "creatinine", 1.0, id="greek mu, 88.4 µmol/L = 1 mg/dL"),
+        pytest.param("60", "age", 60.0, id="bare age is years"),
+        pytest.param("60 mL/min", "clearance", 60.0, id="clearance"),
+        pytest.param("46 h", "duration", 46.0, id="46 h"),
+        pytest.param("15 min", "duration", 0.25, id="15 min = 0.25 h"),
+        pytest.param("2.5 mL/h", "rate", 2.5, id="pump rate"),
+    ],
+)
+def test_parse_measurement_converts_to_the_canonical_unit(
+    text: str, kind: str, expected: float
+) -> None:
+    """Each accepted spelling converts to the canonical unit of its kind."""
+    assert parse_measurement(text, field="x", kind=kind) == pytest.approx(expected, rel=1e-12)
+
+
+def test_creatinine_factor_is_88_4() -> None:
+    """The documented mg/dL ↔ µmol/L factor is 88.4 (CLINICAL-SOURCES)."""
+    assert CREATININE_UMOL_PER_MG_DL == 88.4
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        pytest.param("70kg", "length", "height must be a length, got 70 kg", id="mass for length"),
+        pytest.param("170 cm", "mass", "height must be a mass, got 170 cm", id="length for mass"),
+        pytest.param("1 mg", "creatinine", "must be a concentration", id="mass for creatinine"),
+        pytest.param("170 xx", "length", "unknown unit xx", id="unknown unit"),
+        pytest.param("", "length", "height is empty", id="empty"),
+        pytest.param("   ", "length", "height is empty", id="blank"),
+        pytest.param("cm", "length", "does not start with a number", id="unit without number"),
+        pytest.param("abc", "length", "does not start with a number", id="text"),
+        pytest.param("1,70 m", "length", "decimals with a point", id="decimal comma"),
+        pytest.param("nan", "length", "finite", id="nan"),
+        pytest.param("inf", "length", "finite", id="inf"),
+        pytest.param("1e999", "length", "finite", id="overflow to inf"),
+        pytest.param("nan cm", "length", "finite", id="nan with unit"),
+    ],
+)
+def test_bad_quantities_name_the_field(text: str, kind: str, message: str) -> None:
+    """Each mistake is a UnitError whose message names the field and the problem."""
+    with pytest.raises(UnitError, match=message.replace("(", r"\(")) as info:
+        parse_measurement(text, field="height", kind=kind)
+    assert info.value.field == "height"
+    assert "height" in str(info.value)
+
+
+def test_unit_error_is_a_value_error() -> None:
+    """Callers catching ValueError also catch the package's input errors."""
+    with pytest.raises(ValueError, match="must be a length"):
+        parse_measurement("70 kg", field="height", kind="length")
+    assert issubclass(UnitError, InputError)
+
+
+def test_numbers_from_python_are_taken_in_the_canonical_unit() -> None:
+    """An int or float from Python code is already in the canonical unit."""
+    assert parse_measurement(170, field="height", kind="length") == 170.0
+    with pytest.raises(UnitError):
+        parse_measurement(math.nan, field="height", kind="length")
+    with pytest.raises(UnitError):
+        parse_measurement(True, field="height", kind="length")
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension"),
+    [
+        ("625 mg/m2", "[mass] / [length] ** 2"),
+        ("625 mg/m²", "[mass] / [length] ** 2"),
+        ("5 mg/mL*min", "[mass] * [time] / [length] ** 3"),
+        ("4 mg", "[mass]"),
+        ("2 mg/kg", "dimensionless"),
+        ("500 mcg", "[mass]"),
+    ],
+)
+def test_parse_quantity_reads_library_dose_units(text: str, dimension: str) -> None:
+    """Dose units used in the regimen library parse to the expected dimension."""
+    quantity = parse_quantity(text, field="dose")
+    if dimension == "dimensionless":
+        assert quantity.dimensionless
+    else:
+        assert quantity.dimensionality == quantity._REGISTRY.get_dimensionality(dimension)
+
+
+@given(st.floats(min_value=100, max_value=250))
+def test_metres_centimetres_inches_agree(height_cm: float) -> None:
+    """The same height written in cm, m and inches gives the same number of cm."""
+    in_m = parse_measurement(f"{height_cm / 100!r} m", field="h", kind="length")
+    in_in = parse_measurement(f"{height_cm / 2.54!r} in", field="h", kind="length")
+    assert in_m == pytest.approx(height_cm, rel=1e-12)
+    assert in_in == pytest.approx(height_cm, rel=1e-12)
