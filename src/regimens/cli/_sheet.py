@@ -1,0 +1,176 @@
+"""``regimens sheet``: the per-day dose sheet of one cycle."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from regimens.cli._common import EXIT_BLOCKING, format_option, library_option
+from regimens.cli._measure import height_option, sex_option, weight_option
+
+__all__ = ["sheet_cmd"]
+
+
+def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
+    """``DRUG=PCT`` or ``DRUG=PCT:reason`` → (drug, percent text, reason)."""
+    from regimens.errors import InputError
+
+    levels = []
+    for value in values:
+        drug, sep, rest = value.partition("=")
+        if not sep or not drug.strip() or not rest.strip():
+            raise InputError(
+                f"--drug-dose-level must be DRUG=PCT (e.g. capecitabine=75), got {value!r}",
+                field="drug_dose_level",
+            )
+        percent, _, reason = rest.partition(":")
+        levels.append((drug.strip(), percent.strip().rstrip("%"), reason.strip() or None))
+    return levels
+
+
+@click.command("sheet")
+@click.argument("regimen")
+@height_option
+@weight_option
+@sex_option
+@click.option("--age", help="Age in years (needed with --creatinine).")
+@click.option(
+    "--creatinine",
+    help="Serum creatinine, e.g. 0.9 (mg/dL) or '80 umol/L'; with --age, --sex, --weight.",
+)
+@click.option("--crcl", help="Creatinine clearance in mL/min, instead of --creatinine.")
+@click.option("--bsa-formula", default="mosteller", show_default=True, help="BSA formula.")
+@click.option(
+    "--bsa-decimals", type=int, default=2, show_default=True, help="Decimals of the BSA used."
+)
+@click.option("--bsa-cap", type=float, help="Cap the BSA at this many m2 (off by default).")
+@click.option(
+    "--weight-basis",
+    type=click.Choice(["actual", "ideal", "adjusted"]),
+    default="actual",
+    show_default=True,
+    help="Weight for per-kg doses.",
+)
+@click.option(
+    "--dose-level", type=float, default=100.0, show_default=True, help="Dose level of all drugs, %."
+)
+@click.option("--dose-level-reason", help="Why the dose level is not 100%.")
+@click.option(
+    "--drug-dose-level",
+    multiple=True,
+    metavar="DRUG=PCT[:REASON]",
+    help="Dose level of one drug, e.g. capecitabine=75:hand-foot syndrome (repeatable).",
+)
+@click.option(
+    "--rounding",
+    type=click.Choice(["default", "none"]),
+    default="default",
+    show_default=True,
+    help="default: whole tablets / drug increment; none: calculated values.",
+)
+@click.option(
+    "--tolerance",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Largest rounding deviation allowed, % (at most 10, per HOPA).",
+)
+@click.option(
+    "--with",
+    "supportive",
+    multiple=True,
+    metavar="SUPPORTIVE",
+    help="Supportive regimen given with this one, e.g. ZOLEDRONIC-ACID (repeatable).",
+)
+@click.option("--cycle", type=int, default=1, show_default=True, help="Cycle number.")
+@click.option(
+    "--pump-rate", type=float, metavar="ML_PER_H", help="Pump rate for continuous infusions."
+)
+@library_option
+@format_option("table", "json")
+def sheet_cmd(
+    regimen: str,
+    height: str | None,
+    weight: str | None,
+    sex: str | None,
+    age: str | None,
+    creatinine: str | None,
+    crcl: str | None,
+    bsa_formula: str,
+    bsa_decimals: int,
+    bsa_cap: float | None,
+    weight_basis: str,
+    dose_level: float,
+    dose_level_reason: str | None,
+    drug_dose_level: tuple[str, ...],
+    rounding: str,
+    tolerance: float,
+    supportive: tuple[str, ...],
+    cycle: int,
+    pump_rate: float | None,
+    library_dirs: tuple[str, ...],
+    output_format: str,
+) -> None:
+    """Per-day dose sheet of one cycle of REGIMEN for a patient.
+
+    Shows the inputs, BSA (unrounded and used), every dose step (standard, dose
+    level, organ adjustment, calculated, rounded, deviation) and the warnings.
+    Exit status: 0 sheet without blocking warnings; 3 sheet printed WITH a blocking
+    warning (e.g. a contraindication); 2 user error.
+
+    \b
+    Examples:
+      regimens sheet FOLFOX-6 --height 170cm --weight 70kg
+      regimens sheet FOLFOX-6 --height 170 --weight 70 --with ZOLEDRONIC-ACID \\
+          --age 50 --sex F --creatinine 0.9 --pump-rate 2
+      regimens sheet EOX --height 165 --weight 60 --crcl 45 \\
+          --drug-dose-level "capecitabine=75:hand-foot syndrome grade 2"
+    """
+    from pydantic import ValidationError
+
+    from regimens.dosing import DrugDoseLevel, SheetOptions, compute_sheet
+    from regimens.errors import InputError
+    from regimens.library import load_library
+    from regimens.patient import make_patient
+    from regimens.render.sheet import sheet_json, sheet_table
+    from regimens.validation import own_error
+
+    if creatinine is not None and crcl is not None:
+        raise InputError(
+            "give --creatinine or --crcl, not both (--crcl overrides the Cockcroft-Gault "
+            "estimate; say which one to use)",
+            field="crcl",
+        )
+    library = load_library(library_dirs)
+    for message in library.warnings:
+        click.echo(f"Warning: {message}", err=True)
+    patient = make_patient(
+        height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl
+    )
+    try:
+        levels = tuple(
+            DrugDoseLevel(drug=library.drug(drug).inn, percent=float(percent), reason=reason)
+            for drug, percent, reason in _drug_levels(drug_dose_level)
+        )
+        options = SheetOptions(
+            bsa_formula=bsa_formula,
+            bsa_decimals=bsa_decimals,
+            bsa_cap_m2=bsa_cap,
+            weight_basis=weight_basis,
+            dose_level_percent=dose_level,
+            dose_level_reason=dose_level_reason,
+            drug_dose_levels=levels,
+            rounding=rounding,
+            tolerance_percent=tolerance,
+            cycle=cycle,
+            pump_rate_ml_per_h=pump_rate,
+        )
+    except ValidationError as exc:
+        raise own_error(exc, prefix="option") from None
+    except ValueError as exc:  # float() of a drug dose level
+        raise InputError(f"--drug-dose-level: {exc}", field="drug_dose_level") from None
+    sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
+    click.echo(sheet_json(sheet) if output_format == "json" else sheet_table(sheet))
+    if sheet.blocking:
+        sys.exit(EXIT_BLOCKING)

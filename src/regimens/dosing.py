@@ -1,0 +1,589 @@
+"""The dose calculator: a regimen and a patient in, a per-day dose sheet out.
+
+The order of operations is written once, in :func:`_dose_component`:
+
+1. **BSA** (or weight, or GFR + 25): the basis the library dose is multiplied by.
+2. **dose × basis**: the standard dose per intake at 100 %.
+3. **dose level**: the global percentage × the drug's percentage.
+4. **organ-function adjustment**: the drug's renal band (a percentage, an absolute
+   dose, or a contraindication that withholds the drug).
+5. **rounding**: tablets or the drug's increment, never beyond the tolerance.
+
+Every intermediate value is kept on the :class:`~regimens.sheet.Administration`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from regimens import __version__, renal
+from regimens import bsa as bsa_formulas
+from regimens.errors import InputError, MissingInputError
+from regimens.measures import BsaResult, compute_bsa_result, patient_inputs
+from regimens.patient import Patient
+from regimens.rounding import (
+    Rounded,
+    deviation_percent,
+    round_to_increment,
+    round_to_tablets,
+)
+from regimens.sheet import (
+    WARNING_CODES,
+    Administration,
+    DoseSheet,
+    DrugTotal,
+    OrganAdjustment,
+    Provenance,
+    PumpFill,
+    RegimenRef,
+    RenalFunction,
+    SheetDay,
+    SheetWarning,
+    TabletCount,
+)
+
+if TYPE_CHECKING:
+    from regimens.library import Library
+    from regimens.regimen import Component, DrugFacts, Regimen
+
+__all__ = ["ORDER_OF_OPERATIONS", "DrugDoseLevel", "SheetOptions", "compute_sheet"]
+
+ORDER_OF_OPERATIONS = (
+    "BSA (or weight, or GFR+25) -> dose x basis -> dose level -> "
+    "organ-function adjustment -> rounding"
+)
+
+#: BSA outside this range gets a caution (usual adult range in oncology dosing).
+BSA_USUAL_RANGE_M2 = (1.3, 2.2)
+#: HOPA: rounding within 10 % of the calculated dose is acceptable; no policy here may go further.
+MAX_TOLERANCE_PERCENT = 10.0
+DEFAULT_INCREMENT_MG = 1.0
+
+
+class DrugDoseLevel(BaseModel):
+    """A dose level for one drug, e.g. capecitabine at 75 % after grade 2 toxicity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    drug: str
+    percent: float = Field(gt=0, le=200)
+    reason: str | None = None
+
+
+class SheetOptions(BaseModel):
+    """How to compute a sheet. Defaults are the documented clinical defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bsa_formula: str = bsa_formulas.DEFAULT_FORMULA
+    bsa_decimals: int = Field(default=2, ge=0, le=4)
+    #: Off by default (ASCO: full weight-based doses in obese adults).
+    bsa_cap_m2: float | None = Field(default=None, ge=1.0, le=3.0)
+    weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
+    dose_level_percent: float = Field(default=100.0, gt=0, le=200)
+    dose_level_reason: str | None = None
+    drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
+    rounding: Literal["default", "none"] = "default"
+    tolerance_percent: float = Field(default=5.0, gt=0, le=MAX_TOLERANCE_PERCENT)
+    cycle: int = Field(default=1, ge=1, le=100)
+    pump_rate_ml_per_h: float | None = Field(default=None, gt=0, le=50)
+    calvert_gfr_cap_ml_min: float | None = Field(default=125.0, gt=0)
+
+    @field_validator("bsa_formula")
+    @classmethod
+    def _known_formula(cls, value: str) -> str:
+        return bsa_formulas.get_formula(value).name
+
+
+class _Context:
+    """What every component's calculation shares; built once per sheet."""
+
+    def __init__(
+        self,
+        patient: Patient,
+        options: SheetOptions,
+        bsa: BsaResult | None,
+        renal_function: RenalFunction | None,
+        main_id: str,
+    ) -> None:
+        self.main_id = main_id
+        self.patient = patient
+        self.options = options
+        self.bsa = bsa
+        self.renal = renal_function
+        self.warnings: list[SheetWarning] = []
+
+    def warn(self, code: str, message: str, drug: str | None = None) -> None:
+        severity = WARNING_CODES[code][0]
+        warning = SheetWarning(severity=severity, code=code, message=message, drug=drug)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+
+def compute_sheet(
+    library: Library,
+    regimen: Regimen | str,
+    patient: Patient,
+    options: SheetOptions | None = None,
+    *,
+    supportive: Sequence[Regimen | str] = (),
+) -> DoseSheet:
+    """Compute the dose sheet of one cycle of ``regimen`` for ``patient``.
+
+    ``supportive`` regimens (e.g. ZOLEDRONIC-ACID with FOLFOX-6) are added on the
+    days and cycles their library entry gives for this regimen.
+    """
+    options = options or SheetOptions()
+    main = library.get(regimen) if isinstance(regimen, str) else regimen
+    added = [library.get(item) if isinstance(item, str) else item for item in supportive]
+    components = _components_for_cycle(main, added, options.cycle)
+    all_drugs = {component.drug for _, component in components}
+    for level in options.drug_dose_levels:
+        if library.drug(level.drug).inn not in all_drugs:
+            raise InputError(
+                f"drug dose level for {level.drug!r}: that drug is not in {main.id}",
+                field="drug_dose_level",
+            )
+
+    needs_bsa = any(c.dose.basis == "per_m2" for _, c in components)
+    bsa = _bsa(patient, options, needs_bsa)
+    renal_function = _renal_function(patient)
+    context = _Context(patient, options, bsa, renal_function, main.id)
+    if bsa is not None:
+        _bsa_warnings(context, bsa)
+    for source_regimen in added:
+        if not any(regimen_id == source_regimen.id for regimen_id, _ in components):
+            context.warn(
+                "SUPPORTIVE_NOT_THIS_CYCLE",
+                f"{source_regimen.name} is not given in cycle {options.cycle} of {main.id}",
+            )
+
+    days: dict[int, list[Administration]] = {}
+    for regimen_id, component in components:
+        facts = library.drug(component.drug)
+        for day in component.days:
+            administration = _dose_component(context, regimen_id, component, facts)
+            days.setdefault(day, []).append(administration)
+    _level_warnings(context)
+
+    sheet_days = tuple(
+        SheetDay(
+            day=day,
+            # The main regimen in its own order, then supportive add-ons in theirs.
+            administrations=tuple(sorted(items, key=lambda a: (a.regimen != main.id, a.order))),
+        )
+        for day, items in sorted(days.items())
+    )
+    return DoseSheet(
+        regimen=_regimen_ref(library, main),
+        supportive=tuple(_regimen_ref(library, item) for item in added),
+        cycle=options.cycle,
+        patient=patient_inputs(patient),
+        bsa_formula=options.bsa_formula,
+        bsa_m2=bsa.bsa_m2 if bsa else None,
+        bsa_m2_unrounded=bsa.bsa_m2_unrounded if bsa else None,
+        bsa=bsa,
+        renal=renal_function,
+        tolerance_percent=options.tolerance_percent,
+        rounding_policy=options.rounding,
+        days=sheet_days,
+        totals=_totals(sheet_days),
+        warnings=tuple(_sorted_warnings(context.warnings)),
+        provenance=Provenance(
+            tool_version=__version__,
+            regimen_id=main.id,
+            regimen_sha256=library.file_of(main.id).sha256,
+            supportive={item.id: library.file_of(item.id).sha256 for item in added},
+            options=options.model_dump(mode="json"),
+            order_of_operations=ORDER_OF_OPERATIONS,
+            calculated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
+
+
+def _components_for_cycle(
+    main: Regimen, added: Sequence[Regimen], cycle: int
+) -> list[tuple[str, Component]]:
+    """The main regimen's components, then each supportive one given in this cycle."""
+    chosen = [(main.id, component) for component in main.components]
+    for item in added:
+        if item.kind != "supportive":
+            raise InputError(
+                f"{item.id} is not a supportive regimen and cannot be added with --with",
+                field="with",
+            )
+        schedule = next((s for s in item.given_with if s.regimen == main.id), None)
+        if schedule is None:
+            partners = ", ".join(s.regimen for s in item.given_with) or "none"
+            raise InputError(
+                f"{item.id} has no schedule for use with {main.id} in the library "
+                f"(it is defined with: {partners})",
+                field="with",
+            )
+        offset = cycle - schedule.first_cycle
+        if offset >= 0 and offset % schedule.every_n_cycles == 0:
+            for component in item.components:
+                chosen.append((item.id, component.model_copy(update={"days": (schedule.day,)})))
+    return chosen
+
+
+def _bsa(patient: Patient, options: SheetOptions, needed: bool) -> BsaResult | None:
+    if not needed and (patient.height_cm is None or patient.weight_kg is None):
+        return None
+    return compute_bsa_result(
+        patient, options.bsa_formula, decimals=options.bsa_decimals, cap_m2=options.bsa_cap_m2
+    )
+
+
+def _renal_function(patient: Patient) -> RenalFunction | None:
+    """The CrCl given, else Cockcroft–Gault from serum creatinine on actual weight."""
+    if patient.crcl_ml_min is not None:
+        return RenalFunction(crcl_ml_min=patient.crcl_ml_min, source="given")
+    if patient.creatinine_mg_dl is None:
+        return None
+    patient.require("age", "weight", "sex", purpose="Cockcroft-Gault CrCl from creatinine")
+    assert patient.age_years is not None and patient.weight_kg is not None  # for mypy
+    assert patient.sex is not None
+    return RenalFunction(
+        crcl_ml_min=renal.cockcroft_gault(
+            patient.age_years, patient.weight_kg, patient.creatinine_mg_dl, patient.sex
+        ),
+        source="cockcroft_gault",
+        weight_kg_used=patient.weight_kg,
+        weight_basis="actual",
+        formula="(140 - age) x weight / (72 x SCr[mg/dL]), x 0.85 if female",
+    )
+
+
+def _bsa_warnings(context: _Context, bsa: BsaResult) -> None:
+    low, high = BSA_USUAL_RANGE_M2
+    if bsa.bsa_capped:
+        context.warn(
+            "BSA_CAPPED",
+            f"BSA {bsa.bsa_m2_unrounded:.2f} m2 capped at {bsa.bsa_m2:.2f} m2 as requested",
+        )
+    if bsa.bsa_m2 > high:
+        context.warn("BSA_HIGH", f"BSA {bsa.bsa_m2:.2f} m2 is above {high} m2")
+    elif bsa.bsa_m2 < low:
+        context.warn("BSA_LOW", f"BSA {bsa.bsa_m2:.2f} m2 is below {low} m2")
+    patient = context.patient
+    assert patient.height_cm is not None and patient.weight_kg is not None  # BSA was computed
+    values = {
+        name: bsa_formulas.compute_bsa(patient.height_cm, patient.weight_kg, name, sex=patient.sex)
+        for name, spec in bsa_formulas.FORMULAS.items()
+        if not spec.needs_sex or patient.sex is not None
+    }
+    lowest, highest = min(values, key=values.__getitem__), max(values, key=values.__getitem__)
+    spread = (values[highest] - values[lowest]) / bsa.bsa_m2_unrounded * 100
+    if spread > context.options.tolerance_percent:
+        context.warn(
+            "BSA_FORMULAS_DISAGREE",
+            f"BSA formulas differ by {spread:.1f}% for this patient "
+            f"({lowest} {values[lowest]:.2f} to {highest} {values[highest]:.2f} m2), "
+            f"more than the {context.options.tolerance_percent:g}% tolerance",
+        )
+
+
+def _level_for(context: _Context, drug: str, regimen_id: str) -> float:
+    """The dose level of ``drug``: the global percentage times the drug's own.
+
+    The global level is a chemotherapy dose reduction: it applies to the main
+    regimen's drugs, not to a supportive add-on (zoledronic acid is not reduced
+    because oxaliplatin is); a per-drug level applies wherever the drug appears.
+    """
+    percent = context.options.dose_level_percent if regimen_id == context.main_id else 100.0
+    for level in context.options.drug_dose_levels:
+        if level.drug == drug:
+            percent = percent * level.percent / 100
+    return percent
+
+
+def _level_warnings(context: _Context) -> None:
+    options = context.options
+    if options.dose_level_percent != 100:
+        code = "DOSE_LEVEL_REDUCED" if options.dose_level_percent < 100 else "DOSE_LEVEL_ABOVE_100"
+        reason = f" ({options.dose_level_reason})" if options.dose_level_reason else ""
+        context.warn(code, f"all drugs at {options.dose_level_percent:g}%{reason}")
+    for level in options.drug_dose_levels:
+        if level.percent != 100:
+            code = "DOSE_LEVEL_REDUCED" if level.percent < 100 else "DOSE_LEVEL_ABOVE_100"
+            reason = f" ({level.reason})" if level.reason else ""
+            context.warn(code, f"{level.drug} at {level.percent:g}%{reason}", drug=level.drug)
+
+
+def _basis(context: _Context, component: Component) -> tuple[float | None, str | None]:
+    """Step 1: what the library dose is multiplied by."""
+    patient, dose = context.patient, component.dose
+    if dose.basis == "per_m2":
+        assert context.bsa is not None  # computed when any component is per m2
+        return context.bsa.bsa_m2, "m2"
+    if dose.basis == "per_kg":
+        patient.require("weight", purpose=f"The per-kg dose of {component.drug}")
+        assert patient.weight_kg is not None
+        basis = context.options.weight_basis
+        weight = renal.dosing_weight(basis, patient.height_cm, patient.weight_kg, patient.sex)
+        return weight, "kg"
+    if dose.basis == "auc":
+        if context.renal is None:
+            raise MissingInputError(
+                f"The Calvert dose of {component.drug} needs renal function: "
+                "give creatinine (with age, sex, weight) or a CrCl",
+                field="creatinine",
+            )
+        gfr = context.renal.crcl_ml_min
+        cap = context.options.calvert_gfr_cap_ml_min
+        if cap is not None and gfr > cap:
+            context.warn(
+                "CALVERT_GFR_CAPPED",
+                f"GFR {gfr:.0f} mL/min capped at {cap:g} mL/min in the Calvert formula",
+                drug=component.drug,
+            )
+            gfr = cap
+        return gfr + 25, "mL/min"
+    return None, None
+
+
+def _dose_component(
+    context: _Context, regimen_id: str, component: Component, facts: DrugFacts
+) -> Administration:
+    """The order of operations for one component on one day (see the module docstring)."""
+    dose = component.dose
+    intakes = component.intakes_per_day
+    per_intake_amount = dose.amount / intakes if component.dose_per == "day" else dose.amount
+
+    # 1-2. basis, and dose x basis: the standard dose per intake at 100 %.
+    basis_value, basis_unit = _basis(context, component)
+    standard = per_intake_amount * basis_value if basis_value is not None else per_intake_amount
+
+    # 3. dose level.
+    level = _level_for(context, component.drug, regimen_id)
+    calculated = standard * level / 100
+
+    # 4. organ-function adjustment.
+    adjustment = _organ_adjustment(context, component, facts)
+    withheld_reason = None
+    if adjustment is not None:
+        if adjustment.action == "percent" and adjustment.percent is not None:
+            calculated = calculated * adjustment.percent / 100
+        elif adjustment.action == "absolute" and adjustment.dose_mg is not None:
+            calculated = adjustment.dose_mg * level / 100
+        elif adjustment.action == "contraindicated":
+            withheld_reason = f"contraindicated at {adjustment.band} ({adjustment.source})"
+
+    # 5. rounding.
+    if withheld_reason is not None:
+        rounded = Rounded(dose_mg=0.0, method="withheld")
+        calculated_for_deviation = 0.0
+    else:
+        rounded = _round(context, component, facts, calculated)
+        calculated_for_deviation = calculated
+
+    daily = rounded.dose_mg * intakes
+    duration = component.duration_h
+    rate = None
+    pump = None
+    if component.method == "continuous_infusion" and duration:
+        rate = daily / duration
+        pump = _pump_fill(context, component, facts, daily)
+    unit = dose.unit
+    return Administration(
+        drug=component.drug,
+        regimen=regimen_id,
+        order=component.order,
+        route=component.route,
+        method=component.method,
+        prescribed=f"{_number(per_intake_amount)} {unit}",
+        prescribed_daily=(
+            f"{_number(dose.amount)} {unit}/day" if component.dose_per == "day" else None
+        ),
+        dose_basis=dose.basis,
+        basis_value=basis_value,
+        basis_unit=basis_unit,
+        intakes_per_day=intakes,
+        standard_mg=standard,
+        dose_level_percent=level,
+        organ_adjustment=adjustment,
+        calculated_mg=calculated,
+        rounding=rounded.method,
+        dose_mg=rounded.dose_mg,
+        daily_dose_mg=daily,
+        deviation_percent=deviation_percent(rounded.dose_mg, calculated_for_deviation),
+        tablets=(
+            tuple(TabletCount(strength_mg=s, count=n) for s, n in rounded.tablets)
+            if rounded.tablets
+            else None
+        ),
+        duration_h=duration,
+        rate_mg_per_h=rate,
+        pump=pump,
+        withheld=withheld_reason is not None,
+        withheld_reason=withheld_reason,
+        notes=component.notes,
+    )
+
+
+def _organ_adjustment(
+    context: _Context, component: Component, facts: DrugFacts
+) -> OrganAdjustment | None:
+    rule = facts.renal_rule
+    if rule is None:
+        return None
+    if context.renal is None:
+        context.warn(
+            "RENAL_RULE_NOT_CHECKED",
+            f"{component.drug} has a renal dose rule ({rule.source}) that was not checked: "
+            "give --creatinine with --age, --sex and --weight, or --crcl",
+            drug=component.drug,
+        )
+        return None
+    crcl = context.renal.crcl_ml_min
+    band = rule.band_for(crcl)
+    adjustment = OrganAdjustment(
+        rule="renal (Cockcroft-Gault CrCl)",
+        band=band.label,
+        action=band.action,
+        percent=band.percent,
+        dose_mg=band.dose_mg,
+        source=band.source or rule.source,
+    )
+    if band.action == "contraindicated":
+        context.warn(
+            "CONTRAINDICATED",
+            f"{component.drug} is contraindicated at CrCl {crcl:.1f} mL/min ({band.label}): "
+            "withheld",
+            drug=component.drug,
+        )
+    elif band.action == "percent":
+        context.warn(
+            "RENAL_ADJUSTED",
+            f"{component.drug} at {band.percent:g}% for CrCl {crcl:.1f} mL/min ({band.label})",
+            drug=component.drug,
+        )
+    elif band.action == "absolute":
+        context.warn(
+            "RENAL_ADJUSTED",
+            f"{component.drug} {band.dose_mg:g} mg for CrCl {crcl:.1f} mL/min ({band.label})",
+            drug=component.drug,
+        )
+    return adjustment
+
+
+def _round(context: _Context, component: Component, facts: DrugFacts, calculated: float) -> Rounded:
+    """Step 5: the rounding policy, kept within the tolerance."""
+    options = context.options
+    if options.rounding == "none":
+        return Rounded(dose_mg=calculated, method="none")
+    tolerance = options.tolerance_percent
+    if component.route.upper() == "PO" and facts.tablet_strengths_mg:
+        strengths = tuple(sorted(facts.tablet_strengths_mg, reverse=True))
+        amount, counts = round_to_tablets(calculated, strengths)
+        label = "/".join(_number(s) for s in strengths)
+        if abs(deviation_percent(amount, calculated)) > tolerance:
+            context.warn(
+                "TABLETS_NOT_ACHIEVABLE",
+                f"{component.drug} {calculated:.2f} mg: the nearest whole-tablet dose, "
+                f"{_number(amount)} mg of {label} mg tablets "
+                f"({deviation_percent(amount, calculated):+.1f}%), is beyond the "
+                f"{tolerance:g}% tolerance; the calculated dose is shown unrounded. Decide "
+                "the dose (a tolerance up to 10% is allowed by HOPA: --tolerance)",
+                drug=component.drug,
+            )
+            return Rounded(
+                dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False
+            )
+        tablets = tuple((s, n) for s, n in zip(strengths, counts, strict=True) if n)
+        return Rounded(
+            dose_mg=amount, method=f"nearest whole tablets of {label} mg", tablets=tablets
+        )
+    increment = facts.rounding_increment_mg or DEFAULT_INCREMENT_MG
+    amount = round_to_increment(calculated, increment)
+    if abs(deviation_percent(amount, calculated)) > tolerance:
+        context.warn(
+            "ROUNDING_BEYOND_TOLERANCE",
+            f"{component.drug} {calculated:.2f} mg: rounding to {_number(amount)} mg would "
+            f"deviate more than {tolerance:g}%; the calculated dose is kept",
+            drug=component.drug,
+        )
+        return Rounded(dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False)
+    return Rounded(dose_mg=amount, method=f"nearest {_number(increment)} mg")
+
+
+def _pump_fill(
+    context: _Context, component: Component, facts: DrugFacts, dose_mg: float
+) -> PumpFill | None:
+    """Volumes for an elastomeric pump at the requested rate (CLINICAL-SOURCES: 46-h pumps)."""
+    rate = context.options.pump_rate_ml_per_h
+    if rate is None or component.duration_h is None:
+        return None
+    concentration = facts.concentration_mg_per_ml
+    if concentration is None:
+        raise InputError(
+            f"--pump-rate: the library gives no concentration for {component.drug}",
+            field="pump_rate",
+        )
+    pump_volume = rate * component.duration_h
+    drug_volume = dose_mg / concentration
+    fits = drug_volume <= pump_volume
+    if not fits:
+        context.warn(
+            "PUMP_VOLUME_EXCEEDED",
+            f"{component.drug} {_number(dose_mg)} mg at {_number(concentration)} mg/mL is "
+            f"{drug_volume:.1f} mL, more than the {pump_volume:g} mL a {rate:g} mL/h pump "
+            f"holds over {component.duration_h:g} h: choose a faster pump",
+            drug=component.drug,
+        )
+    return PumpFill(
+        pump_rate_ml_per_h=rate,
+        duration_h=component.duration_h,
+        pump_volume_ml=pump_volume,
+        drug_concentration_mg_per_ml=concentration,
+        drug_volume_ml=drug_volume,
+        diluent_ml=max(pump_volume - drug_volume, 0.0),
+        final_concentration_mg_per_ml=dose_mg / pump_volume,
+        fits=fits,
+    )
+
+
+def _totals(days: Sequence[SheetDay]) -> tuple[DrugTotal, ...]:
+    """Per drug over the cycle: the total of daily doses, split by method."""
+    totals: dict[str, dict[str, float]] = {}
+    when: dict[str, list[int]] = {}
+    for day in days:
+        for item in day.administrations:
+            per_method = totals.setdefault(item.drug, {})
+            per_method[item.method] = per_method.get(item.method, 0.0) + item.daily_dose_mg
+            if day.day not in when.setdefault(item.drug, []):
+                when[item.drug].append(day.day)
+    return tuple(
+        DrugTotal(
+            drug=drug,
+            total_mg=sum(per_method.values()),
+            per_method=per_method,
+            days=tuple(when[drug]),
+        )
+        for drug, per_method in totals.items()
+    )
+
+
+def _sorted_warnings(warnings: list[SheetWarning]) -> list[SheetWarning]:
+    rank = {"blocking": 0, "caution": 1, "info": 2}
+    return sorted(warnings, key=lambda w: rank[w.severity])
+
+
+def _regimen_ref(library: Library, regimen: Regimen) -> RegimenRef:
+    return RegimenRef(
+        id=regimen.id,
+        name=regimen.name,
+        cycle_length_days=regimen.cycle_length_days,
+        sha256=library.file_of(regimen.id).sha256,
+        kind=regimen.kind,
+    )
+
+
+def _number(value: float) -> str:
+    """A dose for display: 625, 62.5, 3.3 — never 625.0 or 3.3000000000000003."""
+    return f"{value:.6g}"

@@ -1,0 +1,528 @@
+"""The dose calculator, worked by hand for each regimen of the case report.
+
+Patients are chosen so that the Mosteller BSA is round: √(180 × 80 / 3600) = 2.00 m²
+and √(180 × 64.8 / 3600) = √3.24 = 1.80 m². Doses per m² are those of the case report
+(shared/case-report-fr.txt) as encoded in regimen_library/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from regimens.dosing import DrugDoseLevel, SheetOptions, compute_sheet
+from regimens.errors import InputError, MissingInputError
+from regimens.library import Library, load_library
+from regimens.patient import Patient, make_patient
+from regimens.sheet import Administration, DoseSheet
+
+BSA_200 = {"height": 180, "weight": 80}
+BSA_180 = {"height": 180, "weight": 64.8}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(use_env=False)
+
+
+def sheet(
+    library: Library,
+    regimen: str,
+    patient: dict[str, object] | Patient,
+    supportive: tuple[str, ...] = (),
+    **options: object,
+) -> DoseSheet:
+    built = patient if isinstance(patient, Patient) else make_patient(**patient)  # type: ignore[arg-type]
+    return compute_sheet(
+        library,
+        regimen,
+        built,
+        SheetOptions(**options),
+        supportive=supportive,  # type: ignore[arg-type]
+    )
+
+
+def on_day(result: DoseSheet, day: int) -> list[Administration]:
+    return [a for d in result.days if d.day == day for a in d.administrations]
+
+
+def doses(result: DoseSheet, day: int = 1) -> dict[tuple[str, str], float]:
+    return {(a.drug, a.method): a.dose_mg for a in on_day(result, day)}
+
+
+def codes(result: DoseSheet) -> set[str]:
+    return {w.code for w in result.warnings}
+
+
+# --------------------------------------------------------------------------- regimens
+
+
+@pytest.mark.parametrize(
+    ("patient", "bsa", "expected"),
+    [
+        pytest.param(
+            BSA_200,
+            2.00,
+            {
+                ("oxaliplatin", "infusion"): 170,  # 85 × 2.00
+                ("folinic acid", "infusion"): 800,  # 400 × 2.00
+                ("fluorouracil", "bolus"): 800,  # 400 × 2.00
+                ("fluorouracil", "continuous_infusion"): 4800,  # 2400 × 2.00
+            },
+            id="BSA 2.00",
+        ),
+        pytest.param(
+            BSA_180,
+            1.80,
+            {
+                ("oxaliplatin", "infusion"): 153,  # 85 × 1.80
+                ("folinic acid", "infusion"): 720,  # 400 × 1.80
+                ("fluorouracil", "bolus"): 720,
+                ("fluorouracil", "continuous_infusion"): 4320,  # 2400 × 1.80
+            },
+            id="BSA 1.80",
+        ),
+    ],
+)
+def test_folfox6(library: Library, patient: dict[str, float], bsa: float, expected: dict) -> None:
+    """FOLFOX-6 (case report): oxaliplatin 85, leucovorin 400, 5-FU 400 bolus + 2400/46 h."""
+    result = sheet(library, "FOLFOX-6", patient)
+    assert result.bsa_m2 == bsa
+    assert doses(result) == expected
+    assert [d.day for d in result.days] == [1]
+    assert result.regimen.cycle_length_days == 14
+
+
+def test_folfox6_infusion_rate(library: Library) -> None:
+    """5-FU 2400 mg/m² over 46 h at 2.00 m² is 4800 mg at 104.3 mg/h (issue 4)."""
+    result = sheet(library, "FOLFOX-6", BSA_200)
+    (infusion,) = [a for a in on_day(result, 1) if a.method == "continuous_infusion"]
+    assert infusion.duration_h == 46
+    assert infusion.rate_mg_per_h == pytest.approx(4800 / 46)
+    assert f"{infusion.rate_mg_per_h:.1f}" == "104.3"
+    total = {t.drug: t for t in result.totals}["fluorouracil"]
+    assert total.total_mg == 5600  # 800 bolus + 4800 infusion
+    assert total.per_method == {"bolus": 800, "continuous_infusion": 4800}
+
+
+def test_eox_bsa_180(library: Library) -> None:
+    """EOX at 1.80 m²: epirubicin 90, oxaliplatin 234, capecitabine 625 × 1.80 = 1125 mg.
+
+    1125 is halfway between 1100 (500 + 4 × 150) and 1150 (2 × 500 + 150): ties go
+    down, so 1100 mg twice daily (−2.22 %), 2200 mg a day, D1–21: 46 200 mg a cycle.
+    """
+    result = sheet(library, "EOX", BSA_180)
+    assert doses(result) == {
+        ("epirubicin", "bolus"): 90,
+        ("oxaliplatin", "infusion"): 234,
+        ("capecitabine", "oral"): 1100,
+    }
+    (cape,) = [a for a in on_day(result, 21) if a.drug == "capecitabine"]
+    assert cape.prescribed == "625 mg/m2"
+    assert cape.prescribed_daily == "1250 mg/m2/day"
+    assert cape.intakes_per_day == 2
+    assert cape.calculated_mg == pytest.approx(1125)
+    assert cape.daily_dose_mg == 2200
+    assert cape.deviation_percent == pytest.approx(-2.2222222)
+    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 1), (150, 4)]
+    assert [d.day for d in result.days] == list(range(1, 22))
+    assert on_day(result, 22) == []
+    assert {t.drug: t.total_mg for t in result.totals}["capecitabine"] == 2200 * 21
+
+
+def test_eox_bsa_200(library: Library) -> None:
+    """EOX at 2.00 m²: epirubicin 100, oxaliplatin 260, capecitabine 1250 = 500 + 5 × 150."""
+    result = sheet(library, "EOX", BSA_200)
+    assert doses(result) == {
+        ("epirubicin", "bolus"): 100,
+        ("oxaliplatin", "infusion"): 260,
+        ("capecitabine", "oral"): 1250,
+    }
+    assert doses(result, 2) == {("capecitabine", "oral"): 1250}
+    assert result.regimen.cycle_length_days == 21
+
+
+@pytest.mark.parametrize(
+    ("patient", "irinotecan", "capecitabine", "tablets"),
+    [
+        # 1000 × 1.80 = 1800 = 3 × 500 + 2 × 150
+        pytest.param(BSA_180, 450, 1800, [(500, 3), (150, 2)], id="BSA 1.80"),
+        # 1000 × 2.00 = 2000 = 4 × 500
+        pytest.param(BSA_200, 500, 2000, [(500, 4)], id="BSA 2.00"),
+    ],
+)
+def test_xeliri(
+    library: Library,
+    patient: dict[str, float],
+    irinotecan: float,
+    capecitabine: float,
+    tablets: list[tuple[int, int]],
+) -> None:
+    """XELIRI: irinotecan 250 mg/m² D1, capecitabine 2000 mg/m²/day D1–14 as 2 × 1000."""
+    result = sheet(library, "XELIRI", patient)
+    assert doses(result) == {
+        ("irinotecan", "infusion"): irinotecan,
+        ("capecitabine", "oral"): capecitabine,
+    }
+    (cape,) = [a for a in on_day(result, 14) if a.drug == "capecitabine"]
+    assert cape.daily_dose_mg == 2 * capecitabine
+    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == tablets
+    assert [d.day for d in result.days] == list(range(1, 15))
+
+
+@pytest.mark.parametrize(("patient", "expected"), [(BSA_180, 135), (BSA_200, 150)])
+def test_docetaxel(library: Library, patient: dict[str, float], expected: float) -> None:
+    """Docetaxel 75 mg/m² D1: 135 mg at 1.80 m², 150 mg at 2.00 m²."""
+    result = sheet(library, "DOCETAXEL", patient)
+    assert doses(result) == {("docetaxel", "infusion"): expected}
+    assert result.regimen.cycle_length_days == 21
+
+
+def test_folfiri_bsa_200(library: Library) -> None:
+    """FOLFIRI (case report): irinotecan 180, leucovorin 200, 5-FU 400 + 2400 at 2.00 m²."""
+    result = sheet(library, "FOLFIRI", BSA_200)
+    assert doses(result) == {
+        ("irinotecan", "infusion"): 360,
+        ("folinic acid", "infusion"): 400,
+        ("fluorouracil", "bolus"): 800,
+        ("fluorouracil", "continuous_infusion"): 4800,
+    }
+
+
+def test_administration_order_on_day_1(library: Library) -> None:
+    """FOLFOX-6 day 1 runs oxaliplatin and leucovorin before the 5-FU bolus and pump."""
+    result = sheet(library, "FOLFOX-6", BSA_200)
+    methods = [(a.drug, a.method) for a in on_day(result, 1)]
+    assert methods.index(("fluorouracil", "bolus")) < methods.index(
+        ("fluorouracil", "continuous_infusion")
+    )
+    assert methods[-1] == ("fluorouracil", "continuous_infusion")
+    orders = [a.order for a in on_day(result, 1)]
+    assert orders == sorted(orders)
+
+
+# --------------------------------------------------------------------------- rounding
+
+
+def test_rounding_none_keeps_calculated_values(library: Library) -> None:
+    """170 cm/70 kg: BSA 1.82; oxaliplatin 85 × 1.82 = 154.7 mg, unrounded with none."""
+    patient = {"height": 170, "weight": 70}
+    rounded = sheet(library, "FOLFOX-6", patient)
+    exact = sheet(library, "FOLFOX-6", patient, rounding="none")
+    assert doses(exact)[("oxaliplatin", "infusion")] == pytest.approx(154.7)
+    (oxali,) = [a for a in on_day(rounded, 1) if a.drug == "oxaliplatin"]
+    assert oxali.calculated_mg == pytest.approx(154.7)
+    assert oxali.dose_mg == 155
+    assert oxali.deviation_percent == pytest.approx((155 - 154.7) / 154.7 * 100)
+
+
+def test_rounding_ties_go_down(library: Library) -> None:
+    """BSA capped at 1.90: oxaliplatin 85 × 1.90 = 161.5 mg, a tie: 161 mg."""
+    result = sheet(library, "FOLFOX-6", BSA_200, bsa_cap_m2=1.9)
+    assert doses(result)[("oxaliplatin", "infusion")] == 161
+    assert "BSA_CAPPED" in codes(result)
+    assert result.bsa_m2 == 1.9
+    assert result.bsa_m2_unrounded == pytest.approx(2.0)
+    assert result.bsa is not None
+    assert result.bsa.bsa_capped
+
+
+def test_tolerance_keeps_unroundable_dose(library: Library) -> None:
+    """With a 1 % tolerance, 1125 → 1100 mg (−2.2 %) is refused: the dose stays 1125, blocking."""
+    result = sheet(library, "EOX", BSA_180, tolerance_percent=1)
+    (cape,) = [a for a in on_day(result, 1) if a.drug == "capecitabine"]
+    assert cape.dose_mg == pytest.approx(1125)
+    assert cape.tablets is None
+    assert "TABLETS_NOT_ACHIEVABLE" in codes(result)
+    assert result.blocking
+
+
+def test_tolerance_above_hopa_limit_is_refused() -> None:
+    """A tolerance above 10 % (HOPA) is an input error."""
+    with pytest.raises(ValueError, match="tolerance_percent"):
+        SheetOptions(tolerance_percent=12)
+
+
+# --------------------------------------------------------------------------- dose levels
+
+
+def test_global_dose_level(library: Library) -> None:
+    """FOLFOX-6 at 80 % and 2.00 m²: oxaliplatin 85 × 2 × 0.8 = 136 mg; 5-FU CI 3840 mg."""
+    result = sheet(
+        library, "FOLFOX-6", BSA_200, dose_level_percent=80, dose_level_reason="neutropenia"
+    )
+    got = doses(result)
+    assert got[("oxaliplatin", "infusion")] == 136
+    assert got[("fluorouracil", "continuous_infusion")] == 3840
+    (oxali,) = [a for a in on_day(result, 1) if a.drug == "oxaliplatin"]
+    assert oxali.standard_mg == 170
+    assert oxali.dose_level_percent == 80
+    warning = next(w for w in result.warnings if w.code == "DOSE_LEVEL_REDUCED")
+    assert "neutropenia" in warning.message
+
+
+def test_drug_dose_level(library: Library) -> None:
+    """Capecitabine at 75 % in EOX at 2.00 m²: 1250 × 0.75 = 937.5 → 950 (500 + 3 × 150)."""
+    result = sheet(
+        library,
+        "EOX",
+        BSA_200,
+        drug_dose_levels=(DrugDoseLevel(drug="capecitabine", percent=75, reason="HFS grade 2"),),
+    )
+    got = doses(result)
+    assert got[("capecitabine", "oral")] == 950
+    assert got[("oxaliplatin", "infusion")] == 260  # not reduced
+
+
+def test_dose_level_for_a_drug_not_in_the_regimen(library: Library) -> None:
+    """A per-drug level for a drug the regimen does not have is an error, not ignored."""
+    with pytest.raises(InputError, match="irinotecan"):
+        sheet(
+            library,
+            "FOLFOX-6",
+            BSA_200,
+            drug_dose_levels=(DrugDoseLevel(drug="irinotecan", percent=80),),
+        )
+
+
+# --------------------------------------------------------------------------- renal rules
+
+
+def renal_patient(crcl: float) -> Patient:
+    return make_patient(height=180, weight=80, crcl=crcl)
+
+
+@pytest.mark.parametrize(
+    ("crcl", "expected", "code"),
+    [
+        # capecitabine label: CrCl 51–80 no change; 30–50 → 75 %; < 30 contraindicated.
+        pytest.param(80, 1250, None, id="CrCl 80: full"),
+        pytest.param(50.1, 1250, None, id="CrCl 50.1: full"),
+        pytest.param(50, 950, "RENAL_ADJUSTED", id="CrCl 50: 75% (937.5 -> 950)"),
+        pytest.param(49.5, 950, "RENAL_ADJUSTED", id="CrCl 49.5: 75%"),
+        pytest.param(30, 950, "RENAL_ADJUSTED", id="CrCl 30: 75%"),
+        pytest.param(29.9, 0, "CONTRAINDICATED", id="CrCl 29.9: contraindicated"),
+    ],
+)
+def test_capecitabine_renal_bands(
+    library: Library, crcl: float, expected: float, code: str | None
+) -> None:
+    """Capecitabine's renal rule in EOX at 2.00 m² (625 × 2 = 1250 mg per intake)."""
+    result = sheet(library, "EOX", renal_patient(crcl))
+    (cape,) = [a for a in on_day(result, 1) if a.drug == "capecitabine"]
+    assert cape.dose_mg == expected
+    if code is None:
+        assert not {"RENAL_ADJUSTED", "CONTRAINDICATED"} & codes(result)
+    else:
+        assert code in codes(result)
+    if code == "CONTRAINDICATED":
+        assert cape.withheld
+        assert result.blocking
+        assert cape.daily_dose_mg == 0
+    else:
+        assert not result.blocking
+
+
+def test_renal_rule_not_checked_without_renal_data(library: Library) -> None:
+    """Capecitabine without creatinine or CrCl: a caution that the rule was not checked."""
+    result = sheet(library, "XELIRI", BSA_200)
+    warning = next(w for w in result.warnings if w.code == "RENAL_RULE_NOT_CHECKED")
+    assert warning.severity == "caution"
+    assert warning.drug == "capecitabine"
+    assert "RENAL_RULE_NOT_CHECKED" not in codes(sheet(library, "FOLFOX-6", BSA_200))
+
+
+def test_cockcroft_gault_from_creatinine(library: Library) -> None:
+    """Female, 50 y, 80 kg, SCr 1.5: (90 × 80)/(72 × 1.5) × 0.85 = 56.67 mL/min: full dose."""
+    patient = make_patient(height=180, weight=80, sex="F", age=50, creatinine=1.5)
+    result = sheet(library, "EOX", patient)
+    assert result.renal is not None
+    assert result.renal.crcl_ml_min == pytest.approx(90 * 80 / (72 * 1.5) * 0.85)
+    assert doses(result)[("capecitabine", "oral")] == 1250
+
+
+def test_creatinine_without_age_is_an_error(library: Library) -> None:
+    """Creatinine alone cannot give a CrCl: the error names the missing age and sex."""
+    with pytest.raises(MissingInputError, match="age"):
+        sheet(library, "EOX", {"height": 180, "weight": 80, "creatinine": 1.0})
+
+
+# --------------------------------------------------------------------------- supportive
+
+
+@pytest.mark.parametrize(
+    ("crcl", "expected"),
+    [
+        # Zometa SmPC: > 60 → 4.0; 50–60 → 3.5; 40–49 → 3.3; 30–39 → 3.0 mg.
+        pytest.param(75, 4.0, id="CrCl 75: 4.0 mg"),
+        pytest.param(60.1, 4.0, id="CrCl 60.1: 4.0 mg"),
+        pytest.param(60, 3.5, id="CrCl 60: 3.5 mg"),
+        pytest.param(50, 3.5, id="CrCl 50: 3.5 mg"),
+        pytest.param(49.5, 3.3, id="CrCl 49.5: 3.3 mg"),
+        pytest.param(40, 3.3, id="CrCl 40: 3.3 mg"),
+        pytest.param(39.9, 3.0, id="CrCl 39.9: 3.0 mg"),
+        pytest.param(30, 3.0, id="CrCl 30: 3.0 mg"),
+    ],
+)
+def test_zoledronic_acid_with_folfox6(library: Library, crcl: float, expected: float) -> None:
+    """Zoledronic acid added to FOLFOX-6 cycle 1 follows the SmPC CrCl dose table."""
+    result = sheet(library, "FOLFOX-6", renal_patient(crcl), supportive=("ZOLEDRONIC-ACID",))
+    (zol,) = [a for a in on_day(result, 1) if a.drug == "zoledronic acid"]
+    assert zol.dose_mg == pytest.approx(expected)
+    assert zol.regimen == "ZOLEDRONIC-ACID"
+    assert zol.duration_h == pytest.approx(0.25)
+    assert doses(result)[("oxaliplatin", "infusion")] == 170
+
+
+def test_zoledronic_acid_contraindicated_below_30(library: Library) -> None:
+    """CrCl < 30: zoledronic acid is not given (blocking), FOLFOX-6 doses unchanged."""
+    result = sheet(library, "FOLFOX-6", renal_patient(25), supportive=("ZOLEDRONIC-ACID",))
+    (zol,) = [a for a in on_day(result, 1) if a.drug == "zoledronic acid"]
+    assert zol.withheld
+    assert zol.dose_mg == 0
+    assert result.blocking
+
+
+def test_zoledronic_acid_not_every_folfox_cycle(library: Library) -> None:
+    """Every 3–4 weeks alongside 14-day FOLFOX-6: given in cycle 1, not in cycle 2."""
+    patient = renal_patient(75)
+    first = sheet(library, "FOLFOX-6", patient, supportive=("ZOLEDRONIC-ACID",), cycle=1)
+    second = sheet(library, "FOLFOX-6", patient, supportive=("ZOLEDRONIC-ACID",), cycle=2)
+    third = sheet(library, "FOLFOX-6", patient, supportive=("ZOLEDRONIC-ACID",), cycle=3)
+    assert ("zoledronic acid", "infusion") in doses(first)
+    assert ("zoledronic acid", "infusion") not in doses(second)
+    assert "SUPPORTIVE_NOT_THIS_CYCLE" in codes(second)
+    assert ("zoledronic acid", "infusion") in doses(third)
+
+
+def test_chemotherapy_cannot_be_added_as_supportive(library: Library) -> None:
+    """--with takes supportive regimens only."""
+    with pytest.raises(InputError, match="not a supportive regimen"):
+        sheet(library, "FOLFOX-6", BSA_200, supportive=("DOCETAXEL",))
+
+
+# --------------------------------------------------------------------------- pump
+
+
+def test_pump_fill_fits(library: Library) -> None:
+    """4320 mg at 50 mg/mL = 86.4 mL in a 2 mL/h × 46 h = 92 mL pump: 5.6 mL diluent."""
+    result = sheet(library, "FOLFOX-6", BSA_180, pump_rate_ml_per_h=2)
+    (infusion,) = [a for a in on_day(result, 1) if a.method == "continuous_infusion"]
+    pump = infusion.pump
+    assert pump is not None
+    assert pump.pump_volume_ml == 92
+    assert pump.drug_volume_ml == pytest.approx(86.4)
+    assert pump.diluent_ml == pytest.approx(5.6)
+    assert pump.final_concentration_mg_per_ml == pytest.approx(4320 / 92)
+    assert pump.fits
+    assert not result.blocking
+
+
+def test_pump_too_small_is_blocking(library: Library) -> None:
+    """4800 mg at 50 mg/mL = 96 mL does not fit a 92 mL (2 mL/h) pump: blocking warning."""
+    result = sheet(library, "FOLFOX-6", BSA_200, pump_rate_ml_per_h=2)
+    assert "PUMP_VOLUME_EXCEEDED" in codes(result)
+    assert result.blocking
+
+
+def test_pump_5ml_per_h(library: Library) -> None:
+    """4800 mg in a 5 mL/h pump: 230 mL, 96 mL drug + 134 mL diluent, 20.87 mg/mL."""
+    result = sheet(library, "FOLFOX-6", BSA_200, pump_rate_ml_per_h=5)
+    (infusion,) = [a for a in on_day(result, 1) if a.method == "continuous_infusion"]
+    assert infusion.pump is not None
+    assert infusion.pump.diluent_ml == pytest.approx(134)
+    assert infusion.pump.final_concentration_mg_per_ml == pytest.approx(4800 / 230)
+
+
+# --------------------------------------------------------------------------- BSA warnings
+
+
+def test_high_bsa_warning(library: Library) -> None:
+    """200 cm/120 kg: √(24000/3600) = 2.58 m² > 2.2: caution BSA_HIGH."""
+    result = sheet(library, "DOCETAXEL", {"height": 200, "weight": 120})
+    assert result.bsa_m2 == 2.58
+    assert "BSA_HIGH" in codes(result)
+
+
+def test_provenance(library: Library) -> None:
+    """The sheet records the tool version, the regimen file's hash and the options."""
+    result = sheet(library, "FOLFOX-6", BSA_200, tolerance_percent=10)
+    assert result.provenance.regimen_id == "FOLFOX-6"
+    assert len(result.provenance.regimen_sha256) == 64
+    assert result.provenance.regimen_sha256 == library.file_of("FOLFOX-6").sha256
+    assert result.provenance.options["tolerance_percent"] == 10
+    assert "dose level" in result.provenance.order_of_operations
+
+
+# --------------------------------------------------------------------------- properties
+
+
+heights = st.floats(min_value=140, max_value=210)
+weights = st.floats(min_value=40, max_value=150)
+
+
+@settings(max_examples=40, deadline=None)
+@given(heights, weights, st.floats(min_value=1.05, max_value=1.5))
+def test_unrounded_doses_scale_linearly_with_bsa(h: float, w: float, factor: float) -> None:
+    """With rounding none, doubling the BSA (here × factor, via the cap-free BSA) scales doses."""
+    library = load_library(use_env=False)
+    base = sheet(library, "FOLFOX-6", {"height": h, "weight": w}, rounding="none", bsa_decimals=4)
+    assert base.bsa_m2 is not None
+    for day in base.days:
+        for item in day.administrations:
+            assert item.dose_mg == pytest.approx(item.standard_mg)
+            assert item.dose_mg / base.bsa_m2 == pytest.approx(
+                float(item.prescribed.split()[0]), rel=1e-9
+            )
+
+
+@settings(max_examples=60, deadline=None)
+@given(heights, weights, st.sampled_from(["EOX", "XELIRI", "FOLFOX-6", "FOLFIRI", "DOCETAXEL"]))
+def test_rounded_doses_stay_within_tolerance(h: float, w: float, regimen: str) -> None:
+    """Any rounded dose is within 5 % of its calculated dose, or kept with a warning."""
+    library = load_library(use_env=False)
+    result = sheet(library, regimen, {"height": h, "weight": w})
+    for day in result.days:
+        for item in day.administrations:
+            assert abs(item.deviation_percent) <= 5 + 1e-9
+            assert item.dose_mg > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(heights, weights, st.sampled_from(["EOX", "XELIRI"]))
+def test_capecitabine_is_whole_tablets(h: float, w: float, regimen: str) -> None:
+    """Capecitabine is always whole 500/150 mg tablets, or flagged blocking when it cannot be.
+
+    At some BSAs no tablet combination is within 5 % (1.35 m² × 625 = 843.75 mg: 800 is
+    −5.2 %, 900 is +6.7 %): then the dose is shown unrounded with a blocking warning.
+    """
+    library = load_library(use_env=False)
+    result = sheet(library, regimen, {"height": h, "weight": w})
+    for day in result.days:
+        for item in day.administrations:
+            if item.drug == "capecitabine":
+                if item.tablets is None:
+                    assert "TABLETS_NOT_ACHIEVABLE" in codes(result)
+                    assert result.blocking
+                    continue
+                made = sum(t.strength_mg * t.count for t in item.tablets)
+                assert made == item.dose_mg
+                assert all(t.strength_mg in {150, 500} for t in item.tablets)
+
+
+def test_no_tablet_combination_within_tolerance_is_blocking(library: Library) -> None:
+    """EOX at 1.35 m² (150 cm × 43.74 kg: √(6561/3600) = 1.35): 625 × 1.35 = 843.75 mg.
+
+    800 mg is −5.19 % and 900 mg +6.67 %: neither within 5 %, so the dose is shown
+    unrounded with a blocking warning; with the HOPA 10 % tolerance, 800 mg is given.
+    """
+    patient = {"height": 150, "weight": 43.74}
+    strict = sheet(library, "EOX", patient)
+    (cape,) = [a for a in on_day(strict, 1) if a.drug == "capecitabine"]
+    assert cape.dose_mg == pytest.approx(843.75)
+    assert "TABLETS_NOT_ACHIEVABLE" in codes(strict)
+    assert strict.blocking
+    loose = sheet(library, "EOX", patient, tolerance_percent=10)
+    assert doses(loose)[("capecitabine", "oral")] == 800
+    assert not loose.blocking

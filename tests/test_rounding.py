@@ -1,0 +1,97 @@
+"""Rounding policies: increments, whole tablets, ties to the lower dose."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regimens.rounding import (
+    deviation_percent,
+    round_to_increment,
+    round_to_tablets,
+    tablet_combination,
+)
+
+CAPECITABINE = (500.0, 150.0)  # tablet strengths, CLINICAL-SOURCES "Products"
+
+
+@pytest.mark.parametrize(
+    ("dose", "step", "expected"),
+    [
+        pytest.param(152.4, 1.0, 152.0, id="152.4 -> 152"),
+        pytest.param(152.5, 1.0, 152.0, id="exact half goes down: 152.5 -> 152"),
+        pytest.param(152.51, 1.0, 153.0, id="152.51 -> 153"),
+        pytest.param(104.7, 1.0, 105.0, id="104.7 -> 105"),
+        pytest.param(3.33, 0.1, 3.3, id="0.1 mg step: 3.33 -> 3.3"),
+        pytest.param(3.35, 0.1, 3.3, id="0.1 mg step half goes down: 3.35 -> 3.3"),
+        pytest.param(4799.9999999, 1.0, 4800.0, id="float noise"),
+        pytest.param(137.0, 5.0, 135.0, id="5 mg step: 137 -> 135"),
+        pytest.param(137.5, 5.0, 135.0, id="5 mg step half: 137.5 -> 135"),
+    ],
+)
+def test_round_to_increment(dose: float, step: float, expected: float) -> None:
+    """Nearest multiple of the step; exact halves go to the lower dose."""
+    assert round_to_increment(dose, step) == expected
+
+
+def test_round_to_increment_refuses_a_zero_step() -> None:
+    """A zero step is a library error, not a silent no-op."""
+    with pytest.raises(ValueError, match="positive"):
+        round_to_increment(10, 0)
+
+
+@pytest.mark.parametrize(
+    ("dose", "expected", "counts"),
+    [
+        # EOX at BSA 1.80 m2: 625 x 1.80 = 1125 mg, halfway between 1100 and 1150.
+        pytest.param(1125.0, 1100.0, (1, 4), id="EOX 1.80 m2: 1125 tie -> 1100 = 500 + 4x150"),
+        # EOX at BSA 2.00 m2: 625 x 2.00 = 1250 mg = 500 + 5 x 150 exactly.
+        pytest.param(1250.0, 1250.0, (1, 5), id="EOX 2.00 m2: 1250 = 500 + 5x150"),
+        # XELIRI at BSA 1.80 m2: 1000 x 1.80 = 1800 mg = 3 x 500 + 2 x 150.
+        pytest.param(1800.0, 1800.0, (3, 2), id="XELIRI 1.80 m2: 1800 = 3x500 + 2x150"),
+        # XELIRI at BSA 2.00 m2: 2000 mg = 4 x 500.
+        pytest.param(2000.0, 2000.0, (4, 0), id="XELIRI 2.00 m2: 2000 = 4x500"),
+        # 1170 lies 20 from 1150 and 30 from 1200: 1150 = 2 x 500 + 150.
+        pytest.param(1170.0, 1150.0, (2, 1), id="1170 -> 1150"),
+        # 1180 lies 30 from 1150 and 20 from 1200. 1200 with 500 mg tablets leaves 700 or
+        # 200, neither a multiple of 150, so 1200 is 8 x 150.
+        pytest.param(1180.0, 1200.0, (0, 8), id="1180 -> 1200 = 8x150"),
+        # 937.5 (capecitabine 75% at 1250 mg): 950 = 500 + 3x150 is 12.5 away, 900 = 6x150 37.5.
+        pytest.param(937.5, 950.0, (1, 3), id="937.5 -> 950 = 500 + 3x150"),
+        # Below the smallest strength only 0 or 150 are makeable.
+        pytest.param(100.0, 150.0, (0, 1), id="100 -> 150"),
+    ],
+)
+def test_round_to_tablets(dose: float, expected: float, counts: tuple[int, int]) -> None:
+    """Nearest whole-tablet dose of 500/150 mg, ties down, fewest tablets (worked by hand)."""
+    assert round_to_tablets(dose, CAPECITABINE) == (expected, counts)
+
+
+def test_tablet_combination_reports_impossible_doses() -> None:
+    """100 mg cannot be made of 500 and 150 mg tablets; 650 can (500 + 150)."""
+    assert tablet_combination(100, (500, 150)) is None
+    assert tablet_combination(650, (500, 150)) == (1, 1)
+    assert tablet_combination(650.5, (500, 150)) is None
+
+
+def _brute_force_nearest(dose: float) -> float:
+    makeable = {500 * a + 150 * b for a in range(30) for b in range(60)}
+    return min(makeable, key=lambda amount: (abs(amount - dose), amount))
+
+
+@given(st.floats(min_value=150, max_value=6000, allow_nan=False))
+def test_tablets_match_brute_force(dose: float) -> None:
+    """Whole tablets, nearest makeable dose, ties down: the same as trying every count."""
+    amount, (fives, ones_fifty) = round_to_tablets(dose, CAPECITABINE)
+    assert amount == 500 * fives + 150 * ones_fifty
+    assert amount == _brute_force_nearest(dose)
+
+
+@pytest.mark.parametrize(
+    ("final", "calculated", "expected"),
+    [(1100, 1125, -2.2222222), (4800, 4800, 0.0), (105, 104.7, 0.2865330), (0, 0, 0.0)],
+)
+def test_deviation_percent(final: float, calculated: float, expected: float) -> None:
+    """(final - calculated) / calculated x 100."""
+    assert deviation_percent(final, calculated) == pytest.approx(expected, abs=1e-6)
