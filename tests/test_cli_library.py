@@ -180,11 +180,11 @@ def test_validate_needs_a_path() -> None:
 
 
 def test_schema_prints_the_models_schema() -> None:
-    """`regimens schema` prints the regimen file schema; --file drugs the drugs.toml one."""
+    """`regimens schema` prints the regimen file schema; --kind drugs the drugs.toml one."""
     code, out, _ = run("schema")
     assert code == 0
     assert json.loads(out) == file_json_schema("regimen")
-    code, out, _ = run("schema", "--file", "drugs")
+    code, out, _ = run("schema", "--kind", "drugs")
     assert json.loads(out) == file_json_schema("drugs")
 
 

@@ -8,7 +8,7 @@ order of operations, so that a second pharmacist can recompute it by hand.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,7 @@ __all__ = [
     "SheetDay",
     "SheetWarning",
     "TabletCount",
+    "sheet_json_schema",
 ]
 
 #: Version of the JSON document; bumped on any incompatible change (semver major).
@@ -221,3 +222,9 @@ class DoseSheet(_Frozen):
     def blocking(self) -> bool:
         """True when any warning is blocking: the sheet must not be used as it is."""
         return any(warning.severity == "blocking" for warning in self.warnings)
+
+
+def sheet_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``regimens sheet --format json`` (``docs/sheet.schema.json``)."""
+    schema = DoseSheet.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

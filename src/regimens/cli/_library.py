@@ -133,27 +133,35 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
 
 @click.command("schema")
 @click.option(
-    "--file",
-    "file_kind",
-    type=click.Choice(["regimen", "drugs"]),
+    "--kind",
+    "kind",
+    type=click.Choice(["regimen", "drugs", "sheet"]),
     default="regimen",
     show_default=True,
-    help="Which file's schema: a regimen file or drugs.toml.",
+    help="regimen: a regimen file; drugs: drugs.toml; sheet: the JSON of `regimens sheet`.",
 )
-def schema_cmd(file_kind: str) -> None:
-    """Print the JSON Schema of library files, generated from the models.
+def schema_cmd(kind: str) -> None:
+    """Print a JSON Schema generated from the models.
 
-    Editors that validate TOML against a JSON Schema (e.g. Taplo) can use it.
-    The regimen schema is kept in docs/regimen.schema.json.
+    Editors that validate TOML against a JSON Schema (e.g. Taplo) can use the
+    library ones; tools reading `regimens sheet --format json` can use the sheet one.
+    The schemas are kept in docs/ (regimen.schema.json, drugs.schema.json,
+    sheet.schema.json).
 
     \b
     Example:
       regimens schema > docs/regimen.schema.json
-      regimens schema --file drugs
+      regimens schema --kind drugs
+      regimens schema --kind sheet
     """
-    from regimens.regimen import file_json_schema
+    if kind == "sheet":
+        from regimens.sheet import sheet_json_schema
 
-    schema = file_json_schema("drugs") if file_kind == "drugs" else file_json_schema("regimen")
+        schema = sheet_json_schema()
+    else:
+        from regimens.regimen import file_json_schema
+
+        schema = file_json_schema("drugs") if kind == "drugs" else file_json_schema("regimen")
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 
 
