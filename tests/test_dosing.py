@@ -526,3 +526,98 @@ def test_no_tablet_combination_within_tolerance_is_blocking(library: Library) ->
     loose = sheet(library, "EOX", patient, tolerance_percent=10)
     assert doses(loose)[("capecitabine", "oral")] == 800
     assert not loose.blocking
+
+
+# --------------------------------------------------------------------------- per kg, AUC
+
+USER_DRUGS = """
+[[drug]]
+inn = "carboplatin"
+sources = ["test fixture"]
+
+[[drug]]
+inn = "trastuzumab"
+sources = ["test fixture"]
+"""
+
+USER_REGIMEN = """
+id = "TEST-CARBO-TRAS"
+name = "Test regimen: carboplatin AUC 5 and trastuzumab 6 mg/kg"
+description = "Fixture for the per-kg and Calvert dose bases; not a clinical regimen."
+setting = "Tests only."
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture."
+year = 2026
+
+[[components]]
+drug = "trastuzumab"
+dose = "6 mg/kg"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "30 min"
+order = 1
+source = "test"
+
+[[components]]
+drug = "carboplatin"
+dose = "5 mg/mL*min"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "1 h"
+order = 2
+source = "test"
+"""
+
+
+@pytest.fixture(scope="module")
+def user_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    directory = tmp_path_factory.mktemp("library")
+    (directory / "drugs.toml").write_text(USER_DRUGS, encoding="utf-8")
+    (directory / "test.toml").write_text(USER_REGIMEN, encoding="utf-8")
+    return load_library([directory], use_env=False)
+
+
+def test_calvert_and_per_kg(user_library: Library) -> None:
+    """Male 60 y, 72 kg, SCr 1.0: CrCl (80 × 72)/(72 × 1) = 80; carboplatin 5 × (80 + 25).
+
+    = 525 mg. Trastuzumab 6 mg/kg × 72 kg = 432 mg (actual weight).
+    """
+    patient = make_patient(height=175, weight=72, sex="M", age=60, creatinine=1.0)
+    result = sheet(user_library, "TEST-CARBO-TRAS", patient)
+    assert doses(result) == {("trastuzumab", "infusion"): 432, ("carboplatin", "infusion"): 525}
+    (carbo,) = [a for a in on_day(result, 1) if a.drug == "carboplatin"]
+    assert (carbo.dose_basis, carbo.basis_value, carbo.basis_unit) == ("auc", 105, "mL/min")
+
+
+def test_calvert_gfr_is_capped_at_125(user_library: Library) -> None:
+    """CrCl 150 mL/min is capped at 125: carboplatin 5 × (125 + 25) = 750 mg, with a note."""
+    patient = make_patient(height=175, weight=72, crcl=150)
+    result = sheet(user_library, "TEST-CARBO-TRAS", patient)
+    assert doses(result)[("carboplatin", "infusion")] == 750
+    assert "CALVERT_GFR_CAPPED" in codes(result)
+    uncapped = sheet(user_library, "TEST-CARBO-TRAS", patient, calvert_gfr_cap_ml_min=None)
+    assert doses(uncapped)[("carboplatin", "infusion")] == 875  # 5 × (150 + 25)
+
+
+def test_calvert_needs_renal_function(user_library: Library) -> None:
+    """An AUC dose without creatinine or CrCl is an error naming what to give."""
+    with pytest.raises(MissingInputError, match="renal function"):
+        sheet(user_library, "TEST-CARBO-TRAS", {"height": 175, "weight": 72})
+
+
+def test_per_kg_on_ideal_weight(user_library: Library) -> None:
+    """Male 180 cm (70.866 in): Devine IBW 50 + 2.3 × 10.866 = 74.99 kg; 6 × 74.99 = 449.9.
+
+    Rounded to 450 mg. On actual weight (100 kg) it would be 600 mg.
+    """
+    patient = make_patient(height=180, weight=100, sex="M", crcl=90)
+    result = sheet(user_library, "TEST-CARBO-TRAS", patient, weight_basis="ideal")
+    (tras,) = [a for a in on_day(result, 1) if a.drug == "trastuzumab"]
+    assert tras.basis_value == pytest.approx(50 + 2.3 * (180 / 2.54 - 60))
+    assert tras.dose_mg == 450
+    actual = sheet(user_library, "TEST-CARBO-TRAS", patient)
+    assert doses(actual)[("trastuzumab", "infusion")] == 600
