@@ -67,7 +67,7 @@ def test_json_contract() -> None:
     assert cape["dose_level_percent"] == 100
     assert cape["tablets"] == [{"strength_mg": 500, "count": 1}, {"strength_mg": 150, "count": 4}]
     warning = data["warnings"][0]
-    assert set(warning) == {"severity", "code", "message", "drug"}
+    assert set(warning) == {"severity", "code", "message", "drug", "params"}
     assert warning["code"] == "RENAL_RULE_NOT_CHECKED"
     assert data["provenance"]["regimen_sha256"] == data["regimen"]["sha256"]
 

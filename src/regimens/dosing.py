@@ -44,6 +44,7 @@ from regimens.sheet import (
     SheetDay,
     SheetWarning,
     TabletCount,
+    warning_text,
 )
 
 if TYPE_CHECKING:
@@ -117,9 +118,18 @@ class _Context:
         self.renal = renal_function
         self.warnings: list[SheetWarning] = []
 
-    def warn(self, code: str, message: str, drug: str | None = None) -> None:
+    def warn(self, code: str, drug: str | None = None, **params: str) -> None:
+        """Record a warning; its English message comes from the catalogue in sheet.py."""
         severity = WARNING_CODES[code][0]
-        warning = SheetWarning(severity=severity, code=code, message=message, drug=drug)
+        if drug is not None:
+            params["drug"] = drug
+        warning = SheetWarning(
+            severity=severity,
+            code=code,
+            message=warning_text(code, params),
+            drug=drug,
+            params=params,
+        )
         if warning not in self.warnings:
             self.warnings.append(warning)
 
@@ -159,7 +169,9 @@ def compute_sheet(
         if not any(regimen_id == source_regimen.id for regimen_id, _ in components):
             context.warn(
                 "SUPPORTIVE_NOT_THIS_CYCLE",
-                f"{source_regimen.name} is not given in cycle {options.cycle} of {main.id}",
+                regimen=source_regimen.name,
+                cycle=str(options.cycle),
+                main=main.id,
             )
 
     days: dict[int, list[Administration]] = {}
@@ -263,13 +275,12 @@ def _bsa_warnings(context: _Context, bsa: BsaResult) -> None:
     low, high = BSA_USUAL_RANGE_M2
     if bsa.bsa_capped:
         context.warn(
-            "BSA_CAPPED",
-            f"BSA {bsa.bsa_m2_unrounded:.2f} m2 capped at {bsa.bsa_m2:.2f} m2 as requested",
+            "BSA_CAPPED", unrounded=f"{bsa.bsa_m2_unrounded:.2f}", used=f"{bsa.bsa_m2:.2f}"
         )
     if bsa.bsa_m2 > high:
-        context.warn("BSA_HIGH", f"BSA {bsa.bsa_m2:.2f} m2 is above {high} m2")
+        context.warn("BSA_HIGH", bsa=f"{bsa.bsa_m2:.2f}", limit=f"{high}")
     elif bsa.bsa_m2 < low:
-        context.warn("BSA_LOW", f"BSA {bsa.bsa_m2:.2f} m2 is below {low} m2")
+        context.warn("BSA_LOW", bsa=f"{bsa.bsa_m2:.2f}", limit=f"{low}")
     patient = context.patient
     assert patient.height_cm is not None and patient.weight_kg is not None  # BSA was computed
     values = {
@@ -282,9 +293,12 @@ def _bsa_warnings(context: _Context, bsa: BsaResult) -> None:
     if spread > context.options.tolerance_percent:
         context.warn(
             "BSA_FORMULAS_DISAGREE",
-            f"BSA formulas differ by {spread:.1f}% for this patient "
-            f"({lowest} {values[lowest]:.2f} to {highest} {values[highest]:.2f} m2), "
-            f"more than the {context.options.tolerance_percent:g}% tolerance",
+            spread=f"{spread:.1f}",
+            lowest=lowest,
+            low=f"{values[lowest]:.2f}",
+            highest=highest,
+            high=f"{values[highest]:.2f}",
+            tolerance=f"{context.options.tolerance_percent:g}",
         )
 
 
@@ -307,12 +321,18 @@ def _level_warnings(context: _Context) -> None:
     if options.dose_level_percent != 100:
         code = "DOSE_LEVEL_REDUCED" if options.dose_level_percent < 100 else "DOSE_LEVEL_ABOVE_100"
         reason = f" ({options.dose_level_reason})" if options.dose_level_reason else ""
-        context.warn(code, f"all drugs at {options.dose_level_percent:g}%{reason}")
+        context.warn(
+            code,
+            variant="all",
+            regimen=context.main_id,
+            percent=f"{options.dose_level_percent:g}",
+            reason=reason,
+        )
     for level in options.drug_dose_levels:
         if level.percent != 100:
             code = "DOSE_LEVEL_REDUCED" if level.percent < 100 else "DOSE_LEVEL_ABOVE_100"
             reason = f" ({level.reason})" if level.reason else ""
-            context.warn(code, f"{level.drug} at {level.percent:g}%{reason}", drug=level.drug)
+            context.warn(code, drug=level.drug, percent=f"{level.percent:g}", reason=reason)
 
 
 def _basis(context: _Context, component: Component) -> tuple[float | None, str | None]:
@@ -338,9 +358,7 @@ def _basis(context: _Context, component: Component) -> tuple[float | None, str |
         cap = context.options.calvert_gfr_cap_ml_min
         if cap is not None and gfr > cap:
             context.warn(
-                "CALVERT_GFR_CAPPED",
-                f"GFR {gfr:.0f} mL/min capped at {cap:g} mL/min in the Calvert formula",
-                drug=component.drug,
+                "CALVERT_GFR_CAPPED", drug=component.drug, gfr=f"{gfr:.0f}", cap=f"{cap:g}"
             )
             gfr = cap
         return gfr + 25, "mL/min"
@@ -433,12 +451,7 @@ def _organ_adjustment(
     if rule is None:
         return None
     if context.renal is None:
-        context.warn(
-            "RENAL_RULE_NOT_CHECKED",
-            f"{component.drug} has a renal dose rule ({rule.source}) that was not checked: "
-            "give --creatinine with --age, --sex and --weight, or --crcl",
-            drug=component.drug,
-        )
+        context.warn("RENAL_RULE_NOT_CHECKED", drug=component.drug, source=rule.source)
         return None
     crcl = context.renal.crcl_ml_min
     band = rule.band_for(crcl)
@@ -451,23 +464,23 @@ def _organ_adjustment(
         source=band.source or rule.source,
     )
     if band.action == "contraindicated":
-        context.warn(
-            "CONTRAINDICATED",
-            f"{component.drug} is contraindicated at CrCl {crcl:.1f} mL/min ({band.label}): "
-            "withheld",
-            drug=component.drug,
-        )
+        context.warn("CONTRAINDICATED", drug=component.drug, crcl=f"{crcl:.1f}", band=band.label)
     elif band.action == "percent":
         context.warn(
             "RENAL_ADJUSTED",
-            f"{component.drug} at {band.percent:g}% for CrCl {crcl:.1f} mL/min ({band.label})",
             drug=component.drug,
+            percent=f"{band.percent:g}",
+            crcl=f"{crcl:.1f}",
+            band=band.label,
         )
     elif band.action == "absolute":
         context.warn(
             "RENAL_ADJUSTED",
-            f"{component.drug} {band.dose_mg:g} mg for CrCl {crcl:.1f} mL/min ({band.label})",
             drug=component.drug,
+            variant="absolute",
+            dose=f"{band.dose_mg:g}",
+            crcl=f"{crcl:.1f}",
+            band=band.label,
         )
     return adjustment
 
@@ -485,12 +498,12 @@ def _round(context: _Context, component: Component, facts: DrugFacts, calculated
         if abs(deviation_percent(amount, calculated)) > tolerance:
             context.warn(
                 "TABLETS_NOT_ACHIEVABLE",
-                f"{component.drug} {calculated:.2f} mg: the nearest whole-tablet dose, "
-                f"{_number(amount)} mg of {label} mg tablets "
-                f"({deviation_percent(amount, calculated):+.1f}%), is beyond the "
-                f"{tolerance:g}% tolerance; the calculated dose is shown unrounded. Decide "
-                "the dose (a tolerance up to 10% is allowed by HOPA: --tolerance)",
                 drug=component.drug,
+                calculated=f"{calculated:.2f}",
+                rounded=_number(amount),
+                strengths=label,
+                deviation=f"{deviation_percent(amount, calculated):+.1f}",
+                tolerance=f"{tolerance:g}",
             )
             return Rounded(
                 dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False
@@ -504,9 +517,10 @@ def _round(context: _Context, component: Component, facts: DrugFacts, calculated
     if abs(deviation_percent(amount, calculated)) > tolerance:
         context.warn(
             "ROUNDING_BEYOND_TOLERANCE",
-            f"{component.drug} {calculated:.2f} mg: rounding to {_number(amount)} mg would "
-            f"deviate more than {tolerance:g}%; the calculated dose is kept",
             drug=component.drug,
+            calculated=f"{calculated:.2f}",
+            rounded=_number(amount),
+            tolerance=f"{tolerance:g}",
         )
         return Rounded(dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False)
     return Rounded(dose_mg=amount, method=f"nearest {_number(increment)} mg")
@@ -531,10 +545,13 @@ def _pump_fill(
     if not fits:
         context.warn(
             "PUMP_VOLUME_EXCEEDED",
-            f"{component.drug} {_number(dose_mg)} mg at {_number(concentration)} mg/mL is "
-            f"{drug_volume:.1f} mL, more than the {pump_volume:g} mL a {rate:g} mL/h pump "
-            f"holds over {component.duration_h:g} h: choose a faster pump",
             drug=component.drug,
+            dose=_number(dose_mg),
+            concentration=_number(concentration),
+            volume=f"{drug_volume:.1f}",
+            capacity=f"{pump_volume:g}",
+            rate=f"{rate:g}",
+            duration=f"{component.duration_h:g}",
         )
     return PumpFill(
         pump_rate_ml_per_h=rate,

@@ -29,7 +29,9 @@ __all__ = [
     "SheetDay",
     "SheetWarning",
     "TabletCount",
+    "WARNING_TEXT",
     "sheet_json_schema",
+    "warning_text",
 ]
 
 #: Version of the JSON document; bumped on any incompatible change (semver major).
@@ -70,6 +72,112 @@ WARNING_CODES: dict[str, tuple[Severity, str]] = {
     "SUPPORTIVE_NOT_THIS_CYCLE": ("info", "A supportive regimen is not given in this cycle."),
 }
 
+#: The message of each warning, per language. Keys are warning codes, or
+#: ``CODE/variant`` where one code has several wordings (``SheetWarning.params["variant"]``).
+#: Parameters are pre-formatted strings; ``{drug}`` is replaced by the drug's name in the
+#: language of the output. Every code has an English and a French text (tested).
+WARNING_TEXT: dict[str, dict[str, str]] = {
+    "BSA_CAPPED": {
+        "en": "BSA {unrounded} m² capped at {used} m² as requested",
+        "fr": "Surface corporelle {unrounded} m² plafonnée à {used} m² comme demandé",
+    },
+    "BSA_HIGH": {
+        "en": "BSA {bsa} m² is above {limit} m²",
+        "fr": "Surface corporelle {bsa} m² supérieure à {limit} m²",
+    },
+    "BSA_LOW": {
+        "en": "BSA {bsa} m² is below {limit} m²",
+        "fr": "Surface corporelle {bsa} m² inférieure à {limit} m²",
+    },
+    "BSA_FORMULAS_DISAGREE": {
+        "en": "BSA formulas differ by {spread}% for this patient ({lowest} {low} to "
+        "{highest} {high} m²), more than the {tolerance}% tolerance",
+        "fr": "Les formules de surface corporelle diffèrent de {spread} % pour ce patient "
+        "({lowest} {low} à {highest} {high} m²), plus que la tolérance de {tolerance} %",
+    },
+    "DOSE_LEVEL_REDUCED": {
+        "en": "{drug} at {percent}%{reason}",
+        "fr": "{drug} à {percent} %{reason}",
+    },
+    "DOSE_LEVEL_REDUCED/all": {
+        "en": "All drugs of {regimen} at {percent}%{reason}",
+        "fr": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    },
+    "DOSE_LEVEL_ABOVE_100": {
+        "en": "{drug} at {percent}%{reason}",
+        "fr": "{drug} à {percent} %{reason}",
+    },
+    "DOSE_LEVEL_ABOVE_100/all": {
+        "en": "All drugs of {regimen} at {percent}%{reason}",
+        "fr": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    },
+    "RENAL_RULE_NOT_CHECKED": {
+        "en": "{drug} has a renal dose rule ({source}) that was not checked: give "
+        "--creatinine with --age, --sex and --weight, or --crcl",
+        "fr": "{drug} a une règle d'adaptation à la fonction rénale ({source}) qui n'a pas "
+        "été vérifiée : donner --creatinine avec --age, --sex et --weight, ou --crcl",
+    },
+    "RENAL_ADJUSTED": {
+        "en": "{drug} at {percent}% for CrCl {crcl} mL/min ({band})",
+        "fr": "{drug} à {percent} % pour une clairance de {crcl} mL/min ({band})",
+    },
+    "RENAL_ADJUSTED/absolute": {
+        "en": "{drug} {dose} mg for CrCl {crcl} mL/min ({band})",
+        "fr": "{drug} {dose} mg pour une clairance de {crcl} mL/min ({band})",
+    },
+    "CONTRAINDICATED": {
+        "en": "{drug} is contraindicated at CrCl {crcl} mL/min ({band}): withheld",
+        "fr": "{drug} est contre-indiqué à une clairance de {crcl} mL/min ({band}) : "
+        "non administré",
+    },
+    "ROUNDING_BEYOND_TOLERANCE": {
+        "en": "{drug} {calculated} mg: rounding to {rounded} mg would deviate more than "
+        "{tolerance}%; the calculated dose is kept",
+        "fr": "{drug} {calculated} mg : l'arrondi à {rounded} mg s'écarterait de plus de "
+        "{tolerance} % ; la dose calculée est conservée",
+    },
+    "TABLETS_NOT_ACHIEVABLE": {
+        "en": "{drug} {calculated} mg: the nearest whole-tablet dose, {rounded} mg of "
+        "{strengths} mg tablets ({deviation}%), is beyond the {tolerance}% tolerance; the "
+        "calculated dose is shown unrounded. Decide the dose (a tolerance up to 10% is "
+        "allowed by HOPA: --tolerance)",
+        "fr": "{drug} {calculated} mg : la dose en comprimés entiers la plus proche, "
+        "{rounded} mg en comprimés de {strengths} mg ({deviation} %), dépasse la tolérance "
+        "de {tolerance} % ; la dose calculée est affichée sans arrondi. Décider de la dose "
+        "(la HOPA admet une tolérance jusqu'à 10 % : --tolerance)",
+    },
+    "PUMP_VOLUME_EXCEEDED": {
+        "en": "{drug} {dose} mg at {concentration} mg/mL is {volume} mL, more than the "
+        "{capacity} mL a {rate} mL/h pump holds over {duration} h: choose a faster pump",
+        "fr": "{drug} {dose} mg à {concentration} mg/mL font {volume} mL, plus que les "
+        "{capacity} mL d'un diffuseur de {rate} mL/h sur {duration} h : choisir un "
+        "diffuseur de débit supérieur",
+    },
+    "CALVERT_GFR_CAPPED": {
+        "en": "GFR {gfr} mL/min capped at {cap} mL/min in the Calvert formula",
+        "fr": "DFG {gfr} mL/min plafonné à {cap} mL/min dans la formule de Calvert",
+    },
+    "SUPPORTIVE_NOT_THIS_CYCLE": {
+        "en": "{regimen} is not given in cycle {cycle} of {main}",
+        "fr": "{regimen} n'est pas administré au cycle {cycle} de {main}",
+    },
+}
+
+
+def warning_text(
+    code: str,
+    params: dict[str, str],
+    lang: str = "en",
+    drug_name: str | None = None,
+) -> str:
+    """The message of a warning in ``lang``, with ``{drug}`` as ``drug_name`` if given."""
+    variant = params.get("variant")
+    templates = WARNING_TEXT[f"{code}/{variant}" if variant else code]
+    values = dict(params)
+    if drug_name is not None:
+        values["drug"] = drug_name
+    return templates.get(lang, templates["en"]).format(**values)
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -80,8 +188,10 @@ class SheetWarning(_Frozen):
 
     severity: Severity
     code: str
-    message: str
+    message: str  # in English; renderers translate with ``code`` and ``params``
     drug: str | None = None
+    #: The values in the message, as displayed (see ``WARNING_TEXT``).
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class TabletCount(_Frozen):
