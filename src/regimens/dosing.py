@@ -205,6 +205,11 @@ def compute_sheet(
         days=sheet_days,
         totals=_totals(sheet_days),
         warnings=tuple(_sorted_warnings(context.warnings)),
+        drug_names={
+            drug: dict(library.drug(drug).local_names)
+            for drug in sorted(all_drugs)
+            if library.drug(drug).local_names
+        },
         provenance=Provenance(
             tool_version=__version__,
             regimen_id=main.id,

@@ -734,6 +734,11 @@ class DrugFacts(_Frozen):
     aliases: tuple[str, ...] = Field(
         default=(), description="Other names: brands, abbreviations, other languages."
     )
+    local_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="The drug's name per output language, e.g. {fr = 'capécitabine'}; "
+        "each name must be one of the aliases.",
+    )
     tablet_strengths_mg: Annotated[
         tuple[float, ...],
         BeforeValidator(_parse_strengths),
@@ -794,6 +799,15 @@ class DrugFacts(_Frozen):
             if folded.index(key) != index - 1:
                 raise FieldPathError(f"[{index}]", f"duplicate alias {aliases[index - 1]!r}")
         return aliases
+
+    @model_validator(mode="after")
+    def _local_names_are_aliases(self) -> DrugFacts:
+        for lang, name in self.local_names.items():
+            if name not in self.aliases:
+                raise FieldPathError(
+                    f"local_names.{lang}", f"{name!r} must also be listed in aliases"
+                )
+        return self
 
     @model_validator(mode="after")
     def _facts_have_sources(self) -> DrugFacts:

@@ -327,6 +327,11 @@ class DoseSheet(_Frozen):
     totals: tuple[DrugTotal, ...]
     warnings: tuple[SheetWarning, ...]
     provenance: Provenance
+    #: Drug INN → {language: name}, from the library's ``local_names`` (for ``--lang``).
+    drug_names: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Optional identifiers printed on the sheet; never used in any calculation.
+    patient_id: str | None = None
+    patient_name: str | None = None
 
     @property
     def blocking(self) -> bool:
