@@ -24,7 +24,7 @@ def test_readme_main_job() -> None:
     """
     code, out, err = run("sheet FOLFOX-6 --height 170cm --weight 70kg")
     assert code == 0, err
-    assert "BSA                  1.8181 m2 unrounded -> 1.82 m2 used" in out
+    assert "Body surface area    1.8181 m² unrounded → 1.82 m² used" in out
     assert "154.70" in out
     assert "4368" in out
     assert "95.0 mg/h" in out
@@ -33,11 +33,11 @@ def test_readme_main_job() -> None:
 
 
 def test_table_groups_identical_days() -> None:
-    """EOX days 2 to 21 carry only capecitabine: shown once as D2–21."""
+    """EOX days 2 to 21 carry only capecitabine: shown once as Days 2–21."""
     code, out, _ = run("sheet EOX --height 180 --weight 64.8 --crcl 80")
     assert code == 0
-    assert "\nD1\n" in out
-    assert "\nD2–21\n" in out
+    assert "\nDay 1\n" in out
+    assert "\nDays 2–21\n" in out
     assert "1 × 500 mg + 4 × 150 mg" in out
 
 

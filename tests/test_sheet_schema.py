@@ -29,7 +29,7 @@ def test_checked_in_schema_is_current(name: str, generate: object) -> None:
     checked_in = json.loads((DOCS / name).read_text(encoding="utf-8"))
     assert checked_in == generate(), (  # type: ignore[operator]
         f"docs/{name} is stale: regenerate it with "
-        f"`regimens schema --kind {name.split('.')[0]} > docs/{name}`"
+        f"`regimens schema --kind {name.split('.', maxsplit=1)[0]} > docs/{name}`"
     )
 
 

@@ -55,11 +55,15 @@ class LazyGroup(click.Group):
 @click.version_option(
     __version__, "--version", prog_name="regimens", message="%(prog)s %(version)s"
 )
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
+def main(debug: bool) -> None:
     """Chemotherapy regimen dose calculator: BSA, renal function, dose sheets.
 
     Clinical decision support only: every result must be checked by a qualified
     professional before a patient is treated.
+
+    Exit status: 0 success; 2 a user mistake (one line on stderr); 3 a dose
+    sheet printed with a blocking warning. NO_COLOR disables colour.
 
     \b
     Examples:

@@ -1,23 +1,34 @@
-"""What every command shares: exit codes, error reporting, common options."""
+"""What every command shares: exit codes, error reporting, common options, output."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from regimens.errors import RegimensError
+from regimens.errors import InputError, RegimensError
 
 __all__ = [
     "EXIT_BLOCKING",
     "EXIT_OK",
     "EXIT_USER_ERROR",
+    "FORMAT_BY_EXTENSION",
+    "choose_format",
+    "colour_enabled",
+    "emit",
     "format_option",
+    "lang_option",
     "library_option",
+    "output_option",
     "report_errors",
+    "severity_styler",
+    "write_atomic",
 ]
 
 #: The command did what was asked and found nothing blocking.
@@ -29,29 +40,82 @@ EXIT_USER_ERROR = 2
 #: (a contraindication, a dose that could not be rounded within tolerance...).
 EXIT_BLOCKING = 3
 
+#: ``--output dose.html`` without ``--format`` means ``--format html``.
+FORMAT_BY_EXTENSION = {
+    ".txt": "table",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".ics": "ics",
+}
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _debug() -> bool:
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if context.params.get("debug"):
+            return True
+        context = context.parent
+    return False
 
 
 @contextmanager
 def report_errors() -> Iterator[None]:
-    """Turn the package's own errors into one line on stderr and exit status 2."""
+    """Turn the package's own errors into one line on stderr and exit status 2.
+
+    With ``regimens --debug`` the traceback is shown instead.
+    """
     try:
         yield
     except RegimensError as exc:
+        if _debug():
+            raise
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
-    """The ``--format`` option, with the formats a command supports."""
+def format_option(*choices: str, default: str | None = "table") -> Callable[[F], F]:
+    """The ``--format`` option, with the formats a command supports.
+
+    With ``default=None`` the format is inferred from ``--output``'s extension (see
+    :func:`choose_format`), else ``table``.
+    """
     return click.option(
         "--format",
         "output_format",
         type=click.Choice(choices, case_sensitive=False),
         default=default,
-        show_default=True,
-        help="Output format.",
+        show_default=default is not None,
+        help="Output format"
+        + (" [default: from --output's extension, else table]." if default is None else "."),
     )
+
+
+def output_option(function: F) -> F:
+    """``--output FILE``: write there atomically instead of standard output."""
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False, writable=False),
+        help="Write to FILE (atomically: a failed run never leaves a partial file).",
+    )(function)
+
+
+def lang_option(function: F) -> F:
+    """``--lang en|fr`` for labels, headings and warning messages (JSON keys stay English)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        default="en",
+        show_default=True,
+        help="Language of labels and messages (JSON keys stay English).",
+    )(function)
 
 
 def library_option(function: F) -> F:
@@ -63,3 +127,86 @@ def library_option(function: F) -> F:
         type=click.Path(file_okay=False, dir_okay=True, exists=True),
         help="Extra regimen library directory (repeatable); also REGIMENS_LIBRARY.",
     )(function)
+
+
+def choose_format(explicit: str | None, output: str | None, supported: tuple[str, ...]) -> str:
+    """The format asked for, else the one ``output``'s extension names, else ``table``."""
+    if explicit is not None:
+        return explicit.lower()
+    if output is not None:
+        suffix = Path(output).suffix.lower()
+        inferred = FORMAT_BY_EXTENSION.get(suffix)
+        if inferred is None or inferred not in supported:
+            raise InputError(
+                f"cannot tell the format from the file name {output!r}: give --format "
+                f"({', '.join(supported)}) or use one of the extensions "
+                + ", ".join(s for s, f in FORMAT_BY_EXTENSION.items() if f in supported),
+                field="format",
+            )
+        return inferred
+    return "table"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory.
+
+    The file appears complete or not at all: an interrupted or failed run never leaves
+    a partial or empty file and never destroys an existing one.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path()
+    if not directory.is_dir():
+        raise InputError(
+            f"output {str(target)!r}: directory {str(directory)!r} does not exist",
+            field="output",
+        )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise InputError(
+            f"output {str(target)!r}: cannot write in {str(directory)!r} ({exc.strerror})",
+            field="output",
+        ) from None
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain write would:
+        # the existing file's, else 0666 less the umask.
+        if target.exists():
+            mode = target.stat().st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(
+                f"output {str(target)!r}: cannot write ({exc.strerror})", field="output"
+            ) from None
+        raise
+
+
+def colour_enabled() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def severity_styler(text: str, severity: str) -> str:
+    """Red for blocking, yellow for caution (used only when colour is enabled)."""
+    colour = {"blocking": "red", "caution": "yellow"}.get(severity)
+    return click.style(text, fg=colour, bold=severity == "blocking") if colour else text
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to standard output."""
+    if output is None:
+        click.echo(text, color=colour_enabled())
+    else:
+        write_atomic(output, text if text.endswith("\n") else text + "\n")

@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from regimens.cli._common import EXIT_BLOCKING, format_option, library_option
+from regimens.cli._common import (
+    EXIT_BLOCKING,
+    choose_format,
+    colour_enabled,
+    emit,
+    format_option,
+    lang_option,
+    library_option,
+    output_option,
+    severity_styler,
+)
 from regimens.cli._measure import height_option, sex_option, weight_option
 
+if TYPE_CHECKING:
+    from regimens.render.labels import Lang
+    from regimens.sheet import DoseSheet
+
 __all__ = ["sheet_cmd"]
+
+_FORMATS = ("table", "markdown", "csv", "json", "html")
+
+
+def _render(sheet: DoseSheet, output_format: str, lang: Lang, *, styled: bool) -> str:
+    from regimens.render import sheet as render
+
+    if output_format == "json":
+        return render.sheet_json(sheet)
+    if output_format == "markdown":
+        return render.sheet_markdown(sheet, lang)
+    if output_format == "csv":
+        return render.sheet_csv(sheet, lang)
+    if output_format == "html":
+        return render.sheet_html(sheet, lang)
+    return render.sheet_table(sheet, lang, style=severity_styler if styled else None)
 
 
 def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
@@ -87,8 +118,12 @@ def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
 @click.option(
     "--pump-rate", type=float, metavar="ML_PER_H", help="Pump rate for continuous infusions."
 )
+@click.option("--patient-id", help="Identifier printed on the sheet (not used in any calculation).")
+@click.option("--patient-name", help="Name printed on the sheet (not used in any calculation).")
 @library_option
-@format_option("table", "json")
+@format_option(*_FORMATS, default=None)
+@output_option
+@lang_option
 def sheet_cmd(
     regimen: str,
     height: str | None,
@@ -109,13 +144,22 @@ def sheet_cmd(
     supportive: tuple[str, ...],
     cycle: int,
     pump_rate: float | None,
+    patient_id: str | None,
+    patient_name: str | None,
     library_dirs: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    output: str | None,
+    lang: Lang,
 ) -> None:
     """Per-day dose sheet of one cycle of REGIMEN for a patient.
 
     Shows the inputs, BSA (unrounded and used), every dose step (standard, dose
     level, organ adjustment, calculated, rounded, deviation) and the warnings.
+    Formats: table (the default), markdown, csv (one row per administration per
+    day), json (docs/json-output.md), html (self-contained, printable on A4, with
+    signature lines). --output FILE writes atomically; its extension (.md, .csv,
+    .json, .html, .txt) chooses the format when --format is not given.
+
     Exit status: 0 sheet without blocking warnings; 3 sheet printed WITH a blocking
     warning (e.g. a contraindication); 2 user error.
 
@@ -126,6 +170,8 @@ def sheet_cmd(
           --age 50 --sex F --creatinine 0.9 --pump-rate 2
       regimens sheet EOX --height 165 --weight 60 --crcl 45 \\
           --drug-dose-level "capecitabine=75:hand-foot syndrome grade 2"
+      regimens sheet FOLFOX-6 --height 170 --weight 70 --lang fr \\
+          --patient-id 123456 --output folfox6-c1.html
     """
     from pydantic import ValidationError
 
@@ -133,7 +179,6 @@ def sheet_cmd(
     from regimens.errors import InputError
     from regimens.library import load_library
     from regimens.patient import make_patient
-    from regimens.render.sheet import sheet_json, sheet_table
     from regimens.validation import own_error
 
     if creatinine is not None and crcl is not None:
@@ -170,7 +215,10 @@ def sheet_cmd(
         raise own_error(exc, prefix="option") from None
     except ValueError as exc:  # float() of a drug dose level
         raise InputError(f"--drug-dose-level: {exc}", field="drug_dose_level") from None
+    chosen = choose_format(output_format, output, _FORMATS)
     sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
-    click.echo(sheet_json(sheet) if output_format == "json" else sheet_table(sheet))
+    if patient_id is not None or patient_name is not None:
+        sheet = sheet.model_copy(update={"patient_id": patient_id, "patient_name": patient_name})
+    emit(_render(sheet, chosen, lang, styled=output is None and colour_enabled()), output)
     if sheet.blocking:
         sys.exit(EXIT_BLOCKING)

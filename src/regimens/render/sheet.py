@@ -1,24 +1,35 @@
-"""The dose sheet as a printed table (``regimens sheet``) and as JSON."""
+"""The dose sheet as text table, markdown, CSV, self-contained HTML, and JSON.
+
+Every human-readable format is drawn from one :class:`_Document` (the same labels,
+rows and warnings in the same order), built in the requested language; they differ
+only in layout. The JSON is the model itself (``docs/json-output.md``).
+"""
 
 from __future__ import annotations
 
-from tabulate import tabulate
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from regimens.render.measures import key_value_table
-from regimens.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay
+from regimens.render.labels import Lang, drug_name, format_datetime, label, method_label
+from regimens.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
 
-__all__ = ["day_ranges", "sheet_json", "sheet_table"]
+__all__ = [
+    "CSV_COLUMNS",
+    "day_ranges",
+    "sheet_csv",
+    "sheet_html",
+    "sheet_json",
+    "sheet_markdown",
+    "sheet_table",
+]
 
 _RULE = "=" * 78
-_INPUT_LABELS = {
-    "height": "Height",
-    "weight": "Weight",
-    "sex": "Sex",
-    "age": "Age",
-    "creatinine": "Serum creatinine",
-    "crcl": "CrCl (given)",
-}
-_SEVERITY_MARK = {"blocking": "BLOCKING", "caution": "CAUTION", "info": "info"}
+
+#: Styles a severity label for a terminal (the CLI passes click.style when colour is on).
+Styler = Callable[[str, str], str]
 
 
 def sheet_json(sheet: DoseSheet) -> str:
@@ -33,8 +44,8 @@ def _mg(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[str, SheetDay]]:
-    """Group consecutive days that have the same administrations: ("D2–21", day 2)."""
+def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[int, int, SheetDay]]:
+    """Group consecutive days that have the same administrations: (2, 21, day 2)."""
     groups: list[tuple[int, int, SheetDay]] = []
     for day in days:
         if groups:
@@ -43,37 +54,50 @@ def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[str, SheetDay]]:
                 groups[-1] = (first, day.day, sample)
                 continue
         groups.append((day.day, day.day, day))
-    return [
-        (f"D{first}" if first == last else f"D{first}–{last}", sample)
-        for first, last, sample in groups
-    ]
+    return groups
 
 
-def _details(item: Administration) -> str:
+def _day_label(first: int, last: int, lang: Lang) -> str:
+    """ "Day 1", or "Days 2–21" for consecutive days with the same administrations."""
+    if first == last:
+        return label("day_n", lang, day=first)
+    return label("days_range", lang, first=first, last=last)
+
+
+def _duration(hours: float) -> str:
+    return f"{hours * 60:g} min" if hours < 1 else f"{hours:g} h"
+
+
+def _details(item: Administration, lang: Lang) -> str:
     parts: list[str] = []
     if item.tablets:
         parts.append(" + ".join(f"{t.count} × {_mg(t.strength_mg)} mg" for t in item.tablets))
     if item.duration_h is not None:
-        duration = (
-            f"{item.duration_h * 60:g} min" if item.duration_h < 1 else f"{item.duration_h:g} h"
-        )
-        parts.append(f"over {duration}")
+        parts.append(label("over", lang, duration=_duration(item.duration_h)))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
         pump = item.pump
         parts.append(
-            f"pump {pump.pump_rate_ml_per_h:g} mL/h: drug {pump.drug_volume_ml:.1f} mL + "
-            f"diluent {pump.diluent_ml:.1f} mL = {pump.pump_volume_ml:g} mL "
-            f"({pump.final_concentration_mg_per_ml:.2f} mg/mL)"
+            label(
+                "pump",
+                lang,
+                rate=f"{pump.pump_rate_ml_per_h:g}",
+                drug=f"{pump.drug_volume_ml:.1f}",
+                diluent=f"{pump.diluent_ml:.1f}",
+                total=f"{pump.pump_volume_ml:g}",
+                conc=f"{pump.final_concentration_mg_per_ml:.2f}",
+            )
         )
     if item.withheld:
-        parts.append("WITHHELD (see warnings)")
+        parts.append(label("withheld", lang))
     return "; ".join(parts)
 
 
-def _organ(adjustment: OrganAdjustment) -> str:
+def _organ(adjustment: OrganAdjustment | None) -> str:
     """The organ-function step in a few characters: 75%, 3.5 mg, CI (contraindicated)."""
+    if adjustment is None:
+        return ""
     if adjustment.action == "percent":
         return f"{adjustment.percent:g}%"
     if adjustment.action == "absolute":
@@ -83,119 +107,488 @@ def _organ(adjustment: OrganAdjustment) -> str:
     return "100%"
 
 
-def _row(item: Administration) -> list[str]:
-    basis = ""
-    if item.basis_value is not None:
-        basis = f"× {item.basis_value:g} {item.basis_unit}"
-    organ = _organ(item.organ_adjustment) if item.organ_adjustment is not None else ""
+_COLUMNS = (
+    "order",
+    "drug",
+    "route_method",
+    "prescribed",
+    "basis",
+    "standard_mg",
+    "level",
+    "organ",
+    "calculated_mg",
+    "dose_mg",
+    "deviation",
+    "intakes",
+    "daily_mg",
+    "details",
+)
+
+
+def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> list[str]:
+    """One administration; ``position`` is its place in the day's sequence (1 = first)."""
+    basis = f"× {item.basis_value:g} {item.basis_unit}" if item.basis_value is not None else ""
     return [
-        str(item.order),
-        item.drug,
-        f"{item.route} {item.method.replace('_', ' ')}",
+        str(position),
+        drug_name(item.drug, sheet.drug_names, lang),
+        f"{item.route} {method_label(item.method, lang)}",
         item.prescribed,
         basis,
         _mg(item.standard_mg),
         f"{item.dose_level_percent:g}%",
-        organ,
+        _organ(item.organ_adjustment),
         f"{item.calculated_mg:.2f}",
         _mg(item.dose_mg),
         f"{item.deviation_percent:+.1f}%",
         f"{item.intakes_per_day}",
         _mg(item.daily_dose_mg),
-        _details(item),
+        _details(item, lang),
     ]
 
 
-_HEADERS = [
-    "#",
-    "Drug",
-    "Route/method",
-    "Prescribed",
-    "Basis",
-    "Standard mg",
-    "Level",
-    "Organ",
-    "Calculated mg",
-    "Dose mg",
-    "Dev.",
-    "Intakes/day",
-    "Daily mg",
-    "Details",
-]
+@dataclass(frozen=True)
+class _Warning:
+    severity: str
+    severity_label: str
+    code: str
+    drug: str
+    message: str
 
 
-def sheet_table(sheet: DoseSheet) -> str:
-    """The printed dose sheet a pharmacist reads and checks by hand."""
+@dataclass(frozen=True)
+class _Document:
+    """What every human-readable format shows, in one language and one order."""
+
+    title: str
+    subtitle: list[str]
+    header: list[tuple[str, str]]
+    columns: list[str]
+    days: list[tuple[str, list[list[str]]]]
+    totals_title: str
+    totals_columns: list[str]
+    totals: list[list[str]]
+    warnings: list[_Warning]
+    footer: str
+    notice: str
+    lang: Lang
+
+
+def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     regimen = sheet.regimen
-    lines = [
-        _RULE,
-        f"DOSE SHEET  {regimen.name} ({regimen.id}), cycle {sheet.cycle}, "
-        f"every {regimen.cycle_length_days} days",
-    ]
-    for extra in sheet.supportive:
-        lines.append(f"  with {extra.name} ({extra.id})")
-    lines.append(_RULE)
+    title = (
+        f"{label('dose_sheet', lang)}: {regimen.name} ({regimen.id}), "
+        f"{label('cycle', lang)} {sheet.cycle}, "
+        f"{label('every_days', lang, days=regimen.cycle_length_days)}"
+    )
+    subtitle = [f"{label('with', lang)} {extra.name} ({extra.id})" for extra in sheet.supportive]
     header: list[tuple[str, str]] = []
+    if sheet.patient_id:
+        header.append((label("patient_id", lang), sheet.patient_id))
+    if sheet.patient_name:
+        header.append((label("patient_name", lang), sheet.patient_name))
+    input_labels = {
+        "height": "height",
+        "weight": "weight",
+        "sex": "sex",
+        "age": "age",
+        "creatinine": "creatinine",
+        "crcl": "crcl_given",
+    }
     for key, value in sheet.patient.items():
-        shown = value if isinstance(value, str) else f"{value.value:g} {value.unit}"
-        header.append((_INPUT_LABELS.get(key, key), shown))
+        if isinstance(value, str):
+            shown = label(value, lang) if value in {"female", "male"} else value
+        else:
+            unit = label("years", lang) if value.unit == "years" else value.unit
+            shown = f"{value.value:g} {unit}"
+        header.append((label(input_labels.get(key, key), lang), shown))
     if sheet.bsa is not None:
         bsa = sheet.bsa
-        header.append(("BSA formula", f"{bsa.formula_label}: {bsa.formula_expression}"))
-        used = f"{bsa.bsa_m2:.{bsa.bsa_decimals}f} m2"
+        header.append(
+            (label("bsa_formula", lang), f"{bsa.formula_label}: {bsa.formula_expression}")
+        )
+        shown = label(
+            "bsa_value",
+            lang,
+            unrounded=f"{bsa.bsa_m2_unrounded:.4f}",
+            used=f"{bsa.bsa_m2:.{bsa.bsa_decimals}f}",
+        )
         if bsa.bsa_capped:
-            used += f" (CAPPED at {bsa.bsa_cap_m2:g} m2)"
-        header.append(("BSA", f"{bsa.bsa_m2_unrounded:.4f} m2 unrounded -> {used} used"))
-    if sheet.renal is not None:
-        renal = sheet.renal
-        how = "given" if renal.source == "given" else f"Cockcroft-Gault, {renal.formula}"
-        header.append(("CrCl", f"{renal.crcl_ml_min:.1f} mL/min ({how})"))
+            shown += f" ({label('bsa_capped', lang, cap=f'{bsa.bsa_cap_m2:g}')})"
+        header.append((label("bsa", lang), shown))
+    renal = sheet.renal
+    if renal is not None and renal.source == "cockcroft_gault":  # a given CrCl is an input
+        header.append(
+            (
+                label("crcl", lang),
+                f"{renal.crcl_ml_min:.1f} mL/min (Cockcroft-Gault: {renal.formula})",
+            )
+        )
     header.append(
         (
-            "Rounding",
-            f"{sheet.rounding_policy}, tolerance {sheet.tolerance_percent:g}%",
+            label("rounding", lang),
+            label(
+                "rounding_value",
+                lang,
+                policy=label(f"policy_{sheet.rounding_policy}", lang),
+                tolerance=f"{sheet.tolerance_percent:g}",
+            ),
         )
     )
-    header.append(("Order of operations", sheet.provenance.order_of_operations))
-    lines += [key_value_table(header), ""]
+    header.append((label("order_of_operations", lang), label("order_of_operations_value", lang)))
 
-    for label, day in day_ranges(sheet.days):
-        lines.append(f"{label}")
-        rows = [_row(item) for item in day.administrations]
-        lines.append(tabulate(rows, headers=_HEADERS, tablefmt="simple", disable_numparse=True))
-        lines.append("")
-
-    lines.append(f"Totals for cycle {sheet.cycle}")
-    total_rows = [
-        [
-            total.drug,
-            _mg(total.total_mg),
-            ", ".join(f"{m.replace('_', ' ')} {_mg(v)}" for m, v in total.per_method.items()),
-            ",".join(str(d) for d in total.days)
-            if len(total.days) <= 3
-            else f"{total.days[0]}–{total.days[-1]} ({len(total.days)} days)",
-        ]
-        for total in sheet.totals
-    ]
-    lines.append(
-        tabulate(
-            total_rows,
-            headers=["Drug", "Total mg", "By method", "Days"],
-            tablefmt="simple",
-            disable_numparse=True,
+    days = [
+        (
+            _day_label(first, last, lang),
+            [
+                _row(position, item, sheet, lang)
+                for position, item in enumerate(sample.administrations, start=1)
+            ],
         )
+        for first, last, sample in day_ranges(sheet.days)
+    ]
+    totals = []
+    for total in sheet.totals:
+        if len(total.days) <= 3:
+            when = ", ".join(str(d) for d in total.days)
+        else:
+            when = label(
+                "n_days", lang, first=total.days[0], last=total.days[-1], count=len(total.days)
+            )
+        totals.append(
+            [
+                drug_name(total.drug, sheet.drug_names, lang),
+                _mg(total.total_mg),
+                ", ".join(f"{method_label(m, lang)} {_mg(v)}" for m, v in total.per_method.items()),
+                when,
+            ]
+        )
+    warnings = [
+        _Warning(
+            severity=w.severity,
+            severity_label=label(w.severity, lang),
+            code=w.code,
+            drug=drug_name(w.drug, sheet.drug_names, lang) if w.drug else "",
+            message=warning_text(
+                w.code,
+                w.params,
+                lang,
+                drug_name=drug_name(w.drug, sheet.drug_names, lang) if w.drug else None,
+            )
+            if w.params
+            else w.message,
+        )
+        for w in sheet.warnings
+    ]
+    footer = label(
+        "footer",
+        lang,
+        version=sheet.provenance.tool_version,
+        sha=sheet.regimen.sha256[:12],
+        time=format_datetime(sheet.provenance.calculated_at, lang),
+    )
+    return _Document(
+        title=title,
+        subtitle=subtitle,
+        header=header,
+        columns=[label(key, lang) for key in _COLUMNS],
+        days=days,
+        totals_title=label("totals", lang, cycle=sheet.cycle),
+        totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
+        totals=totals,
+        warnings=warnings,
+        footer=footer,
+        notice=label("check_notice", lang),
+        lang=lang,
+    )
+
+
+def _key_values(rows: list[tuple[str, str]]) -> str:
+    width = max(len(key) for key, _ in rows)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in rows)
+
+
+def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None) -> str:
+    """The printed dose sheet a pharmacist reads and checks by hand (plain text)."""
+    from tabulate import tabulate
+
+    doc = _document(sheet, lang)
+    lines = [_RULE, doc.title, *doc.subtitle, _RULE]
+    lines += [_key_values(doc.header), ""]
+    for day_label, rows in doc.days:
+        lines.append(day_label)
+        lines.append(tabulate(rows, headers=doc.columns, tablefmt="simple", disable_numparse=True))
+        lines.append("")
+    lines.append(doc.totals_title)
+    lines.append(
+        tabulate(doc.totals, headers=doc.totals_columns, tablefmt="simple", disable_numparse=True)
     )
     lines.append("")
-    lines.append("Warnings" if sheet.warnings else "Warnings: none")
-    for warning in sheet.warnings:
+    lines.append(label("warnings", lang) if doc.warnings else label("warnings_none", lang))
+    for warning in doc.warnings:
+        mark = warning.severity_label
+        if style is not None:
+            mark = style(mark, warning.severity)
         drug = f" [{warning.drug}]" if warning.drug else ""
-        lines.append(
-            f"  {_SEVERITY_MARK[warning.severity]} {warning.code}{drug}: {warning.message}"
-        )
-    lines += [
-        "",
-        f"regimens {sheet.provenance.tool_version}; regimen file sha256 "
-        f"{sheet.regimen.sha256[:12]}; computed {sheet.provenance.calculated_at}",
-        "To be checked by a qualified professional before use.",
-    ]
+        lines.append(f"  {mark} {warning.code}{drug}: {warning.message}")
+    lines += ["", doc.footer, doc.notice]
     return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_md_cell(c) for c in columns) + " |"]
+    lines.append("|" + "|".join("---" for _ in columns) + "|")
+    lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
+    doc = _document(sheet, lang)
+    lines = [f"# {doc.title}", ""]
+    lines += [f"*{line}*" for line in doc.subtitle]
+    if doc.subtitle:
+        lines.append("")
+    lines += _md_table(["", ""], [[f"**{k}**", v] for k, v in doc.header])
+    lines.append("")
+    for day_label, rows in doc.days:
+        lines += [f"## {day_label}", ""]
+        lines += _md_table(doc.columns, rows)
+        lines.append("")
+    lines += [f"## {doc.totals_title}", ""]
+    lines += _md_table(doc.totals_columns, doc.totals)
+    lines.append("")
+    lines += [f"## {label('warnings', lang)}", ""]
+    if not doc.warnings:
+        lines.append(label("warnings_none", lang))
+    for warning in doc.warnings:
+        drug = f" [{warning.drug}]" if warning.drug else ""
+        lines.append(f"- **{warning.severity_label} {warning.code}**{drug}: {warning.message}")
+    lines += ["", "---", "", doc.footer, "", f"**{doc.notice}**", ""]
+    return "\n".join(lines)
+
+
+#: CSV columns: the JSON fields of an administration (with the sheet's identifiers in
+#: front), so a spreadsheet can sum and filter. The French header names follow.
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("patient_id", "n_patient"),
+    ("regimen_id", "protocole"),
+    ("cycle", "cycle"),
+    ("day", "jour"),
+    ("regimen", "protocole_source"),
+    ("order", "ordre"),
+    ("drug", "dci"),
+    ("drug_name", "medicament"),
+    ("route", "voie"),
+    ("method", "mode"),
+    ("prescribed", "prescrit"),
+    ("prescribed_daily", "prescrit_par_jour"),
+    ("dose_basis", "base_de_dose"),
+    ("basis_value", "valeur_de_base"),
+    ("basis_unit", "unite_de_base"),
+    ("bsa_m2", "surface_corporelle_m2"),
+    ("intakes_per_day", "prises_par_jour"),
+    ("standard_mg", "dose_standard_mg"),
+    ("dose_level_percent", "niveau_de_dose_pourcent"),
+    ("organ_action", "adaptation_organe"),
+    ("organ_band", "classe_organe"),
+    ("calculated_mg", "dose_calculee_mg"),
+    ("rounding", "arrondi"),
+    ("dose_mg", "dose_finale_mg"),
+    ("daily_dose_mg", "dose_journaliere_mg"),
+    ("deviation_percent", "ecart_pourcent"),
+    ("tablets", "comprimes"),
+    ("duration_h", "duree_h"),
+    ("rate_mg_per_h", "debit_mg_par_h"),
+    ("pump_volume_ml", "volume_diffuseur_ml"),
+    ("pump_drug_volume_ml", "volume_medicament_ml"),
+    ("pump_diluent_ml", "volume_diluant_ml"),
+    ("withheld", "non_administre"),
+    ("withheld_reason", "motif_non_administre"),
+    ("warnings", "alertes"),
+)
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """One row per administration per day; numbers unrounded, as in the JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
+    codes_by_drug: dict[str | None, list[str]] = {}
+    for warning in sheet.warnings:
+        codes_by_drug.setdefault(warning.drug, []).append(warning.code)
+    for day in sheet.days:
+        for item in day.administrations:
+            pump = item.pump
+            adjustment = item.organ_adjustment
+            values = {
+                "patient_id": sheet.patient_id or "",
+                "regimen_id": sheet.regimen.id,
+                "cycle": str(sheet.cycle),
+                "day": str(day.day),
+                "regimen": item.regimen,
+                "order": str(item.order),
+                "drug": item.drug,
+                "drug_name": drug_name(item.drug, sheet.drug_names, lang),
+                "route": item.route,
+                "method": item.method,
+                "prescribed": item.prescribed,
+                "prescribed_daily": item.prescribed_daily or "",
+                "dose_basis": item.dose_basis,
+                "basis_value": _csv_number(item.basis_value),
+                "basis_unit": item.basis_unit or "",
+                "bsa_m2": _csv_number(sheet.bsa_m2),
+                "intakes_per_day": str(item.intakes_per_day),
+                "standard_mg": _csv_number(item.standard_mg),
+                "dose_level_percent": _csv_number(item.dose_level_percent),
+                "organ_action": adjustment.action if adjustment else "",
+                "organ_band": adjustment.band if adjustment else "",
+                "calculated_mg": _csv_number(item.calculated_mg),
+                "rounding": item.rounding,
+                "dose_mg": _csv_number(item.dose_mg),
+                "daily_dose_mg": _csv_number(item.daily_dose_mg),
+                "deviation_percent": _csv_number(item.deviation_percent),
+                "tablets": ";".join(f"{t.count}x{_mg(t.strength_mg)}" for t in item.tablets or ()),
+                "duration_h": _csv_number(item.duration_h),
+                "rate_mg_per_h": _csv_number(item.rate_mg_per_h),
+                "pump_volume_ml": _csv_number(pump.pump_volume_ml if pump else None),
+                "pump_drug_volume_ml": _csv_number(pump.drug_volume_ml if pump else None),
+                "pump_diluent_ml": _csv_number(pump.diluent_ml if pump else None),
+                "withheld": "true" if item.withheld else "false",
+                "withheld_reason": item.withheld_reason or "",
+                "warnings": ";".join(codes_by_drug.get(item.drug, [])),
+            }
+            writer.writerow([values[en] for en, _ in CSV_COLUMNS])
+    return out.getvalue()
+
+
+_HTML_STYLE = """
+@page { size: A4 landscape; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 9.5pt;
+       color: #000; margin: 0; }
+h1 { font-size: 14pt; margin: 0 0 2mm 0; }
+h2 { font-size: 11pt; margin: 5mm 0 1.5mm 0; page-break-after: avoid; }
+table { border-collapse: collapse; width: 100%; page-break-inside: avoid; }
+th, td { border: 0.3mm solid #555; padding: 1mm 1.5mm; text-align: left;
+         vertical-align: top; }
+th { background: #e8e8e8; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.dose { font-weight: bold; }
+table.header { width: auto; }
+table.header th { width: 55mm; }
+.subtitle { font-style: italic; margin: 0 0 2mm 0; }
+.warnings { border: 1mm solid #b00000; padding: 2mm 3mm; margin: 4mm 0;
+            page-break-inside: avoid; }
+.warnings.none { border: 0.5mm solid #555; }
+.warnings h2 { margin-top: 0; color: #b00000; }
+.warnings li.blocking { font-weight: bold; color: #b00000; }
+.warnings li.caution { color: #7a4a00; }
+.signatures td { height: 14mm; }
+.notice { font-weight: bold; margin-top: 3mm; }
+footer { margin-top: 4mm; font-size: 7.5pt; color: #333; border-top: 0.3mm solid #555;
+         padding-top: 1.5mm; word-break: break-all; }
+"""
+
+
+def _esc(text: object) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
+    out = ["<table>", "<thead><tr>"]
+    out += [f"<th>{_esc(c)}</th>" for c in columns]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            classes = []
+            if index in numeric:
+                classes.append("num")
+            if index == _COLUMNS.index("dose_mg") and len(row) == len(_COLUMNS):
+                classes.append("dose")
+            attribute = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attribute}>{_esc(cell)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """A self-contained HTML page laid out for A4 printing, with signature lines."""
+    doc = _document(sheet, lang)
+    numeric = {
+        _COLUMNS.index(k)
+        for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
+    }
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_esc(doc.title)}</title>",
+        f"<style>{_HTML_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_esc(doc.title)}</h1>",
+    ]
+    out += [f'<p class="subtitle">{_esc(line)}</p>' for line in doc.subtitle]
+    out.append('<table class="header"><tbody>')
+    out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in doc.header]
+    out.append("</tbody></table>")
+
+    warning_class = "warnings" if doc.warnings else "warnings none"
+    out.append(f'<section class="{warning_class}" id="warnings">')
+    if doc.warnings:
+        out.append(f"<h2>{_esc(label('warnings', lang))} ({len(doc.warnings)})</h2><ul>")
+        for warning in doc.warnings:
+            drug = f" [{warning.drug}]" if warning.drug else ""
+            out.append(
+                f'<li class="{warning.severity}"><strong>{_esc(warning.severity_label)} '
+                f"{_esc(warning.code)}</strong>{_esc(drug)}: {_esc(warning.message)}</li>"
+            )
+        out.append("</ul>")
+    else:
+        out.append(f"<p>{_esc(label('warnings_none', lang))}</p>")
+    out.append("</section>")
+
+    for day_label, rows in doc.days:
+        out.append(f"<h2>{_esc(day_label)}</h2>")
+        out += _html_table(doc.columns, rows, numeric)
+    out.append(f"<h2>{_esc(doc.totals_title)}</h2>")
+    out += _html_table(doc.totals_columns, doc.totals, {1})
+
+    out.append(f"<h2>{_esc(label('signatures', lang))}</h2>")
+    out.append('<table class="signatures"><thead><tr><th></th>')
+    out += [f"<th>{_esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
+    out.append("</tr></thead><tbody>")
+    for role in ("prescriber", "pharmacist_1", "pharmacist_2"):
+        out.append(f"<tr><th>{_esc(label(role, lang))}</th><td></td><td></td><td></td></tr>")
+    out.append("</tbody></table>")
+    out.append(f'<p class="notice">{_esc(doc.notice)}</p>')
+
+    options = json.dumps(sheet.provenance.options, sort_keys=True, ensure_ascii=False)
+    out += [
+        "<footer>",
+        f"<div>{_esc(doc.footer)}</div>",
+        f"<div>{_esc(sheet.regimen.id)} sha256 {_esc(sheet.regimen.sha256)}</div>",
+    ]
+    for extra_id, digest in sheet.provenance.supportive.items():
+        out.append(f"<div>{_esc(extra_id)} sha256 {_esc(digest)}</div>")
+    out += [
+        f"<div>{_esc(label('options', lang))}: {_esc(options)}</div>",
+        "</footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(out)
