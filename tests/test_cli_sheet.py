@@ -163,3 +163,20 @@ def test_user_mistakes(command: str, message: str) -> None:
     assert out == ""
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_help_groups_options_and_shows_examples() -> None:
+    """sheet --help: a one-line summary, examples, and options under headings."""
+    code, out, _ = run("sheet --help")
+    assert code == 0
+    assert out.splitlines()[2] == "  Per-day dose sheet of one cycle of REGIMEN for a patient."
+    assert "Examples:" in out
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert headings[1:] == [
+        "Patient:",
+        "Body surface area:",
+        "Dose:",
+        "Output:",
+        "Library:",
+        "Other options:",
+    ]

@@ -19,6 +19,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USER_ERROR",
     "FORMAT_BY_EXTENSION",
+    "SectionedCommand",
     "choose_format",
     "colour_enabled",
     "emit",
@@ -210,3 +211,33 @@ def emit(text: str, output: str | None) -> None:
         click.echo(text, color=colour_enabled())
     else:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
+
+
+class SectionedCommand(click.Command):
+    """A command whose ``--help`` lists its options under headings.
+
+    ``sections`` maps a heading to parameter names (the Python names); options not
+    listed go under "Other options".
+    """
+
+    def __init__(self, *args: Any, sections: dict[str, list[str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sections = sections or {}
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = {
+            param.name: record
+            for param in self.get_params(ctx)
+            if (record := param.get_help_record(ctx)) is not None and param.name
+        }
+        placed: set[str] = set()
+        for heading, names in self.sections.items():
+            rows = [records[name] for name in names if name in records]
+            placed.update(names)
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
+        rest = [record for name, record in records.items() if name not in placed]
+        if rest:
+            with formatter.section("Other options"):
+                formatter.write_dl(rest)

@@ -9,6 +9,7 @@ import click
 
 from regimens.cli._common import (
     EXIT_BLOCKING,
+    SectionedCommand,
     choose_format,
     colour_enabled,
     emit,
@@ -60,7 +61,27 @@ def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
     return levels
 
 
-@click.command("sheet")
+@click.command(
+    "sheet",
+    cls=SectionedCommand,
+    sections={
+        "Patient": ["height", "weight", "sex", "age", "creatinine", "crcl"],
+        "Body surface area": ["bsa_formula", "bsa_decimals", "bsa_cap"],
+        "Dose": [
+            "weight_basis",
+            "dose_level",
+            "dose_level_reason",
+            "drug_dose_level",
+            "rounding",
+            "tolerance",
+            "supportive",
+            "cycle",
+            "pump_rate",
+        ],
+        "Output": ["output_format", "output", "lang", "patient_id", "patient_name"],
+        "Library": ["library_dirs"],
+    },
+)
 @click.argument("regimen")
 @height_option
 @weight_option
