@@ -17,6 +17,7 @@ from regimens.measures import BsaResult, Measured
 __all__ = [
     "SCHEMA_VERSION",
     "WARNING_CODES",
+    "WARNING_TEXT",
     "Administration",
     "DoseSheet",
     "DrugTotal",
@@ -29,7 +30,6 @@ __all__ = [
     "SheetDay",
     "SheetWarning",
     "TabletCount",
-    "WARNING_TEXT",
     "sheet_json_schema",
     "warning_text",
 ]
