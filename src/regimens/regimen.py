@@ -55,8 +55,10 @@ __all__ = [
     "CumulativeLimit",
     "Dose",
     "DoseBasis",
+    "DoxorubicinEquivalence",
     "DrugFacts",
     "DrugsFile",
+    "Evidence",
     "FieldPathError",
     "Method",
     "Reference",
@@ -703,10 +705,28 @@ class RenalRule(_Frozen):
         return matches[0]
 
 
+Evidence = Literal["V", "P", "U"]
+
+
 class CumulativeLimit(_Frozen):
-    """A lifetime cumulative dose above which a warning is due (e.g. epirubicin)."""
+    """A lifetime cumulative dose above which a warning is due (e.g. epirubicin).
+
+    ``kind = "limit"`` is a limit printed by a label (epirubicin 900 mg/m²): going past
+    it is a blocking warning of ``regimens course``. ``kind = "advisory"`` is a
+    threshold from the literature with no regulatory standing (oxaliplatin neuropathy):
+    going past it is a caution.
+    """
 
     limit: DoseText
+    kind: Literal["limit", "advisory"] = Field(
+        default="limit",
+        description="'limit': a label's cumulative limit; 'advisory': a published "
+        "threshold without regulatory standing.",
+    )
+    evidence: Evidence | None = Field(
+        default=None,
+        description="V seen in the cited source, P secondary or partial, U unverified.",
+    )
     source: NonEmpty
     note: str = ""
 
@@ -725,6 +745,20 @@ class CumulativeLimit(_Frozen):
     def unit(self) -> str:
         """``mg/m2``, ``mg/kg`` or ``mg``."""
         return self.limit.unit
+
+
+class DoxorubicinEquivalence(_Frozen):
+    """How many mg of doxorubicin one mg of an anthracycline counts as (cardiotoxicity).
+
+    Sources disagree (epirubicin 1 in COG substitution rules, 0.8 in Feijen, JAMA Oncol
+    2019), so the ratio is data with its source, and ``regimens course --equivalence``
+    can replace it.
+    """
+
+    ratio: float = Field(gt=0, le=20, allow_inf_nan=False)
+    evidence: Evidence | None = None
+    source: NonEmpty
+    note: str = Field(default="", description="Other published ratios, and why this one.")
 
 
 class DrugFacts(_Frozen):
@@ -769,6 +803,10 @@ class DrugFacts(_Frozen):
     )
     rounding_source: str = ""
     cumulative_limit: CumulativeLimit | None = None
+    doxorubicin_equivalence: DoxorubicinEquivalence | None = Field(
+        default=None,
+        description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",
+    )
     renal_rule: RenalRule | None = None
     sources: tuple[str, ...] = Field(min_length=1)
     notes: tuple[str, ...] = ()

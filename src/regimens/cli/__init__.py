@@ -27,6 +27,9 @@ COMMANDS: dict[str, str] = {
     "validate": "regimens.cli._library:validate_cmd",
     "schema": "regimens.cli._library:schema_cmd",
     "sheet": "regimens.cli._sheet:sheet_cmd",
+    "calendar": "regimens.cli._calendar:calendar_cmd",
+    "check": "regimens.cli._check:check_cmd",
+    "course": "regimens.cli._course:course_cmd",
 }
 
 

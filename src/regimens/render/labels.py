@@ -123,6 +123,121 @@ _LABELS: dict[str, tuple[str, str]] = {
     "method_injection": ("injection", "injection"),
     "policy_default": ("default", "par défaut"),
     "policy_none": ("none", "aucun"),
+    # prescription check (regimens check)
+    "check_title": (
+        "Prescription check: {regimen} ({id}), cycle {cycle}",
+        "Vérification d'une prescription : {regimen} ({id}), cycle {cycle}",
+    ),
+    "check_expected": (
+        "Expected dose: recalculated, before rounding; tolerance ±{tolerance}%",
+        "Dose attendue : recalculée, avant arrondi ; tolérance ±{tolerance} %",
+    ),
+    "per_day": ("/day", "/jour"),
+    "expected_mg": ("Expected mg", "Attendu mg"),
+    "sheet_mg": ("Sheet mg", "Fiche mg"),
+    "result": ("Result", "Résultat"),
+    "check_within": ("OK", "OK"),
+    "check_outside": ("OUTSIDE ±{tolerance}%", "HORS ±{tolerance} %"),
+    "check_withheld": ("WITHHELD", "NON ADMINISTRÉ"),
+    "check_notes": ("Notes", "Remarques"),
+    "check_missing": ("Missing from the prescription", "Absents de la prescription"),
+    "check_missing_item": (
+        "{drug} {method}, day {day}: expected {expected} mg",
+        "{drug} {method}, jour {day} : attendu {expected} mg",
+    ),
+    "check_extra": ("Prescribed but not in the regimen", "Prescrits hors du protocole"),
+    "check_pass": (
+        "Result: PASS (every dose within ±{tolerance}%, nothing missing or extra)",
+        "Résultat : CONFORME (toutes les doses à ±{tolerance} %, rien d'absent ni de plus)",
+    ),
+    "check_fail": ("Result: FAIL ({details})", "Résultat : NON CONFORME ({details})"),
+    "check_n_outside": ("{n} outside tolerance", "{n} hors tolérance"),
+    "check_n_missing": ("{n} missing", "{n} absent(s)"),
+    "check_n_extra": ("{n} not in the regimen", "{n} hors protocole"),
+    "check_blocking": (
+        "the recalculation has a blocking warning",
+        "le recalcul porte une alerte bloquante",
+    ),
+    "none": ("none", "aucun"),
+    "colon": (": ", " : "),
+    "comparison": ("Comparison", "Comparaison"),
+    # treatment course (regimens course)
+    "course_title": ("Treatment course", "Historique de traitement"),
+    "course_file": ("Course file", "Fichier"),
+    "line_n": ("Line {n}", "Ligne {n}"),
+    "line_title": (
+        "Line {n}: {regimen}, {cycles} cycle(s){dates}",
+        "Ligne {n} : {regimen}, {cycles} cycle(s){dates}",
+    ),
+    "line_bsa": ("BSA {bsa} m²", "surface corporelle {bsa} m²"),
+    "mg_per_m2": ("mg/m²", "mg/m²"),
+    "mg": ("mg", "mg"),
+    "cycles": ("Cycles", "Cycles"),
+    "lines": ("Lines", "Lignes"),
+    "course_totals": ("Cumulative doses, all lines", "Doses cumulées, toutes lignes"),
+    "anthracyclines": (
+        "Anthracyclines as doxorubicin-equivalent",
+        "Anthracyclines en équivalent doxorubicine",
+    ),
+    "ratio": ("Ratio", "Ratio"),
+    "ratio_source": ("Source of the ratio", "Source du ratio"),
+    "ratio_option": ("--equivalence (replaces {library})", "--equivalence (remplace {library})"),
+    "doxorubicin_eq": ("Doxorubicin-eq. mg/m²", "Éq. doxorubicine mg/m²"),
+    "total": ("Total", "Total"),
+    "limits": (
+        "Cumulative limits (current line: {n}, {regimen})",
+        "Limites cumulées (ligne en cours : {n}, {regimen})",
+    ),
+    "limit_kind": ("Kind", "Type"),
+    "limit_kind_limit": ("label limit", "limite (RCP)"),
+    "limit_kind_advisory": ("advisory", "seuil indicatif"),
+    "limit_col": ("Limit", "Limite"),
+    "cumulative": ("Cumulative", "Cumul"),
+    "percent_of_limit": ("% of limit", "% de la limite"),
+    "remaining": ("Remaining", "Reste"),
+    "per_cycle": ("Per cycle", "Par cycle"),
+    "cycles_fit": ("More cycles that fit", "Cycles encore possibles"),
+    "not_in_line": ("not in this line", "absent de cette ligne"),
+    "status": ("Status", "Statut"),
+    "status_below": ("below", "en dessous"),
+    "status_reached": ("REACHED", "ATTEINTE"),
+    "status_exceeded": ("EXCEEDED", "DÉPASSÉE"),
+    "limit_sources": ("Sources", "Sources"),
+    "line_warnings": ("Dose-sheet warnings of line {n}", "Alertes des fiches de la ligne {n}"),
+    "course_notes": ("How these figures are computed", "Mode de calcul"),
+    "from_date": ("from {date}", "à partir du {date}"),
+    "course_note_mg_m2": (
+        "mg/m²: the dose intensity of each administration (library dose × dose level × "
+        "organ adjustment, before rounding), for drugs dosed per m².",
+        "mg/m² : l'intensité de dose de chaque administration (dose du protocole × niveau de "
+        "dose × adaptation à la fonction d'organe, avant arrondi), pour les médicaments "
+        "dosés par m².",
+    ),
+    "course_note_mg": (
+        "mg: the final (rounded) daily doses of each cycle's dose sheet.",
+        "mg : les doses journalières finales (arrondies) de la fiche de chaque cycle.",
+    ),
+    "course_note_equivalent": (
+        "Doxorubicin-equivalent mg/m² = mg/m² × the ratio shown; an anthracycline's limit "
+        "counts every anthracycline of the course, converted into that drug's mg/m².",
+        "Équivalent doxorubicine mg/m² = mg/m² × le ratio indiqué ; la limite d'une "
+        "anthracycline compte toutes les anthracyclines reçues, converties en mg/m² de ce "
+        "médicament.",
+    ),
+    "course_note_current": (
+        "The current line is the last line; more cycles are counted at its last cycle's "
+        "doses: the largest n with cumulative + n × per cycle ≤ limit.",
+        "La ligne en cours est la dernière ; les cycles encore possibles sont comptés aux "
+        "doses de son dernier cycle : le plus grand n tel que cumul + n × dose par cycle ≤ "
+        "limite.",
+    ),
+    "percent": ("{value}%", "{value} %"),
+    "limit_counts": (
+        "The {drug} limit counts {drugs}, each converted into {drug} mg/m² through the "
+        "doxorubicin-equivalence ratios.",
+        "La limite de {drug} compte {drugs}, chacun converti en mg/m² de {drug} par les "
+        "ratios d'équivalence doxorubicine.",
+    ),
 }
 
 

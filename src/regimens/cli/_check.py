@@ -1,0 +1,129 @@
+"""``regimens check``: an independent recalculation of a prescription."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from regimens.cli._common import (
+    EXIT_BLOCKING,
+    SectionedCommand,
+    choose_format,
+    colour_enabled,
+    emit,
+    format_option,
+    lang_option,
+    library_option,
+    output_option,
+    severity_styler,
+)
+from regimens.cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
+
+if TYPE_CHECKING:
+    from regimens.check import CheckReport
+    from regimens.render.labels import Lang
+
+__all__ = ["EXIT_CHECK_FAILED", "check_cmd"]
+
+#: The check ran and found a dose outside tolerance, a missing or an extra drug.
+EXIT_CHECK_FAILED = 1
+
+_FORMATS = ("table", "markdown", "csv", "json")
+
+_TOLERANCE_HELP = (
+    "Largest deviation of a prescribed dose from the recalculated one, % (also the "
+    "recalculation's rounding tolerance; at most 10, per HOPA)."
+)
+
+
+def _render(report: CheckReport, output_format: str, lang: Lang, *, styled: bool) -> str:
+    from regimens.render import check as render
+
+    if output_format == "json":
+        return render.check_json(report)
+    if output_format == "markdown":
+        return render.check_markdown(report, lang)
+    if output_format == "csv":
+        return render.check_csv(report, lang)
+    return render.check_table(report, lang, style=severity_styler if styled else None)
+
+
+@click.command(
+    "check",
+    cls=SectionedCommand,
+    sections={
+        "Prescription": ["prescribed"],
+        **SHEET_SECTIONS,
+        "Output": ["output_format", "output", "lang"],
+        "Library": ["library_dirs"],
+    },
+)
+@click.argument("regimen")
+@click.option(
+    "--prescribed",
+    "prescribed",
+    multiple=True,
+    required=True,
+    metavar="DRUG[:METHOD]=DOSE",
+    help="A prescribed dose with its unit, per intake (oral: one intake; a daily total "
+    "ends in /day). METHOD when the drug is given several ways: bolus, infusion, "
+    "continuous_infusion... (repeatable).",
+)
+@sheet_options(tolerance_help=_TOLERANCE_HELP, pump=False)
+@library_option
+@format_option(*_FORMATS, default=None)
+@output_option
+@lang_option
+def check_cmd(
+    regimen: str,
+    prescribed: tuple[str, ...],
+    library_dirs: tuple[str, ...],
+    output_format: str | None,
+    output: str | None,
+    lang: Lang,
+    **sheet_params: Any,
+) -> None:
+    """Check prescribed doses of REGIMEN against a fresh calculation.
+
+    Each --prescribed dose is compared with the dose the sheet calculates for the same
+    patient and options (before rounding): deviation % and whether it is within
+    --tolerance. Drugs of the regimen left out, and prescribed drugs the regimen does
+    not give, are reported. Doses are per administration as given on day 1; oral
+    doses are per intake (capecitabine=1100mg is one intake of 1100 mg; write
+    capecitabine=2200mg/day for a daily total). A drug given more than one way is
+    addressed as DRUG:METHOD: fluorouracil:bolus and fluorouracil:infusion (the 46-h
+    continuous infusion). Formats: table (the default), markdown, csv, json
+    (docs/check.md).
+
+    Exit status: 0 every dose within tolerance, nothing missing or extra; 1 the check
+    failed; 3 the recalculation has a blocking warning (e.g. a contraindication),
+    whatever the doses; 2 user error.
+
+    \b
+    Examples:
+      regimens check FOLFOX-6 --height 180 --weight 80 \\
+          --prescribed oxaliplatin=170mg --prescribed leucovorin=800mg \\
+          --prescribed fluorouracil:bolus=800mg --prescribed fluorouracil:infusion=4800mg
+      regimens check EOX --height 180 --weight 64.8 --crcl 80 --prescribed epirubicin=90mg \\
+          --prescribed oxaliplatin=234mg --prescribed capecitabine=1100mg --format json
+    """
+    from regimens.check import check_prescription, parse_prescribed
+
+    inputs = sheet_inputs(library_dirs, **sheet_params)
+    doses = [parse_prescribed(text, inputs.library) for text in prescribed]
+    chosen = choose_format(output_format, output, _FORMATS)
+    report = check_prescription(
+        inputs.library,
+        regimen,
+        inputs.patient,
+        doses,
+        inputs.options,
+        supportive=inputs.supportive,
+    )
+    emit(_render(report, chosen, lang, styled=output is None and colour_enabled()), output)
+    if report.blocking:
+        sys.exit(EXIT_BLOCKING)
+    if not report.ok:
+        sys.exit(EXIT_CHECK_FAILED)
