@@ -621,3 +621,15 @@ def test_per_kg_on_ideal_weight(user_library: Library) -> None:
     assert tras.dose_mg == 450
     actual = sheet(user_library, "TEST-CARBO-TRAS", patient)
     assert doses(actual)[("trastuzumab", "infusion")] == 600
+
+
+def test_absolute_renal_dose_is_not_scaled_by_a_dose_level(library: Library) -> None:
+    """Zoledronic acid at CrCl 55 is the SmPC's 3.5 mg even with a 50 % drug level."""
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        renal_patient(55),
+        supportive=("ZOLEDRONIC-ACID",),
+        drug_dose_levels=(DrugDoseLevel(drug="zoledronic acid", percent=50),),
+    )
+    assert doses(result)[("zoledronic acid", "infusion")] == 3.5

@@ -393,7 +393,9 @@ def _dose_component(
         if adjustment.action == "percent" and adjustment.percent is not None:
             calculated = calculated * adjustment.percent / 100
         elif adjustment.action == "absolute" and adjustment.dose_mg is not None:
-            calculated = adjustment.dose_mg * level / 100
+            # An absolute band replaces the dose (zoledronic acid 3.5 mg at CrCl 50–60):
+            # the SmPC dose is given as is, not scaled again by a dose level.
+            calculated = adjustment.dose_mg
         elif adjustment.action == "contraindicated":
             withheld_reason = f"contraindicated at {adjustment.band} ({adjustment.source})"
 
