@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from regimens.check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
+from regimens.render._text import RULE, Styler, csv_number, format_mg, md_cell
 from regimens.render.labels import Lang, drug_name, label, method_label
 from regimens.sheet import warning_text
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 
-_RULE = "=" * 78
-
-#: Styles a severity label for a terminal (the CLI passes click.style when colour is on).
-Styler = Callable[[str, str], str]
-
 
 def check_json(report: CheckReport) -> str:
     """The JSON document of ``docs/check.md``."""
     return report.model_dump_json(indent=2)
-
-
-def _mg(value: float) -> str:
-    """Whole mg without decimals, others with up to 2 decimals (as on the sheet)."""
-    if abs(value - round(value)) < 1e-9:
-        return f"{round(value)}"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _deviation(result: CheckResult, tolerance: float) -> str:
@@ -129,9 +117,9 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
             [
                 drug_name(result.drug, names, lang),
                 method_label(result.method, lang),
-                f"{_mg(result.prescribed_mg)} mg{suffix}",
+                f"{format_mg(result.prescribed_mg)} mg{suffix}",
                 f"{result.expected_mg:.2f}",
-                _mg(result.sheet_dose_mg),
+                format_mg(result.sheet_dose_mg),
                 _deviation(result, report.tolerance_percent),
                 _result_label(result, report, lang),
             ]
@@ -211,7 +199,7 @@ def check_table(report: CheckReport, lang: Lang = "en", style: Styler | None = N
     from tabulate import tabulate
 
     doc = _document(report, lang)
-    lines = [_RULE, doc.title, _RULE, *_key_values(doc.header), ""]
+    lines = [RULE, doc.title, RULE, *_key_values(doc.header), ""]
     if doc.rows:
         lines.append(
             tabulate(doc.rows, headers=doc.columns, tablefmt="simple", disable_numparse=True)
@@ -238,10 +226,6 @@ def check_table(report: CheckReport, lang: Lang = "en", style: Styler | None = N
     return "\n".join(lines)
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def check_markdown(report: CheckReport, lang: Lang = "en") -> str:
     """The check as Markdown (a GitHub table and lists)."""
     doc = _document(report, lang)
@@ -251,7 +235,7 @@ def check_markdown(report: CheckReport, lang: Lang = "en") -> str:
     if doc.rows:
         lines.append("| " + " | ".join(doc.columns) + " |")
         lines.append("|" + "|".join("---" for _ in doc.columns) + "|")
-        lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in doc.rows]
+        lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in doc.rows]
         lines.append("")
     if doc.notes:
         lines += [f"## {label('check_notes', lang)}", ""]
@@ -292,10 +276,6 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
 def check_csv(report: CheckReport, lang: Lang = "en") -> str:
     """One row per prescribed dose, missing administration and extra prescription.
 
@@ -306,7 +286,7 @@ def check_csv(report: CheckReport, lang: Lang = "en") -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     common = [report.regimen.id, str(report.cycle)]
-    tolerance = _csv_number(report.tolerance_percent)
+    tolerance = csv_number(report.tolerance_percent)
     for result in report.results:
         writer.writerow(
             [
@@ -317,10 +297,10 @@ def check_csv(report: CheckReport, lang: Lang = "en") -> str:
                 str(result.day),
                 result.prescribed,
                 result.per,
-                _csv_number(result.prescribed_mg),
-                _csv_number(result.expected_mg),
-                _csv_number(result.sheet_dose_mg),
-                _csv_number(result.deviation_percent),
+                csv_number(result.prescribed_mg),
+                csv_number(result.expected_mg),
+                csv_number(result.sheet_dose_mg),
+                csv_number(result.deviation_percent),
                 str(result.within_tolerance).lower(),
                 tolerance,
                 "; ".join(_note(note, report, lang) for note in result.notes),
@@ -337,7 +317,7 @@ def check_csv(report: CheckReport, lang: Lang = "en") -> str:
                 "",
                 "intake",
                 "",
-                _csv_number(item.expected_mg),
+                csv_number(item.expected_mg),
                 "",
                 "",
                 "false",
@@ -355,7 +335,7 @@ def check_csv(report: CheckReport, lang: Lang = "en") -> str:
                 "",
                 extra.prescribed,
                 extra.per,
-                _csv_number(extra.prescribed_mg),
+                csv_number(extra.prescribed_mg),
                 "",
                 "",
                 "",

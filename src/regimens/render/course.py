@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from regimens.course import CourseReport, DrugAmount, LimitReport, course_warning_text
+from regimens.render._text import RULE, Styler, csv_number, md_cell
 from regimens.render.labels import Lang, drug_name, label
 from regimens.sheet import SheetWarning, warning_text
 
 __all__ = ["course_csv", "course_json", "course_markdown", "course_table"]
 
-_RULE = "=" * 78
 #: The assumptions behind the figures, in the output's language (the JSON ``notes``).
 _NOTES = ("course_note_mg_m2", "course_note_mg", "course_note_equivalent", "course_note_current")
-
-#: Styles a severity label for a terminal (the CLI passes click.style when colour is on).
-Styler = Callable[[str, str], str]
 
 
 def course_json(report: CourseReport) -> str:
@@ -267,7 +263,7 @@ def course_table(report: CourseReport, lang: Lang = "en", style: Styler | None =
 
     doc = _document(report, lang)
     width = max(len(key) for key, _ in doc.header)
-    lines = [_RULE, doc.title, _RULE]
+    lines = [RULE, doc.title, RULE]
     lines += [f"{key.ljust(width)}  {value}" for key, value in doc.header]
     lines.append("")
     for table, warnings in doc.tables:
@@ -286,10 +282,6 @@ def course_table(report: CourseReport, lang: Lang = "en", style: Styler | None =
     return "\n".join(lines)
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def course_markdown(report: CourseReport, lang: Lang = "en") -> str:
     """The course as Markdown (GitHub tables)."""
     doc = _document(report, lang)
@@ -298,9 +290,9 @@ def course_markdown(report: CourseReport, lang: Lang = "en") -> str:
     lines.append("")
     for table, warnings in doc.tables:
         lines += [f"## {table.title}", ""]
-        lines.append("| " + " | ".join(_md_cell(c) for c in table.columns) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in table.columns) + " |")
         lines.append("|" + "|".join("---" for _ in table.columns) + "|")
-        lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in table.rows]
+        lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in table.rows]
         lines.append("")
         lines += [f"- {note}" for note in table.notes]
         lines += [
@@ -335,10 +327,6 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
 def course_csv(report: CourseReport) -> str:
     """Cumulative doses as CSV: ``scope`` is ``line`` or ``total``; numbers unrounded."""
     out = io.StringIO()
@@ -355,10 +343,10 @@ def course_csv(report: CourseReport) -> str:
                 number,
                 regimen,
                 item.drug,
-                _csv_number(item.mg_per_m2),
-                _csv_number(item.mg),
+                csv_number(item.mg_per_m2),
+                csv_number(item.mg),
                 str(item.cycles),
-                _csv_number(item.doxorubicin_equivalent_mg_per_m2),
+                csv_number(item.doxorubicin_equivalent_mg_per_m2),
             ]
         )
     return out.getvalue().rstrip("\n")  # emit() ends the output with one newline

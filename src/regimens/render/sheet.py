@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from regimens.render._text import RULE, Styler, csv_number, format_mg, md_cell
 from regimens.render.labels import Lang, drug_name, format_datetime, label, method_label
 from regimens.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
 
@@ -26,22 +26,10 @@ __all__ = [
     "sheet_table",
 ]
 
-_RULE = "=" * 78
-
-#: Styles a severity label for a terminal (the CLI passes click.style when colour is on).
-Styler = Callable[[str, str], str]
-
 
 def sheet_json(sheet: DoseSheet) -> str:
     """The JSON document of ``docs/json-output.md``."""
     return sheet.model_dump_json(indent=2)
-
-
-def _mg(value: float) -> str:
-    """Doses in mg: whole mg without decimals, others with up to 2 decimals."""
-    if abs(value - round(value)) < 1e-9:
-        return f"{round(value)}"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[int, int, SheetDay]]:
@@ -71,7 +59,7 @@ def _duration(hours: float) -> str:
 def _details(item: Administration, lang: Lang) -> str:
     parts: list[str] = []
     if item.tablets:
-        parts.append(" + ".join(f"{t.count} × {_mg(t.strength_mg)} mg" for t in item.tablets))
+        parts.append(" + ".join(f"{t.count} × {format_mg(t.strength_mg)} mg" for t in item.tablets))
     if item.duration_h is not None:
         parts.append(label("over", lang, duration=_duration(item.duration_h)))
     if item.rate_mg_per_h is not None:
@@ -134,14 +122,14 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         f"{item.route} {method_label(item.method, lang)}",
         item.prescribed,
         basis,
-        _mg(item.standard_mg),
+        format_mg(item.standard_mg),
         f"{item.dose_level_percent:g}%",
         _organ(item.organ_adjustment),
         f"{item.calculated_mg:.2f}",
-        _mg(item.dose_mg),
+        format_mg(item.dose_mg),
         f"{item.deviation_percent:+.1f}%",
         f"{item.intakes_per_day}",
-        _mg(item.daily_dose_mg),
+        format_mg(item.daily_dose_mg),
         _details(item, lang),
     ]
 
@@ -257,8 +245,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         totals.append(
             [
                 drug_name(total.drug, sheet.drug_names, lang),
-                _mg(total.total_mg),
-                ", ".join(f"{method_label(m, lang)} {_mg(v)}" for m, v in total.per_method.items()),
+                format_mg(total.total_mg),
+                ", ".join(
+                    f"{method_label(m, lang)} {format_mg(v)}" for m, v in total.per_method.items()
+                ),
                 when,
             ]
         )
@@ -312,7 +302,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     from tabulate import tabulate
 
     doc = _document(sheet, lang)
-    lines = [_RULE, doc.title, *doc.subtitle, _RULE]
+    lines = [RULE, doc.title, *doc.subtitle, RULE]
     lines += [_key_values(doc.header), ""]
     for day_label, rows in doc.days:
         lines.append(day_label)
@@ -334,14 +324,10 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     return "\n".join(lines)
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_md_cell(c) for c in columns) + " |"]
+    lines = ["| " + " | ".join(md_cell(c) for c in columns) + " |"]
     lines.append("|" + "|".join("---" for _ in columns) + "|")
-    lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
     return lines
 
 
@@ -412,10 +398,6 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
 def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
     """One row per administration per day; numbers unrounded, as in the JSON."""
     out = io.StringIO()
@@ -442,25 +424,27 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "prescribed": item.prescribed,
                 "prescribed_daily": item.prescribed_daily or "",
                 "dose_basis": item.dose_basis,
-                "basis_value": _csv_number(item.basis_value),
+                "basis_value": csv_number(item.basis_value),
                 "basis_unit": item.basis_unit or "",
-                "bsa_m2": _csv_number(sheet.bsa_m2),
+                "bsa_m2": csv_number(sheet.bsa_m2),
                 "intakes_per_day": str(item.intakes_per_day),
-                "standard_mg": _csv_number(item.standard_mg),
-                "dose_level_percent": _csv_number(item.dose_level_percent),
+                "standard_mg": csv_number(item.standard_mg),
+                "dose_level_percent": csv_number(item.dose_level_percent),
                 "organ_action": adjustment.action if adjustment else "",
                 "organ_band": adjustment.band if adjustment else "",
-                "calculated_mg": _csv_number(item.calculated_mg),
+                "calculated_mg": csv_number(item.calculated_mg),
                 "rounding": item.rounding,
-                "dose_mg": _csv_number(item.dose_mg),
-                "daily_dose_mg": _csv_number(item.daily_dose_mg),
-                "deviation_percent": _csv_number(item.deviation_percent),
-                "tablets": ";".join(f"{t.count}x{_mg(t.strength_mg)}" for t in item.tablets or ()),
-                "duration_h": _csv_number(item.duration_h),
-                "rate_mg_per_h": _csv_number(item.rate_mg_per_h),
-                "pump_volume_ml": _csv_number(pump.pump_volume_ml if pump else None),
-                "pump_drug_volume_ml": _csv_number(pump.drug_volume_ml if pump else None),
-                "pump_diluent_ml": _csv_number(pump.diluent_ml if pump else None),
+                "dose_mg": csv_number(item.dose_mg),
+                "daily_dose_mg": csv_number(item.daily_dose_mg),
+                "deviation_percent": csv_number(item.deviation_percent),
+                "tablets": ";".join(
+                    f"{t.count}x{format_mg(t.strength_mg)}" for t in item.tablets or ()
+                ),
+                "duration_h": csv_number(item.duration_h),
+                "rate_mg_per_h": csv_number(item.rate_mg_per_h),
+                "pump_volume_ml": csv_number(pump.pump_volume_ml if pump else None),
+                "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
+                "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": item.withheld_reason or "",
                 "warnings": ";".join(codes_by_drug.get(item.drug, [])),
