@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from regimens.cli import COMMANDS, main
+from regimens._cli import COMMANDS, main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 WIDTH = 100

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens.calendar import (
+from regimens._calendar import (
     WEEKDAYS,
     Calendar,
     CalendarCycle,
@@ -38,10 +38,10 @@ from regimens.calendar import (
     parse_iso_date,
     pump_off_day,
 )
-from regimens.dosing import SheetOptions, compute_sheet
-from regimens.errors import InputError, MissingInputError, UnknownNameError
-from regimens.library import Library, load_library
-from regimens.patient import make_patient
+from regimens._dosing import SheetOptions, compute_sheet
+from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._library import Library, load_library
+from regimens._patient import make_patient
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
@@ -604,15 +604,15 @@ def test_checked_in_schema_is_current() -> None:
     checked_in = json.loads((DOCS / "calendar.schema.json").read_text(encoding="utf-8"))
     assert checked_in == calendar_json_schema(), (
         "docs/calendar.schema.json is stale: regenerate it with python -c "
-        "'import json; from regimens.calendar import calendar_json_schema as s; "
+        "'import json; from regimens._calendar import calendar_json_schema as s; "
         "print(json.dumps(s(), indent=2, ensure_ascii=False))' > docs/calendar.schema.json"
     )
 
 
 def test_import_loads_no_heavy_module() -> None:
-    """Importing regimens.calendar imports neither pint, holidays nor icalendar (cold start)."""
+    """Importing regimens._calendar imports neither pint, holidays nor icalendar (cold start)."""
     code = (
-        "import sys, regimens.calendar; "
+        "import sys, regimens._calendar; "
         "heavy = ('pint', 'holidays', 'icalendar', 'tabulate'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from regimens.cli import main
+from regimens._cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -274,7 +274,7 @@ def test_failing_renderer_leaves_the_existing_file(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("regimens.render.calendar.render_calendar", broken)
+    monkeypatch.setattr("regimens._render.calendar.render_calendar", broken)
     target = tmp_path / "calendar.txt"
     target.write_text("the previous calendar\n", encoding="utf-8")
     result = invoke(f"calendar FOLFOX-6 --start 2026-01-05 --cycles 2 --output {target}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
+from regimens._cli import main
 
 FOLFOX = (
     "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg "

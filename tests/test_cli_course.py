@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
+from regimens._cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "docs/examples/case-report-course.toml"

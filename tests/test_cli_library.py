@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
-from regimens.regimen import file_json_schema
+from regimens._cli import main
+from regimens._regimen import file_json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"

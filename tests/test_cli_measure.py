@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
+from regimens._cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -172,7 +172,7 @@ def test_python_dash_m_is_the_same_command() -> None:
 def test_bsa_command_does_not_load_pint_for_bare_numbers() -> None:
     """Cold start: bare numbers are already in the default unit, pint is not imported."""
     code = (
-        "import sys; from regimens.cli import main\n"
+        "import sys; from regimens._cli import main\n"
         "try:\n    main(['bsa', '--height', '170', '--weight', '70'])\n"
         "except SystemExit:\n    pass\n"
         "assert 'pint' not in sys.modules, 'pint was imported'\n"

@@ -8,7 +8,7 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
+from regimens._cli import main
 
 
 def run(command: str) -> tuple[int, str, str]:

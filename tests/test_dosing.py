@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens.dosing import DrugDoseLevel, SheetOptions, compute_sheet
-from regimens.errors import InputError, MissingInputError
-from regimens.library import Library, load_library
-from regimens.patient import Patient, make_patient
-from regimens.sheet import Administration, DoseSheet
+from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
+from regimens._errors import InputError, MissingInputError
+from regimens._library import Library, load_library
+from regimens._patient import Patient, make_patient
+from regimens._sheet import Administration, DoseSheet
 
 BSA_200 = {"height": 180, "weight": 80}
 BSA_180 = {"height": 180, "weight": 64.8}

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import _common as common
-from regimens.cli import main
-from regimens.errors import InputError
+from regimens._cli import _common as common
+from regimens._cli import main
+from regimens._errors import InputError
 
 # Mosteller √(180 × 80 / 3600) = 2.00 m². EOX: epirubicin 50 × 2 = 100 mg, oxaliplatin
 # 130 × 2 = 260 mg, capecitabine 625 × 2 = 1250 mg = 500 + 5 × 150 twice daily, D1–21.
@@ -242,7 +242,7 @@ def test_failing_renderer_leaves_existing_file_intact(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("regimens.render.sheet.sheet_html", broken)
+    monkeypatch.setattr("regimens._render.sheet.sheet_html", broken)
     result = CliRunner().invoke(main, [*shlex.split(EOX_200), "--output", str(target)])
     assert isinstance(result.exception, RuntimeError)
     assert target.read_text(encoding="utf-8") == "previous sheet"

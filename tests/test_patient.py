@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from regimens.errors import InputError, MissingInputError, PlausibilityError
-from regimens.patient import Patient, make_patient, parse_sex
+from regimens._errors import InputError, MissingInputError, PlausibilityError
+from regimens._patient import Patient, make_patient, parse_sex
 
 
 def test_make_patient_reads_units() -> None:

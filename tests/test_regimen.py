@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from regimens.errors import InputError
-from regimens.regimen import (
+from regimens._errors import InputError
+from regimens._regimen import (
     FAST_CONCENTRATION_UNITS,
     FAST_DOSE_UNITS,
     FAST_DURATION_UNITS,
@@ -93,7 +93,7 @@ def test_fast_dose_units_read_as_pint_reads_them(unit: str) -> None:
 @pytest.mark.parametrize("unit", sorted(FAST_DURATION_UNITS))
 def test_fast_duration_units_read_as_pint_reads_them(unit: str) -> None:
     """'h' and 'min' mean hours and minutes, as in pint."""
-    from regimens.units import parse_quantity
+    from regimens._units import parse_quantity
 
     expected = parse_quantity(f"7.5 {unit}", field="duration").to("h").magnitude
     assert parse_duration_h(f"7.5 {unit}") == pytest.approx(expected, rel=1e-12)
@@ -102,7 +102,7 @@ def test_fast_duration_units_read_as_pint_reads_them(unit: str) -> None:
 @pytest.mark.parametrize("unit", sorted(FAST_CONCENTRATION_UNITS))
 def test_fast_concentration_units_read_as_pint_reads_them(unit: str) -> None:
     """'mg/mL' is milligrams per millilitre, as in pint."""
-    from regimens.units import parse_quantity
+    from regimens._units import parse_quantity
 
     expected = parse_quantity(f"0.8 {unit}", field="c").to("mg/mL").magnitude
     assert _parse_concentration(f"0.8 {unit}") == pytest.approx(expected, rel=1e-12)

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from regimens.cli import main
-from regimens.regimen import file_json_schema
-from regimens.sheet import sheet_json_schema
+from regimens._cli import main
+from regimens._regimen import file_json_schema
+from regimens._sheet import sheet_json_schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

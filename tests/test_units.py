@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regimens.errors import InputError, UnitError
-from regimens.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
+from regimens._errors import InputError, UnitError
+from regimens._units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from regimens.cli._common import EXIT_USER_ERROR, format_option, library_option
+from regimens._cli._common import EXIT_USER_ERROR, format_option, library_option
 
 if TYPE_CHECKING:
-    from regimens.library import Library
-    from regimens.regimen import Component, DrugFacts, Regimen, RenalBand, SupportiveSchedule
+    from regimens._library import Library
+    from regimens._regimen import Component, DrugFacts, Regimen, RenalBand, SupportiveSchedule
 
 __all__ = ["list_cmd", "schema_cmd", "show_cmd", "validate_cmd"]
 
@@ -21,7 +21,7 @@ _WIDTH = 100
 
 
 def _load(library_dirs: Sequence[str]) -> Library:
-    from regimens.library import load_library
+    from regimens._library import load_library
 
     library = load_library(library_dirs)
     for message in library.warnings:
@@ -118,7 +118,7 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
       regimens validate my-regimens/
       regimens validate my-regimens/folfoxiri.toml my-regimens/drugs.toml
     """
-    from regimens.library import validate_paths
+    from regimens._library import validate_paths
 
     problems = validate_paths(paths)
     for problem in problems:
@@ -155,11 +155,11 @@ def schema_cmd(kind: str) -> None:
       regimens schema --kind sheet
     """
     if kind == "sheet":
-        from regimens.sheet import sheet_json_schema
+        from regimens._sheet import sheet_json_schema
 
         schema = sheet_json_schema()
     else:
-        from regimens.regimen import file_json_schema
+        from regimens._regimen import file_json_schema
 
         schema = file_json_schema("drugs") if kind == "drugs" else file_json_schema("regimen")
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

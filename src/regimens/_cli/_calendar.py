@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from regimens.cli._common import (
+from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
@@ -15,7 +15,7 @@ from regimens.cli._common import (
     output_option,
     write_atomic,
 )
-from regimens.cli._measure import height_option, sex_option, weight_option
+from regimens._cli._measure import height_option, sex_option, weight_option
 
 __all__ = ["calendar_cmd"]
 
@@ -119,16 +119,16 @@ def calendar_cmd(
       regimens calendar FOLFOX-6 --start 2026-03-30 --cycles 12 --country FR \\
           --avoid weekends,holidays --output folfox.ics
     """
-    from regimens.calendar import (
+    from regimens._calendar import (
         CalendarOptions,
         build_calendar,
         parse_avoid,
         parse_delay,
         parse_iso_date,
     )
-    from regimens.errors import InputError
-    from regimens.library import load_library
-    from regimens.render.calendar import render_calendar
+    from regimens._errors import InputError
+    from regimens._library import load_library
+    from regimens._render.calendar import render_calendar
 
     chosen = choose_format(output_format, output, _FORMATS)
     first_day = parse_iso_date(start, field="start")
@@ -147,7 +147,7 @@ def calendar_cmd(
         )
     patient = None
     if any(value is not None for value in (height, weight, sex, age, creatinine, crcl)):
-        from regimens.patient import make_patient
+        from regimens._patient import make_patient
 
         patient = make_patient(
             height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl

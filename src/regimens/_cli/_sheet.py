@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from regimens.cli._common import (
+from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
@@ -21,14 +21,14 @@ from regimens.cli._common import (
     output_option,
     severity_styler,
 )
-from regimens.cli._measure import height_option, sex_option, weight_option
+from regimens._cli._measure import height_option, sex_option, weight_option
 
 if TYPE_CHECKING:
-    from regimens.dosing import SheetOptions
-    from regimens.library import Library
-    from regimens.patient import Patient
-    from regimens.render.labels import Lang
-    from regimens.sheet import DoseSheet
+    from regimens._dosing import SheetOptions
+    from regimens._library import Library
+    from regimens._patient import Patient
+    from regimens._render.labels import Lang
+    from regimens._sheet import DoseSheet
 
 __all__ = ["SHEET_SECTIONS", "SheetInputs", "sheet_cmd", "sheet_inputs", "sheet_options"]
 
@@ -38,7 +38,7 @@ _FORMATS = ("table", "markdown", "csv", "json", "html")
 
 
 def _render(sheet: DoseSheet, output_format: str, lang: Lang, *, styled: bool) -> str:
-    from regimens.render import sheet as render
+    from regimens._render import sheet as render
 
     if output_format == "json":
         return render.sheet_json(sheet)
@@ -53,7 +53,7 @@ def _render(sheet: DoseSheet, output_format: str, lang: Lang, *, styled: bool) -
 
 def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
     """``DRUG=PCT`` or ``DRUG=PCT:reason`` → (drug, percent text, reason)."""
-    from regimens.errors import InputError
+    from regimens._errors import InputError
 
     levels = []
     for value in values:
@@ -92,7 +92,7 @@ def sheet_options(*, tolerance_help: str = _TOLERANCE_HELP, pump: bool = True) -
     """The patient, BSA and dose options of a dose calculation, defined once.
 
     Used by ``sheet`` and ``check``; :func:`sheet_inputs` turns their values into a
-    library, a patient and :class:`~regimens.dosing.SheetOptions`.
+    library, a patient and :class:`~regimens._dosing.SheetOptions`.
     """
     decorators: list[Callable[[F], F]] = [
         height_option,
@@ -209,11 +209,11 @@ def sheet_inputs(
     """
     from pydantic import ValidationError
 
-    from regimens.dosing import DrugDoseLevel, SheetOptions
-    from regimens.errors import InputError
-    from regimens.library import load_library
-    from regimens.patient import make_patient
-    from regimens.validation import own_error
+    from regimens._dosing import DrugDoseLevel, SheetOptions
+    from regimens._errors import InputError
+    from regimens._library import load_library
+    from regimens._patient import make_patient
+    from regimens._validation import own_error
 
     if creatinine is not None and crcl is not None:
         raise InputError(
@@ -301,7 +301,7 @@ def sheet_cmd(
       regimens sheet FOLFOX-6 --height 170 --weight 70 --lang fr \\
           --patient-id 123456 --output folfox6-c1.html
     """
-    from regimens.dosing import compute_sheet
+    from regimens._dosing import compute_sheet
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
     chosen = choose_format(output_format, output, _FORMATS)

@@ -14,22 +14,22 @@ from typing import Any
 import click
 
 from regimens import __version__
-from regimens.cli._common import EXIT_USER_ERROR, report_errors
+from regimens._cli._common import EXIT_USER_ERROR, report_errors
 
 __all__ = ["main"]
 
 #: command name → "module:attribute"; the module is imported when the command is used.
 COMMANDS: dict[str, str] = {
-    "bsa": "regimens.cli._measure:bsa_cmd",
-    "crcl": "regimens.cli._measure:crcl_cmd",
-    "list": "regimens.cli._library:list_cmd",
-    "show": "regimens.cli._library:show_cmd",
-    "validate": "regimens.cli._library:validate_cmd",
-    "schema": "regimens.cli._library:schema_cmd",
-    "sheet": "regimens.cli._sheet:sheet_cmd",
-    "calendar": "regimens.cli._calendar:calendar_cmd",
-    "check": "regimens.cli._check:check_cmd",
-    "course": "regimens.cli._course:course_cmd",
+    "bsa": "regimens._cli._measure:bsa_cmd",
+    "crcl": "regimens._cli._measure:crcl_cmd",
+    "list": "regimens._cli._library:list_cmd",
+    "show": "regimens._cli._library:show_cmd",
+    "validate": "regimens._cli._library:validate_cmd",
+    "schema": "regimens._cli._library:schema_cmd",
+    "sheet": "regimens._cli._sheet:sheet_cmd",
+    "calendar": "regimens._cli._calendar:calendar_cmd",
+    "check": "regimens._cli._check:check_cmd",
+    "course": "regimens._cli._course:course_cmd",
 }
 
 

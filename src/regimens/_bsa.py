@@ -5,7 +5,7 @@ table (:data:`FORMULAS`) that the CLI and the dose calculator read to offer them
 Values are returned unrounded: rounding is a separate, visible step (:func:`round_bsa`).
 
 This module sits on the CLI's hot path, so it imports only the standard library and
-:mod:`regimens.errors`; callers convert units (pint) before calling it.
+:mod:`regimens._errors`; callers convert units (pint) before calling it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from types import MappingProxyType
 
-from regimens.errors import InputError, MissingInputError, UnknownNameError
+from regimens._errors import InputError, MissingInputError, UnknownNameError
 
 __all__ = [
     "DEFAULT_FORMULA",
@@ -287,7 +287,7 @@ FORMULAS: Mapping[str, BsaFormula] = MappingProxyType({f.name: f for f in _FORMU
 def get_formula(name: str) -> BsaFormula:
     """Return the formula called ``name``: any case, ``_`` accepted for ``-``.
 
-    Raises :class:`~regimens.errors.UnknownNameError` listing the accepted names and
+    Raises :class:`~regimens._errors.UnknownNameError` listing the accepted names and
     suggesting the closest one.
     """
     key = name.strip().lower().replace("_", "-")
@@ -315,7 +315,7 @@ def compute_bsa(
     """Return the BSA in m², unrounded, by the formula named ``formula``.
 
     ``sex`` (``"female"`` or ``"male"``) is required by Schlich only; without it that
-    formula raises :class:`~regimens.errors.MissingInputError` with field ``sex``.
+    formula raises :class:`~regimens._errors.MissingInputError` with field ``sex``.
     """
     return get_formula(formula).compute(height_cm, weight_kg, sex)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from regimens.cli._common import (
+from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
@@ -19,11 +19,11 @@ from regimens.cli._common import (
     output_option,
     severity_styler,
 )
-from regimens.cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
+from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
 
 if TYPE_CHECKING:
-    from regimens.check import CheckReport
-    from regimens.render.labels import Lang
+    from regimens._check import CheckReport
+    from regimens._render.labels import Lang
 
 __all__ = ["EXIT_CHECK_FAILED", "check_cmd"]
 
@@ -39,7 +39,7 @@ _TOLERANCE_HELP = (
 
 
 def _render(report: CheckReport, output_format: str, lang: Lang, *, styled: bool) -> str:
-    from regimens.render import check as render
+    from regimens._render import check as render
 
     if output_format == "json":
         return render.check_json(report)
@@ -109,7 +109,7 @@ def check_cmd(
       regimens check EOX --height 180 --weight 64.8 --crcl 80 --prescribed epirubicin=90mg \\
           --prescribed oxaliplatin=234mg --prescribed capecitabine=1100mg --format json
     """
-    from regimens.check import check_prescription, parse_prescribed
+    from regimens._check import check_prescription, parse_prescribed
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
     doses = [parse_prescribed(text, inputs.library) for text in prescribed]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regimens.cli._common import format_option
+from regimens._cli._common import format_option
 
 __all__ = ["bsa_cmd", "crcl_cmd"]
 
@@ -54,15 +54,15 @@ def bsa_cmd(
       regimens bsa --height 170 --weight 70
       regimens bsa --height "67 in" --weight "154 lb" --formula dubois --format json
     """
-    from regimens.measures import compute_bsa_result
-    from regimens.patient import make_patient
+    from regimens._measures import compute_bsa_result
+    from regimens._patient import make_patient
 
     patient = make_patient(height=height, weight=weight, sex=sex)
     result = compute_bsa_result(patient, formula, decimals=decimals)
     if output_format == "json":
         click.echo(result.model_dump_json(indent=2))
     else:
-        from regimens.render.measures import bsa_text
+        from regimens._render.measures import bsa_text
 
         click.echo(bsa_text(result))
 
@@ -97,14 +97,14 @@ def crcl_cmd(
       regimens crcl --age 60 --weight 72 --sex M --creatinine 1.0
       regimens crcl --age 50 --weight 70kg --sex F --creatinine "80 umol/L" --height 170
     """
-    from regimens.measures import compute_crcl_result
-    from regimens.patient import make_patient
+    from regimens._measures import compute_crcl_result
+    from regimens._patient import make_patient
 
     patient = make_patient(height=height, weight=weight, sex=sex, age=age, creatinine=creatinine)
     result = compute_crcl_result(patient, weight_basis)
     if output_format == "json":
         click.echo(result.model_dump_json(indent=2))
     else:
-        from regimens.render.measures import crcl_text
+        from regimens._render.measures import crcl_text
 
         click.echo(crcl_text(result))

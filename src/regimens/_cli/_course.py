@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from regimens.cli._common import (
+from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
@@ -21,8 +21,8 @@ from regimens.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from regimens.course import CourseReport
-    from regimens.render.labels import Lang
+    from regimens._course import CourseReport
+    from regimens._render.labels import Lang
 
 __all__ = ["course_cmd"]
 
@@ -30,7 +30,7 @@ _FORMATS = ("table", "markdown", "csv", "json")
 
 
 def _render(report: CourseReport, output_format: str, lang: Lang, *, styled: bool) -> str:
-    from regimens.render import course as render
+    from regimens._render import course as render
 
     if output_format == "json":
         return render.course_json(report)
@@ -43,7 +43,7 @@ def _render(report: CourseReport, output_format: str, lang: Lang, *, styled: boo
 
 def _equivalence(values: tuple[str, ...]) -> dict[str, float]:
     """``DRUG=RATIO`` → {drug: ratio}."""
-    from regimens.errors import InputError
+    from regimens._errors import InputError
 
     ratios: dict[str, float] = {}
     for value in values:
@@ -109,8 +109,8 @@ def course_cmd(
       regimens course docs/examples/case-report-course.toml --equivalence epirubicin=1
       regimens course my-patient.json --format json --output course.json
     """
-    from regimens.course import compute_course, load_course
-    from regimens.library import load_library
+    from regimens._course import compute_course, load_course
+    from regimens._library import load_library
 
     ratios = _equivalence(equivalence)
     chosen = choose_format(output_format, output, _FORMATS)

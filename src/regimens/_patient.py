@@ -1,8 +1,8 @@
 """The patient's measurements, checked for plausibility in an adult.
 
 Values are stored in one canonical unit each (the field name says which); text with
-units is read by :func:`make_patient` through :mod:`regimens.units`. A value outside
-the adult range is refused with a :class:`~regimens.errors.PlausibilityError` that names
+units is read by :func:`make_patient` through :mod:`regimens._units`. A value outside
+the adult range is refused with a :class:`~regimens._errors.PlausibilityError` that names
 the field, the value with its unit, the accepted range, and, when a unit slip is
 likely, what the user probably meant (``1.7`` cm for a height → "did you mean 1.7 m?").
 
@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from regimens.errors import InputError, MissingInputError, PlausibilityError
-from regimens.units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
-from regimens.validation import own_error
+from regimens._errors import InputError, MissingInputError, PlausibilityError
+from regimens._units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
+from regimens._validation import own_error
 
 __all__ = ["RANGES", "Patient", "Sex", "make_patient", "parse_sex"]
 
@@ -82,9 +82,9 @@ class Patient(BaseModel):
     """A patient's measurements in canonical units; every field optional.
 
     A calculation that needs a missing value raises
-    :class:`~regimens.errors.MissingInputError` naming it (see :meth:`require`).
+    :class:`~regimens._errors.MissingInputError` naming it (see :meth:`require`).
     Constructing a Patient with an implausible value raises
-    :class:`~regimens.errors.PlausibilityError` (not pydantic's ValidationError).
+    :class:`~regimens._errors.PlausibilityError` (not pydantic's ValidationError).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=True)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from regimens.errors import InputError, RegimensError
+from regimens._errors import InputError, RegimensError
 
 __all__ = [
     "EXIT_BLOCKING",

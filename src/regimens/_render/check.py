@@ -10,10 +10,10 @@ import csv
 import io
 from dataclasses import dataclass
 
-from regimens.check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
-from regimens.render._text import RULE, Styler, csv_number, format_mg, md_cell
-from regimens.render.labels import Lang, drug_name, label, method_label
-from regimens.sheet import warning_text
+from regimens._check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
+from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell
+from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._sheet import warning_text
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 

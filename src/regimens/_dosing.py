@@ -9,7 +9,7 @@ The order of operations is written once, in :func:`_dose_component`:
    dose, or a contraindication that withholds the drug).
 5. **rounding**: tablets or the drug's increment, never beyond the tolerance.
 
-Every intermediate value is kept on the :class:`~regimens.sheet.Administration`.
+Every intermediate value is kept on the :class:`~regimens._sheet.Administration`.
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from regimens import __version__, renal
-from regimens import bsa as bsa_formulas
-from regimens.errors import InputError, MissingInputError
-from regimens.measures import BsaResult, compute_bsa_result, patient_inputs
-from regimens.patient import Patient
-from regimens.rounding import (
+from regimens import __version__
+from regimens import _bsa as bsa_formulas
+from regimens import _renal as renal
+from regimens._errors import InputError, MissingInputError
+from regimens._measures import BsaResult, compute_bsa_result, patient_inputs
+from regimens._patient import Patient
+from regimens._rounding import (
     Rounded,
     deviation_percent,
     round_to_increment,
     round_to_tablets,
 )
-from regimens.sheet import (
+from regimens._sheet import (
     WARNING_CODES,
     Administration,
     DoseSheet,
@@ -48,8 +49,8 @@ from regimens.sheet import (
 )
 
 if TYPE_CHECKING:
-    from regimens.library import Library
-    from regimens.regimen import Component, DrugFacts, Regimen
+    from regimens._library import Library
+    from regimens._regimen import Component, DrugFacts, Regimen
 
 __all__ = ["ORDER_OF_OPERATIONS", "DrugDoseLevel", "SheetOptions", "compute_sheet"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from regimens.errors import InputError
+from regimens._errors import InputError
 
 __all__ = ["own_error"]
 

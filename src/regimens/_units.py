@@ -20,8 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from regimens.errors import UnitError
-from regimens.renal import CREATININE_UMOL_PER_MG_DL
+from regimens._errors import UnitError
+from regimens._renal import CREATININE_UMOL_PER_MG_DL
 
 if TYPE_CHECKING:
     import pint

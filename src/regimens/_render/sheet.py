@@ -12,9 +12,9 @@ import io
 import json
 from dataclasses import dataclass
 
-from regimens.render._text import RULE, Styler, csv_number, format_mg, md_cell
-from regimens.render.labels import Lang, drug_name, format_datetime, label, method_label
-from regimens.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
+from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell
+from regimens._render.labels import Lang, drug_name, format_datetime, label, method_label
+from regimens._sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
 
 __all__ = [
     "CSV_COLUMNS",

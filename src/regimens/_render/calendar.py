@@ -1,7 +1,7 @@
 """A cycle calendar as a table, a wall-calendar grid, JSON and an iCalendar file.
 
-The renderers format a :class:`~regimens.calendar.Calendar`; every date in them was
-decided by :func:`regimens.calendar.build_calendar`. tabulate and icalendar are
+The renderers format a :class:`~regimens._calendar.Calendar`; every date in them was
+decided by :func:`regimens._calendar.build_calendar`. tabulate and icalendar are
 imported here only.
 """
 
@@ -15,7 +15,7 @@ from itertools import groupby
 
 from tabulate import tabulate
 
-from regimens.calendar import (
+from regimens._calendar import (
     WEEKDAYS,
     Calendar,
     CalendarAdministration,

@@ -7,14 +7,14 @@ dose. Inputs are plain floats in canonical units: height in cm, weight in kg, ag
 years, serum creatinine in mg/dL, sex ``"female"`` or ``"male"``.
 
 This module sits on the CLI's hot path, so it imports only the standard library and
-:mod:`regimens.errors`; callers convert units (pint) before calling it.
+:mod:`regimens._errors`; callers convert units (pint) before calling it.
 """
 
 from __future__ import annotations
 
 import math
 
-from regimens.errors import InputError, MissingInputError, UnknownNameError
+from regimens._errors import InputError, MissingInputError, UnknownNameError
 
 __all__ = [
     "CREATININE_UMOL_PER_MG_DL",
@@ -128,7 +128,7 @@ def dosing_weight(basis: str, height_cm: float | None, weight_kg: float, sex: st
 
     ``actual`` is the measured weight and needs neither height nor sex. ``ideal``
     (Devine, :func:`ideal_body_weight`) and ``adjusted`` (:func:`adjusted_body_weight`)
-    need both, and raise :class:`~regimens.errors.MissingInputError` naming the one
+    need both, and raise :class:`~regimens._errors.MissingInputError` naming the one
     missing. The basis name is case-insensitive.
     """
     key = basis.strip().lower()

@@ -4,7 +4,7 @@ A library is a directory of TOML files: one file per regimen (any ``*.toml`` nam
 and a ``drugs.toml`` holding the drug facts its regimens share (any other file made
 of ``[[drug]]`` tables is read as drug facts too). The
 loader only reads bytes, parses TOML (:mod:`tomllib`) and hands the data to the
-models of :mod:`regimens.regimen`, which validate it; then it checks what no single
+models of :mod:`regimens._regimen`, which validate it; then it checks what no single
 file can: that ids and aliases are unique, that every drug is described, that a
 supportive regimen's host exists.
 
@@ -39,8 +39,8 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from regimens.errors import LibraryError, UnknownNameError, UnknownRegimenError
-from regimens.regimen import (
+from regimens._errors import LibraryError, UnknownNameError, UnknownRegimenError
+from regimens._regimen import (
     DrugFacts,
     DrugsFile,
     FieldPathError,
