@@ -413,3 +413,74 @@ def test_module_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# Exact messages and edges found by mutation testing (docs/testing.md)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("height", "weight", "message", "field"),
+    [
+        (0.0, 70.0, "height must be a positive, finite number of cm; got 0.0 cm", "height"),
+        (170.0, -1.0, "weight must be a positive, finite number of kg; got -1.0 kg", "weight"),
+    ],
+)
+def test_unusable_value_message_names_field_value_and_unit(
+    height: float, weight: float, message: str, field: str
+) -> None:
+    """The refusal names the field, the value and its unit, word for word."""
+    with pytest.raises(InputError) as caught:
+        bsa.mosteller(height, weight)
+    assert str(caught.value) == message
+    assert caught.value.field == field
+
+
+def test_formulas_accept_any_positive_value() -> None:
+    """Plausibility is the patient model's job; a formula takes any positive value.
+
+    Mosteller for 170 cm and 0.5 kg: sqrt(170 x 0.5 / 3600) = sqrt(0.0236111) = 0.153659.
+    """
+    assert bsa.mosteller(170.0, 0.5) == pytest.approx(0.153659, abs=1e-6)
+
+
+def test_malformed_sex_message() -> None:
+    """A sex that is neither female nor male is refused word for word, even if unused."""
+    with pytest.raises(InputError) as caught:
+        get_formula("mosteller").compute(170, 70, sex="x")
+    assert str(caught.value) == "sex must be 'female' or 'male'; got 'x'"
+    assert caught.value.field == "sex"
+
+
+def test_unknown_formula_message_word_for_word() -> None:
+    """Without a close match: no hint, then every formula, comma-separated."""
+    with pytest.raises(UnknownNameError) as caught:
+        get_formula("xyz")
+    assert str(caught.value) == "unknown BSA formula 'xyz'; accepted: " + ", ".join(FORMULAS)
+
+
+def test_round_bsa_refusals_name_the_field() -> None:
+    """A non-finite BSA and negative decimals are refused with their field."""
+    with pytest.raises(InputError) as caught:
+        round_bsa(math.nan)
+    assert str(caught.value) == "cannot round a BSA of nan m²"
+    assert caught.value.field == "bsa"
+    with pytest.raises(InputError) as caught:
+        round_bsa(1.8, -1)
+    assert str(caught.value) == "decimals must be 0 or more; got -1"
+    assert caught.value.field == "decimals"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        pytest.param(1.825, 0, 2.0, id="0 decimals: 1.825 -> 2"),
+        pytest.param(1.5, 0, 2.0, id="0 decimals: half up 1.5 -> 2"),
+        pytest.param(1.49, 0, 1.0, id="0 decimals: 1.49 -> 1"),
+        # 1e27 to 2 decimals needs 30 significant digits, past decimal's default 28.
+        pytest.param(1e27, 2, 1e27, id="exact beyond 28 digits"),
+    ],
+)
+def test_round_bsa_edges(value: float, decimals: int, expected: float) -> None:
+    """Zero decimals are allowed; rounding is exact whatever the size (hand-worked)."""
+    assert round_bsa(value, decimals) == expected

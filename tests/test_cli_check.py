@@ -194,7 +194,7 @@ def test_markdown_and_output_file(tmp_path: Path) -> None:
         ),
         pytest.param(
             "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg --tolerance 15",
-            "tolerance_percent",
+            "--tolerance: Input should be less than or equal to 10",
             id="tolerance above 10",
         ),
         pytest.param(

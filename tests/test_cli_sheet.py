@@ -122,7 +122,7 @@ def test_drug_dose_level_with_reason() -> None:
         ),
         pytest.param(
             "sheet FOLFOX-6 --height 170 --weight 70 --tolerance 15",
-            "tolerance_percent",
+            "--tolerance: Input should be less than or equal to 10",
             id="tolerance above 10",
         ),
         pytest.param(
@@ -152,7 +152,9 @@ def test_drug_dose_level_with_reason() -> None:
         ),
         pytest.param("sheet EOX --weight 70", "height", id="missing height"),
         pytest.param(
-            "sheet EOX --height 170 --weight 70 --dose-level 0", "dose_level", id="zero dose level"
+            "sheet EOX --height 170 --weight 70 --dose-level 0",
+            "--dose-level: Input should be greater than 0",
+            id="zero dose level",
         ),
     ],
 )

@@ -542,3 +542,19 @@ def test_mg_per_m2_does_not_depend_on_the_patient(
             "fluorouracil": 2800 * cycles,
         }
     assert limit(report, "oxaliplatin").cumulative == 85 * cycles
+
+
+@pytest.mark.parametrize(
+    ("cumulative", "limit", "per_cycle", "fit"),
+    [
+        # 1 mg/m2 left at 0.5 mg/m2 a cycle: 1 / 0.5 = 2 cycles (a dose under 1 is a dose).
+        pytest.param(0.0, 1.0, 0.5, 2, id="per-cycle dose under 1"),
+        # 0.5 left at 0.25 a cycle: 2 cycles; less than 1 left is not "nothing left".
+        pytest.param(899.5, 900.0, 0.25, 2, id="less than 1 left"),
+    ],
+)
+def test_cycles_that_fit_with_small_amounts(
+    cumulative: float, limit: float, per_cycle: float, fit: int
+) -> None:
+    """Fractions of a mg/m2 count: remaining / per-cycle, floored (worked by hand)."""
+    assert cycles_that_fit(cumulative, limit, per_cycle) == fit

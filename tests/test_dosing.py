@@ -7,6 +7,8 @@ and √(180 × 64.8 / 3600) = √3.24 = 1.80 m². Doses per m² are those of the
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -633,3 +635,65 @@ def test_absolute_renal_dose_is_not_scaled_by_a_dose_level(library: Library) -> 
         drug_dose_levels=(DrugDoseLevel(drug="zoledronic acid", percent=50),),
     )
     assert doses(result)[("zoledronic acid", "infusion")] == 3.5
+
+
+def test_two_dose_levels_for_one_drug_are_refused() -> None:
+    """Two levels for one drug would multiply (80 % x 75 % = 60 %): refused, not combined."""
+    levels = (
+        DrugDoseLevel(drug="oxaliplatin", percent=80),
+        DrugDoseLevel(drug="oxaliplatin", percent=75),
+    )
+    with pytest.raises(InputError, match="more than one dose level for oxaliplatin"):
+        SheetOptions(drug_dose_levels=levels)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"tolerance_percent": math.nan}, id="NaN tolerance"),
+        pytest.param({"dose_level_percent": math.inf}, id="infinite dose level"),
+        pytest.param({"cycle": 0}, id="cycle 0"),
+        pytest.param({"unknown": 1}, id="unknown option"),
+    ],
+)
+def test_rejected_options_raise_the_package_error(options: dict[str, float]) -> None:
+    """A rejected option raises InputError (a RegimensError), not pydantic's error."""
+    with pytest.raises(InputError):
+        SheetOptions(**options)  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        DrugDoseLevel(drug="oxaliplatin", percent=math.nan)
+
+
+def test_cockcroft_gault_records_the_actual_weight_used(library: Library) -> None:
+    """CrCl from creatinine uses the actual weight, and the sheet says so.
+
+    Man, 60 years, 80 kg, creatinine 1.0 mg/dL: (140 - 60) x 80 / (72 x 1.0) = 88.89 mL/min.
+    """
+    result = sheet(library, "XELIRI", {**BSA_200, "age": 60, "sex": "M", "creatinine": 1.0})
+    assert result.renal is not None
+    assert result.renal.crcl_ml_min == pytest.approx(88.89, abs=0.01)
+    assert result.renal.source == "cockcroft_gault"
+    assert result.renal.weight_kg_used == 80
+    assert result.renal.weight_basis == "actual"
+
+
+def test_creatinine_without_weight_names_the_weight(library: Library) -> None:
+    """Zoledronic acid is a flat dose (no BSA), so the renal step is the first to need weight."""
+    patient = Patient(age_years=60, sex="male", creatinine_mg_dl=1.0)
+    with pytest.raises(MissingInputError, match="weight"):
+        compute_sheet(library, "ZOLEDRONIC-ACID", patient)
+
+
+def test_renal_band_names_its_rule_and_the_band_s_own_source(library: Library) -> None:
+    """CrCl 45 mL/min: capecitabine's 30-50 band (75 %), with that band's source, not the rule's.
+
+    Capecitabine US label §2.4 (library drugs.toml, band "CrCl 30–50 mL/min").
+    """
+    result = sheet(library, "XELIRI", {**BSA_200, "crcl": 45})
+    cape = next(a for a in on_day(result, 1) if a.drug == "capecitabine")
+    assert cape.organ_adjustment is not None
+    assert cape.organ_adjustment.rule == "renal (Cockcroft-Gault CrCl)"
+    assert cape.organ_adjustment.percent == 75
+    assert cape.organ_adjustment.source.startswith(
+        "Capecitabine US label §2.4: moderate renal impairment (CrCl 30 to 50 mL/min)"
+    )

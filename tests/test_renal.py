@@ -436,3 +436,170 @@ def test_module_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# Exact messages and edges found by mutation testing (docs/testing.md)
+# ---------------------------------------------------------------------------------------
+
+POSITIVE = "must be a positive, finite number of"
+
+
+@pytest.mark.parametrize(
+    ("call", "message", "field"),
+    [
+        pytest.param(
+            lambda: renal.ideal_body_weight(0.0, "female"),
+            f"height {POSITIVE} cm; got 0.0 cm",
+            "height",
+            id="ibw height",
+        ),
+        pytest.param(
+            lambda: renal.ideal_body_weight(170.0, None),
+            "ideal body weight (Devine) needs the patient's sex (female/male)",
+            "sex",
+            id="ibw sex",
+        ),
+        pytest.param(
+            lambda: renal.ideal_body_weight(170.0, "x"),
+            "sex must be 'female' or 'male'; got 'x'",
+            "sex",
+            id="ibw malformed sex",
+        ),
+        # 100 cm = 39.37 in: 45.5 + 2.3 x (39.37 - 60) = -1.949 kg, shown as -1.9 kg.
+        pytest.param(
+            lambda: renal.ideal_body_weight(100.0, "female"),
+            "height 100.0 cm is too short for the Devine ideal body weight (it would be -1.9 kg)",
+            "height",
+            id="ibw too short",
+        ),
+        pytest.param(
+            lambda: renal.adjusted_body_weight(170.0, 0.0, "female"),
+            f"weight {POSITIVE} kg; got 0.0 kg",
+            "weight",
+            id="adjusted weight",
+        ),
+        pytest.param(
+            lambda: renal.bmi(0.0, 70.0), f"height {POSITIVE} cm; got 0.0 cm", "height", id="bmi h"
+        ),
+        pytest.param(
+            lambda: renal.bmi(170.0, 0.0), f"weight {POSITIVE} kg; got 0.0 kg", "weight", id="bmi w"
+        ),
+        pytest.param(
+            lambda: renal.dosing_weight("xyz", 170.0, 70.0, "female"),
+            "unknown weight basis 'xyz'; accepted: actual, ideal, adjusted",
+            "weight_basis",
+            id="basis without close match",
+        ),
+        pytest.param(
+            lambda: renal.dosing_weight("actual", 170.0, 0.0, "female"),
+            f"weight {POSITIVE} kg; got 0.0 kg",
+            "weight",
+            id="dosing weight",
+        ),
+        pytest.param(
+            lambda: renal.cockcroft_gault(0.0, 70.0, 1.0, "male"),
+            f"age {POSITIVE} years; got 0.0 years",
+            "age",
+            id="cg age",
+        ),
+        pytest.param(
+            lambda: renal.cockcroft_gault(60.0, 0.0, 1.0, "male"),
+            f"weight {POSITIVE} kg; got 0.0 kg",
+            "weight",
+            id="cg weight",
+        ),
+        pytest.param(
+            lambda: renal.cockcroft_gault(60.0, 70.0, 0.0, "male"),
+            f"creatinine {POSITIVE} mg/dL; got 0.0 mg/dL",
+            "creatinine",
+            id="cg creatinine",
+        ),
+        pytest.param(
+            lambda: renal.cockcroft_gault(60.0, 70.0, 1.0, None),
+            "the Cockcroft–Gault creatinine clearance needs the patient's sex (female/male)",
+            "sex",
+            id="cg sex",
+        ),
+        pytest.param(
+            lambda: renal.cockcroft_gault(140.0, 70.0, 1.0, "male"),
+            "age 140.0 years is outside the Cockcroft–Gault formula (under 140)",
+            "age",
+            id="cg age 140",
+        ),
+        pytest.param(
+            lambda: renal.ckd_epi_2021(0.0, 1.0, "male"),
+            f"age {POSITIVE} years; got 0.0 years",
+            "age",
+            id="ckd-epi age",
+        ),
+        pytest.param(
+            lambda: renal.ckd_epi_2021(60.0, 0.0, "male"),
+            f"creatinine {POSITIVE} mg/dL; got 0.0 mg/dL",
+            "creatinine",
+            id="ckd-epi creatinine",
+        ),
+        pytest.param(
+            lambda: renal.ckd_epi_2021(60.0, 1.0, None),
+            "the CKD-EPI 2021 eGFR needs the patient's sex (female/male)",
+            "sex",
+            id="ckd-epi sex",
+        ),
+        pytest.param(
+            lambda: renal.creatinine_umol_l_to_mg_dl(0.0),
+            f"creatinine {POSITIVE} µmol/L; got 0.0 µmol/L",
+            "creatinine",
+            id="umol/L",
+        ),
+        pytest.param(
+            lambda: renal.creatinine_mg_dl_to_umol_l(0.0),
+            f"creatinine {POSITIVE} mg/dL; got 0.0 mg/dL",
+            "creatinine",
+            id="mg/dL",
+        ),
+        pytest.param(
+            lambda: renal.calvert_dose_mg(0.0, 100.0),
+            f"auc {POSITIVE} mg/mL·min; got 0.0 mg/mL·min",
+            "auc",
+            id="calvert auc",
+        ),
+        pytest.param(
+            lambda: renal.calvert_dose_mg(5.0, 0.0),
+            f"gfr {POSITIVE} mL/min; got 0.0 mL/min",
+            "gfr",
+            id="calvert gfr",
+        ),
+        pytest.param(
+            lambda: renal.calvert_dose_mg(5.0, 100.0, 0.0),
+            f"gfr_cap {POSITIVE} mL/min; got 0.0 mL/min",
+            "gfr_cap",
+            id="calvert cap",
+        ),
+    ],
+)
+def test_refusals_word_for_word(call: Callable[[], float], message: str, field: str) -> None:
+    """Each refusal names the field, the value and its unit (what a user must fix)."""
+    with pytest.raises((InputError, UnknownNameError)) as caught:
+        call()
+    assert str(caught.value) == message
+    assert caught.value.field == field
+
+
+def test_ideal_body_weight_just_above_zero() -> None:
+    """Devine for a woman of 102.71 cm: 102.71 / 2.54 = 40.4370 in;
+    45.5 + 2.3 x (40.4370 - 60) = 45.5 - 44.9949 = 0.505 kg.
+
+    Tiny but positive, so it is returned (only 0 kg or less is refused).
+    """
+    assert renal.ideal_body_weight(102.71, "female") == pytest.approx(0.5051, abs=1e-3)
+
+
+def test_ideal_body_weight_of_exactly_zero_is_refused() -> None:
+    """Devine for a man reaches 0 kg at 60 - 50 / 2.3 = 38.2609 in = 97.1826 cm.
+
+    At the float height where the arithmetic gives exactly 0.0 kg the height is refused
+    (0 kg is no weight), not returned as a zero weight.
+    """
+    height = 97.18260869565218
+    assert 50 + 2.3 * (height / 2.54 - 60) == 0.0
+    with pytest.raises(InputError, match="too short for the Devine ideal body weight"):
+        renal.ideal_body_weight(height, "male")

@@ -95,3 +95,74 @@ def test_tablets_match_brute_force(dose: float) -> None:
 def test_deviation_percent(final: float, calculated: float, expected: float) -> None:
     """(final - calculated) / calculated x 100."""
     assert deviation_percent(final, calculated) == pytest.approx(expected, abs=1e-6)
+
+
+# Edge cases found by mutation testing (docs/testing.md); each value worked by hand.
+
+
+@pytest.mark.parametrize(
+    ("dose", "expected", "counts"),
+    [
+        # 550 lies 50 from 500 (1 x 500) and 50 from 600 (4 x 150): a tie goes down.
+        pytest.param(550.0, 500.0, (1, 0), id="550 tie -> 500 = 1x500, not 600 = 4x150"),
+        # 700 lies 50 from 650 (500 + 150) and 50 from 750 (5 x 150): down.
+        pytest.param(700.0, 650.0, (1, 1), id="700 tie -> 650 = 500 + 150"),
+        # 240: 200 and 250 cannot be made; 150 is 90 away, 300 (2 x 150) 60 away.
+        pytest.param(240.0, 300.0, (0, 2), id="240 -> 300 = 2x150, past unmakeable 250"),
+        # 40 mg: 0 tablets is 40 away, 150 is 110 away (the caller then warns that the
+        # dose cannot be made within tolerance).
+        pytest.param(40.0, 0.0, (0, 0), id="40 -> 0 tablets"),
+        # 1125.1: 1150 (2 x 500 + 150) is 24.9 away, 1100 is 25.1: a tenth of a mg decides.
+        pytest.param(1125.1, 1150.0, (2, 1), id="1125.1 -> 1150: 0.2 mg nearer"),
+        # 1125 plus float noise is still the 1100/1150 tie of EOX at 1.80 m2: down.
+        pytest.param(1125.0000000001, 1100.0, (1, 4), id="tie with float noise -> 1100"),
+    ],
+)
+def test_round_to_tablets_ties_and_small_doses(
+    dose: float, expected: float, counts: tuple[int, int]
+) -> None:
+    """Ties go to the lower dose, unmakeable neighbours are skipped, 0 tablets is a dose."""
+    assert round_to_tablets(dose, CAPECITABINE) == (expected, counts)
+
+
+def test_round_to_tablets_with_one_mg_tablets() -> None:
+    """With 1 mg units every whole dose is makeable: 3.4 -> 3 x 1 mg (hand-worked)."""
+    assert round_to_tablets(3.4, (1.0,)) == (3.0, (3,))
+
+
+@pytest.mark.parametrize(
+    "strengths",
+    [
+        pytest.param((), id="no strengths"),
+        pytest.param((0.0,), id="zero mg"),
+        pytest.param((-150.0,), id="negative"),
+        pytest.param((150.5,), id="not whole mg"),
+        pytest.param((500.0, 0.0), id="one zero among two"),
+    ],
+)
+def test_round_to_tablets_refuses_bad_strengths(strengths: tuple[float, ...]) -> None:
+    """Tablet strengths are positive whole milligrams; anything else is a library error."""
+    with pytest.raises(ValueError, match="tablet strengths must be positive whole mg"):
+        round_to_tablets(1000, strengths)
+
+
+def test_round_to_increment_error_names_the_problem() -> None:
+    """The refusal of a zero or negative step says what is wrong."""
+    with pytest.raises(ValueError, match=r"^rounding increment must be positive$"):
+        round_to_increment(10, -1)
+
+
+@pytest.mark.parametrize(
+    ("dose", "strengths", "expected"),
+    [
+        pytest.param(0, (500, 150), (0, 0), id="0 mg is 0 tablets"),
+        pytest.param(1, (1,), (1,), id="1 mg is 1 x 1 mg"),
+        pytest.param(3, (1,), (3,), id="3 mg is 3 x 1 mg"),
+        pytest.param(-150, (500, 150), None, id="a negative dose has none"),
+    ],
+)
+def test_tablet_combination_edges(
+    dose: float, strengths: tuple[int, ...], expected: tuple[int, ...] | None
+) -> None:
+    """Fewest tablets at the edges: nothing, one unit, several units, a negative dose."""
+    assert tablet_combination(dose, strengths) == expected

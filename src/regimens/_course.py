@@ -482,6 +482,10 @@ def load_course(path: str | Path) -> Course:
         raise InputError(f"{file}: invalid TOML: {exc}", field="file") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{file}: invalid JSON: {exc}", field="file") from None
+    except RecursionError:
+        raise InputError(
+            f"{file}: arrays or tables nested too deeply to read", field="file"
+        ) from None
     return parse_course(data, source=str(file))
 
 

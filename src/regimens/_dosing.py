@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from regimens import __version__
 from regimens import _bsa as bsa_formulas
@@ -47,6 +47,7 @@ from regimens._sheet import (
     TabletCount,
     warning_text,
 )
+from regimens._validation import own_error
 
 if TYPE_CHECKING:
     from regimens._library import Library
@@ -69,17 +70,24 @@ DEFAULT_INCREMENT_MG = 1.0
 class DrugDoseLevel(BaseModel):
     """A dose level for one drug, e.g. capecitabine at 75 % after grade 2 toxicity."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     drug: str
     percent: float = Field(gt=0, le=200)
     reason: str | None = None
 
+    def __init__(self, **data: Any) -> None:
+        # A rejected value raises the package's InputError, not pydantic's error.
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise own_error(exc, prefix="drug dose level") from None
+
 
 class SheetOptions(BaseModel):
     """How to compute a sheet. Defaults are the documented clinical defaults."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     bsa_formula: str = bsa_formulas.DEFAULT_FORMULA
     bsa_decimals: int = Field(default=2, ge=0, le=4)
@@ -95,10 +103,31 @@ class SheetOptions(BaseModel):
     pump_rate_ml_per_h: float | None = Field(default=None, gt=0, le=50)
     calvert_gfr_cap_ml_min: float | None = Field(default=125.0, gt=0)
 
+    def __init__(self, **data: Any) -> None:
+        # A rejected option raises InputError naming the field (the CLI renames it).
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise own_error(exc, prefix="option") from None
+
     @field_validator("bsa_formula")
     @classmethod
     def _known_formula(cls, value: str) -> str:
         return bsa_formulas.get_formula(value).name
+
+    @field_validator("drug_dose_levels")
+    @classmethod
+    def _one_level_per_drug(cls, value: tuple[DrugDoseLevel, ...]) -> tuple[DrugDoseLevel, ...]:
+        # Two levels for one drug would multiply (80 % then 75 % gives 60 %): a user
+        # correcting a level must not get the product of both.
+        drugs = [level.drug for level in value]
+        repeated = sorted({drug for drug in drugs if drugs.count(drug) > 1})
+        if repeated:
+            raise InputError(
+                f"more than one dose level for {', '.join(repeated)}: give one per drug",
+                field="drug_dose_levels",
+            )
+        return value
 
 
 class _Context:

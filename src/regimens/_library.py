@@ -127,6 +127,10 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
         reason = message[: where.start()].strip() if where else message
         prefix = f"{path}:{where.group(1)}" if where else str(path)
         raise LibraryError(f"{prefix}: malformed TOML: {reason}", source=str(path)) from None
+    except RecursionError:
+        raise LibraryError(
+            f"{path}: malformed TOML: arrays or tables nested too deeply", source=str(path)
+        ) from None
     file = LibraryFile(path=str(path), sha256=hashlib.sha256(raw).hexdigest(), builtin=builtin)
     return _Read(path=path, text=text, data=data, file=file)
 
@@ -359,7 +363,11 @@ def _library_files(directory: Path) -> list[Path]:
     return sorted(
         path
         for path in directory.iterdir()
-        if path.suffix == ".toml" and path.is_file() and not path.name.startswith(".")
+        # A dangling link is listed too: reading it then says why, rather than the
+        # regimen silently missing from the library.
+        if path.suffix == ".toml"
+        and (path.is_file() or path.is_symlink())
+        and not path.name.startswith(".")
     )
 
 
@@ -552,7 +560,8 @@ class Library:
         known = sorted(set(index.values()))
         if not targets and len(known) <= 12:
             hint = f"; known {what}s: {', '.join(known)}"
-        return f"unknown {what} {name!r}{hint}{listing}"
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        return f"unknown {what} {shown!r}{hint}{listing}"
 
 
 def _name_index(

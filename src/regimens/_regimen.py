@@ -823,6 +823,13 @@ class DrugFacts(_Frozen):
     def _positive_strengths(cls, strengths: tuple[float, ...]) -> tuple[float, ...]:
         if any(not math.isfinite(value) or value <= 0 for value in strengths):
             raise ValueError("tablet strengths must be positive")
+        # Whole tablets are counted in whole milligrams (products are): 150.5 mg would
+        # otherwise pass here and stop every dose sheet of the drug.
+        if any(value < 1 or value != round(value) for value in strengths):
+            raise ValueError(
+                "tablet strengths must be whole milligrams (e.g. 150 mg), got "
+                + ", ".join(f"{value:g} mg" for value in strengths)
+            )
         if len(set(strengths)) != len(strengths):
             raise ValueError("a tablet strength is listed twice")
         return tuple(sorted(strengths))

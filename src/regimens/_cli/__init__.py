@@ -49,9 +49,55 @@ class LazyGroup(click.Group):
             raise TypeError(f"{target} is not a click command")
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            _refuse_repeated_options(command, ctx, rest)
+        return name, command, rest
+
     def invoke(self, ctx: click.Context) -> Any:
         with report_errors():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except click.UsageError as exc:
+                # One line, like every other user error: "Error: Invalid value for
+                # '--cycle'...", without click's usage and hint lines.
+                exc.ctx = None
+                raise
+
+
+def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """Refuse an option given twice that takes one value (click would keep the last).
+
+    ``--weight 70 ... --weight 80`` must not silently compute a sheet for 80 kg.
+    """
+    takes_value: dict[str, str] = {}
+    single: set[str] = set()
+    for param in command.get_params(ctx):
+        if isinstance(param, click.Option):
+            for opt in param.opts + param.secondary_opts:
+                if not param.is_flag:
+                    takes_value[opt] = param.opts[0]
+                if not param.multiple and not param.count:
+                    single.add(opt)
+    seen: set[str] = set()
+    position = 0
+    while position < len(args):
+        token = args[position]
+        if token == "--":
+            break
+        name = token.split("=", 1)[0] if token.startswith("--") else token
+        option = takes_value.get(name)
+        if option is not None:
+            if name in single:
+                if option in seen:
+                    raise click.UsageError(f"{option} is given more than once; give it once")
+                seen.add(option)
+            if "=" not in token:
+                position += 1
+        position += 1
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

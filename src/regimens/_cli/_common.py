@@ -76,7 +76,11 @@ def report_errors() -> Iterator[None]:
     except RegimensError as exc:
         if _debug():
             raise
-        click.echo(f"Error: {exc}", err=True)
+        # One line, and not a 50 MB one when a value from a file is echoed back.
+        message = " ".join(str(exc).split())
+        if len(message) > 1000:
+            message = message[:997] + "..."
+        click.echo(f"Error: {message}", err=True)
         sys.exit(EXIT_USER_ERROR)
 
 

@@ -181,6 +181,24 @@ class SheetInputs:
     supportive: tuple[str, ...]
 
 
+#: SheetOptions and DrugDoseLevel fields → the option a user typed.
+_OPTION_OF_FIELD = {
+    "bsa_decimals": "--bsa-decimals",
+    "bsa_cap_m2": "--bsa-cap",
+    "weight_basis": "--weight-basis",
+    "dose_level_percent": "--dose-level",
+    "dose_level_reason": "--dose-level-reason",
+    "drug_dose_levels": "--drug-dose-level",
+    "percent": "--drug-dose-level",
+    "drug": "--drug-dose-level",
+    "reason": "--drug-dose-level",
+    "rounding": "--rounding",
+    "tolerance_percent": "--tolerance",
+    "cycle": "--cycle",
+    "pump_rate_ml_per_h": "--pump-rate",
+}
+
+
 def sheet_inputs(
     library_dirs: tuple[str, ...],
     *,
@@ -207,13 +225,10 @@ def sheet_inputs(
 
     Library warnings (a shadowed regimen) are printed on stderr.
     """
-    from pydantic import ValidationError
-
     from regimens._dosing import DrugDoseLevel, SheetOptions
     from regimens._errors import InputError
     from regimens._library import load_library
     from regimens._patient import make_patient
-    from regimens._validation import own_error
 
     if creatinine is not None and crcl is not None:
         raise InputError(
@@ -245,8 +260,15 @@ def sheet_inputs(
             cycle=cycle,
             pump_rate_ml_per_h=pump_rate,
         )
-    except ValidationError as exc:
-        raise own_error(exc, prefix="option") from None
+    except InputError as exc:
+        # Name the option as typed (--tolerance), not the model field (tolerance_percent).
+        option = _OPTION_OF_FIELD.get(exc.field or "")
+        if option is None:
+            raise
+        reason = str(exc)
+        for prefix in (f"option {exc.field}: ", f"drug dose level {exc.field}: "):
+            reason = reason.removeprefix(prefix)
+        raise InputError(f"{option}: {reason}", field=exc.field) from None
     except ValueError as exc:  # float() of a drug dose level
         raise InputError(f"--drug-dose-level: {exc}", field="drug_dose_level") from None
     return SheetInputs(library, patient, options, supportive)

@@ -1,0 +1,165 @@
+"""Mutation testing of the clinical core with mutmut; prints the score per module.
+
+    python scripts/mutation.py                      # every module of the clinical core
+    python scripts/mutation.py _rounding _bsa       # some of them
+    python scripts/mutation.py _rounding --threshold 95   # exit 1 under 95 % killed
+    python scripts/mutation.py _bsa --only 'x_round_bsa*' --threshold 95   # a CI sample
+
+The project is copied into a scratch directory (``--workdir``, default under the system
+temp directory) so that a run neither sees nor disturbs edits made meanwhile; mutmut
+works there in ``mutants/`` with the ``[tool.mutmut]`` settings of pyproject.toml,
+restricted to the modules asked for. mutmut runs for each mutant only the tests that
+call the mutated function (its per-test selection), one module after the other.
+
+The score printed is the raw measured ratio (killed + timed out) / all mutants: a
+timeout means the tests noticed. Survivors explained as equivalent in docs/testing.md
+are NOT subtracted here; docs/testing.md gives both figures.
+Needs the ``mutation`` extra: ``pip install -e '.[test,mutation]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+#: The modules that compute numbers (issue 9); pyproject's [tool.mutmut] lists the same.
+CORE = ("_bsa", "_renal", "_rounding", "_dosing", "_calendar", "_course", "_regimen")
+COPIED = (
+    "pyproject.toml",
+    "README.md",
+    "src",
+    "tests",
+    "docs",
+    "regimen_library",
+    "scripts",
+    "benchmarks",
+)
+KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
+TIMEOUT = {24, -24, 36, 152, 255}
+
+
+def _prepare(workdir: Path, module: str) -> None:
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "mutants")
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, workdir / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, workdir / name)
+    pyproject = workdir / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text, count = re.subn(
+        r"only_mutate = \[.*?\]",
+        f'only_mutate = ["src/regimens/{module}.py"]',
+        text,
+        count=1,
+        flags=re.S,
+    )
+    if count != 1:
+        raise SystemExit("pyproject.toml has no [tool.mutmut] only_mutate list")
+    pyproject.write_text(text, encoding="utf-8")
+
+
+def _results(workdir: Path, module: str) -> dict[str, int | None]:
+    meta = workdir / "mutants" / "src" / "regimens" / f"{module}.py.meta"
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    codes: dict[str, int | None] = data["exit_code_by_key"]
+    return codes
+
+
+@dataclass
+class Result:
+    """The outcome of mutating one module."""
+
+    module: str
+    mutants: int
+    killed: int
+    timeout: int
+    survived: list[str]
+    other: list[str]  # not checked, no tests, suspicious...
+    seconds: float
+
+    @property
+    def score(self) -> float:
+        return 100 * (self.killed + self.timeout) / self.mutants if self.mutants else 100.0
+
+
+def run_module(module: str, workdir: Path, children: int, only: list[str]) -> Result:
+    """Mutate one module (or its mutants matching ``only``); return counts and time."""
+    _prepare(workdir, module)
+    names = [f"regimens.{module}.{pattern}" for pattern in only]
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names],
+        cwd=workdir,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    seconds = time.monotonic() - started
+    codes = _results(workdir, module)
+    if names:
+        codes = {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, n) for n in names)}
+    killed = sum(code in KILLED for code in codes.values())
+    timeouts = sum(code in TIMEOUT for code in codes.values())
+    survived = sorted(name for name, code in codes.items() if code == 0)
+    other = sorted(
+        name for name, code in codes.items() if code not in KILLED | TIMEOUT and code != 0
+    )
+    return Result(module, len(codes), killed, timeouts, survived, other, seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", default=list(CORE), help="e.g. _rounding _bsa")
+    parser.add_argument("--threshold", type=float, default=None, help="fail under this %%")
+    parser.add_argument("--children", type=int, default=1, help="parallel mutant workers")
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch directory")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="mutant glob within the module, e.g. 'x_round_bsa*' (repeatable)",
+    )
+    args = parser.parse_args()
+    modules = [m if m.startswith("_") else f"_{m}" for m in args.modules]
+    unknown = [m for m in modules if m not in CORE]
+    if unknown:
+        parser.error(f"not a clinical-core module: {', '.join(unknown)}; choose from {CORE}")
+    base = args.workdir or Path(tempfile.gettempdir()) / "regimens-mutation"
+    failed = False
+    results = []
+    for module in modules:
+        result = run_module(module, base / module, args.children, args.only)
+        results.append(result)
+        if not args.json:
+            print(
+                f"{module}: {result.score:.1f}% killed ({result.killed} killed, "
+                f"{result.timeout} timeout, {len(result.survived)} survived, "
+                f"{len(result.other)} other, of {result.mutants}) in {result.seconds:.0f} s",
+                flush=True,
+            )
+            for name in result.survived + result.other:
+                print(f"    not killed: {name}", flush=True)
+        if args.threshold is not None and result.score < args.threshold:
+            failed = True
+    if args.json:
+        print(json.dumps([{**vars(r), "score": round(r.score, 1)} for r in results], indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

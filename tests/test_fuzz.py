@@ -1,0 +1,247 @@
+"""Fuzzing the file loaders: regimen and drug files (TOML), course files (TOML, JSON).
+
+Each example takes a real file of the project and damages it the way files get damaged
+(a line deleted, duplicated or truncated; a value replaced by random text, a number or
+a nested array; random bytes inserted), or builds random JSON from scratch. The loader
+must then either accept the file or raise the package's own error (a RegimensError):
+no KeyError, TypeError, RecursionError or pydantic ValidationError may escape.
+
+Bounded for CI: ``REGIMENS_FUZZ_EXAMPLES`` examples per test (default 300, about 10 s in
+all on the CI machine; docs/testing.md records the measured time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from regimens._course import compute_course, load_course
+from regimens._dosing import compute_sheet
+from regimens._errors import RegimensError
+from regimens._library import (
+    Library,
+    builtin_library_dir,
+    load_drugs_file,
+    load_library,
+    load_regimen_file,
+    validate_paths,
+)
+from regimens._patient import Patient
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = int(os.environ.get("REGIMENS_FUZZ_EXAMPLES", "300"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+REGIMEN_FILES = sorted(p for p in builtin_library_dir().glob("*.toml") if p.name != "drugs.toml")
+COURSE_FILES = [
+    REPO / "docs" / "examples" / "case-report-course.toml",
+    REPO / "tests" / "fixtures" / "courses" / "folfox-dated.json",
+    REPO / "tests" / "fixtures" / "courses" / "mixed-anthracyclines.toml",
+]
+
+#: What a damaged value can become: text, numbers, TOML/JSON fragments, nesting.
+REPLACEMENTS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "nan",
+            "inf",
+            "1e308",
+            '"abc"',
+            "[]",
+            "{}",
+            "[[[[[[[[[[1]]]]]]]]]]",
+            '"85 furlongs"',
+            '"85 mg/m2"',
+            "true",
+            "2026-02-30",
+            "null",
+            '"\\u0000"',
+            "[" * 2000 + "]" * 2000,
+        ]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats().map(repr),
+)
+
+
+@st.composite
+def damaged(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one to three edits of the kinds real files suffer."""
+    lines = text.splitlines()
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        if not lines:
+            break
+        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        edit = draw(
+            st.sampled_from(["delete", "duplicate", "value", "insert", "truncate", "bytes"])
+        )
+        line = lines[index]
+        if edit == "delete":
+            del lines[index]
+        elif edit == "duplicate":
+            lines.insert(index, line)
+        elif edit == "value":
+            key, sep, _ = line.partition("=") if "=" in line else line.partition(":")
+            lines[index] = f"{key}{sep or ' = '} {draw(REPLACEMENTS)}"
+        elif edit == "insert":
+            lines.insert(index, draw(REPLACEMENTS))
+        elif edit == "truncate":
+            lines = lines[: index + 1]
+            lines[index] = line[: draw(st.integers(min_value=0, max_value=len(line)))]
+        else:
+            position = draw(st.integers(min_value=0, max_value=len(line)))
+            noise = draw(st.text(min_size=1, max_size=4))
+            lines[index] = line[:position] + noise + line[position:]
+    return "\n".join(lines) + "\n"
+
+
+#: An adult with every measurement, so that every rule of the library applies.
+PATIENT = Patient(height_cm=170, weight_kg=70, sex="female", age_years=60, creatinine_mg_dl=1.0)
+
+
+@cache
+def _library() -> Library:
+    return load_library(())
+
+
+def _write(directory: str, name: str, text: str) -> Path:
+    path = Path(directory) / name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+@FUZZ
+@given(data=st.data(), source=st.sampled_from(REGIMEN_FILES))
+def test_damaged_regimen_file_raises_only_own_errors(data: st.DataObject, source: Path) -> None:
+    """A damaged regimen file loads, or raises a RegimensError (file, then library)."""
+    text = data.draw(damaged(source.read_text(encoding="utf-8")))
+    with tempfile.TemporaryDirectory() as directory:
+        path = _write(directory, source.name, text)
+        with contextlib.suppress(RegimensError):
+            load_regimen_file(path)
+        with contextlib.suppress(RegimensError):
+            load_library([directory])
+        assert all(isinstance(problem, str) for problem in validate_paths([path]))
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_drugs_file_raises_only_own_errors(data: st.DataObject) -> None:
+    """A damaged drugs.toml loads and doses every regimen, or raises a RegimensError.
+
+    Loading alone is not enough: a tablet strength of 150.5 mg once loaded fine and
+    then stopped every capecitabine sheet with a bare ValueError.
+    """
+    source = builtin_library_dir() / "drugs.toml"
+    text = data.draw(damaged(source.read_text(encoding="utf-8")))
+    with tempfile.TemporaryDirectory() as directory:
+        path = _write(directory, "drugs.toml", text)
+        with contextlib.suppress(RegimensError):
+            load_drugs_file(path)
+        with contextlib.suppress(RegimensError):
+            library = load_library([directory])
+            for regimen in library:
+                with contextlib.suppress(RegimensError):
+                    compute_sheet(library, regimen, PATIENT)
+
+
+def _load_and_compute(path: Path) -> None:
+    try:
+        course = load_course(path)
+        compute_course(_library(), course, source=str(path))
+    except RegimensError:
+        pass
+
+
+@FUZZ
+@given(data=st.data(), source=st.sampled_from(COURSE_FILES))
+def test_damaged_course_file_raises_only_own_errors(data: st.DataObject, source: Path) -> None:
+    """A damaged course file (TOML or JSON) loads and computes, or raises a RegimensError."""
+    text = data.draw(damaged(source.read_text(encoding="utf-8")))
+    with tempfile.TemporaryDirectory() as directory:
+        _load_and_compute(_write(directory, source.name, text))
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.floats()
+    | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.text(max_size=10)
+    | st.sampled_from(["EOX", "FOLFOX-6", "60 kg", "160 cm", "female", "2026-01-05", "1.0"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "schema_version",
+                    "patient",
+                    "lines",
+                    "regimen",
+                    "cycles",
+                    "weight",
+                    "height",
+                    "sex",
+                    "age",
+                    "creatinine",
+                    "start",
+                    "dose_level",
+                    "drug_dose_levels",
+                    "with",
+                    "bsa_formula",
+                    "crcl",
+                ]
+            )
+            | st.text(max_size=6),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(value=JSON_VALUES)
+def test_random_course_json_raises_only_own_errors(value: Any) -> None:
+    """Random JSON built from the course's own keys and values: a report, or a RegimensError."""
+    with tempfile.TemporaryDirectory() as directory:
+        _load_and_compute(_write(directory, "course.json", json.dumps(value)))
+
+
+#: Builtins that run code (re.compile is fine: the look-behind skips attribute calls),
+#: and modules that can build objects from data.
+FORBIDDEN_IN_SRC = re.compile(
+    r"(?<![\w.])(eval|exec|compile|__import__)\(|\b(pickle|marshal|shelve|yaml|dill)\b"
+)
+
+
+def test_no_code_is_run_from_data_files() -> None:
+    """Data files are parsed by tomllib and json only: no eval, exec, pickle or YAML in src.
+
+    A tampered regimen or course file can at worst be refused, never run code
+    (docs/safety.md, "Data-file tampering").
+    """
+    found = [
+        f"{path.relative_to(REPO)}: {match.group(0)}"
+        for path in sorted((REPO / "src").rglob("*.py"))
+        for match in FORBIDDEN_IN_SRC.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
