@@ -4,6 +4,8 @@ Runs, interleaved so that both see the same machine load, N times each:
 
 * ``regimens bsa --height 170 --weight 70``        (the measured command)
 * ``regimens bsa --height 170cm --weight 70kg``    (the same with units: pint is loaded)
+* ``regimens sheet FOLFOX-6``, ``regimens calendar FOLFOX-6``, ``regimens list``
+  (held to the same ratio, issue 8)
 * ``python -c "import pint; pint.UnitRegistry()"`` (the reference)
 
 and prints the median wall time of each and the ratios to the reference. The
@@ -47,6 +49,25 @@ def main() -> None:
     commands = {
         "regimens bsa (bare numbers)": [regimens, "bsa", "--height", "170", "--weight", "70"],
         "regimens bsa (with units)": [regimens, "bsa", "--height", "170cm", "--weight", "70kg"],
+        "regimens sheet FOLFOX-6": [
+            regimens,
+            "sheet",
+            "FOLFOX-6",
+            "--height",
+            "170",
+            "--weight",
+            "70",
+        ],
+        "regimens calendar FOLFOX-6": [
+            regimens,
+            "calendar",
+            "FOLFOX-6",
+            "--start",
+            "2026-01-05",
+            "--cycles",
+            "2",
+        ],
+        "regimens list": [regimens, "list"],
         "pint.UnitRegistry() (reference)": [
             sys.executable,
             "-c",

@@ -34,6 +34,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -908,6 +909,10 @@ def file_json_schema(kind: Literal["regimen", "drugs"] = "regimen") -> dict[str,
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
+# Cached: every drug and regimen look-up normalises its name (about a fifth of a
+# sheet's computation before the cache); bounded, so a batch of distinct names
+# keeps memory flat.
+@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """The look-up key of a name: case-, accent- and spacing-insensitive.
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "sheet": "regimens._cli._sheet:sheet_cmd",
     "calendar": "regimens._cli._calendar:calendar_cmd",
     "check": "regimens._cli._check:check_cmd",
+    "batch": "regimens._cli._batch:batch_cmd",
     "course": "regimens._cli._course:course_cmd",
 }
 

@@ -1,0 +1,253 @@
+"""``regimens batch``: dose sheets for a CSV or JSONL file of patients (docs/batch.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from regimens._cli._common import (
+    EXIT_BLOCKING,
+    EXIT_USER_ERROR,
+    SectionedCommand,
+    lang_option,
+    library_option,
+    output_option,
+)
+from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
+
+if TYPE_CHECKING:
+    from regimens._batch import BatchResult
+    from regimens._render.labels import Lang
+
+__all__ = ["batch_cmd", "open_atomic"]
+
+#: Patient options of ``sheet``: in a batch they are the input's columns.
+_PATIENT_OPTIONS = ("height", "weight", "sex", "age", "creatinine", "crcl")
+_INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: Progress is shown every this many rows (only when stderr is a terminal).
+_PROGRESS_EVERY = 1000
+
+
+@contextmanager
+def open_atomic(path: str) -> Iterator[IO[str]]:
+    """A text stream to a temporary file beside ``path``, renamed onto it on success.
+
+    The streaming form of :func:`~regimens._cli._common.write_atomic`: on any error
+    or interruption the temporary file is removed and ``path`` is left untouched.
+    """
+    from regimens._errors import InputError
+
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path()
+    if not directory.is_dir():
+        raise InputError(
+            f"output {path!r}: directory {str(directory)!r} does not exist", field="output"
+        )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise InputError(
+            f"output {path!r}: cannot write in {str(directory)!r} ({exc.strerror})",
+            field="output",
+        ) from None
+    try:
+        if target.exists():
+            mode = target.stat().st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _csv_header(lang: Lang) -> str:
+    from regimens._render.sheet import CSV_COLUMNS
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(
+        [fr if lang == "fr" else en for en, fr in CSV_COLUMNS]
+    )
+    return out.getvalue()
+
+
+def _jsonl_line(result: BatchResult) -> str:
+    import json
+
+    if result.sheet is None:
+        return json.dumps(result.error_record(), ensure_ascii=False) + "\n"
+    # The sheet document of ``regimens sheet --format json``, on one line, row first.
+    return f'{{"row":{result.row},' + result.sheet.model_dump_json()[1:] + "\n"
+
+
+@click.command(
+    "batch",
+    cls=SectionedCommand,
+    sections={
+        "Input": ["input_path", "regimen"],
+        **{
+            heading: [name for name in names if name not in _PATIENT_OPTIONS]
+            for heading, names in SHEET_SECTIONS.items()
+            if heading != "Patient"
+        },
+        "Output": ["output_format", "output", "lang"],
+        "Library": ["library_dirs"],
+    },
+)
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV (.csv) or JSON Lines (.jsonl, .ndjson) file, one patient per row.",
+)
+@click.option("--regimen", help="Regimen of every row (then the regimen column may be left out).")
+@sheet_options()
+@library_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "csv"], case_sensitive=False),
+    help="Output format [default: csv when --output ends in .csv, else jsonl].",
+)
+@output_option
+@lang_option
+def batch_cmd(
+    input_path: str,
+    regimen: str | None,
+    library_dirs: tuple[str, ...],
+    output_format: str | None,
+    output: str | None,
+    lang: Lang,
+    **sheet_params: Any,
+) -> None:
+    """Dose sheets for every row of a CSV or JSONL file of patients.
+
+    Columns: patient_id, regimen (unless --regimen), height, weight, and optionally
+    sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name; values with
+    or without units as on the command line ("170cm", "154 lb"). A row's cycle,
+    dose_level and bsa_formula override the options below for that row.
+
+    jsonl: one line per row, in input order: the `sheet --format json` document
+    plus "row" (1-based data row, blank lines not counted), or an error record
+    {"row", "patient_id", "error": {"field", "message"}}. csv: one row per
+    administration per day, with patient_id; error records go to stderr. A summary
+    goes to stderr. --output writes atomically.
+
+    Exit status: 0 every row gave a sheet, none blocking; 2 some row was an error
+    (or the input is unreadable); 3 no errors but some sheet is blocking.
+
+    \b
+    Examples:
+      regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
+      regimens batch --input patients.jsonl --format csv --output doses.csv
+    """
+    from regimens._batch import batch_sheets, read_csv_rows, read_jsonl_rows
+    from regimens._errors import InputError
+
+    for name in _PATIENT_OPTIONS:
+        sheet_params[name] = None
+    inputs = sheet_inputs(library_dirs, **sheet_params)
+    input_format = _INPUT_FORMATS.get(Path(input_path).suffix.lower())
+    if input_format is None:
+        raise InputError(
+            f"--input {input_path!r}: give a .csv, .jsonl or .ndjson file", field="input"
+        )
+    chosen = (output_format or "").lower() or (
+        "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
+    )
+    try:
+        source = open(input_path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(
+            f"--input {input_path!r}: cannot read ({exc.strerror})", field="input"
+        ) from None
+    with source:
+        rows = (
+            read_csv_rows(source, regimen_given=regimen is not None)
+            if input_format == "csv"
+            else read_jsonl_rows(source)
+        )
+        results = batch_sheets(
+            rows,
+            library=inputs.library,
+            regimen=regimen,
+            options=inputs.options,
+            supportive=inputs.supportive,
+        )
+        try:
+            if output is None:
+                counts = _write(results, sys.stdout, chosen, lang)
+            else:
+                with open_atomic(output) as stream:
+                    counts = _write(results, stream, chosen, lang)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"--input {input_path!r}: not UTF-8 text ({exc.reason})", field="input"
+            ) from None
+    rows_read, sheets, blocking, errors = counts
+    click.echo(
+        f"{rows_read} rows: {sheets} sheets ({blocking} with blocking warnings), {errors} errors",
+        err=True,
+    )
+    if errors:
+        sys.exit(EXIT_USER_ERROR)
+    if blocking:
+        sys.exit(EXIT_BLOCKING)
+
+
+def _write(
+    results: Iterator[BatchResult], stream: IO[str], output_format: str, lang: Lang
+) -> tuple[int, int, int, int]:
+    """Write each result as it comes; return (rows, sheets, blocking sheets, errors)."""
+    from regimens._render.sheet import sheet_csv
+
+    progress = sys.stderr.isatty()
+    rows = sheets = blocking = errors = 0
+    write = stream.write
+    if output_format == "csv":
+        write(_csv_header(lang))
+    for result in results:
+        rows += 1
+        if progress and rows % _PROGRESS_EVERY == 0:
+            click.echo(f"\r{rows} rows", err=True, nl=False)
+        if result.sheet is None:
+            errors += 1
+        else:
+            sheets += 1
+            blocking += result.sheet.blocking
+        if output_format == "jsonl":
+            write(_jsonl_line(result))
+        elif result.sheet is not None:
+            write(sheet_csv(result.sheet, lang).split("\n", 1)[1])
+        else:
+            assert result.error is not None
+            click.echo(
+                f"Error: row {result.row} (patient_id {result.patient_id}): {result.error.message}",
+                err=True,
+            )
+    if progress and rows >= _PROGRESS_EVERY:
+        click.echo("", err=True)
+    return rows, sheets, blocking, errors
+
+
+# The patient's values come from the input's columns, not from options.
+batch_cmd.params = [param for param in batch_cmd.params if param.name not in _PATIENT_OPTIONS]
