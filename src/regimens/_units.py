@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -85,9 +86,21 @@ def format_number(value: float) -> str:
     return f"{value:.6g}"
 
 
-@lru_cache(maxsize=1)
+_REGISTRY_LOCK = threading.Lock()
+
+
 def get_registry() -> pint.UnitRegistry[Any]:
-    """Return the package's one pint registry, built on first use from ``_units.txt``."""
+    """Return the package's one pint registry, built on first use from ``_units.txt``.
+
+    Thread-safe: two web-server threads asking at once must not build two registries
+    (quantities of different pint registries cannot be combined).
+    """
+    with _REGISTRY_LOCK:
+        return _build_registry()
+
+
+@lru_cache(maxsize=1)
+def _build_registry() -> pint.UnitRegistry[Any]:
     import pint
 
     definitions = resources.files("regimens").joinpath("_units.txt")
