@@ -620,3 +620,49 @@ def test_import_loads_no_heavy_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+_LATE_PUMP_REGIMEN = """
+# Test fixture: a made-up regimen; not for clinical use.
+id = "LATE-PUMP"
+name = "Fluorouracil 46 h pump started on day 2 (test fixture)"
+description = "Test fixture: a continuous infusion that starts after day 1."
+setting = "Tests only."
+cycle_length_days = 14
+
+[[references]]
+citation = "Test fixture: no clinical source."
+
+[[components]]
+drug = "fluorouracil"
+dose = "2400 mg/m2"
+days = "2"
+route = "IV"
+method = "continuous_infusion"
+duration = "46 h"
+order = 1
+source = "Test fixture"
+"""
+
+
+def test_pump_started_after_day_1_is_dated_from_its_own_day(tmp_path: Path) -> None:
+    """A 46 h pump put on on day 2 (Tuesday 2026-03-31) comes off on day 4 (2026-04-02).
+
+    By hand: day 2 of a cycle starting Monday 2026-03-30 is 2026-03-31; the pump-off day
+    is day 2 + ceil(46 / 24) = day 4, 2026-04-02; the disconnection records the day and
+    date the infusion was started.
+    """
+    (tmp_path / "late-pump.toml").write_text(_LATE_PUMP_REGIMEN, encoding="utf-8")
+    library = load_library([tmp_path], use_env=False)
+    calendar = build_calendar(library, "LATE-PUMP", dt.date(2026, 3, 30), CalendarOptions(cycles=2))
+    days = {(day.day, day.date): day for day in calendar.cycles[1].days}
+    assert sorted(days) == [(2, dt.date(2026, 4, 14)), (4, dt.date(2026, 4, 16))]
+    first = {day.day: day for day in calendar.cycles[0].days}
+    assert first[2].flags == ("pump_on",)
+    (pump,) = first[4].pump_off
+    assert (pump.started_day, pump.started_date, pump.duration_h) == (
+        2,
+        dt.date(2026, 3, 31),
+        46.0,
+    )
+    assert first[4].date == dt.date(2026, 4, 2)

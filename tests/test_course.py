@@ -558,3 +558,121 @@ def test_cycles_that_fit_with_small_amounts(
 ) -> None:
     """Fractions of a mg/m2 count: remaining / per-cycle, floored (worked by hand)."""
     assert cycles_that_fit(cumulative, limit, per_cycle) == fit
+
+
+# --- limits in mg and drugs dosed per kg (a user library; issue 9's surviving mutants) ---
+
+_FIXTURE_DRUGS = """
+# Test fixture: made-up drugs and limits; not for clinical use.
+[[drug]]
+inn = "kilomab"
+sources = ["Test fixture only."]
+[drug.cumulative_limit]
+limit = "{kilomab_limit}"
+source = "Test fixture only."
+
+[[drug]]
+inn = "flatomycin"
+sources = ["Test fixture only."]
+[drug.cumulative_limit]
+limit = "600 mg"
+source = "Test fixture only."
+"""
+
+_FIXTURE_REGIMEN = """
+# Test fixture: a made-up regimen; not for clinical use.
+id = "FIXTURE-KG"
+name = "Kilomab 2 mg/kg and flatomycin 100 mg/m2 every 21 days (test fixture)"
+description = "Test fixture for limits in mg and per-kg doses."
+setting = "Tests only."
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture: no clinical source."
+
+[[components]]
+drug = "kilomab"
+dose = "2 mg/kg"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "1 h"
+order = 1
+source = "Test fixture"
+
+[[components]]
+drug = "flatomycin"
+dose = "100 mg/m2"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "1 h"
+order = 2
+source = "Test fixture"
+"""
+
+
+def _fixture_library(tmp_path: Path, kilomab_limit: str) -> Library:
+    (tmp_path / "drugs.toml").write_text(
+        _FIXTURE_DRUGS.format(kilomab_limit=kilomab_limit), encoding="utf-8"
+    )
+    (tmp_path / "fixture-kg.toml").write_text(_FIXTURE_REGIMEN, encoding="utf-8")
+    return load_library([tmp_path], use_env=False)
+
+
+def _fixture_course(cycles: int) -> Any:
+    # 170 cm, 70 kg: Mosteller √(170 × 70 / 3600) = 1.8181 → 1.82 m².
+    return parse_course(
+        {
+            "patient": {"height": "170 cm", "weight": "70 kg"},
+            "lines": [{"regimen": "FIXTURE-KG", "cycles": cycles}],
+        }
+    )
+
+
+def test_limit_in_mg_sums_milligrams(tmp_path: Path) -> None:
+    """Limits in mg count mg (worked by hand, 170 cm / 70 kg, BSA 1.82 m², 3 cycles).
+
+    kilomab 2 mg/kg × 70 kg = 140 mg a cycle, 420 mg in 3; limit 1000 mg: 580 left,
+    floor(580 / 140) = 4 more cycles. flatomycin 100 mg/m² × 1.82 = 182 mg a cycle,
+    546 mg in 3; limit 600 mg: 54 left, 0 more cycles.
+    """
+    report = compute_course(_fixture_library(tmp_path, "1000 mg"), _fixture_course(3))
+    kilomab, flatomycin = limit(report, "kilomab"), limit(report, "flatomycin")
+    assert (kilomab.unit, kilomab.cumulative, kilomab.remaining) == ("mg", 420, 580)
+    assert (kilomab.per_cycle, kilomab.cycles_that_fit, kilomab.status) == (140, 4, "below")
+    assert (flatomycin.unit, flatomycin.cumulative, flatomycin.remaining) == ("mg", 546, 54)
+    assert (flatomycin.per_cycle, flatomycin.cycles_that_fit) == (182, 0)
+    totals = {item.drug: (item.mg, item.mg_per_m2) for item in report.totals}
+    # A drug dosed per kg has no mg/m² total: it would be mg/kg mislabelled.
+    assert totals == {"kilomab": (420, None), "flatomycin": (546, 300)}
+
+
+def test_limit_in_mg_exceeded_is_reported(tmp_path: Path) -> None:
+    """4 cycles of flatomycin: 4 × 182 = 728 mg, past 600 mg (by hand)."""
+    report = compute_course(_fixture_library(tmp_path, "1000 mg"), _fixture_course(4))
+    flatomycin = limit(report, "flatomycin")
+    assert (flatomycin.cumulative, flatomycin.status) == (728, "exceeded")
+    assert any(w.code == "CUMULATIVE_LIMIT_EXCEEDED" for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("kilomab_limit", "unit"),
+    [
+        pytest.param("300 mg/m2", "mg/m2", id="per-kg drug, limit per m2"),
+        pytest.param("30 mg/kg", "mg/kg", id="limit per kg"),
+    ],
+)
+def test_limit_that_cannot_be_checked_is_refused(
+    tmp_path: Path, kilomab_limit: str, unit: str
+) -> None:
+    """A limit per m² of a drug dosed per kg, or a limit per kg, is refused, not guessed."""
+    library = _fixture_library(tmp_path, kilomab_limit)
+    with pytest.raises(InputError) as caught:
+        compute_course(library, _fixture_course(3))
+    assert str(caught.value) == (
+        f"the cumulative limit of kilomab is in {unit}: it can be checked only when "
+        "kilomab is dosed per m2 in every line of the course (limits in mg/m2 or mg are "
+        "supported)"
+    )
+    assert caught.value.field == "cumulative_limit"
