@@ -37,6 +37,7 @@ CORE = ("_bsa", "_renal", "_rounding", "_dosing", "_calendar", "_course", "_regi
 COPIED = (
     "pyproject.toml",
     "README.md",
+    "CHANGELOG.md",
     "src",
     "tests",
     "docs",
