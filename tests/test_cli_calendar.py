@@ -364,9 +364,10 @@ def test_output_into_a_missing_directory(tmp_path: Path) -> None:
             id="avoid-what",
         ),
         pytest.param(
-            "--start 2026-01-05 --cycles 1 --output calendar.md",
-            "cannot tell the format from the file name 'calendar.md': give --format (table, "
-            "grid, json, ics) or use one of the extensions .txt, .json, .ics",
+            "--start 2026-01-05 --cycles 1 --output calendar.pdf",
+            "cannot tell the format from the file name 'calendar.pdf': give --format (table, "
+            "grid, markdown, csv, html, json, ics) or use one of the extensions .txt, .md, "
+            ".markdown, .csv, .json, .html, .htm, .ics",
             id="output-extension",
         ),
         pytest.param(

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shlex
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from browser import dump_dom, needs_chromium, print_pdf
 from regimens._cli import _common as common
 from regimens._cli import main
 from regimens._errors import InputError
@@ -40,7 +38,7 @@ def test_markdown_has_a_table_per_day_group() -> None:
     assert "\n## Days 2–21\n" in out
     assert (
         "| 3 | capecitabine | PO oral | 625 mg/m2 | × 2 m2 | 1250 | 100% |  | 1250.00 | 1250 "
-        "| +0.0% | 2 | 2500 | 1 × 500 mg + 5 × 150 mg |"
+        "| 0.0% | 2 | 2500 | 1 × 500 mg + 5 × 150 mg |"
     ) in out
     assert "- **CAUTION RENAL_RULE_NOT_CHECKED** [capecitabine]:" in out
 
@@ -159,49 +157,16 @@ def test_html_is_self_contained_and_complete() -> None:
     assert 'class="warnings"' in out
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(
-    _chromium() is None and not os.environ.get("CI"),
-    reason="chromium is not installed (CI installs it and runs this test)",
-)
+@needs_chromium
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     """A real browser renders the sheet: the DOM has the doses, warnings and signatures."""
-    browser = _chromium()
-    assert browser is not None, "CI must install Debian's chromium for this test"
     page = tmp_path / "sheet.html"
     code, _, _ = run(f"{EOX_200} --crcl 45 --lang fr --output {page}")
     assert code == 0
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [browser, *flags, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = dump_dom(page, tmp_path / "profile")
     for expected in ("950", "capécitabine", "Alertes", "Pharmacien vérificateur 2", "Jour 1"):
         assert expected in dom, expected
-    pdf = tmp_path / "sheet.pdf"
-    subprocess.run(
-        [browser, *flags, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert print_pdf(page, tmp_path / "sheet.pdf", tmp_path / "profile").startswith(b"%PDF")
 
 
 # --------------------------------------------------------------------------- --output
@@ -296,3 +261,121 @@ def test_debug_shows_the_traceback() -> None:
     quiet = CliRunner().invoke(main, ["bsa", "--height", "1.7", "--weight", "70"])
     assert quiet.exit_code == 2
     assert "Traceback" not in quiet.stderr
+
+
+# --------------------------------------------------------------------------- display fixes
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param(-0.011, "0.0%", id="3494 for 3494.4 mg is 0.0%, not -0.0%"),
+        pytest.param(0.04, "0.0%", id="a rounding that shows as zero has no sign"),
+        pytest.param(0.0, "0.0%", id="zero"),
+        pytest.param(0.2, "+0.2%", id="155 for 154.7 mg is +0.2%"),
+        pytest.param(-1.26, "-1.3%", id="negative"),
+    ],
+)
+def test_signed_percent(value: float, shown: str) -> None:
+    """A deviation that displays as zero carries no sign (a "-0.0%" reads as a deviation)."""
+    from regimens._render._text import signed_percent
+
+    assert signed_percent(value) == shown
+
+
+def test_deviation_that_rounds_to_zero_has_no_sign() -> None:
+    """FOLFOX-6 at 80 %: 5-FU 2400 × 1.82 × 0.8 = 3494.4 mg → 3494 mg is -0.011 %: 0.0%."""
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --dose-level 80 --format markdown")
+    assert "| 3494.40 | 3494 | 0.0% |" in out
+    assert "-0.0%" not in out
+
+
+def test_withheld_drug_has_no_deviation() -> None:
+    """Capecitabine withheld at CrCl 25 mL/min: the Dev. column is a dash, not 0.0%."""
+    _, out, _ = run(f"{EOX_200} --crcl 25 --format markdown")
+    assert "| CI | 1250.00 | 0 | — | 2 | 0 | WITHHELD (see warnings) |" in out
+
+
+def test_french_title_has_the_french_colon() -> None:
+    """French typography puts a space before a colon: "Fiche de doses : EOX..."."""
+    _, out, _ = run(f"{EOX_200} --lang fr")
+    assert out.splitlines()[1] == (
+        "Fiche de doses : Epirubicin, oxaliplatin and capecitabine (EOX), cycle 1, "
+        "tous les 21 jours"
+    )
+
+
+def test_regimen_id_is_not_repeated_in_the_title() -> None:
+    """EOX's name ends in "(EOX)": the title does not add "(EOX)" again."""
+    _, out, _ = run(EOX_200)
+    assert out.splitlines()[1] == (
+        "Dose sheet: Epirubicin, oxaliplatin and capecitabine (EOX), cycle 1, every 21 days"
+    )
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --with ZOLEDRONIC-ACID --crcl 80")
+    assert out.splitlines()[1:3] == [
+        "Dose sheet: FOLFOX-6 at modified FOLFOX6 doses (mFOLFOX6), cycle 1, every 14 days",
+        "with Zoledronic acid 4 mg every 3 to 4 weeks (ZOLEDRONIC-ACID)",
+    ]
+
+
+def test_rounding_none_shows_no_tolerance() -> None:
+    """--rounding none: no rounding step, so the header names no tolerance."""
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --rounding none")
+    rounding = next(line for line in out.splitlines() if line.startswith("Rounding"))
+    assert rounding == (
+        "Rounding             none: doses as calculated (no rounding, so no tolerance applies)"
+    )
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --rounding none --lang fr")
+    rounding = next(line for line in out.splitlines() if line.startswith("Arrondi"))
+    assert rounding.split(maxsplit=1)[1] == (
+        "aucun : doses telles que calculées (sans arrondi, aucune tolérance ne s'applique)"
+    )
+
+
+def test_markdown_says_warnings_once() -> None:
+    """Markdown without warnings: the heading, then "None." (not "Warnings: none" again)."""
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --crcl 80 --format markdown")
+    assert "## Warnings\n\nNone.\n" in out
+    assert out.count("Warnings") == 1
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --crcl 80 --format markdown "
+                    "--lang fr")  # fmt: skip
+    assert "## Alertes\n\nAucune.\n" in out
+
+
+def test_pump_text_reads_volume_rate_then_contents() -> None:
+    """5-FU 4368 mg at 50 mg/mL = 87.36 mL in a 2 mL/h × 46 h = 92 mL pump: 4.64 mL diluent,
+    4368 / 92 = 47.48 mg/mL."""
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --pump-rate 2 --format markdown")
+    assert (
+        "over 46 h; 95.0 mg/h; pump 92 mL at 2 mL/h = 87.4 mL of drug + 4.6 mL of diluent; "
+        "final concentration 47.48 mg/mL |"
+    ) in out
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --pump-rate 2 --lang fr")
+    assert (
+        "diffuseur 92 mL à 2 mL/h = 87.4 mL de médicament + 4.6 mL de diluant ; "
+        "concentration finale 47.48 mg/mL"
+    ) in out
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown"])
+def test_footer_names_the_supportive_regimen_file(output_format: str) -> None:
+    """With --with ZOLEDRONIC-ACID the footer hashes both regimen files, as the HTML does."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent / "regimen_library"
+    folfox = hashlib.sha256((root / "folfox-6.toml").read_bytes()).hexdigest()[:12]
+    zoledronic = hashlib.sha256((root / "zoledronic-acid.toml").read_bytes()).hexdigest()[:12]
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --crcl 80 --with ZOLEDRONIC-ACID "
+                    f"--format {output_format}")  # fmt: skip
+    assert (
+        f"regimens 0.1.0; regimen file sha256 {folfox}; ZOLEDRONIC-ACID sha256 {zoledronic}; "
+        "computed "
+    ) in out
+
+
+def test_show_names_an_advisory_threshold_as_such() -> None:
+    """regimens show: epirubicin's label limit and oxaliplatin's advisory threshold differ."""
+    _, out, _ = run("show EOX")
+    assert "     Cumulative limit (label): 900 mg/m2. Epirubicin US label" in out
+    assert "     Cumulative threshold (advisory): 550 mg/m2." in out
+    assert "Cumulative limit: 550" not in out

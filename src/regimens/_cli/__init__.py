@@ -101,7 +101,27 @@ def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: l
         position += 1
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+_EPILOG = """\b
+Exit status (every command):
+  0  success: the output has no blocking warning
+  1  regimens check: a prescribed dose outside tolerance, or a drug missing or extra
+  2  user error: a bad value, an unknown name, an invalid file (one line on stderr;
+     --debug shows the traceback); click's usage errors too
+  3  a sheet, calendar, check, course or batch printed WITH a blocking warning
+     (e.g. a contraindicated drug): read the warnings before using it
+
+\b
+Colour only on a terminal; NO_COLOR turns it off.
+Shell completion (bash; zsh and fish in docs/user-guide.md):
+  eval "$(_REGIMENS_COMPLETE=bash_source regimens)"
+"""
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_EPILOG,
+)
 @click.version_option(
     __version__, "--version", prog_name="regimens", message="%(prog)s %(version)s"
 )
@@ -110,15 +130,16 @@ def main(debug: bool) -> None:
     """Chemotherapy regimen dose calculator: BSA, renal function, dose sheets.
 
     Clinical decision support only: every result must be checked by a qualified
-    professional before a patient is treated.
-
-    Exit status: 0 success; 2 a user mistake (one line on stderr); 3 a dose
-    sheet printed with a blocking warning. NO_COLOR disables colour.
+    professional before a patient is treated. `regimens COMMAND --help` explains
+    each command, with examples.
 
     \b
     Examples:
       regimens bsa --height 170 --weight 70
       regimens crcl --age 60 --weight 72 --sex M --creatinine 1.0
+      regimens show FOLFOX-6
+      regimens sheet FOLFOX-6 --height 170 --weight 70 --output folfox6-c1.html
+      regimens calendar FOLFOX-6 --start 2026-03-30 --cycles 12 --lang fr
     """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,15 +12,20 @@ from regimens._cli._common import (
     SectionedCommand,
     choose_format,
     format_option,
+    lang_option,
     library_option,
     output_option,
     write_atomic,
 )
 from regimens._cli._measure import height_option, sex_option, weight_option
 
+if TYPE_CHECKING:
+    from regimens._render.labels import Lang
+
 __all__ = ["calendar_cmd"]
 
-_FORMATS = ("table", "grid", "json", "ics")
+#: As regimens._render.calendar.FORMATS (not imported here: --help stays light).
+_FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics")
 
 
 @click.command(
@@ -29,7 +35,7 @@ _FORMATS = ("table", "grid", "json", "ics")
         "Course": ["start", "cycles", "delays", "supportive"],
         "Weekends and holidays": ["country", "avoid"],
         "Patient (for doses)": ["height", "weight", "sex", "age", "creatinine", "crcl"],
-        "Output": ["output_format", "output", "course_key"],
+        "Output": ["output_format", "output", "lang", "course_key"],
         "Library": ["library_dirs"],
     },
 )
@@ -82,6 +88,7 @@ _FORMATS = ("table", "grid", "json", "ics")
 @library_option
 @format_option(*_FORMATS, default=None)
 @output_option
+@lang_option
 def calendar_cmd(
     regimen: str,
     start: str,
@@ -100,6 +107,7 @@ def calendar_cmd(
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
+    lang: Lang,
 ) -> None:
     """Dates of every cycle of REGIMEN and what is given on each date.
 
@@ -107,8 +115,12 @@ def calendar_cmd(
     every later one; both the planned and the actual day 1 are shown. Continuous
     infusions show the pump going on and coming off (46 h from day 1: day 3). With
     the patient's measurements, each administration carries its dose.
-    --output FILE writes atomically; its extension (.ics, .json, .txt) picks the
-    format when --format is not given.
+    Formats: table (the default), grid (wall calendar), markdown, csv (one row per
+    administration per date), html (self-contained, a month per A4 landscape page),
+    json (docs/json-output.md), ics (calendar applications). --lang fr translates
+    table, grid, markdown, html and the CSV headers; JSON and ICS stay English.
+    --output FILE writes atomically; its extension (.txt, .md, .csv, .html, .json,
+    .ics) picks the format when --format is not given.
 
     Exit status: 0 calendar; 3 calendar printed WITH a blocking dose warning; 2 user error.
 
@@ -118,6 +130,8 @@ def calendar_cmd(
       regimens calendar EOX --start 2026-01-05 --delay 3=7:neutropenia --country FR
       regimens calendar FOLFOX-6 --start 2026-03-30 --cycles 12 --country FR \\
           --avoid weekends,holidays --output folfox.ics
+      regimens calendar EOX --start 2026-01-05 --height 165 --weight 60 --crcl 80 \\
+          --lang fr --output eox.html
     """
     from regimens._calendar import (
         CalendarOptions,
@@ -156,7 +170,11 @@ def calendar_cmd(
     for message in library.warnings:
         click.echo(f"Warning: {message}", err=True)
     calendar = build_calendar(library, regimen, first_day, options, patient=patient)
-    text = render_calendar(calendar, chosen, course_key=course_key)
+    drugs = {
+        item.drug for cycle in calendar.cycles for day in cycle.days for item in day.administrations
+    }
+    names = {inn: dict(library.drug(inn).local_names) for inn in sorted(drugs)}
+    text = render_calendar(calendar, chosen, lang=lang, drug_names=names, course_key=course_key)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))  # an ICS file already ends in CRLF
     else:

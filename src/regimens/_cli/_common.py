@@ -221,7 +221,7 @@ class SectionedCommand(click.Command):
     """A command whose ``--help`` lists its options under headings.
 
     ``sections`` maps a heading to parameter names (the Python names); options not
-    listed go under "Other options".
+    listed go under "Other options" (usually just ``--help``).
     """
 
     def __init__(self, *args: Any, sections: dict[str, list[str]] | None = None, **kwargs: Any):
@@ -229,10 +229,14 @@ class SectionedCommand(click.Command):
         self.sections = sections or {}
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Options only: arguments are described in the usage line and the help text
+        # (click 8.2+ would otherwise list a bare "FILE" under "Other options").
         records = {
             param.name: record
             for param in self.get_params(ctx)
-            if (record := param.get_help_record(ctx)) is not None and param.name
+            if isinstance(param, click.Option)
+            and (record := param.get_help_record(ctx)) is not None
+            and param.name
         }
         placed: set[str] = set()
         for heading, names in self.sections.items():

@@ -89,8 +89,10 @@ def course_cmd(
     output: str | None,
     lang: Lang,
 ) -> None:
-    """Cumulative doses over the lines of treatment in FILE (TOML or JSON).
+    """Cumulative doses over the lines of treatment in FILE.
 
+    FILE (TOML or JSON) lists a patient's lines of treatment: regimen, cycles, dates,
+    measurements.
     Per drug, per line and in total: mg/m2 (dose intensity, before rounding) and mg
     (the rounded doses of each cycle's sheet); anthracyclines also as
     doxorubicin-equivalent mg/m2; and each cumulative limit of the library met in the

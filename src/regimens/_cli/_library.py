@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from regimens._cli._common import EXIT_USER_ERROR, format_option, library_option
+from regimens._cli._common import (
+    EXIT_USER_ERROR,
+    SectionedCommand,
+    format_option,
+    library_option,
+)
 
 if TYPE_CHECKING:
     from regimens._library import Library
@@ -29,13 +34,18 @@ def _load(library_dirs: Sequence[str]) -> Library:
     return library
 
 
-@click.command("list")
+@click.command(
+    "list",
+    cls=SectionedCommand,
+    sections={"Output": ["output_format"], "Library": ["library_dirs"]},
+)
 @library_option
 @format_option("table", "json")
 def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
-    """List the regimens of the library: id, name, kind, cycle, aliases.
+    """List the regimens of the library.
 
-    User libraries (--library, REGIMENS_LIBRARY) are included; a user regimen that
+    One line per regimen: id, name, kind, cycle length, usual number of cycles,
+    aliases. User libraries (--library, REGIMENS_LIBRARY) are included; a user regimen that
     shadows a built-in one is marked and reported on stderr.
 
     \b
@@ -79,13 +89,19 @@ def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
         click.echo("\n* from a user library (--library or REGIMENS_LIBRARY)")
 
 
-@click.command("show")
+@click.command(
+    "show",
+    cls=SectionedCommand,
+    sections={"Output": ["output_format"], "Library": ["library_dirs"]},
+)
 @click.argument("name")
 @library_option
 @format_option("table", "json")
 def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> None:
-    """Show a regimen's full protocol: doses, days, route, order, sources.
+    """Show a regimen's protocol: doses, days, order, sources.
 
+    Every administration with its dose, days, route, method and duration, in the
+    order given, with its notes and sources.
     NAME is an id or alias, in any case (EOX, mfolfox6). The drug facts that apply
     (renal bands, cumulative limits, products) and the supportive regimens given
     with it are shown too.
@@ -103,12 +119,12 @@ def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> No
         click.echo(_show_text(library, regimen))
 
 
-@click.command("validate")
+@click.command("validate", cls=SectionedCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate_cmd(paths: tuple[str, ...]) -> None:
-    """Check regimen files or library directories; list every problem found.
+    """Check regimen files and directories for problems.
 
-    Each problem is printed on its own line as FILE:LINE: FIELD: REASON. A file
+    Every problem found is listed on its own line as FILE:LINE: FIELD: REASON. A file
     is checked with the built-in library and the drugs.toml beside it; a
     directory as a library of its own over the built-in one. Exits 0 only when
     everything is valid (2 otherwise).
@@ -131,7 +147,7 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     click.echo(f"OK: {len(paths)} {what} valid.")
 
 
-@click.command("schema")
+@click.command("schema", cls=SectionedCommand, sections={"Schema": ["kind"]})
 @click.option(
     "--kind",
     "kind",
@@ -334,11 +350,14 @@ def _drug_facts_text(library: Library, regimen: Regimen) -> list[str]:
         lines += _product_lines(facts)
         if facts.cumulative_limit:
             limit = facts.cumulative_limit
+            # Named by its kind: an advisory threshold is not a label's limit.
+            kind = (
+                "Cumulative limit (label)"
+                if limit.kind == "limit"
+                else "Cumulative threshold (advisory)"
+            )
             lines.append(
-                _wrap(
-                    f"Cumulative limit: {_number(limit.amount)} {limit.unit}. {limit.source}",
-                    "     ",
-                )
+                _wrap(f"{kind}: {_number(limit.amount)} {limit.unit}. {limit.source}", "     ")
             )
         if facts.renal_rule:
             rule = facts.renal_rule

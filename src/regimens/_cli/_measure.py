@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regimens._cli._common import format_option
+from regimens._cli._common import SectionedCommand, format_option
 
 __all__ = ["bsa_cmd", "crcl_cmd"]
 
@@ -19,7 +19,15 @@ weight_option = click.option("--weight", help="Weight, e.g. 70, 70kg, 154 lb (ba
 sex_option = click.option("--sex", help="female or male (F/M).")
 
 
-@click.command("bsa")
+@click.command(
+    "bsa",
+    cls=SectionedCommand,
+    sections={
+        "Patient": ["height", "weight", "sex"],
+        "Formula": ["formula", "decimals"],
+        "Output": ["output_format"],
+    },
+)
 @height_option
 @weight_option
 @click.option(
@@ -47,10 +55,11 @@ def bsa_cmd(
 ) -> None:
     """Body surface area by a published formula.
 
-    Shows the formula, the unrounded value and the value used for dosing.
+    Shows the formula, the unrounded value and the value used for dosing. Bare
+    numbers are cm and kg; "67 in" and "154 lb" are converted.
 
     \b
-    Example:
+    Examples:
       regimens bsa --height 170 --weight 70
       regimens bsa --height "67 in" --weight "154 lb" --formula dubois --format json
     """
@@ -67,7 +76,15 @@ def bsa_cmd(
         click.echo(bsa_text(result))
 
 
-@click.command("crcl")
+@click.command(
+    "crcl",
+    cls=SectionedCommand,
+    sections={
+        "Patient": ["age", "weight", "sex", "creatinine", "height"],
+        "Formula": ["weight_basis"],
+        "Output": ["output_format"],
+    },
+)
 @click.option("--age", help="Age in years, e.g. 60.")
 @weight_option
 @sex_option
@@ -90,10 +107,14 @@ def crcl_cmd(
     weight_basis: str,
     output_format: str,
 ) -> None:
-    """Creatinine clearance by Cockcroft-Gault (and CKD-EPI 2021 eGFR, for information).
+    """Creatinine clearance by Cockcroft-Gault.
+
+    Also the CKD-EPI 2021 eGFR, for information only (doses follow Cockcroft-Gault,
+    as the drug labels do). Creatinine: a bare number is mg/dL; "80 umol/L" is
+    converted (1 mg/dL = 88.4 umol/L).
 
     \b
-    Example:
+    Examples:
       regimens crcl --age 60 --weight 72 --sex M --creatinine 1.0
       regimens crcl --age 50 --weight 70kg --sex F --creatinine "80 umol/L" --height 170
     """

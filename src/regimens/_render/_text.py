@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-__all__ = ["RULE", "Styler", "csv_number", "format_mg", "md_cell"]
+from regimens._render.labels import Lang, format_datetime, label
+
+__all__ = [
+    "RULE",
+    "Styler",
+    "csv_number",
+    "format_mg",
+    "md_cell",
+    "md_table",
+    "provenance_line",
+    "regimen_title",
+    "signed_percent",
+]
 
 RULE = "=" * 78
 
@@ -24,6 +36,49 @@ def md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def md_table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """A GitHub Markdown table: a header row, a rule, then one line per row."""
+    lines = ["| " + " | ".join(md_cell(c) for c in columns) + " |"]
+    lines.append("|" + "|".join("---" for _ in columns) + "|")
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
 def csv_number(value: float | None) -> str:
     """A number for CSV, unrounded (as in the JSON); empty when absent."""
     return "" if value is None else repr(float(value))
+
+
+def signed_percent(value: float) -> str:
+    """A deviation with its sign, ``+0.2%`` / ``-1.3%``; one that shows as zero is ``0.0%``.
+
+    ``f"{-0.04:+.1f}"`` is ``-0.0``: a sign on a zero reads as a deviation that is not there.
+    """
+    shown = f"{value:.1f}"
+    if float(shown) == 0:
+        return "0.0%"
+    return f"{value:+.1f}%"
+
+
+def regimen_title(name: str, regimen_id: str) -> str:
+    """``EOX (EOX)`` only once: the id in brackets unless the name already shows it."""
+    if regimen_id.casefold() in name.casefold():
+        return name
+    return f"{name} ({regimen_id})"
+
+
+def provenance_line(
+    version: str, hashes: Sequence[tuple[str, str]], time_iso: str, lang: Lang = "en"
+) -> str:
+    """``regimens 0.1.0; regimen file sha256 dc1a66a576b1; ZOLEDRONIC-ACID sha256 f0af...;
+    computed 2026-12-02 03:27 UTC``: what produced a sheet or a calendar, and when.
+
+    ``hashes`` are (regimen id, SHA-256) with the main regimen first; every supportive
+    regimen's file is named too: the result depends on it as much as on the main one.
+    """
+    (_, main), *supportive = hashes
+    sha = main[:12] + "".join(
+        label("footer_supportive", lang, id=regimen_id, sha=digest[:12])
+        for regimen_id, digest in supportive
+    )
+    return label("footer", lang, version=version, sha=sha, time=format_datetime(time_iso, lang))

@@ -9,13 +9,58 @@ Warning messages have their own catalogue next to the warning codes
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-__all__ = ["LANGUAGES", "Lang", "drug_name", "format_datetime", "label", "method_label"]
+__all__ = [
+    "LANGUAGES",
+    "MONTHS",
+    "WEEKDAY_NAMES",
+    "Lang",
+    "drug_name",
+    "format_date",
+    "format_datetime",
+    "label",
+    "method_label",
+    "month_name",
+    "short_date",
+    "weekday_abbr",
+    "weekday_name",
+]
 
 Lang = Literal["en", "fr"]
 LANGUAGES: tuple[Lang, ...] = ("en", "fr")
+
+#: Weekday names by ``date.weekday()`` (Monday first), per language: never the machine's
+#: locale, so that a sheet printed in Lyon and one printed in a container read the same.
+WEEKDAY_NAMES: dict[Lang, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+}
+#: Short weekday names as French and English calendars print them.
+_WEEKDAY_ABBR: dict[Lang, tuple[str, ...]] = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+}
+#: Month names, January first.
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+}  # fmt: skip
+#: Abbreviated months (the French ones as the Imprimerie nationale abbreviates them).
+_MONTH_ABBR: dict[Lang, tuple[str, ...]] = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": (
+        "janv.", "févr.", "mars", "avr.", "mai", "juin",
+        "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ),
+}  # fmt: skip
 
 #: key → (English, French)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -41,6 +86,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "regimens {version}; regimen file sha256 {sha}; computed {time}",
         "regimens {version} ; fichier du protocole sha256 {sha} ; calculé le {time}",
     ),
+    "footer_supportive": ("; {id} sha256 {sha}", " ; {id} sha256 {sha}"),
+    "none_found": ("None.", "Aucune."),
     "options": ("Options", "Options"),
     # inputs
     "height": ("Height", "Taille"),
@@ -64,6 +111,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "rounding_value": (
         "{policy}, tolerance {tolerance}%",
         "{policy}, tolérance {tolerance} %",
+    ),
+    "rounding_none_value": (
+        "none: doses as calculated (no rounding, so no tolerance applies)",
+        "aucun : doses telles que calculées (sans arrondi, aucune tolérance ne s'applique)",
     ),
     "order_of_operations": ("Order of operations", "Ordre des opérations"),
     "order_of_operations_value": (
@@ -94,9 +145,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "over": ("over {duration}", "sur {duration}"),
     "withheld": ("WITHHELD (see warnings)", "NON ADMINISTRÉ (voir alertes)"),
     "pump": (
-        "pump {rate} mL/h: drug {drug} mL + diluent {diluent} mL = {total} mL ({conc} mg/mL)",
-        "diffuseur {rate} mL/h : médicament {drug} mL + diluant {diluent} mL = {total} mL "
-        "({conc} mg/mL)",
+        "pump {total} mL at {rate} mL/h = {drug} mL of drug + {diluent} mL of diluent; "
+        "final concentration {conc} mg/mL",
+        "diffuseur {total} mL à {rate} mL/h = {drug} mL de médicament + {diluent} mL de "
+        "diluant ; concentration finale {conc} mg/mL",
     ),
     # totals columns
     "total_mg": ("Total mg", "Total mg"),
@@ -232,6 +284,122 @@ _LABELS: dict[str, tuple[str, str]] = {
         "limite.",
     ),
     "percent": ("{value}%", "{value} %"),
+    # cycle calendar (regimens calendar)
+    "cal_title": ("CALENDAR", "CALENDRIER"),
+    "cal_title_md": ("Calendar", "Calendrier"),
+    "cal_course": ("{count} cycles every {days} days", "{count} cycles tous les {days} jours"),
+    "cal_course_one": ("1 cycle every {days} days", "1 cycle tous les {days} jours"),
+    "cal_start": ("Start (cycle 1 day 1)", "Début (cycle 1 jour 1)"),
+    "cal_holidays": ("Public holidays", "Jours fériés"),
+    "cal_holidays_unchecked": ("not checked (no --country)", "non vérifiés (pas de --country)"),
+    "cal_weekend": ("Weekend", "Week-end"),
+    "cal_avoid": ("Avoid", "Éviter"),
+    "cal_avoid_value": (
+        "{what}: day 1 moves to the next working day",
+        "{what} : le jour 1 passe au jour ouvré suivant",
+    ),
+    "cal_avoid_weekends": ("weekends", "week-ends"),
+    "cal_avoid_holidays": ("holidays", "jours fériés"),
+    "cal_bsa": ("BSA", "Surface corporelle"),
+    "cal_crcl": ("CrCl", "Clairance de la créatinine"),
+    "field_height": ("height", "taille"),
+    "field_weight": ("weight", "poids"),
+    "field_sex": ("sex", "sexe"),
+    "field_age": ("age", "âge"),
+    "field_creatinine": ("creatinine", "créatinine"),
+    "field_crcl": ("crcl", "clairance"),
+    "cal_cycles": ("Cycles", "Cycles"),
+    "cal_cycle": ("Cycle", "Cycle"),
+    "cal_planned_d1": ("Planned D1", "J1 prévu"),
+    "cal_day_1": ("Day 1", "J1"),
+    "cal_weekday": ("Weekday", "Jour sem."),
+    "cal_shift": ("Shift", "Décalage"),
+    "cal_also_given": ("Also given", "Également administré"),
+    "cal_why": ("Why", "Motif"),
+    "cal_treatment_days": ("Treatment days", "Jours de traitement"),
+    "cal_date": ("Date", "Date"),
+    "cal_day": ("Day", "Jour"),
+    "cal_visit": ("Visit", "Venue"),
+    "cal_given": ("Given", "Administré"),
+    "cal_flags": ("Flags", "Remarques"),
+    "cal_d": ("D{day}", "J{day}"),
+    "cal_d_range": ("D{first}–{last}", "J{first}–{last}"),
+    "cal_shift_days": ("{days:+d} d", "{days:+d} j"),
+    "visit_clinic": ("clinic", "hôpital"),
+    "visit_pump_off": ("pump off", "retrait diffuseur"),
+    "visit_home": ("home", "domicile"),
+    "flag_delayed": ("delayed +{days} d{reason}", "reporté de {days} j{reason}"),
+    "flag_moved": ("moved from {date}", "déplacé du {date}"),
+    "flag_holiday": ("holiday ({name})", "jour férié ({name})"),
+    "flag_pump_on": ("pump on", "pose du diffuseur"),
+    "flag_pump_off": ("pump off", "retrait du diffuseur"),
+    "flag_weekend": ("weekend", "week-end"),
+    "why_delayed": ("delayed {days} d{reason}", "reporté de {days} j{reason}"),
+    "why_moved": ("moved: {reason}", "déplacé : {reason}"),
+    "why_follows": ("follows the previous cycle", "suit le cycle précédent"),
+    "given_withheld": ("WITHHELD", "NON ADMINISTRÉ"),
+    "given_per_day": ("× {n}/day", "× {n}/jour"),
+    "given_bolus": ("{route} bolus", "{route} bolus"),
+    "given_infusion": ("{route} {duration}", "{route} {duration}"),
+    "given_pump": ("{route} pump {duration}", "{route} diffuseur {duration}"),
+    "pump_off_item": (
+        "{drug} pump off ({duration} from D{day})",
+        "{drug} : retrait du diffuseur ({duration} depuis J{day})",
+    ),
+    "pump_on_item": ("{drug} pump on", "{drug} : pose du diffuseur"),
+    "cal_given_legend": (
+        "Given: IV 2 h = IV infusion over 2 h; IV pump 46 h = continuous infusion by pump; "
+        "PO = oral.",
+        "Administré : IV 2 h = perfusion IV sur 2 h ; IV diffuseur 46 h = perfusion continue "
+        "par diffuseur ; PO = voie orale.",
+    ),
+    "cal_grid_legend": (
+        "Legend: C clinic visit (IV, SC or IM treatment)   P pump disconnection (clinic or "
+        "home nurse)\n        o oral treatment at home   ! on a weekend or public holiday",
+        "Légende : C venue à l'hôpital (traitement IV, SC ou IM)   P retrait du diffuseur\n"
+        "          (hôpital ou infirmier à domicile)   o traitement oral à domicile\n"
+        "          ! un week-end ou un jour férié",
+    ),
+    "cal_at_home": ("{drugs} at home", "{drugs} à domicile"),
+    "cal_dose_warnings": ("Dose-sheet warnings", "Alertes des fiches de doses"),
+    "cal_warning_cycles": ("cycles {cycles}", "cycles {cycles}"),
+    "cal_note": ("Note: {note}", "Remarque : {note}"),
+    "cal_notes": ("Notes", "Remarques"),
+    "cal_months": ("Months", "Mois"),
+    "cal_note_days": (
+        "Day N of a cycle is its day 1 + (N - 1) days; each cycle starts one cycle length "
+        "after the previous one actually started.",
+        "Le jour N d'un cycle est son jour 1 + (N - 1) jours ; chaque cycle commence une "
+        "durée de cycle après le début réel du précédent.",
+    ),
+    "cal_note_pump": (
+        "Pump off: on the day a continuous infusion ends, its start day + ceil(hours / 24): "
+        "a 46-hour infusion from day 1 comes off on day 3, assuming it is started during "
+        "the clinic day; confirm the hour from the time of connection.",
+        "Retrait du diffuseur : le jour où la perfusion continue se termine, son jour de "
+        "début + arrondi supérieur (heures / 24) : une perfusion de 46 heures posée le jour 1 "
+        "est retirée le jour 3, si elle est posée pendant la venue à l'hôpital ; l'heure se "
+        "confirme d'après l'heure de pose.",
+    ),
+    "cal_note_flagged": (
+        "Clinic days and pump disconnections on a weekend ({weekend}){holidays} are flagged.",
+        "Les venues à l'hôpital et les retraits de diffuseur un week-end ({weekend}){holidays} "
+        "sont signalés.",
+    ),
+    "cal_note_holidays": (" or a public holiday in {country}", " ou un jour férié en {country}"),
+    "cal_note_and": (" and ", " et "),
+    "cal_note_avoid": (
+        "Avoid {what}: only day 1 of a cycle is moved, to the next working day; its other "
+        "days keep their place and are flagged.",
+        "Éviter {what} : seul le jour 1 d'un cycle est déplacé, au jour ouvré suivant ; ses "
+        "autres jours restent en place et sont signalés.",
+    ),
+    "cal_note_doses": (
+        "Doses are computed from today's measurements for every cycle: recompute them "
+        "before each cycle with the patient's current weight and laboratory values.",
+        "Les doses de chaque cycle sont calculées avec les mesures d'aujourd'hui : les "
+        "recalculer avant chaque cycle avec le poids et les résultats biologiques du jour.",
+    ),
     "limit_counts": (
         "The {drug} limit counts {drugs}, each converted into {drug} mg/m² through the "
         "doxorubicin-equivalence ratios.",
@@ -257,6 +425,31 @@ def method_label(method: str, lang: Lang = "en") -> str:
 def drug_name(inn: str, names: dict[str, dict[str, str]], lang: Lang = "en") -> str:
     """The drug's name in ``lang`` from the sheet's ``drug_names``, else its INN."""
     return names.get(inn, {}).get(lang, inn)
+
+
+def weekday_name(day: date, lang: Lang = "en") -> str:
+    """Monday / lundi."""
+    return WEEKDAY_NAMES[lang][day.weekday()]
+
+
+def weekday_abbr(day: date, lang: Lang = "en") -> str:
+    """Mon / lun."""
+    return _WEEKDAY_ABBR[lang][day.weekday()]
+
+
+def month_name(month: int, lang: Lang = "en") -> str:
+    """April / avril (``month`` 1–12)."""
+    return MONTHS[lang][month - 1]
+
+
+def format_date(day: date, lang: Lang = "en") -> str:
+    """A date as a form shows it: 2026-04-13 (ISO 8601) / 13/04/2026 (French usage)."""
+    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def short_date(day: date, lang: Lang = "en") -> str:
+    """A date as a person reads it on a calendar: ``Mon 13 Apr`` / ``lun. 13 avr.``."""
+    return f"{weekday_abbr(day, lang)} {day.day} {_MONTH_ABBR[lang][day.month - 1]}"
 
 
 def format_datetime(iso: str, lang: Lang = "en") -> str:

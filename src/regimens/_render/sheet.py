@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 
-from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell
-from regimens._render.labels import Lang, drug_name, format_datetime, label, method_label
+from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
+from regimens._render._text import (
+    RULE,
+    Styler,
+    csv_number,
+    format_mg,
+    md_table,
+    provenance_line,
+    regimen_title,
+    signed_percent,
+)
+from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
 
 __all__ = [
@@ -127,20 +136,11 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         _organ(item.organ_adjustment),
         f"{item.calculated_mg:.2f}",
         format_mg(item.dose_mg),
-        f"{item.deviation_percent:+.1f}%",
+        "—" if item.withheld else signed_percent(item.deviation_percent),
         f"{item.intakes_per_day}",
         format_mg(item.daily_dose_mg),
         _details(item, lang),
     ]
-
-
-@dataclass(frozen=True)
-class _Warning:
-    severity: str
-    severity_label: str
-    code: str
-    drug: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class _Document:
     totals_title: str
     totals_columns: list[str]
     totals: list[list[str]]
-    warnings: list[_Warning]
+    warnings: list[HtmlWarning]
     footer: str
     notice: str
     lang: Lang
@@ -164,11 +164,13 @@ class _Document:
 def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     regimen = sheet.regimen
     title = (
-        f"{label('dose_sheet', lang)}: {regimen.name} ({regimen.id}), "
-        f"{label('cycle', lang)} {sheet.cycle}, "
+        f"{label('dose_sheet', lang)}{label('colon', lang)}"
+        f"{regimen_title(regimen.name, regimen.id)}, {label('cycle', lang)} {sheet.cycle}, "
         f"{label('every_days', lang, days=regimen.cycle_length_days)}"
     )
-    subtitle = [f"{label('with', lang)} {extra.name} ({extra.id})" for extra in sheet.supportive]
+    subtitle = [
+        f"{label('with', lang)} {regimen_title(extra.name, extra.id)}" for extra in sheet.supportive
+    ]
     header: list[tuple[str, str]] = []
     if sheet.patient_id:
         header.append((label("patient_id", lang), sheet.patient_id))
@@ -211,17 +213,16 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
                 f"{renal.crcl_ml_min:.1f} mL/min (Cockcroft-Gault: {renal.formula})",
             )
         )
-    header.append(
-        (
-            label("rounding", lang),
-            label(
-                "rounding_value",
-                lang,
-                policy=label(f"policy_{sheet.rounding_policy}", lang),
-                tolerance=f"{sheet.tolerance_percent:g}",
-            ),
+    if sheet.rounding_policy == "none":  # no rounding step: no tolerance applies to it
+        rounding = label("rounding_none_value", lang)
+    else:
+        rounding = label(
+            "rounding_value",
+            lang,
+            policy=label(f"policy_{sheet.rounding_policy}", lang),
+            tolerance=f"{sheet.tolerance_percent:g}",
         )
-    )
+    header.append((label("rounding", lang), rounding))
     header.append((label("order_of_operations", lang), label("order_of_operations_value", lang)))
 
     days = [
@@ -253,7 +254,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
             ]
         )
     warnings = [
-        _Warning(
+        HtmlWarning(
             severity=w.severity,
             severity_label=label(w.severity, lang),
             code=w.code,
@@ -269,12 +270,11 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
         for w in sheet.warnings
     ]
-    footer = label(
-        "footer",
+    footer = provenance_line(
+        sheet.provenance.tool_version,
+        [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()],
+        sheet.provenance.calculated_at,
         lang,
-        version=sheet.provenance.tool_version,
-        sha=sheet.regimen.sha256[:12],
-        time=format_datetime(sheet.provenance.calculated_at, lang),
     )
     return _Document(
         title=title,
@@ -324,13 +324,6 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     return "\n".join(lines)
 
 
-def _md_table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(md_cell(c) for c in columns) + " |"]
-    lines.append("|" + "|".join("---" for _ in columns) + "|")
-    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
-    return lines
-
-
 def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
     doc = _document(sheet, lang)
@@ -338,18 +331,18 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"*{line}*" for line in doc.subtitle]
     if doc.subtitle:
         lines.append("")
-    lines += _md_table(["", ""], [[f"**{k}**", v] for k, v in doc.header])
+    lines += md_table(["", ""], [[f"**{k}**", v] for k, v in doc.header])
     lines.append("")
     for day_label, rows in doc.days:
         lines += [f"## {day_label}", ""]
-        lines += _md_table(doc.columns, rows)
+        lines += md_table(doc.columns, rows)
         lines.append("")
     lines += [f"## {doc.totals_title}", ""]
-    lines += _md_table(doc.totals_columns, doc.totals)
+    lines += md_table(doc.totals_columns, doc.totals)
     lines.append("")
     lines += [f"## {label('warnings', lang)}", ""]
-    if not doc.warnings:
-        lines.append(label("warnings_none", lang))
+    if not doc.warnings:  # the heading already says "Warnings": do not say it twice
+        lines.append(label("none_found", lang))
     for warning in doc.warnings:
         drug = f" [{warning.drug}]" if warning.drug else ""
         lines.append(f"- **{warning.severity_label} {warning.code}**{drug}: {warning.message}")
@@ -453,44 +446,9 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
     return out.getvalue()
 
 
-_HTML_STYLE = """
-@page { size: A4 landscape; margin: 12mm; }
-* { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 9.5pt;
-       color: #000; margin: 0; }
-h1 { font-size: 14pt; margin: 0 0 2mm 0; }
-h2 { font-size: 11pt; margin: 5mm 0 1.5mm 0; page-break-after: avoid; }
-table { border-collapse: collapse; width: 100%; page-break-inside: avoid; }
-th, td { border: 0.3mm solid #555; padding: 1mm 1.5mm; text-align: left;
-         vertical-align: top; }
-th { background: #e8e8e8; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.dose { font-weight: bold; }
-table.header { width: auto; }
-table.header th { width: 55mm; }
-.subtitle { font-style: italic; margin: 0 0 2mm 0; }
-.warnings { border: 1mm solid #b00000; padding: 2mm 3mm; margin: 4mm 0;
-            page-break-inside: avoid; }
-.warnings.none { border: 0.5mm solid #555; }
-.warnings h2 { margin-top: 0; color: #b00000; }
-.warnings li.blocking { font-weight: bold; color: #b00000; }
-.warnings li.caution { color: #7a4a00; }
-.signatures td { height: 14mm; }
-.notice { font-weight: bold; margin-top: 3mm; }
-footer { margin-top: 4mm; font-size: 7.5pt; color: #333; border-top: 0.3mm solid #555;
-         padding-top: 1.5mm; word-break: break-all; }
-"""
-
-
-def _esc(text: object) -> str:
-    import html
-
-    return html.escape(str(text), quote=True)
-
-
 def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
     out = ["<table>", "<thead><tr>"]
-    out += [f"<th>{_esc(c)}</th>" for c in columns]
+    out += [f"<th>{esc(c)}</th>" for c in columns]
     out.append("</tr></thead><tbody>")
     for row in rows:
         cells = []
@@ -501,7 +459,7 @@ def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) ->
             if index == _COLUMNS.index("dose_mg") and len(row) == len(_COLUMNS):
                 classes.append("dose")
             attribute = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<td{attribute}>{_esc(cell)}</td>")
+            cells.append(f"<td{attribute}>{esc(cell)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return out
@@ -514,65 +472,27 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
         _COLUMNS.index(k)
         for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
     }
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{_esc(doc.title)}</title>",
-        f"<style>{_HTML_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_esc(doc.title)}</h1>",
-    ]
-    out += [f'<p class="subtitle">{_esc(line)}</p>' for line in doc.subtitle]
+    out = [f"<h1>{esc(doc.title)}</h1>"]
+    out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     out.append('<table class="header"><tbody>')
-    out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in doc.header]
+    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
     out.append("</tbody></table>")
-
-    warning_class = "warnings" if doc.warnings else "warnings none"
-    out.append(f'<section class="{warning_class}" id="warnings">')
-    if doc.warnings:
-        out.append(f"<h2>{_esc(label('warnings', lang))} ({len(doc.warnings)})</h2><ul>")
-        for warning in doc.warnings:
-            drug = f" [{warning.drug}]" if warning.drug else ""
-            out.append(
-                f'<li class="{warning.severity}"><strong>{_esc(warning.severity_label)} '
-                f"{_esc(warning.code)}</strong>{_esc(drug)}: {_esc(warning.message)}</li>"
-            )
-        out.append("</ul>")
-    else:
-        out.append(f"<p>{_esc(label('warnings_none', lang))}</p>")
-    out.append("</section>")
+    out += warnings_box(doc.warnings, lang)
 
     for day_label, rows in doc.days:
-        out.append(f"<h2>{_esc(day_label)}</h2>")
+        out.append(f"<h2>{esc(day_label)}</h2>")
         out += _html_table(doc.columns, rows, numeric)
-    out.append(f"<h2>{_esc(doc.totals_title)}</h2>")
+    out.append(f"<h2>{esc(doc.totals_title)}</h2>")
     out += _html_table(doc.totals_columns, doc.totals, {1})
 
-    out.append(f"<h2>{_esc(label('signatures', lang))}</h2>")
+    out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
     out.append('<table class="signatures"><thead><tr><th></th>')
-    out += [f"<th>{_esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
+    out += [f"<th>{esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
     out.append("</tr></thead><tbody>")
     for role in ("prescriber", "pharmacist_1", "pharmacist_2"):
-        out.append(f"<tr><th>{_esc(label(role, lang))}</th><td></td><td></td><td></td></tr>")
+        out.append(f"<tr><th>{esc(label(role, lang))}</th><td></td><td></td><td></td></tr>")
     out.append("</tbody></table>")
-    out.append(f'<p class="notice">{_esc(doc.notice)}</p>')
-
-    options = json.dumps(sheet.provenance.options, sort_keys=True, ensure_ascii=False)
-    out += [
-        "<footer>",
-        f"<div>{_esc(doc.footer)}</div>",
-        f"<div>{_esc(sheet.regimen.id)} sha256 {_esc(sheet.regimen.sha256)}</div>",
-    ]
-    for extra_id, digest in sheet.provenance.supportive.items():
-        out.append(f"<div>{_esc(extra_id)} sha256 {_esc(digest)}</div>")
-    out += [
-        f"<div>{_esc(label('options', lang))}: {_esc(options)}</div>",
-        "</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join(out)
+    out.append(f'<p class="notice">{esc(doc.notice)}</p>')
+    hashes = [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()]
+    out += provenance_footer(doc.footer, hashes, sheet.provenance.options, lang)
+    return page(doc.title, lang, out)
