@@ -57,6 +57,7 @@ __all__ = [
     "Dose",
     "DoseBasis",
     "DoxorubicinEquivalence",
+    "DrugCodes",
     "DrugFacts",
     "DrugsFile",
     "Evidence",
@@ -762,6 +763,38 @@ class DoxorubicinEquivalence(_Frozen):
     note: str = Field(default="", description="Other published ratios, and why this one.")
 
 
+_ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")
+
+
+class DrugCodes(_Frozen):
+    """Standard identifiers of a drug, with where they were checked.
+
+    Used to name the drug to other systems (the FHIR export, ``docs/fhir.md``);
+    never in a calculation. Leave a code out rather than guess it.
+    """
+
+    atc: str | None = Field(
+        default=None,
+        description="WHO ATC code of the substance (5th level), e.g. 'L01XA03'.",
+        examples=["L01XA03"],
+    )
+    evidence: Evidence | None = Field(
+        default=None,
+        description="V seen in the cited source, P secondary or partial, U unverified.",
+    )
+    source: NonEmpty = Field(description="Where the code was checked, with its year.")
+
+    @field_validator("atc")
+    @classmethod
+    def _atc_format(cls, atc: str | None) -> str | None:
+        if atc is not None and _ATC_CODE.fullmatch(atc) is None:
+            raise ValueError(
+                f"{atc!r} is not an ATC code of a substance: write 7 characters, a letter, "
+                "2 digits, 2 capital letters and 2 digits, e.g. 'L01XA03'"
+            )
+        return atc
+
+
 class DrugFacts(_Frozen):
     """What the library knows of a drug, shared by every regimen that uses it."""
 
@@ -809,6 +842,9 @@ class DrugFacts(_Frozen):
         description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",
     )
     renal_rule: RenalRule | None = None
+    codes: DrugCodes | None = Field(
+        default=None, description="Standard codes (ATC) with their source; not used in doses."
+    )
     sources: tuple[str, ...] = Field(min_length=1)
     notes: tuple[str, ...] = ()
 

@@ -34,10 +34,18 @@ __all__ = ["SHEET_SECTIONS", "SheetInputs", "sheet_cmd", "sheet_inputs", "sheet_
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_FORMATS = ("table", "markdown", "csv", "json", "html")
+_FORMATS = ("table", "markdown", "csv", "json", "html", "fhir")
 
 
-def _render(sheet: DoseSheet, output_format: str, lang: Lang, *, styled: bool) -> str:
+def _render(
+    sheet: DoseSheet, output_format: str, lang: Lang, library: Library, *, styled: bool
+) -> str:
+    if output_format == "fhir":
+        # Only this format loads fhir.resources (docs/fhir.md).
+        from regimens._render import fhir
+
+        return fhir.bundle_json(fhir.sheet_bundle(sheet, library=library))
+
     from regimens._render import sheet as render
 
     if output_format == "json":
@@ -307,8 +315,9 @@ def sheet_cmd(
     level, organ adjustment, calculated, rounded, deviation) and the warnings.
     Formats: table (the default), markdown, csv (one row per administration per
     day), json (docs/json-output.md), html (self-contained, printable on A4, with
-    signature lines). --output FILE writes atomically; its extension (.md, .csv,
-    .json, .html, .txt) chooses the format when --format is not given.
+    signature lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
+    --output FILE writes atomically; its extension (.md, .csv, .json, .html, .txt,
+    .fhir.json) chooses the format when --format is not given.
 
     Exit status: 0 sheet without blocking warnings; 3 sheet printed WITH a blocking
     warning (e.g. a contraindication); 2 user error.
@@ -326,12 +335,17 @@ def sheet_cmd(
     from regimens._dosing import compute_sheet
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
+    if output_format is None and output is not None and output.lower().endswith(".fhir.json"):
+        output_format = "fhir"  # before choose_format, which would read ".json" as json
     chosen = choose_format(output_format, output, _FORMATS)
     sheet = compute_sheet(
         inputs.library, regimen, inputs.patient, inputs.options, supportive=inputs.supportive
     )
     if patient_id is not None or patient_name is not None:
         sheet = sheet.model_copy(update={"patient_id": patient_id, "patient_name": patient_name})
-    emit(_render(sheet, chosen, lang, styled=output is None and colour_enabled()), output)
+    emit(
+        _render(sheet, chosen, lang, inputs.library, styled=output is None and colour_enabled()),
+        output,
+    )
     if sheet.blocking:
         sys.exit(EXIT_BLOCKING)
