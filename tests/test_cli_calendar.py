@@ -366,8 +366,8 @@ def test_output_into_a_missing_directory(tmp_path: Path) -> None:
         pytest.param(
             "--start 2026-01-05 --cycles 1 --output calendar.pdf",
             "cannot tell the format from the file name 'calendar.pdf': give --format (table, "
-            "grid, markdown, csv, html, json, ics) or use one of the extensions .txt, .md, "
-            ".markdown, .csv, .json, .html, .htm, .ics",
+            "grid, markdown, csv, html, json, ics, fhir) or use one of the extensions .txt, "
+            ".md, .markdown, .csv, .json, .html, .htm, .ics, .fhir.json",
             id="output-extension",
         ),
         pytest.param(

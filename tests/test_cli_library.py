@@ -203,5 +203,5 @@ def test_help_ends_with_an_example(command: str) -> None:
     """Every command's help shows how to use it."""
     code, out, _ = run(command, "--help")
     assert code == 0
-    example = out.split("Example:")[1].split("Options:")[0]
+    example = out.split("Examples:")[1].split("Options:")[0]
     assert f"regimens {command}" in example

@@ -532,6 +532,35 @@ def test_cli_output_extension(tmp_path: Path, name: str, kind: str | None) -> No
         assert data["schema_version"]
 
 
+def test_cli_calendar_format_fhir(calendar: Calendar, library: Library) -> None:
+    """``regimens calendar ... --format fhir`` is the calendar_bundle of the same calendar.
+
+    FOLFOX-6 from 2026-01-05, cycle 2 delayed 7 days: cycle 2 on 2026-01-26 (by hand:
+    01-05 + 14 + 7), doses 155, 728, 728, 4368 mg each cycle (170 cm, 70 kg).
+    """
+    code, out, err = run(
+        "calendar FOLFOX-6 --start 2026-01-05 --cycles 2 --delay 2=7:neutropenia "
+        "--height 170 --weight 70 --format fhir"
+    )
+    assert code == 0, err
+    bundle = Bundle.model_validate_json(out)
+    assert out.rstrip("\n") == bundle_json(calendar_bundle(calendar, library=library))
+    dates = [
+        str(r.dosageInstruction[0].timing.event[0]) for r in resources(bundle, MedicationRequest)
+    ]
+    assert dates == ["2026-01-05"] * 4 + ["2026-01-26"] * 4
+    assert [dose for _, dose in request_doses(bundle)] == [155.0, 728.0, 728.0, 4368.0] * 2
+
+
+def test_cli_calendar_fhir_from_extension(tmp_path: Path) -> None:
+    """``calendar -o course.fhir.json`` writes a Bundle; ``-o course.json`` the calendar JSON."""
+    for name, kind in (("course.fhir.json", "Bundle"), ("course.json", None)):
+        target = tmp_path / name
+        code, _, err = run(f"calendar FOLFOX-6 --start 2026-01-05 --cycles 2 -o {target}")
+        assert code == 0, err
+        assert json.loads(target.read_text(encoding="utf-8")).get("resourceType") == kind
+
+
 def test_fhir_library_loaded_only_by_the_fhir_format() -> None:
     """``import regimens``, the renderer module and a JSON sheet never import fhir.resources."""
     code = (

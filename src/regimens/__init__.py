@@ -80,6 +80,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "compute_course": ("_course", "compute_course"),
     "Course": ("_course", "Course"),
     "CourseReport": ("_course", "CourseReport"),
+    # FHIR R4 export (fhir.resources is imported only when these run)
+    "sheet_bundle": ("_render.fhir", "sheet_bundle"),
+    "calendar_bundle": ("_render.fhir", "calendar_bundle"),
+    "bundle_json": ("_render.fhir", "bundle_json"),
     # errors
     "RegimensError": ("_errors", "RegimensError"),
     "InputError": ("_errors", "InputError"),
@@ -134,6 +138,8 @@ __all__ = [
     "__version__",
     "batch_sheets",
     "build_calendar",
+    "bundle_json",
+    "calendar_bundle",
     "check_prescription",
     "compute_bsa",
     "compute_course",
@@ -146,6 +152,7 @@ __all__ = [
     "parse_prescribed",
     "read_csv_rows",
     "read_jsonl_rows",
+    "sheet_bundle",
 ]
 
 if TYPE_CHECKING:
@@ -185,6 +192,7 @@ if TYPE_CHECKING:
     from regimens._measures import compute_crcl_result as compute_crcl
     from regimens._patient import Patient, make_patient
     from regimens._regimen import DrugFacts, Regimen
+    from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
     from regimens._sheet import (
         SCHEMA_VERSION,
         Administration,

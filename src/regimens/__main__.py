@@ -3,4 +3,4 @@
 from regimens._cli import main
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="regimens")  # help and errors say "regimens", not "python -m regimens"

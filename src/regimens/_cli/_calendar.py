@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["calendar_cmd"]
 
 #: As regimens._render.calendar.FORMATS (not imported here: --help stays light).
-_FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics")
+_FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics", "fhir")
 
 
 @click.command(
@@ -117,10 +117,11 @@ def calendar_cmd(
     the patient's measurements, each administration carries its dose.
     Formats: table (the default), grid (wall calendar), markdown, csv (one row per
     administration per date), html (self-contained, a month per A4 landscape page),
-    json (docs/json-output.md), ics (calendar applications). --lang fr translates
-    table, grid, markdown, html and the CSV headers; JSON and ICS stay English.
+    json (docs/json-output.md), ics (calendar applications), fhir (a FHIR R4 Bundle
+    of draft proposals, docs/fhir.md). --lang fr translates table, grid, markdown,
+    html and the CSV headers; JSON, ICS and FHIR stay English.
     --output FILE writes atomically; its extension (.txt, .md, .csv, .html, .json,
-    .ics) picks the format when --format is not given.
+    .ics, .fhir.json) picks the format when --format is not given.
 
     Exit status: 0 calendar; 3 calendar printed WITH a blocking dose warning; 2 user error.
 
@@ -174,7 +175,13 @@ def calendar_cmd(
         item.drug for cycle in calendar.cycles for day in cycle.days for item in day.administrations
     }
     names = {inn: dict(library.drug(inn).local_names) for inn in sorted(drugs)}
-    text = render_calendar(calendar, chosen, lang=lang, drug_names=names, course_key=course_key)
+    if chosen == "fhir":
+        # Only this format loads fhir.resources (docs/fhir.md).
+        from regimens._render import fhir
+
+        text = fhir.bundle_json(fhir.calendar_bundle(calendar, library=library))
+    else:
+        text = render_calendar(calendar, chosen, lang=lang, drug_names=names, course_key=course_key)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))  # an ICS file already ends in CRLF
     else:

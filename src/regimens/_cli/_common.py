@@ -140,12 +140,16 @@ def choose_format(explicit: str | None, output: str | None, supported: tuple[str
         return explicit.lower()
     if output is not None:
         suffix = Path(output).suffix.lower()
+        if "fhir" in supported and output.lower().endswith(".fhir.json"):
+            return "fhir"  # before ".json", which names the package's own JSON
         inferred = FORMAT_BY_EXTENSION.get(suffix)
         if inferred is None or inferred not in supported:
+            extensions = [s for s, f in FORMAT_BY_EXTENSION.items() if f in supported]
+            if "fhir" in supported:
+                extensions.append(".fhir.json")
             raise InputError(
                 f"cannot tell the format from the file name {output!r}: give --format "
-                f"({', '.join(supported)}) or use one of the extensions "
-                + ", ".join(s for s, f in FORMAT_BY_EXTENSION.items() if f in supported),
+                f"({', '.join(supported)}) or use one of the extensions " + ", ".join(extensions),
                 field="format",
             )
         return inferred

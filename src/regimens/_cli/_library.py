@@ -49,7 +49,7 @@ def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
     shadows a built-in one is marked and reported on stderr.
 
     \b
-    Example:
+    Examples:
       regimens list
       regimens list --library ./my-regimens --format json
     """
@@ -107,7 +107,7 @@ def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> No
     with it are shown too.
 
     \b
-    Example:
+    Examples:
       regimens show FOLFOX-6
       regimens show mfolfox6 --format json
     """
@@ -130,7 +130,7 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     everything is valid (2 otherwise).
 
     \b
-    Example:
+    Examples:
       regimens validate my-regimens/
       regimens validate my-regimens/folfoxiri.toml my-regimens/drugs.toml
     """
@@ -165,7 +165,7 @@ def schema_cmd(kind: str) -> None:
     sheet.schema.json).
 
     \b
-    Example:
+    Examples:
       regimens schema > docs/regimen.schema.json
       regimens schema --kind drugs
       regimens schema --kind sheet

@@ -335,8 +335,6 @@ def sheet_cmd(
     from regimens._dosing import compute_sheet
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
-    if output_format is None and output is not None and output.lower().endswith(".fhir.json"):
-        output_format = "fhir"  # before choose_format, which would read ".json" as json
     chosen = choose_format(output_format, output, _FORMATS)
     sheet = compute_sheet(
         inputs.library, regimen, inputs.patient, inputs.options, supportive=inputs.supportive

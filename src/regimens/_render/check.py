@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 
 from regimens._check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
-from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell
+from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._sheet import warning_text
 
@@ -99,10 +99,12 @@ def _result_label(result: CheckResult, report: CheckReport, lang: Lang) -> str:
 def _document(report: CheckReport, lang: Lang) -> _Document:
     regimen = report.regimen
     names = report.drug_names
-    title = label("check_title", lang, regimen=regimen.name, id=regimen.id, cycle=report.cycle)
+    title = label(
+        "check_title", lang, regimen=regimen_title(regimen.name, regimen.id), cycle=report.cycle
+    )
     header: list[tuple[str, str]] = []
     for added in report.supportive:
-        header.append((label("with", lang), f"{added.name} ({added.id})"))
+        header.append((label("with", lang), regimen_title(added.name, added.id)))
     if report.bsa_m2 is not None:
         header.append((label("bsa", lang), f"{_bsa(report.bsa_m2)} m² ({report.bsa_formula})"))
     header.append(

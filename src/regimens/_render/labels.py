@@ -177,8 +177,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "policy_none": ("none", "aucun"),
     # prescription check (regimens check)
     "check_title": (
-        "Prescription check: {regimen} ({id}), cycle {cycle}",
-        "Vérification d'une prescription : {regimen} ({id}), cycle {cycle}",
+        "Prescription check: {regimen}, cycle {cycle}",
+        "Vérification d'une prescription : {regimen}, cycle {cycle}",
     ),
     "check_expected": (
         "Expected dose: recalculated, before rounding; tolerance ±{tolerance}%",
