@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -20,6 +17,7 @@ from regimens._cli._common import (
     SectionedCommand,
     lang_option,
     library_option,
+    open_atomic,
     output_option,
 )
 from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
@@ -28,55 +26,13 @@ if TYPE_CHECKING:
     from regimens._batch import BatchResult
     from regimens._render.labels import Lang
 
-__all__ = ["batch_cmd", "open_atomic"]
+__all__ = ["batch_cmd"]
 
 #: Patient options of ``sheet``: in a batch they are the input's columns.
 _PATIENT_OPTIONS = ("height", "weight", "sex", "age", "creatinine", "crcl")
 _INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 #: Progress is shown every this many rows (only when stderr is a terminal).
 _PROGRESS_EVERY = 1000
-
-
-@contextmanager
-def open_atomic(path: str) -> Iterator[IO[str]]:
-    """A text stream to a temporary file beside ``path``, renamed onto it on success.
-
-    The streaming form of :func:`~regimens._cli._common.write_atomic`: on any error
-    or interruption the temporary file is removed and ``path`` is left untouched.
-    """
-    from regimens._errors import InputError
-
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path()
-    if not directory.is_dir():
-        raise InputError(
-            f"output {path!r}: directory {str(directory)!r} does not exist", field="output"
-        )
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=directory, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise InputError(
-            f"output {path!r}: cannot write in {str(directory)!r} ({exc.strerror})",
-            field="output",
-        ) from None
-    try:
-        if target.exists():
-            mode = target.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _csv_header(lang: Lang) -> str:

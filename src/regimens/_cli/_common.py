@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -26,6 +26,7 @@ __all__ = [
     "format_option",
     "lang_option",
     "library_option",
+    "open_atomic",
     "output_option",
     "report_errors",
     "severity_styler",
@@ -156,11 +157,13 @@ def choose_format(explicit: str | None, output: str | None, supported: tuple[str
     return "table"
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory.
+@contextmanager
+def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
+    """A text stream to a temporary file beside ``path``, renamed onto it on success.
 
-    The file appears complete or not at all: an interrupted or failed run never leaves
-    a partial or empty file and never destroys an existing one.
+    The file appears complete or not at all: on any error or interruption the
+    temporary file is removed, and an existing ``path`` is left untouched. ``batch``
+    streams through it; :func:`write_atomic` writes one text.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path()
@@ -189,17 +192,27 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except BaseException as exc:
+    except BaseException:
         Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(
-                f"output {str(target)!r}: cannot write ({exc.strerror})", field="output"
-            ) from None
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically (:func:`open_atomic`).
+
+    A failed write (disk full, permission lost) is a user-facing error naming the file.
+    """
+    try:
+        with open_atomic(path) as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise InputError(
+            f"output {str(Path(path))!r}: cannot write ({exc.strerror})", field="output"
+        ) from None
 
 
 def colour_enabled() -> bool:
