@@ -4,6 +4,7 @@
     python scripts/mutation.py _rounding _bsa       # some of them
     python scripts/mutation.py _rounding --threshold 95   # exit 1 under 95 % killed
     python scripts/mutation.py _bsa --only 'x_round_bsa*' --threshold 95   # a CI sample
+    python scripts/mutation.py _dosing --tests tests/test_dosing.py --children 2
 
 The project is copied into a scratch directory (``--workdir``, default under the system
 temp directory) so that a run neither sees nor disturbs edits made meanwhile; mutmut
@@ -49,7 +50,7 @@ KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
 TIMEOUT = {24, -24, 36, 152, 255}
 
 
-def _prepare(workdir: Path, module: str) -> None:
+def _prepare(workdir: Path, module: str, tests: list[str]) -> None:
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -71,6 +72,18 @@ def _prepare(workdir: Path, module: str) -> None:
     )
     if count != 1:
         raise SystemExit("pyproject.toml has no [tool.mutmut] only_mutate list")
+    if tests:
+        # Only these test files are candidates for mutmut's per-mutant test selection.
+        listed = ", ".join(f'"{name}"' for name in tests)
+        text, count = re.subn(
+            r"pytest_add_cli_args_test_selection = \[.*?\]",
+            f"pytest_add_cli_args_test_selection = [{listed}]",
+            text,
+            count=1,
+            flags=re.S,
+        )
+        if count != 1:
+            raise SystemExit("pyproject.toml has no pytest_add_cli_args_test_selection")
     pyproject.write_text(text, encoding="utf-8")
 
 
@@ -98,9 +111,11 @@ class Result:
         return 100 * (self.killed + self.timeout) / self.mutants if self.mutants else 100.0
 
 
-def run_module(module: str, workdir: Path, children: int, only: list[str]) -> Result:
+def run_module(
+    module: str, workdir: Path, children: int, only: list[str], tests: list[str]
+) -> Result:
     """Mutate one module (or its mutants matching ``only``); return counts and time."""
-    _prepare(workdir, module)
+    _prepare(workdir, module, tests)
     names = [f"regimens.{module}.{pattern}" for pattern in only]
     started = time.monotonic()
     subprocess.run(
@@ -135,6 +150,13 @@ def main() -> int:
         default=[],
         help="mutant glob within the module, e.g. 'x_round_bsa*' (repeatable)",
     )
+    parser.add_argument(
+        "--tests",
+        action="append",
+        default=[],
+        help="limit the tests mutmut may select to these files, e.g. tests/test_dosing.py "
+        "(repeatable; a whole-module run of _dosing is otherwise too slow)",
+    )
     args = parser.parse_args()
     modules = [m if m.startswith("_") else f"_{m}" for m in args.modules]
     unknown = [m for m in modules if m not in CORE]
@@ -144,7 +166,7 @@ def main() -> int:
     failed = False
     results = []
     for module in modules:
-        result = run_module(module, base / module, args.children, args.only)
+        result = run_module(module, base / module, args.children, args.only, args.tests)
         results.append(result)
         if not args.json:
             print(
