@@ -61,6 +61,8 @@ BATCH_COLUMNS: tuple[str, ...] = (
     "patient_name",
 )
 
+_COLUMN_SET = frozenset(BATCH_COLUMNS)
+
 #: Columns a CSV header must have (plus ``regimen`` unless given once for all rows).
 REQUIRED_COLUMNS: tuple[str, ...] = ("patient_id", "height", "weight")
 
@@ -218,7 +220,7 @@ class _Batch:
         return found
 
     def sheet(self, row: Mapping[str, object] | Patient) -> tuple[str | None, DoseSheet]:
-        from regimens._dosing import compute_sheet
+        from regimens._dosing import compute_sheet, sheet_for
 
         if isinstance(row, Patient):
             if self.regimen is None:
@@ -226,7 +228,7 @@ class _Batch:
             return None, compute_sheet(
                 self.library, self.regimen, row, self.options, supportive=self.supportive
             )
-        unknown = [key for key in row if key not in BATCH_COLUMNS]
+        unknown = [key for key in row if key not in _COLUMN_SET]
         if unknown:
             raise InputError(
                 f"unknown column {str(unknown[0])!r}; accepted: {', '.join(BATCH_COLUMNS)}",
@@ -248,12 +250,19 @@ class _Batch:
             if not _is_missing(get(column))
         )
         options = self.options_of(overrides)
-        sheet = compute_sheet(self.library, regimen, patient, options, supportive=self.supportive)
-        name = get("patient_name")
-        patient_name = None if _is_missing(name) else _text(name, "patient_name")
-        return patient_id, sheet.model_copy(
-            update={"patient_id": patient_id, "patient_name": patient_name}
+        sheet = sheet_for(
+            self.library,
+            regimen,
+            patient,
+            options,
+            supportive=self.supportive,
+            patient_id=patient_id,
         )
+        name = get("patient_name")
+        if _is_missing(name):
+            return patient_id, sheet
+        # Read after the sheet, so that a row with several faults reports the same one.
+        return patient_id, sheet.model_copy(update={"patient_name": _text(name, "patient_name")})
 
 
 def _patient_id(row: Mapping[str, object]) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "FORMULAS",
     "BsaFormula",
     "boyd",
+    "bsa_by_formula",
     "compute_bsa",
     "dubois",
     "fujimoto",
@@ -72,6 +73,10 @@ def mosteller(height_cm: float, weight_kg: float) -> float:
     N Engl J Med 1987;317(17):1098.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _mosteller(height_cm, weight_kg)
+
+
+def _mosteller(height_cm: float, weight_kg: float) -> float:
     return math.sqrt(height_cm * weight_kg / 3600)
 
 
@@ -82,6 +87,10 @@ def dubois(height_cm: float, weight_kg: float) -> float:
     if height and weight be known. Arch Intern Med 1916;17(6):863-871.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _dubois(height_cm, weight_kg)
+
+
+def _dubois(height_cm: float, weight_kg: float) -> float:
     # The paper's own form (71.84 cm² → 0.007184 m², height in cm). The look-alike
     # 0.20247 × height[m]^0.725 × ... rounds the converted constant and differs from
     # it in the 6th significant digit; we keep the original.
@@ -96,6 +105,10 @@ def haycock(height_cm: float, weight_kg: float) -> float:
     J Pediatr 1978;93(1):62-66.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _haycock(height_cm, weight_kg)
+
+
+def _haycock(height_cm: float, weight_kg: float) -> float:
     # 0.3964, not 0.3974: the latter circulates in public code and is a typo.
     return 0.024265 * math.pow(height_cm, 0.3964) * math.pow(weight_kg, 0.5378)
 
@@ -107,6 +120,10 @@ def gehan_george(height_cm: float, weight_kg: float) -> float:
     and weight. Cancer Chemother Rep 1970;54(4):225-235.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _gehan_george(height_cm, weight_kg)
+
+
+def _gehan_george(height_cm: float, weight_kg: float) -> float:
     return 0.0235 * math.pow(height_cm, 0.42246) * math.pow(weight_kg, 0.51456)
 
 
@@ -117,6 +134,10 @@ def boyd(height_cm: float, weight_kg: float) -> float:
     University of Minnesota Press; 1935.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _boyd(height_cm, weight_kg)
+
+
+def _boyd(height_cm: float, weight_kg: float) -> float:
     # Boyd fitted weight in grams with a decimal logarithm; using kg or ln instead
     # gives values that look plausible but are wrong (ln: 0.499 m² at 170 cm/75 kg).
     weight_g = weight_kg * 1000
@@ -132,6 +153,10 @@ def fujimoto(height_cm: float, weight_kg: float) -> float:
     all ages. Nihon Eiseigaku Zasshi 1968;23(5):443-450.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _fujimoto(height_cm, weight_kg)
+
+
+def _fujimoto(height_cm: float, weight_kg: float) -> float:
     return 0.008883 * math.pow(height_cm, 0.663) * math.pow(weight_kg, 0.444)
 
 
@@ -142,6 +167,10 @@ def takahira(height_cm: float, weight_kg: float) -> float:
     adults), as reproduced by Fujimoto et al., Nihon Eiseigaku Zasshi 1968;23:443-450.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _takahira(height_cm, weight_kg)
+
+
+def _takahira(height_cm: float, weight_kg: float) -> float:
     return 0.007241 * math.pow(height_cm, 0.725) * math.pow(weight_kg, 0.425)
 
 
@@ -152,6 +181,10 @@ def shuter_aslani(height_cm: float, weight_kg: float) -> float:
     Eur J Appl Physiol 2000;82(3):250-254.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _shuter_aslani(height_cm, weight_kg)
+
+
+def _shuter_aslani(height_cm: float, weight_kg: float) -> float:
     return 0.00949 * math.pow(height_cm, 0.655) * math.pow(weight_kg, 0.441)
 
 
@@ -166,8 +199,12 @@ def schlich(height_cm: float, weight_kg: float, sex: str | None) -> float:
     2010;57:178-183.
     """
     _check_height_weight(height_cm, weight_kg)
+    return _schlich(height_cm, weight_kg, _check_sex(sex, "Schlich"))
+
+
+def _schlich(height_cm: float, weight_kg: float, sex: str) -> float:
     # Fitted separately on 3-D body scans of women and men: there is no sex-neutral form.
-    if _check_sex(sex, "Schlich") == "female":
+    if sex == "female":
         return 0.000975482 * math.pow(height_cm, 1.08) * math.pow(weight_kg, 0.46)
     return 0.000579479 * math.pow(height_cm, 1.24) * math.pow(weight_kg, 0.38)
 
@@ -282,6 +319,34 @@ _FORMULA_LIST = (
 
 FORMULAS: Mapping[str, BsaFormula] = MappingProxyType({f.name: f for f in _FORMULA_LIST})
 """Every formula by CLI name, in the order they are offered (the default first)."""
+
+
+# The unchecked arithmetic of each sex-neutral formula, in the order of FORMULAS.
+_CORES: tuple[tuple[str, Callable[[float, float], float]], ...] = (
+    ("mosteller", _mosteller),
+    ("dubois", _dubois),
+    ("haycock", _haycock),
+    ("gehan-george", _gehan_george),
+    ("boyd", _boyd),
+    ("fujimoto", _fujimoto),
+    ("takahira", _takahira),
+    ("shuter-aslani", _shuter_aslani),
+)
+
+
+def bsa_by_formula(height_cm: float, weight_kg: float, sex: str | None = None) -> dict[str, float]:
+    """Every formula's BSA in m², unrounded, in the order of :data:`FORMULAS`.
+
+    Schlich is included only when ``sex`` is given. The inputs are checked once, then
+    each formula's own arithmetic runs: the values are exactly those of
+    :func:`compute_bsa` by name (tested), at a fraction of the cost — a dose sheet
+    compares all formulas for every patient (``BSA_FORMULAS_DISAGREE``).
+    """
+    _check_height_weight(height_cm, weight_kg)
+    values = {name: core(height_cm, weight_kg) for name, core in _CORES}
+    if sex is not None:
+        values["schlich"] = _schlich(height_cm, weight_kg, _check_sex(sex, "Schlich"))
+    return values
 
 
 def get_formula(name: str) -> BsaFormula:

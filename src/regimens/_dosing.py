@@ -14,7 +14,9 @@ Every intermediate value is kept on the :class:`~regimens._sheet.Administration`
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -130,6 +132,10 @@ class SheetOptions(BaseModel):
         return value
 
 
+#: The arguments of one call of ``_Context.warn``: code, drug, message parameters.
+_WarnCall = tuple[str, "str | None", dict[str, str]]
+
+
 class _Context:
     """What every component's calculation shares; built once per sheet."""
 
@@ -147,9 +153,15 @@ class _Context:
         self.bsa = bsa
         self.renal = renal_function
         self.warnings: list[SheetWarning] = []
+        #: When a list, every call of :meth:`warn` is also noted there (see _Plan).
+        self.calls: list[_WarnCall] | None = None
+        #: The one object of all options equal to ``options``: what doses are remembered by.
+        self.options_key = _canonical(options)
 
     def warn(self, code: str, drug: str | None = None, **params: str) -> None:
         """Record a warning; its English message comes from the catalogue in sheet.py."""
+        if self.calls is not None:
+            self.calls.append((code, drug, dict(params)))
         severity = WARNING_CODES[code][0]
         if drug is not None:
             params["drug"] = drug
@@ -177,11 +189,30 @@ def compute_sheet(
     ``supportive`` regimens (e.g. ZOLEDRONIC-ACID with FOLFOX-6) are added on the
     days and cycles their library entry gives for this regimen.
     """
+    return sheet_for(library, regimen, patient, options, supportive=supportive)
+
+
+def sheet_for(
+    library: Library,
+    regimen: Regimen | str,
+    patient: Patient,
+    options: SheetOptions | None = None,
+    *,
+    supportive: Sequence[Regimen | str] = (),
+    patient_id: str | None = None,
+    patient_name: str | None = None,
+) -> DoseSheet:
+    """:func:`compute_sheet`, with the sheet's identifiers set as it is built.
+
+    The batch uses it: setting ``patient_id`` and ``patient_name`` here gives the same
+    sheet as ``compute_sheet(...).model_copy(update=...)`` without a second copy.
+    """
     options = options or SheetOptions()
     main = library.get(regimen) if isinstance(regimen, str) else regimen
     added = [library.get(item) if isinstance(item, str) else item for item in supportive]
-    components = _components_for_cycle(main, added, options.cycle)
-    all_drugs = {component.drug for _, component in components}
+    plan = _plan(library, main, added, options.cycle)
+    components = plan.components
+    all_drugs = plan.all_drugs
     for level in options.drug_dose_levels:
         if library.drug(level.drug).inn not in all_drugs:
             raise InputError(
@@ -189,8 +220,7 @@ def compute_sheet(
                 field="drug_dose_level",
             )
 
-    needs_bsa = any(c.dose.basis == "per_m2" for _, c in components)
-    bsa = _bsa(patient, options, needs_bsa)
+    bsa = _bsa(patient, options, plan.needs_bsa)
     renal_function = _renal_function(patient)
     context = _Context(patient, options, bsa, renal_function, main.id)
     if bsa is not None:
@@ -205,10 +235,10 @@ def compute_sheet(
             )
 
     days: dict[int, list[Administration]] = {}
-    for regimen_id, component in components:
+    for index, (regimen_id, component) in enumerate(components):
         facts = library.drug(component.drug)
         for day in component.days:
-            administration = _dose_component(context, regimen_id, component, facts)
+            administration = plan.administration(context, index, regimen_id, component, facts)
             days.setdefault(day, []).append(administration)
     _level_warnings(context)
 
@@ -220,11 +250,13 @@ def compute_sheet(
         )
         for day, items in sorted(days.items())
     )
+    files = plan.files(library)
+    inputs = bsa.patient if bsa is not None else patient_inputs(patient)
     return DoseSheet(
-        regimen=_regimen_ref(library, main),
-        supportive=tuple(_regimen_ref(library, item) for item in added),
+        regimen=files.regimen,
+        supportive=files.supportive,
         cycle=options.cycle,
-        patient=patient_inputs(patient),
+        patient=inputs,
         bsa_formula=options.bsa_formula,
         bsa_m2=bsa.bsa_m2 if bsa else None,
         bsa_m2_unrounded=bsa.bsa_m2_unrounded if bsa else None,
@@ -235,21 +267,162 @@ def compute_sheet(
         days=sheet_days,
         totals=_totals(sheet_days),
         warnings=tuple(_sorted_warnings(context.warnings)),
-        drug_names={
-            drug: dict(library.drug(drug).local_names)
-            for drug in sorted(all_drugs)
-            if library.drug(drug).local_names
-        },
+        drug_names=files.drug_names,
         provenance=Provenance(
             tool_version=__version__,
             regimen_id=main.id,
-            regimen_sha256=library.file_of(main.id).sha256,
-            supportive={item.id: library.file_of(item.id).sha256 for item in added},
+            regimen_sha256=files.regimen.sha256,
+            supportive=files.supportive_sha256,
             options=options.model_dump(mode="json"),
             order_of_operations=ORDER_OF_OPERATIONS,
             calculated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         ),
+        patient_id=patient_id,
+        patient_name=patient_name,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Files:
+    """What a sheet records of the library files: read once per plan, at the sheet's end."""
+
+    regimen: RegimenRef
+    supportive: tuple[RegimenRef, ...]
+    supportive_sha256: dict[str, str]
+    drug_names: dict[str, dict[str, str]]
+
+
+class _Plan:
+    """The part of a sheet that does not depend on the patient, kept between sheets.
+
+    The components of one cycle of a regimen (with its supportive add-ons), and, once a
+    sheet has been completed, the regimen references and the drugs' local names. It is
+    kept per library and checked by identity against the regimens it was built from;
+    pydantic copies the dicts it hands to a sheet, so no sheet shares them.
+    """
+
+    __slots__ = ("__weakref__", "_files", "added", "all_drugs", "components", "main", "needs_bsa")
+
+    def __init__(self, main: Regimen, added: Sequence[Regimen], cycle: int) -> None:
+        self.main = main
+        self.added = tuple(added)
+        self.components = _components_for_cycle(main, added, cycle)
+        self.all_drugs = frozenset(component.drug for _, component in self.components)
+        self.needs_bsa = any(c.dose.basis == "per_m2" for _, c in self.components)
+        self._files: _Files | None = None
+
+    def fits(self, main: Regimen, added: Sequence[Regimen]) -> bool:
+        return (
+            self.main is main
+            and len(self.added) == len(added)
+            and all(mine is theirs for mine, theirs in zip(self.added, added, strict=True))
+        )
+
+    def administration(
+        self,
+        context: _Context,
+        index: int,
+        regimen_id: str,
+        component: Component,
+        facts: DrugFacts,
+    ) -> Administration:
+        """``_dose_component`` of the ``index``-th component, remembered for per-m² doses.
+
+        A per-m² dose reads nothing of the patient but the BSA used (``bsa_m2``) and,
+        for a drug with a renal rule, the CrCl (or its absence): with the options and
+        the component (fixed by ``index`` in this plan and library), that is all
+        ``_dose_component`` depends on. The BSA is rounded (to 0.01 m² by default), so
+        a batch meets the same few hundred values again and again. A remembered dose
+        replays its warnings through ``warn`` (new objects, same order); the
+        ``Administration`` itself is frozen and holds no mutable container, so sheets
+        may share it.
+        """
+        if component.dose.basis != "per_m2" or context.bsa is None:
+            return _dose_component(context, regimen_id, component, facts)
+        renal: float | str | None = None
+        if facts.renal_rule is not None:
+            renal = "none" if context.renal is None else context.renal.crcl_ml_min
+        options = context.options_key
+        key = (id(self), index, id(options), context.bsa.bsa_m2, renal)
+        found = _DOSES.get(key)
+        if found is not None and found[0]() is self and found[1] is options:
+            for code, drug, params in found[3]:
+                context.warn(code, drug, **params)
+            return found[2]
+        calls: list[_WarnCall] = []
+        context.calls = calls
+        try:
+            administration = _dose_component(context, regimen_id, component, facts)
+        finally:
+            context.calls = None
+        if len(_DOSES) >= _DOSE_CACHE_SIZE:
+            _DOSES.clear()
+        # The options are kept with the entry, so their id cannot be reused while it
+        # lives; the plan, weakly, and checked: a new plan may get a dead one's id.
+        _DOSES[key] = (weakref.ref(self), options, administration, calls)
+        return administration
+
+    def files(self, library: Library) -> _Files:
+        # Looked up at the end of a sheet, as before the plan existed, so that a
+        # regimen missing from the library fails after the patient's own errors.
+        if self._files is None:
+            self._files = _Files(
+                regimen=_regimen_ref(library, self.main),
+                supportive=tuple(_regimen_ref(library, item) for item in self.added),
+                supportive_sha256={item.id: library.file_of(item.id).sha256 for item in self.added},
+                drug_names={
+                    drug: dict(library.drug(drug).local_names)
+                    for drug in sorted(self.all_drugs)
+                    if library.drug(drug).local_names
+                },
+            )
+        return self._files
+
+
+#: Plans per library (dropped with it), at most _PLAN_CACHE_SIZE per library.
+_PLANS: weakref.WeakKeyDictionary[Library, dict[tuple[str, tuple[str, ...], int], _Plan]] = (
+    weakref.WeakKeyDictionary()
+)
+_PLAN_CACHE_SIZE = 64
+#: Remembered per-m² administrations, all plans together (a batch of one regimen needs a
+#: few hundred: BSA values × components; each entry is about 2 kB).
+_DOSE_CACHE_SIZE = 4096
+#: (id of the plan, component index, id of the canonical options, BSA used, CrCl / "none" /
+#: None).
+_DoseKey = tuple[int, int, int, float, "float | str | None"]
+_DOSES: dict[
+    _DoseKey,
+    tuple[weakref.ref[_Plan], SheetOptions, Administration, list[_WarnCall]],
+] = {}
+
+
+#: Equal options (every field equal, pydantic's ``==``) share one object, so that sheets
+#: computed with ``SheetOptions()`` made afresh each time share remembered doses.
+_OPTIONS: dict[SheetOptions, SheetOptions] = {}
+_OPTIONS_CACHE_SIZE = 256
+
+
+def _canonical(options: SheetOptions) -> SheetOptions:
+    found = _OPTIONS.get(options)
+    if found is None:
+        if len(_OPTIONS) >= _OPTIONS_CACHE_SIZE:
+            _OPTIONS.clear()
+        found = _OPTIONS.setdefault(options, options)
+    return found
+
+
+def _plan(library: Library, main: Regimen, added: Sequence[Regimen], cycle: int) -> _Plan:
+    plans = _PLANS.get(library)
+    if plans is None:
+        plans = _PLANS[library] = {}
+    key = (main.id, tuple(item.id for item in added), cycle)
+    plan = plans.get(key)
+    if plan is None or not plan.fits(main, added):
+        plan = _Plan(main, added, cycle)
+        if len(plans) >= _PLAN_CACHE_SIZE:
+            plans.clear()
+        plans[key] = plan
+    return plan
 
 
 def _components_for_cycle(
@@ -318,11 +491,8 @@ def _bsa_warnings(context: _Context, bsa: BsaResult) -> None:
         context.warn("BSA_LOW", bsa=f"{bsa.bsa_m2:.2f}", limit=f"{low}")
     patient = context.patient
     assert patient.height_cm is not None and patient.weight_kg is not None  # BSA was computed
-    values = {
-        name: bsa_formulas.compute_bsa(patient.height_cm, patient.weight_kg, name, sex=patient.sex)
-        for name, spec in bsa_formulas.FORMULAS.items()
-        if not spec.needs_sex or patient.sex is not None
-    }
+    # Every formula, Schlich only with a sex (FORMULAS order: the first of equals wins).
+    values = bsa_formulas.bsa_by_formula(patient.height_cm, patient.weight_kg, patient.sex)
     lowest, highest = min(values, key=values.__getitem__), max(values, key=values.__getitem__)
     spread = (values[highest] - values[lowest]) / bsa.bsa_m2_unrounded * 100
     if spread > context.options.tolerance_percent:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
-from functools import reduce
+from functools import lru_cache, reduce
 
 __all__ = [
     "ROUNDING_POLICIES",
@@ -65,10 +65,23 @@ def round_to_increment(dose_mg: float, increment_mg: float) -> float:
     """
     if increment_mg <= 0:
         raise ValueError("rounding increment must be positive")
+    if dose_mg == 0:
+        # 0.0 and -0.0 are equal keys to a cache but round to different signs.
+        return _round_to_increment(dose_mg, increment_mg)
+    return _round_to_increment_cached(dose_mg, increment_mg)
+
+
+def _round_to_increment(dose_mg: float, increment_mg: float) -> float:
     step = Decimal(repr(increment_mg))
     value = Decimal(repr(round(dose_mg, _MG_PLACES)))
     multiples = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_DOWN)
     return float(multiples * step)
+
+
+#: A pure function of two floats, memoised: within a batch the BSA is rounded to 2
+#: decimals, so the same doses recur (a few hundred per regimen) and Decimal is slow.
+#: ``typed``: 1 and 1.0 are distinct keys, as their reprs differ.
+_round_to_increment_cached = lru_cache(maxsize=4096, typed=True)(_round_to_increment)
 
 
 def tablet_combination(dose_mg: float, strengths_mg: tuple[float, ...]) -> tuple[int, ...] | None:
@@ -109,6 +122,15 @@ def round_to_tablets(
     so only the two multiples around ``dose_mg`` (and their neighbours, for small
     doses some multiples cannot be made) need to be tried.
     """
+    if dose_mg == 0:
+        # 0.0 and -0.0 are equal keys to a cache: never let one answer for the other.
+        return _round_to_tablets(dose_mg, strengths_mg)
+    return _round_to_tablets_cached(dose_mg, tuple(strengths_mg))
+
+
+def _round_to_tablets(
+    dose_mg: float, strengths_mg: tuple[float, ...]
+) -> tuple[float, tuple[int, ...]]:
     ints = tuple(round(s) for s in strengths_mg)
     if not ints or any(
         s <= 0 or abs(s - r) > 1e-9 for s, r in zip(strengths_mg, ints, strict=True)
@@ -131,3 +153,9 @@ def round_to_tablets(
     candidates.sort(key=lambda item: (round(item[0], _MG_PLACES), item[1]))
     _, amount, counts = candidates[0]
     return float(amount), counts
+
+
+#: A pure function, memoised: the search solves a small knapsack for each candidate
+#: dose (about 0.5 ms), and an oral drug repeats the same dose on every day of a cycle
+#: (capecitabine on days 1-21) and, in a batch, across patients of the same BSA.
+_round_to_tablets_cached = lru_cache(maxsize=1024, typed=True)(_round_to_tablets)

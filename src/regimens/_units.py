@@ -185,19 +185,94 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     lowered = text.lower()
     if lowered in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
         raise UnitError(f"{field} must be a finite number, got {text}", field=field)
+    split = _split_known(text, kind)
+    if split is not None:
+        number, conversion = split
+        return conversion.apply(number)
+    value_in_unit, conversion = _convert_with_pint(text, field=field, spec=spec)
+    _learn(text, kind, value_in_unit, conversion)
+    return value_in_unit
+
+
+@dataclass(frozen=True, slots=True)
+class _Conversion:
+    """How pint converts a number written with one unit text: ``number × factor``.
+
+    pint converts a multiplicative unit by multiplying the magnitude by a factor that
+    depends on the two units only; ``factor`` is that product for a magnitude of 1.
+    """
+
+    factor: float
+    molar_creatinine: bool  # µmol/L (or another molar unit): then ÷ the molar mass
+
+    def apply(self, number: float) -> float:
+        value = number * self.factor
+        return value / CREATININE_UMOL_PER_MG_DL if self.molar_creatinine else value
+
+
+#: (unit text, kind) → conversion, learnt from pint the first time each unit text is
+#: read, so that a batch of "170 cm" cells calls pint once, not once per row.
+_CONVERSIONS: dict[tuple[str, str], _Conversion] = {}
+_MAX_CONVERSIONS = 256
+
+
+def _split_known(text: str, kind: str) -> tuple[float, _Conversion] | None:
+    """The number and the learnt conversion of ``text``, or None (then pint decides).
+
+    Only a text that pint has already read successfully with this exact unit text
+    qualifies; anything else (a comma, a non-finite number, a new unit) goes to pint,
+    which gives the error messages.
+    """
+    if "," in text:
+        return None
+    number = _NUMBER.match(text)
+    if number is None:
+        return None
+    conversion = _CONVERSIONS.get((text[number.end() :].strip(), kind))
+    if conversion is None:
+        return None
+    value = float(number.group())
+    if not math.isfinite(value):
+        return None
+    return value, conversion
+
+
+def _convert_with_pint(text: str, *, field: str, spec: Kind) -> tuple[float, _Conversion]:
+    """Read ``text`` with pint into the canonical unit of ``spec`` (the reference path)."""
     quantity = parse_quantity(text, field=field)
     registry = get_registry()
     dimensionality = quantity.dimensionality
-    if kind == "creatinine" and dimensionality == registry.get_dimensionality(_MOLAR_CONCENTRATION):
+    if spec.name == "creatinine" and dimensionality == registry.get_dimensionality(
+        _MOLAR_CONCENTRATION
+    ):
         umol_per_l = float(quantity.to("umol/L").magnitude)
-        return umol_per_l / CREATININE_UMOL_PER_MG_DL
+        unit_factor = float(registry.Quantity(1.0, quantity.units).to("umol/L").magnitude)
+        return umol_per_l / CREATININE_UMOL_PER_MG_DL, _Conversion(unit_factor, True)
     if dimensionality != registry.get_dimensionality(spec.dimension):
         shown = f"{format_number(float(quantity.magnitude))} {quantity.units:~}".strip()
         raise UnitError(
             f"{field} must be {spec.described_as}, got {shown} (accepted units: {spec.accepted})",
             field=field,
         )
-    return float(quantity.to(spec.unit).magnitude)
+    unit_factor = float(registry.Quantity(1.0, quantity.units).to(spec.unit).magnitude)
+    return float(quantity.to(spec.unit).magnitude), _Conversion(unit_factor, False)
+
+
+def _learn(text: str, kind: str, value_in_unit: float, conversion: _Conversion) -> None:
+    """Keep the conversion of ``text``'s unit text, if it reproduces pint exactly.
+
+    It is checked on the value just read: a conversion that would not give pint's
+    result to the last bit is never kept.
+    """
+    number = _NUMBER.match(text)
+    if number is None or "," in text:
+        return
+    key = (text[number.end() :].strip(), kind)
+    if key in _CONVERSIONS or conversion.apply(float(number.group())) != value_in_unit:
+        return
+    if len(_CONVERSIONS) >= _MAX_CONVERSIONS:
+        _CONVERSIONS.clear()
+    _CONVERSIONS[key] = conversion
 
 
 def _check_finite(number: float, *, field: str, shown: str) -> None:

@@ -1,0 +1,329 @@
+"""The batch's fast paths give exactly the numbers of the reference paths they replace.
+
+Each shortcut taken for speed (issue 8) is compared here, value for value with ``==``
+(not ``approx``), against the code it stands in for: the nine-formula BSA comparison
+against :func:`compute_bsa` by name, memoised rounding against the Decimal/knapsack
+functions, learnt unit conversions against pint, the per-library plan of a regimen
+against a regimen changed under the same id, and a batch sheet's identifiers against
+``model_copy``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regimens import _bsa, _dosing, _rounding, _units
+from regimens._dosing import SheetOptions, compute_sheet, sheet_for
+from regimens._errors import UnitError
+from regimens._library import load_library
+from regimens._patient import make_patient
+
+HEIGHTS = st.floats(min_value=100, max_value=250, allow_nan=False)
+WEIGHTS = st.floats(min_value=25, max_value=350, allow_nan=False)
+SEXES = st.sampled_from([None, "female", "male"])
+
+
+@pytest.fixture(scope="module")
+def library():  # type: ignore[no-untyped-def]
+    return load_library(())
+
+
+# --- the nine-formula comparison -----------------------------------------------------
+
+
+@given(HEIGHTS, WEIGHTS, SEXES)
+def test_bsa_by_formula_equals_compute_bsa_for_every_formula(
+    height: float, weight: float, sex: str | None
+) -> None:
+    """Same values, same order (FORMULAS), Schlich only with a sex."""
+    expected = {
+        name: _bsa.compute_bsa(height, weight, name, sex=sex)
+        for name, spec in _bsa.FORMULAS.items()
+        if not spec.needs_sex or sex is not None
+    }
+    got = _bsa.bsa_by_formula(height, weight, sex)
+    assert list(got) == list(expected)
+    assert got == expected
+
+
+def test_bsa_by_formula_on_a_grid_of_adults() -> None:
+    """Every whole cm 100-250 × every kg 25-350 step 5, both sexes: identical floats."""
+    for height, weight in itertools.product(range(100, 251), range(25, 351, 5)):
+        for sex in ("female", "male"):
+            got = _bsa.bsa_by_formula(float(height), float(weight), sex)
+            for name, value in got.items():
+                assert value == _bsa.compute_bsa(height, weight, name, sex=sex), (height, weight)
+
+
+def test_bsa_by_formula_value_170_cm_70_kg() -> None:
+    """Mosteller √(170 × 70 / 3600) = 1.8181 m² (Mosteller 1987); DuBois
+    0.007184 × 170^0.725 × 70^0.425 = 1.8097 m² (Du Bois 1916)."""
+    values = _bsa.bsa_by_formula(170, 70)
+    assert values["mosteller"] == pytest.approx(1.818119, abs=1e-6)
+    assert values["dubois"] == pytest.approx(1.809708, abs=1e-6)
+    assert "schlich" not in values
+
+
+@pytest.mark.parametrize(
+    ("height", "weight", "sex", "field"),
+    [(0.0, 70.0, None, "height"), (170.0, math.nan, None, "weight"), (170.0, 70.0, "x", "sex")],
+    ids=["zero-height", "nan-weight", "bad-sex"],
+)
+def test_bsa_by_formula_checks_its_inputs(
+    height: float, weight: float, sex: str | None, field: str
+) -> None:
+    """The inputs are checked once, with the same errors as each formula's."""
+    with pytest.raises(ValueError, match=field):
+        _bsa.bsa_by_formula(height, weight, sex)
+
+
+# --- memoised rounding ---------------------------------------------------------------
+
+
+def test_round_to_increment_memo_equals_decimal_path() -> None:
+    """20,000 doses 0-6000 mg at steps 0.1, 1, 5, 10 and 25 mg, each asked twice."""
+    draw = random.Random(12)
+    doses = [draw.uniform(0, 6000) for _ in range(20_000)]
+    doses += [152.5, 1125.0, 2.5, 3.3, 0.05]  # exact halves (ties go down) and tiny doses
+    for dose, step in itertools.product(doses, (0.1, 1.0, 5.0, 10.0, 25.0)):
+        expected = _rounding._round_to_increment(dose, step)
+        assert _rounding.round_to_increment(dose, step) == expected
+        assert _rounding.round_to_increment(dose, step) == expected  # from the cache
+
+
+def test_round_to_increment_ties_down_from_the_cache() -> None:
+    """152.5 mg at 1 mg is a tie → 152 mg (module docstring: ties to the lower dose)."""
+    assert _rounding.round_to_increment(152.5, 1.0) == 152.0
+    assert _rounding.round_to_increment(152.5, 1.0) == 152.0
+
+
+def test_round_to_increment_keeps_the_sign_of_zero() -> None:
+    """0.0 and -0.0 are one cache key; each keeps its own result."""
+    positive = _rounding.round_to_increment(0.0, 1.0)
+    negative = _rounding.round_to_increment(-0.0, 1.0)
+    assert math.copysign(1, positive) == math.copysign(1, _rounding._round_to_increment(0.0, 1.0))
+    assert math.copysign(1, negative) == math.copysign(1, _rounding._round_to_increment(-0.0, 1.0))
+
+
+def test_round_to_tablets_memo_equals_search() -> None:
+    """Capecitabine 150/500 mg: 400 doses 100-4000 mg, each asked twice, same answer."""
+    draw = random.Random(13)
+    strengths = (500.0, 150.0)
+    for dose in [draw.uniform(100, 4000) for _ in range(400)] + [1137.5, 1125.0]:
+        expected = _rounding._round_to_tablets(dose, strengths)
+        assert _rounding.round_to_tablets(dose, strengths) == expected
+        assert _rounding.round_to_tablets(dose, strengths) == expected
+
+
+def test_round_to_tablets_1137_5_mg() -> None:
+    """1137.5 mg of 500/150 mg tablets (worked by hand): 1150 = 2 × 500 + 1 × 150 is
+    12.5 mg away, 1100 = 1 × 500 + 4 × 150 is 37.5 mg away → 1150 mg, (2, 1)."""
+    assert _rounding.round_to_tablets(1137.5, (500.0, 150.0)) == (1150.0, (2, 1))
+
+
+# --- units learnt from pint ----------------------------------------------------------
+
+UNIT_TEXTS = {
+    "length": ["cm", "m", "in", "ft", "mm", " cm", "inches", "feet", "m "],
+    "mass": ["kg", "g", "lb", "lbs", "mg"],
+    "age": ["years", "y", "yr"],
+    "creatinine": ["mg/dL", "umol/L", "µmol/L", "μmol/L", "mmol/L", "mg/L"],
+    "clearance": ["mL/min", "L/h", "mL/s"],
+}
+
+
+def test_learnt_conversions_equal_pint_for_many_values() -> None:
+    """Every unit text above × 300 numbers (integers, decimals, exponents): the number
+    read through a learnt conversion is the very float pint gives."""
+    draw = random.Random(14)
+    numbers = [f"{draw.uniform(0.01, 400):.{draw.randrange(0, 6)}f}" for _ in range(280)]
+    numbers += ["170", "1.7", "0.5", "1e2", "2.5E-1", "+80", "154", "88.4", "5", "6.25"]
+    numbers += ["1" * 18, "0.000001", "-3", "1e308", "12.", ".75", "70.00", "3e-5", "4", "9"]
+    for kind, units in UNIT_TEXTS.items():
+        for unit, number in itertools.product(units, numbers):
+            text = f"{number} {unit}"
+            spec = _units.KINDS[kind]
+            expected, _ = _units._convert_with_pint(text.strip(), field="x", spec=spec)
+            got = _units.parse_measurement(text, field="x", kind=kind)
+            assert got == expected or (math.isnan(got) and math.isnan(expected)), text
+            assert _units._split_known(text.strip(), kind) is not None, text  # learnt
+
+
+def test_learnt_conversion_154_lb() -> None:
+    """154 lb = 154 × 0.45359237 kg = 69.85322498 kg (definition of the pound)."""
+    assert _units.parse_measurement("154 lb", field="weight", kind="mass") == pytest.approx(
+        69.85322498, abs=1e-8
+    )
+    assert _units.parse_measurement("154 lb", field="weight", kind="mass") == pytest.approx(
+        69.85322498, abs=1e-8
+    )
+
+
+def test_creatinine_in_umol_per_litre_after_learning() -> None:
+    """88.4 µmol/L ÷ 88.4 = 1.0 mg/dL (creatinine 113.12 g/mol), twice."""
+    for _ in range(2):
+        assert _units.parse_measurement("88.4 µmol/L", field="c", kind="creatinine") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        ("70 kg", "length", "height must be a length"),
+        ("170,5 cm", "length", "comma"),
+        ("1e999 cm", "length", "finite"),
+        ("170 furlongs", "length", "unknown unit"),
+    ],
+    ids=["wrong-dimension", "comma", "overflow", "unknown-unit"],
+)
+def test_errors_still_come_from_pint_after_learning(text: str, kind: str, message: str) -> None:
+    """A learnt unit never turns an error into a number: these still raise, as before."""
+    _units.parse_measurement("170 cm", field="height", kind="length")
+    _units.parse_measurement("70 kg", field="weight", kind="mass")
+    with pytest.raises(UnitError, match=message):
+        _units.parse_measurement(text, field="height", kind=kind)
+
+
+# --- the per-library plan and the batch's identifiers --------------------------------
+
+
+def test_a_changed_regimen_under_the_same_id_is_not_served_an_old_plan(library) -> None:  # type: ignore[no-untyped-def]
+    """Oxaliplatin 85 → 100 mg/m² (original FOLFOX6) at 1.82 m²: 154.7 then 182 mg."""
+    patient = make_patient(height="170", weight="70")
+    regimen = library.get("FOLFOX-6")
+    first = compute_sheet(library, regimen, patient)
+    component = regimen.components[0]
+    dose = component.dose.model_copy(update={"amount": 100.0, "text": "100 mg/m2"})
+    changed = regimen.model_copy(
+        update={
+            "components": (component.model_copy(update={"dose": dose}), *regimen.components[1:])
+        }
+    )
+    second = compute_sheet(library, changed, patient)
+    assert first.days[0].administrations[0].calculated_mg == pytest.approx(154.7)
+    assert second.days[0].administrations[0].calculated_mg == pytest.approx(182.0)
+    assert compute_sheet(library, regimen, patient).days[0].administrations[0].dose_mg == 155.0
+
+
+def test_plans_differ_by_cycle(library) -> None:  # type: ignore[no-untyped-def]
+    """ZOLEDRONIC-ACID with FOLFOX-6 is given in cycle 1, not in cycle 2 (library entry)."""
+    patient = make_patient(height="170", weight="70", sex="female", age="60", creatinine="0.8")
+    drugs = {}
+    for cycle in (1, 2, 1):
+        sheet = compute_sheet(
+            library,
+            "FOLFOX-6",
+            patient,
+            SheetOptions(cycle=cycle),
+            supportive=("ZOLEDRONIC-ACID",),
+        )
+        drugs[cycle] = {a.drug for day in sheet.days for a in day.administrations}
+    assert "zoledronic acid" in drugs[1]
+    assert "zoledronic acid" not in drugs[2]
+
+
+def test_sheet_for_identifiers_equal_model_copy(library) -> None:  # type: ignore[no-untyped-def]
+    """The batch sets patient_id while building; same document as model_copy after."""
+    patient = make_patient(height="163.5", weight="58.2", sex="female", age="71", creatinine="1.4")
+    options = SheetOptions(dose_level_percent=80, pump_rate_ml_per_h=2)
+    copied = compute_sheet(
+        library, "FOLFOX-6", patient, options, supportive=("ZOLEDRONIC-ACID",)
+    ).model_copy(update={"patient_id": "P7", "patient_name": None})
+    built = sheet_for(
+        library, "FOLFOX-6", patient, options, supportive=("ZOLEDRONIC-ACID",), patient_id="P7"
+    )
+    stamp = {"provenance": {"calculated_at"}}
+    assert built.model_dump(exclude=stamp) == copied.model_dump(exclude=stamp)
+    assert built.model_dump_json(exclude=stamp) == copied.model_dump_json(exclude=stamp)
+
+
+# --- remembered per-m² administrations -----------------------------------------------
+
+STAMP = {"provenance": {"calculated_at"}}
+
+
+def _cold(library, regimen, patient, options, supportive=()):  # type: ignore[no-untyped-def]
+    """The sheet computed with every per-library memory emptied first."""
+    _dosing._PLANS.clear()
+    _dosing._DOSES.clear()
+    _dosing._OPTIONS.clear()
+    return compute_sheet(library, regimen, patient, options, supportive=supportive)
+
+
+def test_remembered_doses_equal_fresh_ones_across_patients(library) -> None:  # type: ignore[no-untyped-def]
+    """300 patients of varied size and renal function, options shared (as in a batch):
+    each sheet, computed after the others, equals the sheet computed from empty caches."""
+    draw = random.Random(15)
+    options = SheetOptions(dose_level_percent=80, pump_rate_ml_per_h=2.0)
+    patients = [
+        make_patient(
+            height=round(draw.uniform(140, 200), 1),
+            weight=round(draw.uniform(40, 150), 1),
+            sex=draw.choice(["female", "male"]),
+            age=draw.choice([45, 70]),
+            crcl=draw.choice([None, 20.0, 35.0, 45.0, 55.0, 65.0, 200.0]),
+        )
+        for _ in range(300)
+    ]
+    for regimen, supportive in (("EOX", ()), ("FOLFOX-6", ("ZOLEDRONIC-ACID",))):
+        warm = [
+            compute_sheet(library, regimen, patient, options, supportive=supportive)
+            for patient in patients
+        ]
+        for patient, sheet in zip(patients, warm, strict=True):
+            cold = _cold(library, regimen, patient, options, supportive)
+            assert sheet.model_dump(exclude=STAMP) == cold.model_dump(exclude=STAMP)
+
+
+def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> None:  # type: ignore[no-untyped-def]
+    """EOX capecitabine 625 mg/m² per intake at 1.82 m² = 1137.5 mg; library renal rule
+    (capecitabine label): CrCl 30-50 → 75 %, < 30 contraindicated. Worked by hand:
+    CrCl 60 → 1150 mg (2 × 500 + 1 × 150); CrCl 40 → 75 % = 853.125 mg, whose nearest
+    whole-tablet dose, 900 mg, is +5.5 % (beyond 5 %): kept unrounded, blocking warning;
+    CrCl 25 → withheld; then CrCl 60 again: the first answer, warnings and all."""
+    options = SheetOptions()
+
+    def capecitabine(crcl: float) -> tuple[float, bool, list[str]]:
+        patient = make_patient(height="170", weight="70", crcl=crcl)
+        sheet = compute_sheet(library, "EOX", patient, options)
+        item = next(a for a in sheet.days[0].administrations if a.drug == "capecitabine")
+        return item.dose_mg, item.withheld, [w.code for w in sheet.warnings]
+
+    first = capecitabine(60.0)
+    assert first == (1150.0, False, [])
+    assert capecitabine(40.0) == (853.125, False, ["TABLETS_NOT_ACHIEVABLE", "RENAL_ADJUSTED"])
+    assert capecitabine(25.0) == (0.0, True, ["CONTRAINDICATED"])
+    assert capecitabine(60.0) == first
+
+
+def test_replayed_warnings_are_new_objects(library) -> None:  # type: ignore[no-untyped-def]
+    """A remembered dose replays its warnings: equal to the first sheet's, not shared."""
+    options = SheetOptions(pump_rate_ml_per_h=2.0)
+    patient = make_patient(height="190", weight="110")  # 5-FU 2400 mg/m² overfills a 2 mL/h pump
+    first = compute_sheet(library, "FOLFOX-6", patient, options)
+    second = compute_sheet(library, "FOLFOX-6", patient, options)
+    codes = [w.code for w in first.warnings]
+    assert "PUMP_VOLUME_EXCEEDED" in codes
+    assert first.warnings == second.warnings
+    for mine, theirs in zip(first.warnings, second.warnings, strict=True):
+        assert mine is not theirs
+        assert mine.params is not theirs.params
+
+
+def test_equal_options_made_afresh_share_remembered_doses(library) -> None:  # type: ignore[no-untyped-def]
+    """compute_sheet without options makes SheetOptions() each time: equal options are
+    one key; different options (80 %) are another. 1.82 m²: oxaliplatin 85 × 1.82 =
+    154.7 → 155 mg; at 80 %, 123.76 → 124 mg."""
+    patient = make_patient(height="170", weight="70")
+    doses = [
+        compute_sheet(library, "FOLFOX-6", patient, options).days[0].administrations[0].dose_mg
+        for options in (None, SheetOptions(), SheetOptions(dose_level_percent=80), None)
+    ]
+    assert doses == [155.0, 155.0, 124.0, 155.0]
+    assert _dosing._canonical(SheetOptions()) is _dosing._canonical(SheetOptions())
+    assert _dosing._canonical(SheetOptions(cycle=2)) is not _dosing._canonical(SheetOptions())
