@@ -121,6 +121,16 @@ def test_round_to_tablets_memo_equals_search() -> None:
         assert _rounding.round_to_tablets(dose, strengths) == expected
 
 
+def test_round_to_tablets_of_zero_either_sign_from_the_cache() -> None:
+    """0 mg, positive or negative zero, asked in either order: no tablets, +0.0 mg."""
+    for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+        _rounding._round_to_tablets_cached.cache_clear()
+        for dose in (first, second):
+            amount, counts = _rounding.round_to_tablets(dose, (500.0, 150.0))
+            assert (amount, counts) == (0.0, (0, 0))
+            assert math.copysign(1, amount) == 1.0
+
+
 def test_round_to_tablets_1137_5_mg() -> None:
     """1137.5 mg of 500/150 mg tablets (worked by hand): 1150 = 2 × 500 + 1 × 150 is
     12.5 mg away, 1100 = 1 × 500 + 4 × 150 is 37.5 mg away → 1150 mg, (2, 1)."""

@@ -122,9 +122,9 @@ def round_to_tablets(
     so only the two multiples around ``dose_mg`` (and their neighbours, for small
     doses some multiples cannot be made) need to be tried.
     """
-    if dose_mg == 0:
-        # 0.0 and -0.0 are equal keys to a cache: never let one answer for the other.
-        return _round_to_tablets(dose_mg, strengths_mg)
+    # Memoised without a zero bypass (unlike round_to_increment): the dose it returns
+    # is built from whole tablets, so 0.0 and -0.0, one key to the cache, give the
+    # same answer, (0.0, no tablets).
     return _round_to_tablets_cached(dose_mg, tuple(strengths_mg))
 
 
