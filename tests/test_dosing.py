@@ -17,7 +17,8 @@ from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import InputError, MissingInputError
 from regimens._library import Library, load_library
 from regimens._patient import Patient, make_patient
-from regimens._sheet import Administration, DoseSheet
+from regimens._rounding import deviation_percent
+from regimens._sheet import Administration, DoseSheet, TabletCount
 
 BSA_200 = {"height": 180, "weight": 80}
 BSA_180 = {"height": 180, "weight": 64.8}
@@ -696,4 +697,194 @@ def test_renal_band_names_its_rule_and_the_band_s_own_source(library: Library) -
     assert cape.organ_adjustment.percent == 75
     assert cape.organ_adjustment.source.startswith(
         "Capecitabine US label §2.4: moderate renal impairment (CrCl 30 to 50 mL/min)"
+    )
+
+
+# --- rounding beyond the tolerance, and the boundaries (mutation testing, issue 9) -------
+
+
+def _one(result: DoseSheet, drug: str, day: int = 1) -> Administration:
+    (item,) = [a for a in on_day(result, day) if a.drug == drug]
+    return item
+
+
+def _warning(result: DoseSheet, code: str) -> tuple[str | None, dict[str, str], str]:
+    (found,) = [w for w in result.warnings if w.code == code]
+    return found.drug, dict(found.params), found.message
+
+
+def _capecitabine_at(library: Library, percent: float, **options: object) -> DoseSheet:
+    # 165 cm, 60 kg: Mosteller √(165 × 60 / 3600) = 1.6583 → 1.66 m²; capecitabine
+    # 625 mg/m² per intake (EOX) × 1.66 = 1037.5 mg at 100 %.
+    return sheet(
+        library,
+        "EOX",
+        {"height": 165, "weight": 60, "crcl": 90},
+        drug_dose_levels=(DrugDoseLevel(drug="capecitabine", percent=percent),),
+        **options,
+    )
+
+
+def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> None:
+    """1037.5 × 10 % = 103.75 mg; the nearest whole tablets, 150 mg, are +44.6 % away.
+
+    By hand: with 150 and 500 mg tablets the doses around 103.75 are 0 and 150 mg;
+    150 is nearer (46.25 mg); (150 − 103.75) / 103.75 = +44.6 % > 5 %: the dose is not
+    rounded, no tablets are given, and the sheet says why.
+    """
+    result = _capecitabine_at(library, 10)
+    item = _one(result, "capecitabine")
+    assert (item.calculated_mg, item.dose_mg, item.daily_dose_mg) == (103.75, 103.75, 207.5)
+    assert (item.rounding, item.tablets, item.deviation_percent) == (
+        "none (beyond tolerance)",
+        None,
+        0.0,
+    )
+    drug, params, message = _warning(result, "TABLETS_NOT_ACHIEVABLE")
+    assert drug == "capecitabine"
+    assert params == {
+        "calculated": "103.75",
+        "rounded": "150",
+        "strengths": "500/150",
+        "deviation": "+44.6",
+        "tolerance": "5",
+        "drug": "capecitabine",
+    }
+    assert message.startswith("capecitabine 103.75 mg: the nearest whole-tablet dose, 150 mg")
+
+
+def test_tablets_at_exactly_the_tolerance_are_given(library: Library) -> None:
+    """1037.5 × 40 % = 415 mg → 3 × 150 = 450 mg, +8.43 %: within a tolerance of exactly that.
+
+    By hand: 450 is nearer than 300 or 500; (450 − 415) / 415 = 8.4337 %. At a
+    tolerance equal to the deviation the tablets are given; at 5 % they are not.
+    """
+    deviation = deviation_percent(450, 415)
+    given = _one(_capecitabine_at(library, 40, tolerance_percent=deviation), "capecitabine")
+    assert (given.dose_mg, given.tablets, given.rounding) == (
+        450,
+        (TabletCount(strength_mg=150, count=3),),
+        "nearest whole tablets of 500/150 mg",
+    )
+    kept = _one(_capecitabine_at(library, 40), "capecitabine")
+    assert (kept.dose_mg, kept.rounding) == (415, "none (beyond tolerance)")
+
+
+def _oxaliplatin_at(library: Library, percent: float, **options: object) -> DoseSheet:
+    # 170 cm, 70 kg: BSA 1.82 m²; oxaliplatin 85 mg/m² × 1.82 = 154.7 mg at 100 %.
+    return sheet(
+        library,
+        "FOLFOX-6",
+        {"height": 170, "weight": 70},
+        drug_dose_levels=(DrugDoseLevel(drug="oxaliplatin", percent=percent),),
+        **options,
+    )
+
+
+def test_increment_beyond_tolerance_keeps_the_calculated_dose(library: Library) -> None:
+    """154.7 × 1 % = 1.547 mg; to the nearest 1 mg, 2 mg, is +29 %: kept, with a warning."""
+    result = _oxaliplatin_at(library, 1)
+    item = _one(result, "oxaliplatin")
+    assert item.dose_mg == pytest.approx(1.547)
+    assert (item.rounding, item.deviation_percent) == ("none (beyond tolerance)", 0.0)
+    drug, params, message = _warning(result, "ROUNDING_BEYOND_TOLERANCE")
+    assert drug == "oxaliplatin"
+    assert params == {"calculated": "1.55", "rounded": "2", "tolerance": "5", "drug": "oxaliplatin"}
+    assert message == (
+        "oxaliplatin 1.55 mg: rounding to 2 mg would deviate more than 5%; "
+        "the calculated dose is kept"
+    )
+
+
+def test_increment_at_exactly_the_tolerance_is_rounded(library: Library) -> None:
+    """154.7 × 4.3 % = 6.6521 mg → 7 mg is +5.23 %: rounded at a tolerance of exactly that."""
+    deviation = deviation_percent(7, 154.7 * 4.3 / 100)
+    assert deviation == pytest.approx(5.2299, abs=1e-4)
+    rounded = _one(_oxaliplatin_at(library, 4.3, tolerance_percent=deviation), "oxaliplatin")
+    assert (rounded.dose_mg, rounded.rounding) == (7, "nearest 1 mg")
+    kept = _one(_oxaliplatin_at(library, 4.3), "oxaliplatin")
+    assert kept.rounding == "none (beyond tolerance)"
+
+
+def test_rounding_none_is_named_none(library: Library) -> None:
+    """``rounding="none"``: every dose as calculated, the method recorded as "none"."""
+    result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, rounding="none")
+    assert [(a.rounding, a.dose_mg) for a in on_day(result, 1)] == [
+        ("none", pytest.approx(154.7)),
+        ("none", 728),
+        ("none", 728),
+        ("none", 4368),
+    ]
+
+
+def test_withheld_dose_has_no_deviation(library: Library) -> None:
+    """Capecitabine at CrCl 25 (contraindicated below 30): 0 mg, "withheld", deviation 0."""
+    result = sheet(library, "EOX", {"height": 165, "weight": 60, "crcl": 25})
+    item = _one(result, "capecitabine")
+    assert (item.dose_mg, item.rounding, item.deviation_percent, item.withheld) == (
+        0.0,
+        "withheld",
+        0.0,
+        True,
+    )
+
+
+def test_dose_level_just_above_100_is_not_a_reduction(library: Library) -> None:
+    """100.5 % is above 100 %: DOSE_LEVEL_ABOVE_100, not DOSE_LEVEL_REDUCED."""
+    result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, dose_level_percent=100.5)
+    assert "DOSE_LEVEL_ABOVE_100" in codes(result)
+    assert "DOSE_LEVEL_REDUCED" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("height", "weight", "bsa"),
+    [
+        # √(180 × 96.8 / 3600) = √4.84 = 2.2 exactly: at the upper limit, not above it.
+        pytest.param(180, 96.8, 2.2, id="2.2 m2 is not high"),
+        # √(156 × 39 / 3600) = √1.69 = 1.3 exactly: at the lower limit, not below it.
+        pytest.param(156, 39, 1.3, id="1.3 m2 is not low"),
+    ],
+)
+def test_bsa_at_the_limits_of_the_usual_range(
+    library: Library, height: float, weight: float, bsa: float
+) -> None:
+    """The usual adult range is 1.3–2.2 m² inclusive: its limits give no BSA warning."""
+    result = sheet(library, "FOLFOX-6", {"height": height, "weight": weight})
+    assert result.bsa_m2 == bsa
+    assert not codes(result) & {"BSA_HIGH", "BSA_LOW"}
+
+
+@pytest.mark.parametrize(
+    ("formula", "decimals", "bsa"),
+    [
+        # Mosteller √(170 × 70 / 3600) = 1.81812 → 1.818 at 3 decimals.
+        pytest.param("mosteller", 3, 1.818, id="mosteller 3 decimals"),
+        # Du Bois 0.007184 × 170^0.725 × 70^0.425 = 1.8097 → 1.81.
+        pytest.param("dubois", 2, 1.81, id="dubois 2 decimals"),
+    ],
+)
+def test_sheet_uses_the_chosen_bsa_formula_and_decimals(
+    library: Library, formula: str, decimals: int, bsa: float
+) -> None:
+    """The sheet's BSA is the option's formula rounded to the option's decimals."""
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        {"height": 170, "weight": 70},
+        bsa_formula=formula,
+        bsa_decimals=decimals,
+    )
+    assert result.bsa_m2 == bsa
+    assert _one(result, "oxaliplatin").basis_value == bsa
+
+
+def test_per_kg_dose_basis_is_recorded_in_kg(user_library: Library) -> None:
+    """Trastuzumab 6 mg/kg: the basis is the weight, 72, in "kg" (6 × 72 = 432 mg)."""
+    patient = make_patient(height=175, weight=72, crcl=90)
+    item = _one(sheet(user_library, "TEST-CARBO-TRAS", patient), "trastuzumab")
+    assert (item.dose_basis, item.basis_value, item.basis_unit, item.dose_mg) == (
+        "per_kg",
+        72,
+        "kg",
+        432,
     )
