@@ -888,3 +888,48 @@ def test_per_kg_dose_basis_is_recorded_in_kg(user_library: Library) -> None:
         "kg",
         432,
     )
+
+
+def _level_warnings(result: DoseSheet) -> list[tuple[str, str, str | None, str]]:
+    return [
+        (w.severity, w.code, w.drug, w.message)
+        for w in result.warnings
+        if w.code.startswith("DOSE_LEVEL")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param(
+            {"dose_level_percent": 80, "dose_level_reason": "neutropenia"},
+            [("info", "DOSE_LEVEL_REDUCED", None, "All drugs of FOLFOX-6 at 80% (neutropenia)")],
+            id="global 80 % with a reason",
+        ),
+        pytest.param(
+            {"dose_level_percent": 110},
+            [("caution", "DOSE_LEVEL_ABOVE_100", None, "All drugs of FOLFOX-6 at 110%")],
+            id="global 110 % without a reason",
+        ),
+        pytest.param(
+            {
+                "drug_dose_levels": (
+                    DrugDoseLevel(drug="oxaliplatin", percent=100),
+                    DrugDoseLevel(drug="fluorouracil", percent=120, reason="test"),
+                    DrugDoseLevel(drug="folinic acid", percent=75),
+                )
+            },
+            [
+                ("caution", "DOSE_LEVEL_ABOVE_100", "fluorouracil", "fluorouracil at 120% (test)"),
+                ("info", "DOSE_LEVEL_REDUCED", "folinic acid", "folinic acid at 75%"),
+            ],
+            id="per drug: 100 % says nothing, above is a caution, below is noted",
+        ),
+    ],
+)
+def test_dose_level_warnings_name_level_and_reason(
+    library: Library, options: dict[str, object], expected: list[tuple[str, str, str | None, str]]
+) -> None:
+    """Each dose level other than 100 % is on the sheet, with its reason when given."""
+    result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, **options)
+    assert _level_warnings(result) == expected
