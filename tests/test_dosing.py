@@ -608,8 +608,21 @@ def test_calvert_gfr_is_capped_at_125(user_library: Library) -> None:
 
 def test_calvert_needs_renal_function(user_library: Library) -> None:
     """An AUC dose without creatinine or CrCl is an error naming what to give."""
-    with pytest.raises(MissingInputError, match="renal function"):
+    with pytest.raises(MissingInputError) as caught:
         sheet(user_library, "TEST-CARBO-TRAS", {"height": 175, "weight": 72})
+    assert str(caught.value) == (
+        "The Calvert dose of carboplatin needs renal function: give creatinine "
+        "(with age, sex, weight) or a CrCl"
+    )
+    assert caught.value.field == "creatinine"
+
+
+def test_per_kg_dose_needs_the_weight(user_library: Library) -> None:
+    """A per-kg dose without a weight is an error naming the drug and the weight."""
+    with pytest.raises(MissingInputError) as caught:
+        sheet(user_library, "TEST-CARBO-TRAS", {"height": 175, "crcl": 90})
+    assert str(caught.value) == "The per-kg dose of trastuzumab needs the patient's weight"
+    assert caught.value.field == "weight"
 
 
 def test_per_kg_on_ideal_weight(user_library: Library) -> None:

@@ -712,9 +712,7 @@ def _round(context: _Context, component: Component, facts: DrugFacts, calculated
                 deviation=f"{deviation_percent(amount, calculated):+.1f}",
                 tolerance=f"{tolerance:g}",
             )
-            return Rounded(
-                dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False
-            )
+            return Rounded(dose_mg=calculated, method="none (beyond tolerance)")
         tablets = tuple((s, n) for s, n in zip(strengths, counts, strict=True) if n)
         return Rounded(
             dose_mg=amount, method=f"nearest whole tablets of {label} mg", tablets=tablets
@@ -729,7 +727,7 @@ def _round(context: _Context, component: Component, facts: DrugFacts, calculated
             rounded=_number(amount),
             tolerance=f"{tolerance:g}",
         )
-        return Rounded(dose_mg=calculated, method="none (beyond tolerance)", within_tolerance=False)
+        return Rounded(dose_mg=calculated, method="none (beyond tolerance)")
     return Rounded(dose_mg=amount, method=f"nearest {_number(increment)} mg")
 
 

@@ -14,7 +14,7 @@ Two policies (``--rounding``):
 
 Whatever the policy, a rounded dose may not move further from the calculated dose
 than the tolerance (5 % by default, at most 10 % as HOPA allows). Where it would, the
-calculated dose is kept and the caller warns (:attr:`Rounded.within_tolerance`).
+calculated dose is kept, its method says "none (beyond tolerance)", and the caller warns.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ class Rounded:
     dose_mg: float
     method: str  # human-readable: "nearest 1 mg", "whole tablets of 150/500 mg", "none"
     tablets: tuple[tuple[float, int], ...] = ()  # (strength mg, count), largest first
-    within_tolerance: bool = True
 
 
 def deviation_percent(final_mg: float, calculated_mg: float) -> float:
