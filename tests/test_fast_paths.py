@@ -337,3 +337,60 @@ def test_equal_options_made_afresh_share_remembered_doses(library) -> None:  # t
     assert doses == [155.0, 155.0, 124.0, 155.0]
     assert _dosing._canonical(SheetOptions()) is _dosing._canonical(SheetOptions())
     assert _dosing._canonical(SheetOptions(cycle=2)) is not _dosing._canonical(SheetOptions())
+
+
+_KG_AND_M2 = """
+# Test fixture: a made-up regimen; not for clinical use.
+id = "TEST-KG-M2"
+name = "Trastuzumab 6 mg/kg with fluorouracil 400 mg/m2 (test fixture)"
+description = "Fixture: a per-kg and a per-m2 dose in one sheet."
+setting = "Tests only."
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture."
+
+[[components]]
+drug = "trastuzumab"
+dose = "6 mg/kg"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "30 min"
+order = 1
+source = "test"
+
+[[components]]
+drug = "fluorouracil"
+dose = "400 mg/m2"
+days = "1"
+route = "IV"
+method = "bolus"
+order = 2
+source = "test"
+"""
+
+
+def test_per_kg_dose_is_not_remembered_by_bsa(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Same BSA, different weights: each patient gets their own per-kg dose.
+
+    By hand: 170 × 70 = 175 × 68 = 11900, so both patients have Mosteller
+    √(11900 / 3600) = 1.8181 → 1.82 m² and fluorouracil 400 × 1.82 = 728 mg; trastuzumab
+    is 6 × 70 = 420 mg and 6 × 68 = 408 mg. Only per-m² doses may be remembered by BSA
+    (a remembered per-kg dose would give the second patient 420 mg).
+    """
+    (tmp_path / "drugs.toml").write_text(
+        '[[drug]]\ninn = "trastuzumab"\nsources = ["test fixture"]\n', encoding="utf-8"
+    )
+    (tmp_path / "kg-m2.toml").write_text(_KG_AND_M2, encoding="utf-8")
+    library = load_library([tmp_path], use_env=False)
+    got = []
+    for height, weight in ((170, 70), (175, 68), (170, 70)):
+        result = compute_sheet(library, "TEST-KG-M2", make_patient(height=height, weight=weight))
+        assert result.bsa_m2 == 1.82
+        got.append([(a.drug, a.dose_mg) for a in result.days[0].administrations])
+    assert got == [
+        [("trastuzumab", 420), ("fluorouracil", 728)],
+        [("trastuzumab", 408), ("fluorouracil", 728)],
+        [("trastuzumab", 420), ("fluorouracil", 728)],
+    ]
