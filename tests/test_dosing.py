@@ -946,3 +946,63 @@ def test_dose_level_warnings_name_level_and_reason(
     """Each dose level other than 100 % is on the sheet, with its reason when given."""
     result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, **options)
     assert _level_warnings(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("crcl", "capped"),
+    [pytest.param(125, False, id="125 is the cap itself"), pytest.param(126, True, id="126")],
+)
+def test_calvert_cap_applies_above_125_only(
+    user_library: Library, crcl: float, capped: bool
+) -> None:
+    """GFR 125 is used as it is; 126 is capped to 125 (5 × (125 + 25) = 750 mg either way).
+
+    The warning names carboplatin, the GFR given and the cap.
+    """
+    result = sheet(user_library, "TEST-CARBO-TRAS", make_patient(height=175, weight=72, crcl=crcl))
+    assert doses(result)[("carboplatin", "infusion")] == 750
+    found = [(w.drug, dict(w.params)) for w in result.warnings if w.code == "CALVERT_GFR_CAPPED"]
+    expected = [("carboplatin", {"gfr": "126", "cap": "125", "drug": "carboplatin"})]
+    assert found == (expected if capped else [])
+
+
+def test_pump_too_small_gets_no_diluent(library: Library) -> None:
+    """A 0.5 mL/h pump holds 0.5 × 46 = 23 mL; 4368 mg at 50 mg/mL is 87.36 mL: no diluent.
+
+    By hand: the 46-h fluorouracil dose is 2400 × 1.82 = 4368 mg; 4368 / 50 = 87.36 mL does
+    not fit in 23 mL, so the sheet warns and adds no diluent (never a negative one).
+    """
+    result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, pump_rate_ml_per_h=0.5)
+    (pump,) = [a.pump for a in on_day(result, 1) if a.method == "continuous_infusion"]
+    assert pump is not None
+    assert (pump.pump_volume_ml, pump.drug_volume_ml, pump.diluent_ml, pump.fits) == (
+        23.0,
+        87.36,
+        0.0,
+        False,
+    )
+    assert "PUMP_VOLUME_EXCEEDED" in codes(result)
+
+
+def test_drug_level_just_above_100_is_not_a_reduction(library: Library) -> None:
+    """Oxaliplatin alone at 100.5 %: DOSE_LEVEL_ABOVE_100 for oxaliplatin."""
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        {"height": 170, "weight": 70},
+        drug_dose_levels=(DrugDoseLevel(drug="oxaliplatin", percent=100.5),),
+    )
+    assert [(w.code, w.drug) for w in result.warnings if "LEVEL" in w.code] == [
+        ("DOSE_LEVEL_ABOVE_100", "oxaliplatin")
+    ]
+
+
+def test_supportive_regimen_without_a_schedule_names_with(library: Library) -> None:
+    """Zoledronic acid has a schedule with FOLFOX-6 only: with FOLFIRI it is refused."""
+    with pytest.raises(InputError) as caught:
+        sheet(library, "FOLFIRI", {"height": 170, "weight": 70}, supportive=("ZOLEDRONIC-ACID",))
+    assert str(caught.value) == (
+        "ZOLEDRONIC-ACID has no schedule for use with FOLFIRI in the library "
+        "(it is defined with: FOLFOX-6)"
+    )
+    assert caught.value.field == "with"
