@@ -62,29 +62,22 @@ def _prepare(workdir: Path, module: str, tests: list[str]) -> None:
         elif source.exists():
             shutil.copy2(source, workdir / name)
     pyproject = workdir / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    text, count = re.subn(
-        r"only_mutate = \[.*?\]",
-        f'only_mutate = ["src/regimens/{module}.py"]',
-        text,
-        count=1,
-        flags=re.S,
+    text = _set_list(
+        pyproject.read_text(encoding="utf-8"), "only_mutate", [f"src/regimens/{module}.py"]
     )
-    if count != 1:
-        raise SystemExit("pyproject.toml has no [tool.mutmut] only_mutate list")
     if tests:
         # Only these test files are candidates for mutmut's per-mutant test selection.
-        listed = ", ".join(f'"{name}"' for name in tests)
-        text, count = re.subn(
-            r"pytest_add_cli_args_test_selection = \[.*?\]",
-            f"pytest_add_cli_args_test_selection = [{listed}]",
-            text,
-            count=1,
-            flags=re.S,
-        )
-        if count != 1:
-            raise SystemExit("pyproject.toml has no pytest_add_cli_args_test_selection")
+        text = _set_list(text, "pytest_add_cli_args_test_selection", tests)
     pyproject.write_text(text, encoding="utf-8")
+
+
+def _set_list(text: str, key: str, values: list[str]) -> str:
+    """Replace the list ``key = [...]`` of pyproject's [tool.mutmut] with ``values``."""
+    listed = ", ".join(f'"{value}"' for value in values)
+    text, count = re.subn(rf"{key} = \[.*?\]", f"{key} = [{listed}]", text, count=1, flags=re.S)
+    if count != 1:
+        raise SystemExit(f"pyproject.toml has no [tool.mutmut] {key} list")
+    return text
 
 
 def _results(workdir: Path, module: str) -> dict[str, int | None]:
