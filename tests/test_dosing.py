@@ -7,15 +7,18 @@ and √(180 × 64.8 / 3600) = √3.24 = 1.80 m². Doses per m² are those of the
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from regimens._bsa import FORMULAS as BSA_FORMULAS
 from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import InputError, MissingInputError
 from regimens._library import Library, load_library
+from regimens._measures import compute_bsa_result
 from regimens._patient import Patient, make_patient
 from regimens._rounding import deviation_percent
 from regimens._sheet import Administration, DoseSheet, TabletCount
@@ -810,8 +813,14 @@ def test_increment_beyond_tolerance_keeps_the_calculated_dose(library: Library) 
 
 
 def test_increment_at_exactly_the_tolerance_is_rounded(library: Library) -> None:
-    """154.7 × 4.3 % = 6.6521 mg → 7 mg is +5.23 %: rounded at a tolerance of exactly that."""
-    deviation = deviation_percent(7, 154.7 * 4.3 / 100)
+    """154.7 × 4.3 % = 6.6521 mg → 7 mg is +5.23 %: rounded at a tolerance of exactly that.
+
+    The deviation is taken from the calculated dose as the sheet holds it (to the last
+    bit: 85 × 1.82 is not exactly 154.7 in binary), so the tolerance is exactly equal.
+    """
+    calculated = _one(_oxaliplatin_at(library, 4.3, rounding="none"), "oxaliplatin").calculated_mg
+    assert calculated == pytest.approx(6.6521)
+    deviation = deviation_percent(7, calculated)
     assert deviation == pytest.approx(5.2299, abs=1e-4)
     rounded = _one(_oxaliplatin_at(library, 4.3, tolerance_percent=deviation), "oxaliplatin")
     assert (rounded.dose_mg, rounded.rounding) == (7, "nearest 1 mg")
@@ -1006,3 +1015,297 @@ def test_supportive_regimen_without_a_schedule_names_with(library: Library) -> N
         "(it is defined with: FOLFOX-6)"
     )
     assert caught.value.field == "with"
+
+
+def test_chemotherapy_added_as_supportive_names_the_with_option(library: Library) -> None:
+    """--with DOCETAXEL on FOLFOX-6: refused, the error names --with (field "with")."""
+    with pytest.raises(InputError) as caught:
+        sheet(library, "FOLFOX-6", BSA_200, supportive=("DOCETAXEL",))
+    assert str(caught.value) == (
+        "DOCETAXEL is not a supportive regimen and cannot be added with --with"
+    )
+    assert caught.value.field == "with"
+
+
+def test_rejected_drug_dose_level_names_itself() -> None:
+    """A drug dose level of 0 % is refused with a message that says what was wrong."""
+    with pytest.raises(InputError) as caught:
+        DrugDoseLevel(drug="oxaliplatin", percent=0)
+    assert str(caught.value) == "drug dose level percent: Input should be greater than 0 (got 0)"
+    assert caught.value.field == "percent"
+
+
+def test_supportive_component_keeps_its_notes(library: Library) -> None:
+    """The zoledronic acid line carries the library's administration notes (15 min)."""
+    result = sheet(library, "FOLFOX-6", renal_patient(75), supportive=("ZOLEDRONIC-ACID",))
+    zol = _one(result, "zoledronic acid")
+    assert zol.notes.startswith("Never faster than 15 minutes.")
+    assert _one(result, "oxaliplatin").notes.startswith("In glucose 5% (incompatible with")
+
+
+def test_supportive_regimen_reference_says_supportive(library: Library) -> None:
+    """The sheet's regimen references keep each file's kind."""
+    result = sheet(library, "FOLFOX-6", renal_patient(75), supportive=("ZOLEDRONIC-ACID",))
+    assert result.regimen.kind == "chemotherapy"
+    assert [(ref.id, ref.kind) for ref in result.supportive] == [("ZOLEDRONIC-ACID", "supportive")]
+
+
+def test_warnings_sorted_by_severity_caution_before_info(library: Library) -> None:
+    """Blocking, then caution, then info, whatever order they were raised in.
+
+    FOLFOX-6 cycle 2 with zoledronic acid (given in cycles 1, 3, 5...) at 120 %: the
+    info SUPPORTIVE_NOT_THIS_CYCLE is raised first, the caution DOSE_LEVEL_ABOVE_100
+    after the doses; the sheet lists the caution first.
+    """
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        BSA_200,
+        supportive=("ZOLEDRONIC-ACID",),
+        cycle=2,
+        dose_level_percent=120,
+    )
+    assert [(w.code, w.severity) for w in result.warnings] == [
+        ("DOSE_LEVEL_ABOVE_100", "caution"),
+        ("SUPPORTIVE_NOT_THIS_CYCLE", "info"),
+    ]
+
+
+def test_provenance_options_are_json_values(library: Library) -> None:
+    """The options recorded in the provenance are what the JSON output shows (lists,
+    not tuples): the same after a JSON round trip."""
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        BSA_200,
+        drug_dose_levels=(DrugDoseLevel(drug="oxaliplatin", percent=75, reason="neuropathy"),),
+    )
+    options = result.provenance.options
+    assert options["drug_dose_levels"] == [
+        {"drug": "oxaliplatin", "percent": 75.0, "reason": "neuropathy"}
+    ]
+    assert json.loads(json.dumps(options)) == options
+
+
+def test_pump_filled_exactly_to_its_volume_fits(library: Library) -> None:
+    """A drug volume equal to the pump volume fits, with no diluent.
+
+    By hand: BSA 2.00 m²; 5-FU 2400 mg/m² × 2.00 = 4800 mg × 95.84 % = 4600.32 → 4600 mg
+    (1 mg steps); 4600 mg / 50 mg/mL = 92 mL; pump 2 mL/h × 46 h = 92 mL.
+    """
+    result = sheet(
+        library,
+        "FOLFOX-6",
+        BSA_200,
+        pump_rate_ml_per_h=2,
+        drug_dose_levels=(DrugDoseLevel(drug="fluorouracil", percent=95.84),),
+    )
+    (infusion,) = [a for a in on_day(result, 1) if a.method == "continuous_infusion"]
+    assert infusion.dose_mg == 4600
+    assert infusion.pump is not None
+    assert (infusion.pump.drug_volume_ml, infusion.pump.pump_volume_ml) == (92, 92)
+    assert (infusion.pump.fits, infusion.pump.diluent_ml) == (True, 0)
+    assert "PUMP_VOLUME_EXCEEDED" not in codes(result)
+
+
+def test_bsa_formulas_disagreeing_by_exactly_the_tolerance_is_not_flagged(
+    library: Library,
+) -> None:
+    """BSA_FORMULAS_DISAGREE is for a spread of *more* than the tolerance.
+
+    180 cm, 80 kg, no sex, by hand: Takahira 0.007241 × 180^0.725 × 80^0.425 = 2.0123,
+    Fujimoto 0.008883 × 180^0.663 × 80^0.444 = 1.9444; (2.0123 − 1.9444) / 2.00 (Mosteller)
+    = 3.39 %. At a tolerance of exactly that spread (computed from the per-formula
+    values) there is no warning; just below it there is.
+    """
+    values = [
+        compute_bsa_result(make_patient(**BSA_200), name).bsa_m2_unrounded
+        for name in BSA_FORMULAS
+        if name != "schlich"  # needs a sex
+    ]
+    mosteller = compute_bsa_result(make_patient(**BSA_200), "mosteller").bsa_m2_unrounded
+    spread = (max(values) - min(values)) / mosteller * 100
+    assert spread == pytest.approx(3.39, abs=0.01)
+    at = sheet(library, "DOCETAXEL", BSA_200, tolerance_percent=spread)
+    assert "BSA_FORMULAS_DISAGREE" not in codes(at)
+    below = sheet(library, "DOCETAXEL", BSA_200, tolerance_percent=math.nextafter(spread, 0))
+    assert "BSA_FORMULAS_DISAGREE" in codes(below)
+
+
+# ------------------------------------------- flat doses and supportive schedules (fixtures)
+
+FLAT_DRUGS = """
+[[drug]]
+inn = "dexamethasone"
+sources = ["test fixture"]
+
+[[drug]]
+inn = "ondansetron"
+sources = ["test fixture"]
+"""
+
+FLAT_REGIMEN = """
+id = "TEST-FLAT"
+name = "Test regimen: flat doses only"
+description = "Fixture: no dose depends on the BSA; not a clinical regimen."
+setting = "Tests only."
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture."
+
+[[components]]
+drug = "dexamethasone"
+dose = "8 mg"
+dose_per = "intake"
+intakes_per_day = 2
+days = "1-3"
+route = "PO"
+method = "oral"
+order = 1
+source = "test"
+
+[[components]]
+drug = "ondansetron"
+dose = "16 mg"
+days = "1"
+route = "IV"
+method = "continuous_infusion"
+duration = "24 h"
+order = 2
+source = "test"
+"""
+
+SUPPORT_REGIMEN = """
+id = "TEST-SUPPORT"
+name = "Test supportive regimen with two hosts"
+description = "Fixture: a supportive regimen scheduled with FOLFOX-6 and FOLFIRI."
+setting = "Tests only."
+kind = "supportive"
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture."
+
+[[components]]
+drug = "ondansetron"
+dose = "8 mg"
+days = "1"
+route = "IV"
+method = "bolus"
+order = 1
+source = "test"
+
+[[given_with]]
+regimen = "FOLFOX-6"
+every_n_cycles = 3
+first_cycle = 2
+day = 3
+source = "test"
+
+[[given_with]]
+regimen = "FOLFIRI"
+every_n_cycles = 1
+day = 1
+source = "test"
+"""
+
+LONE_SUPPORT_REGIMEN = """
+id = "TEST-LONE"
+name = "Test supportive regimen with no host"
+description = "Fixture: a supportive regimen with no [[given_with]] schedule."
+setting = "Tests only."
+kind = "supportive"
+cycle_length_days = 21
+
+[[references]]
+citation = "Test fixture."
+
+[[components]]
+drug = "ondansetron"
+dose = "8 mg"
+days = "1"
+route = "IV"
+method = "bolus"
+order = 1
+source = "test"
+"""
+
+
+@pytest.fixture(scope="module")
+def flat_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    directory = tmp_path_factory.mktemp("flat")
+    (directory / "drugs.toml").write_text(FLAT_DRUGS, encoding="utf-8")
+    (directory / "flat.toml").write_text(FLAT_REGIMEN, encoding="utf-8")
+    (directory / "support.toml").write_text(SUPPORT_REGIMEN, encoding="utf-8")
+    (directory / "lone.toml").write_text(LONE_SUPPORT_REGIMEN, encoding="utf-8")
+    return load_library([directory], use_env=False)
+
+
+def test_flat_regimen_needs_no_height(flat_library: Library) -> None:
+    """Only flat doses: no BSA is computed, and a weight without a height is no error.
+
+    The sheet's patient block shows what was given (70 kg), with no BSA.
+    """
+    result = sheet(flat_library, "TEST-FLAT", make_patient(weight=70, age=60))
+    assert (result.bsa, result.bsa_m2, result.bsa_m2_unrounded) == (None, None, None)
+    assert {key: value.value for key, value in result.patient.items()} == {  # type: ignore[union-attr]
+        "weight": 70,
+        "age": 60,
+    }
+
+
+def test_dose_per_intake_twice_a_day(flat_library: Library) -> None:
+    """dexamethasone 8 mg per intake, 2 intakes a day, days 1-3: 8 mg each intake,
+    16 mg a day, 48 mg in the cycle; no daily prescription line (the dose is per intake).
+    An oral drug with no tablet strengths in the library is rounded to whole mg."""
+    result = sheet(flat_library, "TEST-FLAT", make_patient(weight=70))
+    for day in (1, 2, 3):
+        dexa = _one(result, "dexamethasone", day)
+        assert (dexa.prescribed, dexa.prescribed_daily) == ("8 mg", None)
+        assert (dexa.dose_mg, dexa.intakes_per_day, dexa.daily_dose_mg) == (8, 2, 16)
+        assert (dexa.rounding, dexa.tablets) == ("nearest 1 mg", None)
+    (total,) = [t for t in result.totals if t.drug == "dexamethasone"]
+    assert total.total_mg == 48
+
+
+def test_pump_rate_for_a_drug_without_concentration_names_the_option(
+    flat_library: Library,
+) -> None:
+    """A pump rate is refused for a continuous infusion whose drug has no concentration
+    in the library: the drug volume cannot be worked out."""
+    with pytest.raises(InputError) as caught:
+        sheet(flat_library, "TEST-FLAT", make_patient(weight=70), pump_rate_ml_per_h=2)
+    assert str(caught.value) == "--pump-rate: the library gives no concentration for ondansetron"
+    assert caught.value.field == "pump_rate"
+
+
+@pytest.mark.parametrize(
+    ("cycle", "given_on"),
+    [(1, None), (2, 3), (3, None), (4, None), (5, 3), (8, 3)],
+    ids=str,
+)
+def test_supportive_schedule_from_cycle_2_every_3_cycles_on_day_3(
+    flat_library: Library, cycle: int, given_on: int | None
+) -> None:
+    """first_cycle 2, every 3 cycles, day 3: FOLFOX-6 cycles 2, 5, 8..., on day 3 only."""
+    result = sheet(flat_library, "FOLFOX-6", BSA_200, supportive=("TEST-SUPPORT",), cycle=cycle)
+    days = [d.day for d in result.days for a in d.administrations if a.drug == "ondansetron"]
+    assert days == ([] if given_on is None else [given_on])
+    assert ("SUPPORTIVE_NOT_THIS_CYCLE" in codes(result)) == (given_on is None)
+
+
+@pytest.mark.parametrize(
+    ("supportive", "defined_with"),
+    [("TEST-SUPPORT", "FOLFOX-6, FOLFIRI"), ("TEST-LONE", "none")],
+)
+def test_supportive_without_a_schedule_lists_its_hosts(
+    flat_library: Library, supportive: str, defined_with: str
+) -> None:
+    """Added to EOX, which neither names: refused, with the hosts it has ("none")."""
+    with pytest.raises(InputError) as caught:
+        sheet(flat_library, "EOX", BSA_200, supportive=(supportive,))
+    assert str(caught.value) == (
+        f"{supportive} has no schedule for use with EOX in the library "
+        f"(it is defined with: {defined_with})"
+    )

@@ -238,15 +238,23 @@ def test_plans_differ_by_cycle(library) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sheet_for_identifiers_equal_model_copy(library) -> None:  # type: ignore[no-untyped-def]
-    """The batch sets patient_id while building; same document as model_copy after."""
+    """The batch sets patient_id and patient_name while building; same document as
+    model_copy after."""
     patient = make_patient(height="163.5", weight="58.2", sex="female", age="71", creatinine="1.4")
     options = SheetOptions(dose_level_percent=80, pump_rate_ml_per_h=2)
     copied = compute_sheet(
         library, "FOLFOX-6", patient, options, supportive=("ZOLEDRONIC-ACID",)
-    ).model_copy(update={"patient_id": "P7", "patient_name": None})
+    ).model_copy(update={"patient_id": "P7", "patient_name": "DOE Jane"})
     built = sheet_for(
-        library, "FOLFOX-6", patient, options, supportive=("ZOLEDRONIC-ACID",), patient_id="P7"
+        library,
+        "FOLFOX-6",
+        patient,
+        options,
+        supportive=("ZOLEDRONIC-ACID",),
+        patient_id="P7",
+        patient_name="DOE Jane",
     )
+    assert (built.patient_id, built.patient_name) == ("P7", "DOE Jane")
     stamp = {"provenance": {"calculated_at"}}
     assert built.model_dump(exclude=stamp) == copied.model_dump(exclude=stamp)
     assert built.model_dump_json(exclude=stamp) == copied.model_dump_json(exclude=stamp)
@@ -394,3 +402,49 @@ def test_per_kg_dose_is_not_remembered_by_bsa(tmp_path) -> None:  # type: ignore
         [("trastuzumab", 408), ("fluorouracil", 728)],
         [("trastuzumab", 420), ("fluorouracil", 728)],
     ]
+
+
+# --- the memories are used, and stay bounded ------------------------------------------
+
+
+def test_a_plan_is_built_once_per_library_regimen_and_cycle(library) -> None:  # type: ignore[no-untyped-def]
+    """The patient-independent part of a sheet is built once and then found again."""
+    main, added = library.get("FOLFOX-6"), [library.get("ZOLEDRONIC-ACID")]
+    first = _dosing._plan(library, main, added, 1)
+    assert _dosing._plan(library, main, added, 1) is first
+    assert _dosing._plan(library, main, [], 1) is not first
+    assert _dosing._plan(library, main, [], 1) is _dosing._plan(library, main, [], 1)
+
+
+def test_a_remembered_dose_is_served_again_after_other_sheets(library) -> None:  # type: ignore[no-untyped-def]
+    """Same BSA (1.82 m²) and options: FOLFOX-6's oxaliplatin line is the very object of
+    the first sheet, even after FOLFIRI (same component index) and FOLFOX-6 with other
+    options were computed in between. Its value, by hand: 85 × 1.82 = 154.7 → 155 mg."""
+    patient = make_patient(height="170", weight="70")
+    options = SheetOptions()
+
+    def oxaliplatin(regimen: str, used: SheetOptions):  # type: ignore[no-untyped-def]
+        return compute_sheet(library, regimen, patient, used).days[0].administrations[0]
+
+    first = oxaliplatin("FOLFOX-6", options)
+    assert (first.drug, first.dose_mg) == ("oxaliplatin", 155)
+    oxaliplatin("FOLFIRI", options)
+    unrounded = oxaliplatin("FOLFOX-6", SheetOptions(rounding="none"))
+    assert unrounded.dose_mg == pytest.approx(154.7)
+    assert oxaliplatin("FOLFOX-6", options) is first
+
+
+def test_memories_stay_within_their_sizes(library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each memory is emptied when it reaches its size, so it never holds more (a batch
+    of a million rows runs in constant memory): shown with sizes of 3."""
+    monkeypatch.setattr(_dosing, "_DOSE_CACHE_SIZE", 3)
+    monkeypatch.setattr(_dosing, "_PLAN_CACHE_SIZE", 3)
+    monkeypatch.setattr(_dosing, "_OPTIONS_CACHE_SIZE", 3)
+    docetaxel = library.get("DOCETAXEL")  # one per-m² component: one dose per BSA
+    for step in range(8):
+        patient = make_patient(height=150 + 5 * step, weight=60)  # 8 different BSAs
+        options = SheetOptions(cycle=1 + step)  # 8 different options, 8 plans
+        compute_sheet(library, docetaxel, patient, options)
+        assert len(_dosing._DOSES) <= 3
+        assert len(_dosing._OPTIONS) <= 3
+        assert len(_dosing._PLANS[library]) <= 3
