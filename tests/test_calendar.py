@@ -251,8 +251,12 @@ def test_delay_of_cycle_1(library: Library) -> None:
 
 def test_delay_of_a_cycle_that_does_not_exist(library: Library) -> None:
     """A delay for cycle 13 of a 12-cycle calendar is refused, naming both numbers."""
-    with pytest.raises(InputError, match=r"delay: cycle 13 does not exist: .* 12 cycles"):
+    with pytest.raises(InputError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5), cycles=12, delays=(Delay(cycle=13, days=7),))
+    assert str(caught.value) == (
+        "delay: cycle 13 does not exist: this calendar has 12 cycles (1 to 12)"
+    )
+    assert caught.value.field == "delay"
 
 
 def test_a_cycle_delayed_twice_is_refused() -> None:
@@ -297,6 +301,24 @@ def test_parse_delay_refuses(text: str, message: str) -> None:
     assert caught.value.field == "delay"
 
 
+def test_parse_delay_refusal_shows_an_example() -> None:
+    """The whole message for a delay without days: the form and a worked example."""
+    with pytest.raises(InputError) as caught:
+        parse_delay("3")
+    assert str(caught.value) == (
+        "delay: '3' is not CYCLE=DAYS[:REASON] (e.g. 3=7:neutropenia postpones "
+        "cycle 3 and the cycles after it by 7 days)"
+    )
+
+
+def test_delay_of_the_wrong_type_is_named_as_a_delay() -> None:
+    """A reason that is not text: pydantic's reason, prefixed with 'delay reason', the value."""
+    with pytest.raises(InputError) as caught:
+        Delay(cycle=3, days=7, reason=5)
+    assert str(caught.value) == "delay reason: Input should be a valid string (got 5)"
+    assert caught.value.field == "reason"
+
+
 # --- weekends and public holidays -------------------------------------------------------
 
 
@@ -338,9 +360,57 @@ def test_unknown_country(library: Library) -> None:
 
 
 def test_unknown_subdivision(library: Library) -> None:
-    """A subdivision the holidays package does not know is refused with the known ones."""
-    with pytest.raises(UnknownNameError, match=r"DE has no subdivision 'XX'.*BY"):
+    """A subdivision the holidays package does not know is refused with the known ones.
+
+    The known ones start with the 16 German Länder, ISO 3166-2:DE codes in alphabetical
+    order (BB Brandenburg ... TH Thüringen), comma-separated.
+    """
+    with pytest.raises(UnknownNameError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1, country="DE-XX")
+    assert str(caught.value).startswith(
+        "country: DE has no subdivision 'XX' in the holidays package (known: BB, BE, BW, BY, "
+        "HB, HE, HH, MV, NI, NW, RP, SH, SL, SN, ST, TH"
+    )
+    assert caught.value.field == "country"
+
+
+def test_subdivision_of_a_country_without_any(library: Library) -> None:
+    """Luxembourg has no subdivisions in the holidays package: 'known: none', not blank."""
+    with pytest.raises(UnknownNameError) as caught:
+        make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1, country="LU-XX")
+    assert str(caught.value) == (
+        "country: LU has no subdivision 'XX' in the holidays package (known: none)"
+    )
+    assert caught.value.field == "country"
+
+
+def test_subdivision_holidays_are_flagged(library: Library) -> None:
+    """Epiphany (Tue 6 Jan 2026) is a public holiday in Bavaria, not in all of Germany.
+
+    Bavarian Feiertagsgesetz, Art. 1(1): Heilige Drei Könige (6 January) is a holiday in
+    Bavaria; the federal holidays do not include it. 1 January 2026 is a Thursday, so
+    6 January is a Tuesday.
+    """
+    bavaria = make(library, "FOLFOX-6", D(2026, 1, 6), cycles=1, country="DE-BY").cycles[0]
+    assert (bavaria.days[0].flags, bavaria.days[0].holiday) == (
+        ("pump_on", "holiday"),
+        "Epiphany",
+    )
+    germany = make(library, "FOLFOX-6", D(2026, 1, 6), cycles=1, country="DE").cycles[0]
+    assert (germany.days[0].flags, germany.days[0].holiday) == (("pump_on",), None)
+
+
+def test_holiday_names_are_english_whatever_the_locale(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a French locale (LANGUAGE=fr), 14 July is still 'National Day', as in the output.
+
+    The holidays package otherwise names holidays in the machine's language ('Fête
+    nationale'); the rest of the output is English.
+    """
+    monkeypatch.setenv("LANGUAGE", "fr")
+    calendar = make(library, "FOLFOX-6", D(2026, 6, 30), cycles=2, country="FR")
+    assert calendar.cycles[1].days[0].holiday == "National Day"
 
 
 # --- --avoid ----------------------------------------------------------------------------
@@ -428,8 +498,12 @@ def test_avoid_leaves_other_clinic_days_flagged(library: Library) -> None:
 
 def test_avoid_holidays_needs_a_country(library: Library) -> None:
     """--avoid holidays without --country cannot know the holidays: refused."""
-    with pytest.raises(MissingInputError, match="--country"):
+    with pytest.raises(MissingInputError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1, avoid=("holidays",))
+    assert str(caught.value) == (
+        "avoid: holidays needs the country whose public holidays to avoid (--country CODE)"
+    )
+    assert caught.value.field == "avoid"
 
 
 @pytest.mark.parametrize(
@@ -438,6 +512,8 @@ def test_avoid_holidays_needs_a_country(library: Library) -> None:
         pytest.param("weekends,holidays", ("weekends", "holidays"), id="both"),
         pytest.param(["holidays", "weekend"], ("weekends", "holidays"), id="repeated-singular"),
         pytest.param("Holidays", ("holidays",), id="case"),
+        pytest.param("weekends,,holidays", ("weekends", "holidays"), id="empty-between"),
+        pytest.param(",holidays", ("holidays",), id="empty-first"),
     ],
 )
 def test_parse_avoid(texts: str | list[str], expected: tuple[str, ...]) -> None:
@@ -447,8 +523,12 @@ def test_parse_avoid(texts: str | list[str], expected: tuple[str, ...]) -> None:
 
 def test_parse_avoid_refuses_other_words() -> None:
     """Anything but weekends/holidays is refused, naming what is accepted."""
-    with pytest.raises(InputError, match="'sundays' is not something to avoid: give weekends"):
+    with pytest.raises(InputError) as caught:
         parse_avoid("weekends,sundays")
+    assert str(caught.value) == (
+        "avoid: 'sundays' is not something to avoid: give weekends, holidays, or weekends,holidays"
+    )
+    assert caught.value.field == "avoid"
 
 
 # --- supportive rhythm and doses --------------------------------------------------------
@@ -517,6 +597,30 @@ def test_doses_from_the_dose_sheet(library: Library) -> None:
     assert not calendar.blocking
 
 
+def test_each_cycle_has_its_own_sheet(library: Library) -> None:
+    """Cycle 2's warnings are cycle 2's sheet's: zoledronic acid (cycles 1, 3, 5) is not in it.
+
+    The library gives zoledronic acid with FOLFOX-6 every 2 cycles from cycle 1, so the
+    sheet of cycle 2 says it is not given; cycle 1's does not.
+    """
+    patient = make_patient(height=170, weight=70, crcl=80)
+    calendar = build_calendar(
+        library,
+        "FOLFOX-6",
+        D(2026, 1, 5),
+        CalendarOptions(cycles=2, supportive=("ZOLEDRONIC-ACID",)),
+        patient=patient,
+    )
+    first, second = calendar.cycles
+    assert [w.code for w in first.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"] == []
+    (note,) = [w for w in second.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"]
+    assert (
+        note.message
+        == "Zoledronic acid 4 mg every 3 to 4 weeks is not given in cycle 2 of FOLFOX-6"
+    )
+    assert note.params["cycle"] == "2"
+
+
 def test_without_a_patient_there_are_no_doses(library: Library) -> None:
     """Without measurements the calendar carries dates only: every dose is None."""
     calendar = make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1)
@@ -541,8 +645,13 @@ def test_blocking_dose_warning_marks_the_calendar(library: Library) -> None:
 
 def test_cycles_default_needs_a_usual_number(library: Library) -> None:
     """FOLFOX-6 has no usual number of cycles: the calendar asks for one rather than guess."""
-    with pytest.raises(MissingInputError, match=r"FOLFOX-6 has no usual number .*\(--cycles N"):
+    with pytest.raises(MissingInputError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5))
+    assert str(caught.value) == (
+        "cycles: FOLFOX-6 has no usual number of cycles in the library: "
+        "give the number of cycles (--cycles N, 1 to 100)"
+    )
+    assert caught.value.field == "cycles"
 
 
 @pytest.mark.parametrize("cycles", [0, 101])
@@ -554,8 +663,27 @@ def test_cycles_out_of_range(cycles: int) -> None:
 
 def test_supportive_given_twice(library: Library) -> None:
     """The same supportive regimen under two names is refused, not given twice."""
-    with pytest.raises(InputError, match="ZOLEDRONIC-ACID is given twice"):
+    with pytest.raises(InputError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1, supportive=("zometa", "ZOLEDRONATE"))
+    assert str(caught.value) == "with: ZOLEDRONIC-ACID is given twice: name it once"
+    assert caught.value.field == "with"
+
+
+def test_option_of_the_wrong_type_is_named_as_an_option() -> None:
+    """A country that is not text: pydantic's reason, prefixed with 'option country', the value."""
+    with pytest.raises(InputError) as caught:
+        CalendarOptions(country=5)
+    assert str(caught.value) == "option country: Input should be a valid string (got 5)"
+    assert caught.value.field == "country"
+
+
+def test_a_regimen_object_is_accepted_as_well_as_its_name(library: Library) -> None:
+    """build_calendar takes the Regimen itself: FOLFOX-6 from 5 Jan 2026, cycle 2 on 19 Jan."""
+    calendar = build_calendar(
+        library, library.get("FOLFOX-6"), D(2026, 1, 5), CalendarOptions(cycles=2)
+    )
+    assert calendar.regimen.id == "FOLFOX-6"
+    assert starts(calendar) == [D(2026, 1, 5), D(2026, 1, 19)]
 
 
 def test_non_supportive_with(library: Library) -> None:
@@ -666,3 +794,80 @@ def test_pump_started_after_day_1_is_dated_from_its_own_day(tmp_path: Path) -> N
         46.0,
     )
     assert first[4].date == dt.date(2026, 4, 2)
+
+
+_SECOND_SUPPORTIVE_REGIMEN = """
+# Test fixture: a made-up regimen; not for clinical use.
+id = "ZOL-FROM-CYCLE-2"
+name = "Zoledronic acid from cycle 2 (test fixture)"
+description = "Test fixture: a second supportive regimen for FOLFOX-6, first given in cycle 2."
+setting = "Tests only."
+kind = "supportive"
+cycle_length_days = 28
+
+[[references]]
+citation = "Test fixture: no clinical source."
+
+[[components]]
+drug = "zoledronic acid"
+dose = "4 mg"
+days = "1"
+route = "IV"
+method = "infusion"
+duration = "15 min"
+order = 1
+source = "Test fixture"
+
+[[given_with]]
+regimen = "FOLFOX-6"
+every_n_cycles = 2
+first_cycle = 2
+day = 1
+source = "Test fixture"
+"""
+
+
+@pytest.fixture(scope="module")
+def two_supportive(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The built-in library and a second supportive regimen for FOLFOX-6 (from cycle 2)."""
+    folder = tmp_path_factory.mktemp("calendar_supportive")
+    (folder / "zol-from-cycle-2.toml").write_text(_SECOND_SUPPORTIVE_REGIMEN, encoding="utf-8")
+    return load_library([folder], use_env=False)
+
+
+def test_the_regimen_given_twice_is_the_one_named(two_supportive: Library) -> None:
+    """--with ZOLEDRONIC-ACID, ZOL-FROM-CYCLE-2 twice: the error names the one repeated."""
+    with pytest.raises(InputError) as caught:
+        make(
+            two_supportive,
+            "FOLFOX-6",
+            D(2026, 1, 5),
+            cycles=1,
+            supportive=("ZOLEDRONIC-ACID", "ZOL-FROM-CYCLE-2", "zol-from-cycle-2"),
+        )
+    assert str(caught.value) == "with: ZOL-FROM-CYCLE-2 is given twice: name it once"
+
+
+def test_supportive_first_given_in_cycle_2_has_its_dose(two_supportive: Library) -> None:
+    """Zoledronic acid first given in cycle 2 carries cycle 2's dose: 4.0 mg at CrCl 80.
+
+    Cycles 2 and 4 by the fixture's rhythm (every 2 from cycle 2); 4 mg with CrCl above
+    60 mL/min (Zometa SmPC §4.2, drugs.toml), the same as in test_doses_from_the_dose_sheet.
+    """
+    patient = make_patient(height=170, weight=70, crcl=80)
+    calendar = build_calendar(
+        two_supportive,
+        "FOLFOX-6",
+        D(2026, 1, 5),
+        CalendarOptions(cycles=3, supportive=("ZOL-FROM-CYCLE-2",)),
+        patient=patient,
+    )
+    given = {
+        cycle.cycle: [
+            (a.regimen, a.dose.dose_mg if a.dose else None)
+            for a in cycle.days[0].administrations
+            if a.drug == "zoledronic acid"
+        ]
+        for cycle in calendar.cycles
+    }
+    assert given == {1: [], 2: [("ZOL-FROM-CYCLE-2", 4.0)], 3: []}
