@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +176,21 @@ def test_dates_are_day_arithmetic(start: dt.date, cycles: int) -> None:
 def test_pump_off_day(start_day: int, hours: float, expected: int) -> None:
     """The pump comes off on start day + ceil(hours / 24): 46 h from D1 → D3."""
     assert pump_off_day(start_day, hours) == expected
+
+
+@pytest.mark.parametrize("half_hours", range(1, 241), ids=lambda n: f"{n / 2:g}h")
+def test_pump_off_day_is_never_before_the_pump_is_empty(half_hours: int) -> None:
+    """The day given is the earliest that is never before the real end, whatever the
+    time of connection on the start day (the safety rule of the module docstring).
+
+    Connected at hour t of day 1 (0 <= t < 24), a pump of h hours is empty on day
+    1 + floor((t + h) / 24); the latest t, just before midnight, gives the latest day.
+    Checked in exact fractions for every half hour from 0.5 h to 120 h.
+    """
+    hours = Fraction(half_hours, 2)
+    latest_start = 24 - Fraction(1, 10**6)
+    empty_on = {1 + math.floor((t + hours) / 24) for t in (Fraction(0), Fraction(8), latest_start)}
+    assert pump_off_day(1, float(hours)) == max(empty_on)
 
 
 def test_folfox_clinic_day_and_pump_off_day(library: Library) -> None:
