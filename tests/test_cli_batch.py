@@ -79,7 +79,7 @@ def test_mixed_rows_jsonl_input(tmp_path: Path) -> None:
     assert lines[2]["error"]["field"] is None
     assert lines[3]["error"]["field"] == "height"  # "5 ft 7 in" is not one quantity
     assert lines[4]["error"]["field"] == "regimen"
-    assert "5 rows: 1 sheets (0 with blocking warnings), 4 errors" in err
+    assert "5 rows: 1 sheet (0 with blocking warnings), 4 errors" in err
 
 
 def test_blocking_sheet_exit_3(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_blocking_sheet_exit_3(tmp_path: Path) -> None:
     (line,) = [json.loads(text) for text in out.splitlines()]
     assert line["renal"]["crcl_ml_min"] == 60 * 50 / (72 * 4) * 0.85
     assert [w["severity"] for w in line["warnings"]] == ["blocking"]
-    assert "1 rows: 1 sheets (1 with blocking warnings), 0 errors" in err
+    assert "1 row: 1 sheet (1 with blocking warnings), 0 errors" in err
 
 
 def test_bom_crlf_csv_to_csv_output(tmp_path: Path) -> None:
