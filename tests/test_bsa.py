@@ -484,3 +484,60 @@ def test_round_bsa_refusals_name_the_field() -> None:
 def test_round_bsa_edges(value: float, decimals: int, expected: float) -> None:
     """Zero decimals are allowed; rounding is exact whatever the size (hand-worked)."""
     assert round_bsa(value, decimals) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# All formulas at once (bsa_by_formula, the dose sheet's fast path)
+# ---------------------------------------------------------------------------------------
+
+# 170 cm/75 kg to 3 dp: admiral tests 4-22 (ADMIRAL_VALUES above), Shuter & Aslani and
+# Schlich hand-worked in test_shuter_aslani_hand_worked and test_schlich_hand_worked.
+ALL_AT_170_CM_75_KG = {
+    "mosteller": 1.882,
+    "dubois": 1.864,
+    "haycock": 1.895,
+    "gehan-george": 1.897,
+    "boyd": 1.905,
+    "fujimoto": 1.819,
+    "takahira": 1.878,
+    "shuter-aslani": 1.841,
+}
+
+
+@pytest.mark.parametrize(
+    ("sex", "schlich_m2"),
+    [
+        pytest.param(None, None, id="no-sex-no-schlich"),
+        pytest.param("female", 1.822, id="female-schlich-1.822"),
+        pytest.param("male", 1.743, id="male-schlich-1.743"),
+    ],
+)
+def test_bsa_by_formula_gives_each_published_value(
+    sex: str | None, schlich_m2: float | None
+) -> None:
+    """bsa_by_formula(170, 75) gives each formula's own value, in FORMULAS order.
+
+    admiral test-derive_advs_params.R tests 4-22 (170 cm/75 kg, 3 dp); Shuter & Aslani
+    1.841 and Schlich 1.822 (female) / 1.743 (male) worked by hand above. Schlich only
+    with a sex, and with that sex's coefficients.
+    """
+    expected = dict(ALL_AT_170_CM_75_KG)
+    if schlich_m2 is not None:
+        expected["schlich"] = schlich_m2
+    got = bsa.bsa_by_formula(170.0, 75.0, sex)
+    assert list(got) == list(expected)
+    assert [name for name in FORMULAS if name in got] == list(got)
+    for name, value in expected.items():
+        assert got[name] == pytest.approx(value, abs=5e-4), name
+
+
+def test_bsa_by_formula_refusals_word_for_word() -> None:
+    """A zero height and a malformed sex are refused as by each formula, word for word."""
+    with pytest.raises(InputError) as caught:
+        bsa.bsa_by_formula(0.0, 75.0)
+    assert str(caught.value) == "height must be a positive, finite number of cm; got 0.0 cm"
+    assert caught.value.field == "height"
+    with pytest.raises(InputError) as caught:
+        bsa.bsa_by_formula(170.0, 75.0, "F")
+    assert str(caught.value) == "sex must be 'female' or 'male'; got 'F'"
+    assert caught.value.field == "sex"
