@@ -7,6 +7,7 @@ Patients (Mosteller, BSA rounded to 2 decimals): 180 cm / 80 kg → √4 = 2.00 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -676,3 +677,39 @@ def test_limit_that_cannot_be_checked_is_refused(
         "supported)"
     )
     assert caught.value.field == "cumulative_limit"
+
+
+def test_limit_of_a_million_mg_is_written_in_full(tmp_path: Path) -> None:
+    """Amounts of 10^6 and more are written whole ("1000000"), not "1e+06".
+
+    kilomab 140 mg a cycle, 3 cycles: 420 of 1 000 000 mg, 0.042 % → "0";
+    (1 000 000 − 420) / 140 = 7139.9 → 7139 more cycles.
+    """
+    report = compute_course(_fixture_library(tmp_path, "1000000 mg"), _fixture_course(3))
+    warning = next(w for w in report.warnings if w.drug == "kilomab")
+    assert warning.message == (
+        "kilomab: 420 of 1000000 mg (0% of the limit); 7139 more cycle(s) of FIXTURE-KG fit"
+    )
+
+
+def test_limit_per_m2_of_a_per_kg_drug_in_a_planned_line(tmp_path: Path) -> None:
+    """0 cycles given: nothing to sum, but the planned cycle's per-kg dose is refused too."""
+    library = _fixture_library(tmp_path, "300 mg/m2")
+    with pytest.raises(InputError) as caught:
+        compute_course(library, _fixture_course(0))
+    assert str(caught.value).startswith(
+        "the cumulative limit of kilomab is in mg/m2: it can be checked only when kilomab "
+    )
+
+
+def test_remaining_at_a_limit_with_more_decimals_is_not_negative_zero(tmp_path: Path) -> None:
+    """A limit of 419.9999999 mg, 420 mg given: equal to 6 decimals, so 'reached' and 0 left.
+
+    420 − 419.9999999 = 1e-7 rounds to 0 at 6 decimals; the remaining amount is +0.0
+    (written "0.0" in JSON), not -0.0.
+    """
+    report = compute_course(_fixture_library(tmp_path, "419.9999999 mg"), _fixture_course(3))
+    kilomab = limit(report, "kilomab")
+    assert (kilomab.cumulative, kilomab.status, kilomab.remaining) == (420, "reached", 0)
+    assert math.copysign(1.0, kilomab.remaining) == 1.0
+    assert '"remaining":0.0,' in report.model_dump_json()

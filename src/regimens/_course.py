@@ -35,7 +35,7 @@ import datetime as dt
 import json
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -365,7 +365,12 @@ class Course(_Frozen):
     def _known_formula(cls, value: str) -> str:
         from regimens._bsa import get_formula
 
-        return get_formula(value).name
+        try:
+            return get_formula(value).name
+        except UnknownNameError as exc:
+            # Not a ValueError: raised as is, it would escape validation without the
+            # file and field (and hide the file's other mistakes).
+            raise InputError(str(exc), field="bsa_formula") from None
 
     @model_validator(mode="after")
     def _lines_in_order(self) -> Course:
@@ -401,7 +406,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part + 1}]"
-        elif part.startswith("[") or not text:
+        elif not text:
             text += part
         else:
             text += f".{part}"
@@ -838,11 +843,6 @@ def compute_course(
             next_cycle = context.sheet(len(line.cycles) + 1, last, "")
         sums = _sum_sheets(sheets, number)
         line_sums.append(sums)
-        anthracycline = [
-            amount.doxorubicin_equivalent_mg_per_m2
-            for amount in (s.amount(d, ratios) for d, s in sums.items())
-            if amount.doxorubicin_equivalent_mg_per_m2 is not None
-        ]
         lines.append(
             LineReport(
                 line=number,
@@ -855,8 +855,8 @@ def compute_course(
                 cycles=len(line.cycles),
                 bsa_m2=tuple(dict.fromkeys(s.bsa_m2 for s in sheets if s.bsa_m2 is not None)),
                 drugs=tuple(s.amount(drug, ratios) for drug, s in sums.items()),
-                doxorubicin_equivalent_mg_per_m2=(
-                    _round(sum(anthracycline)) if anthracycline else None
+                doxorubicin_equivalent_mg_per_m2=_equivalent_total(
+                    [s.amount(d, ratios) for d, s in sums.items()], ratios
                 ),
                 sheet_warnings=_distinct(w for s in sheets for w in s.warnings),
             )
@@ -868,11 +868,6 @@ def compute_course(
         for drug, drug_sum in sums.items():
             totals.setdefault(drug, _Sum()).merge(drug_sum)
     total_amounts = tuple(s.amount(drug, ratios) for drug, s in totals.items())
-    equivalents = [
-        a.doxorubicin_equivalent_mg_per_m2
-        for a in total_amounts
-        if a.doxorubicin_equivalent_mg_per_m2 is not None
-    ]
     next_sums = _sum_sheets([next_cycle], len(course.lines) + 1)
     limits = _limits(library, totals, next_sums, ratios, len(course.lines), current)
     warnings = [warning for report in limits for warning in _limit_warnings(report)]
@@ -885,7 +880,7 @@ def compute_course(
         bsa_formula=course.bsa_formula,
         lines=tuple(lines),
         totals=total_amounts,
-        doxorubicin_equivalent_mg_per_m2=_round(sum(equivalents)) if equivalents else None,
+        doxorubicin_equivalent_mg_per_m2=_equivalent_total(total_amounts, ratios),
         equivalence=tuple(r for r in ratios_used if r.drug in drugs_seen or r.from_option),
         limits=tuple(limits),
         warnings=tuple(sorted(warnings, key=lambda w: rank[w.severity])),
@@ -935,13 +930,11 @@ def _limits(
             # Every anthracycline of the course, in this drug's own mg/m2.
             counted = tuple(d for d in totals if d in ratios)
             cumulative = _round(
-                sum((totals[d].mg_per_m2 or 0.0) * ratios[d] for d in counted) / own_ratio
+                sum(_per_m2(drug, d, totals[d]) * ratios[d] for d in counted) / own_ratio
             )
             in_next = [d for d in next_sums if d in ratios]
             per_cycle: float | None = (
-                _round(
-                    sum((next_sums[d].mg_per_m2 or 0.0) * ratios[d] for d in in_next) / own_ratio
-                )
+                _round(sum(_per_m2(drug, d, next_sums[d]) * ratios[d] for d in in_next) / own_ratio)
                 if drug in next_sums
                 else None
             )
@@ -986,6 +979,38 @@ def _amount_in(drug: str, drug_sum: _Sum | None, unit: str) -> float:
         "is dosed per m2 in every line of the course (limits in mg/m2 or mg are supported)",
         field="cumulative_limit",
     )
+
+
+def _equivalent_total(amounts: Sequence[DrugAmount], ratios: Mapping[str, float]) -> float | None:
+    """The doxorubicin-equivalent mg/m² of the anthracyclines among ``amounts``.
+
+    None when there is no anthracycline, and also when one of them has no mg/m² (dosed
+    per kg or flat): a sum without it would understate the exposure, so none is shown.
+    """
+    equivalents = []
+    for amount in amounts:
+        if amount.drug not in ratios:
+            continue
+        if amount.doxorubicin_equivalent_mg_per_m2 is None:
+            return None
+        equivalents.append(amount.doxorubicin_equivalent_mg_per_m2)
+    return _round(sum(equivalents)) if equivalents else None
+
+
+def _per_m2(limited: str, drug: str, drug_sum: _Sum) -> float:
+    """An anthracycline's cumulative mg/m², counted in the limit of ``limited``.
+
+    A drug not dosed per m² in every line has no mg/m² to convert: refused, never
+    counted as 0 (a dose per kg or a flat dose would silently drop out of the limit).
+    """
+    if drug_sum.mg_per_m2 is None:
+        raise InputError(
+            f"the cumulative limit of {limited} in mg/m2 counts every anthracycline of the "
+            f"course: it can be checked only when {drug} is dosed per m2 in every line of "
+            "the course",
+            field="cumulative_limit",
+        )
+    return drug_sum.mg_per_m2
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,287 @@
+"""Course files as read: the exact message and field of each mistake (issue 9's survivors).
+
+Each message is the one a user sees after ``Error:``; each ``field`` is the path the
+batch and API callers get. Expected texts are the module's wording, checked against
+docs/course.md (fields) and the rules of ``parse_course``/``load_course``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import regimens
+from regimens._course import load_course, parse_course
+from regimens._errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def line(**fields: Any) -> dict[str, Any]:
+    return {"patient": {"height": 170, "weight": 70}, "lines": [{"regimen": "EOX", **fields}]}
+
+
+def refused(data: object) -> InputError:
+    with pytest.raises(InputError) as caught:
+        parse_course(data)
+    return caught.value
+
+
+# --- parse_course -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "field"),
+    [
+        pytest.param(
+            line(cycles=True),
+            "course: lines[1].cycles: cycles must be a whole number of cycles given, got True",
+            "lines[1].cycles",
+            id="cycles = true",
+        ),
+        pytest.param(
+            line(cycles=201),
+            "course: lines[1].cycles: cycles 201 is not a plausible number of cycles (at most 200)",
+            "lines[1].cycles",
+            id="201 cycles",
+        ),
+        pytest.param(
+            {"lines": [{"cycles": 1}]},
+            "course: lines[1].regimen: missing: this field is required",
+            "lines[1].regimen",
+            id="no regimen",
+        ),
+        pytest.param(
+            line(cycles=1, zzzzqq=1),
+            "course: lines[1].zzzzqq: unknown field 'zzzzqq' (the fields are listed in "
+            "docs/course.md)",
+            "lines[1].zzzzqq",
+            id="unknown field, nothing close",
+        ),
+        pytest.param(
+            line(cycles=1, wth=["ZOLEDRONIC-ACID"]),
+            "course: lines[1].wth: unknown field 'wth'; did you mean 'with'? (the fields "
+            "are listed in docs/course.md)",
+            "lines[1].wth",
+            id="misspelt with (an alias of supportive)",
+        ),
+        pytest.param(
+            line(cycles=1, dose_level="abc"),
+            "course: lines[1].dose_level: Input should be a valid number, unable to parse "
+            "string as a number (got 'abc')",
+            "lines[1].dose_level",
+            id="dose level not a number",
+        ),
+        pytest.param(
+            {**line(cycles=1), "bsa_formula": "mostler"},
+            "course: bsa_formula: unknown BSA formula 'mostler' (did you mean 'mosteller'?); "
+            "accepted: mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, "
+            "shuter-aslani, schlich (got 'mostler')",
+            "bsa_formula",
+            id="misspelt BSA formula",
+        ),
+    ],
+)
+def test_parse_errors_name_the_field(data: object, message: str, field: str) -> None:
+    """Each mistake: the path counted from 1, the reason, the value given; field = the path.
+
+    ``cycles = true`` is refused (TOML's true is not 1 cycle); 200 cycles is the stated
+    maximum, so 201 is refused; an unknown field gets the closest known name, the alias
+    ``with`` included, or no hint when nothing is close; a BSA formula is checked
+    against the library's list (docs/course.md).
+    """
+    error = refused(data)
+    assert str(error) == message
+    assert error.field == field
+
+
+def test_unknown_field_hides_no_other_mistake() -> None:
+    """A misspelt formula no longer aborts validation: the unknown field is reported first."""
+    error = refused({**line(cycles=1, rubbish=1), "bsa_formula": "mosteler"})
+    assert str(error).startswith("course: lines[1].rubbish: unknown field 'rubbish'")
+
+
+def test_two_hundred_cycles_are_accepted() -> None:
+    """200 is the largest plausible count (the message of 201 says 'at most 200')."""
+    course = parse_course(line(cycles=200))
+    assert len(course.lines[0].cycles) == 200
+
+
+@pytest.mark.parametrize(
+    ("second_start", "error"),
+    [
+        pytest.param(
+            "2026-02-09",
+            "course: lines[2].start: 2026-02-09 is before the last date of lines[1] "
+            "(2026-02-16): list the lines in the order they were given, without overlap",
+            id="overlaps the last dated cycle",
+        ),
+        pytest.param("2026-02-16", None, id="starts on the last cycle's day"),
+    ],
+)
+def test_line_without_end_ends_at_its_last_dated_cycle(
+    second_start: str, error: str | None
+) -> None:
+    """A line with no end lasts to its last cycle's date (2026-02-16, not its start or cycle 2).
+
+    Cycles on 2026-01-05, 01-26, 02-16: a next line starting 02-09 overlaps; one
+    starting on 02-16 does not (the check is 'before', not 'on').
+    """
+    data = {
+        "patient": {"height": 170, "weight": 70},
+        "lines": [
+            {
+                "regimen": "EOX",
+                "start": "2026-01-05",
+                "cycles": [{"date": "2026-01-05"}, {"date": "2026-01-26"}, {"date": "2026-02-16"}],
+            },
+            {"regimen": "FOLFOX-6", "start": second_start, "cycles": 1},
+        ],
+    }
+    if error is None:
+        assert parse_course(data).lines[0].last_date().isoformat() == "2026-02-16"
+        return
+    caught = refused(data)
+    assert (str(caught), caught.field) == (error, "lines[2].start")
+
+
+# --- load_course --------------------------------------------------------------------------
+
+
+def test_file_without_extension(tmp_path: Path) -> None:
+    """A file without .toml or .json says 'no extension' and names the field 'file'."""
+    path = tmp_path / "course"
+    path.write_text("[patient]\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_course(path)
+    assert str(caught.value) == f"{path}: a course file is .toml or .json, got 'no extension'"
+    assert caught.value.field == "file"
+
+
+def test_unknown_extension_names_it(tmp_path: Path) -> None:
+    """course.yaml: the suffix is quoted as given."""
+    path = tmp_path / "course.yaml"
+    path.write_text("lines: []\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_course(path)
+    assert str(caught.value) == f"{path}: a course file is .toml or .json, got '.yaml'"
+
+
+def _nested(suffix: str) -> str:
+    depth = 100_000
+    if suffix == ".json":
+        return '{"lines": ' + "[" * depth + "]" * depth + "}"
+    return "lines = " + "[" * depth + "]" * depth + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param("absent.toml", None, "{path}: no such file", id="missing"),
+        pytest.param(
+            "latin1.toml",
+            "[patient]\nnotes = 'épirubicine'\n".encode("latin-1"),
+            "{path}: cannot be read as UTF-8 text ('utf-8' codec can't decode byte 0xe9 in "
+            "position 19: invalid continuation byte)",
+            id="not UTF-8",
+        ),
+        pytest.param(
+            "invalid.toml",
+            "[patient\n",
+            "{path}: invalid TOML: Expected ']' at the end of a table declaration "
+            "(at line 1, column 9)",
+            id="invalid TOML",
+        ),
+        pytest.param(
+            "invalid.json",
+            '{"lines": [}',
+            "{path}: invalid JSON: Expecting value: line 1 column 12 (char 11)",
+            id="invalid JSON",
+        ),
+        pytest.param(
+            "deep.json",
+            _nested(".json"),
+            "{path}: arrays or tables nested too deeply to read",
+            id="nested JSON",
+        ),
+        pytest.param(
+            "deep.toml",
+            _nested(".toml"),
+            "{path}: arrays or tables nested too deeply to read",
+            id="nested TOML",
+        ),
+    ],
+)
+def test_unreadable_files(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
+    """A file that cannot be read or decoded: the path, what is wrong, field 'file'.
+
+    'é' in Latin-1 is the byte 0xE9, at offset 19 after "[patient]\\nnotes = '" (19
+    bytes); the TOML and JSON texts are the standard library's parsers' own messages.
+    """
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_course(path)
+    assert str(caught.value) == message.format(path=path)
+    assert caught.value.field == "file"
+
+
+def test_directory_named_like_a_course_file(tmp_path: Path) -> None:
+    """A directory called course.toml: cannot be read, field 'file' (OSError, not a crash)."""
+    path = tmp_path / "course.toml"
+    path.mkdir()
+    with pytest.raises(InputError) as caught:
+        load_course(path)
+    assert str(caught.value).startswith(f"{path}: cannot be read as UTF-8 text (")
+    assert caught.value.field == "file"
+
+
+def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Under an ASCII locale (LC_ALL=C, no UTF-8 mode) a French drug name still reads.
+
+    'épirubicine' is the French name of epirubicin (drugs.toml local_names); read with
+    the locale's encoding, its first byte (0xC3) is not ASCII and the file is refused.
+    The subprocess imports the same ``regimens`` package as this test.
+    """
+    path = tmp_path / "course.toml"
+    path.write_text(
+        '[patient]\nheight = 170\nweight = 70\n\n[[lines]]\nregimen = "EOX"\ncycles = 1\n'
+        "drug_dose_levels = { 'épirubicine' = 75 }\n",
+        encoding="utf-8",
+    )
+    # Read here too: the same file, this process's (UTF-8) locale.
+    assert load_course(path).lines[0].drug_dose_levels == {"épirubicine": 75.0}
+    package = Path(regimens.__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONIOENCODING": "utf-8",  # stdout only: files still use the locale's encoding
+        "PYTHONPATH": str(package),
+    }
+    code = (
+        "import sys; from regimens._course import load_course; "
+        "print(sys.flags.utf8_mode, load_course(sys.argv[1]).lines[0].drug_dose_levels)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "0 {'épirubicine': 75.0}\n"
