@@ -4,13 +4,15 @@
     python scripts/mutation.py _rounding _bsa       # some of them
     python scripts/mutation.py _rounding --threshold 95   # exit 1 under 95 % killed
     python scripts/mutation.py _bsa --only 'x_round_bsa*' --threshold 95   # a CI sample
-    python scripts/mutation.py _dosing --tests tests/test_dosing.py --children 2
+    python scripts/mutation.py _dosing --children 2          # with its usual test files
+    python scripts/mutation.py _dosing --tests tests/test_dosing.py   # with these only
 
 The project is copied into a scratch directory (``--workdir``, default under the system
 temp directory) so that a run neither sees nor disturbs edits made meanwhile; mutmut
 works there in ``mutants/`` with the ``[tool.mutmut]`` settings of pyproject.toml,
 restricted to the modules asked for. mutmut runs for each mutant only the tests that
-call the mutated function (its per-test selection), one module after the other.
+call the mutated function (its per-test selection), chosen from the module's test
+files (``TESTS``), one module after the other.
 
 The score printed is the raw measured ratio (killed + timed out) / all mutants: a
 timeout means the tests noticed. Survivors explained as equivalent in docs/testing.md
@@ -46,6 +48,44 @@ COPIED = (
     "scripts",
     "benchmarks",
 )
+#: The test files mutmut may choose from, per module: those that assert the module's
+#: values (docs/testing.md, "Scores", were measured with these). Left to choose among all
+#: of tests/, mutmut runs every test that calls the mutated function: hours for _dosing.
+TESTS = {
+    "_bsa": ["tests/test_bsa.py", "tests/test_fast_paths.py", "tests/test_measures.py"],
+    "_renal": ["tests/test_renal.py", "tests/test_measures.py", "tests/test_patient.py"],
+    "_rounding": ["tests/test_rounding.py", "tests/test_fast_paths.py", "tests/test_dosing.py"],
+    "_dosing": [
+        "tests/test_dosing.py",
+        "tests/test_sheet.py",
+        "tests/test_sheet_schema.py",
+        "tests/test_cli_sheet.py",
+        "tests/test_fast_paths.py",
+        "tests/test_bad_input.py",
+        "tests/test_outputs.py",
+        "tests/test_check.py",
+        "tests/test_cli_check.py",
+        "tests/test_calendar.py",
+        "tests/test_course.py",
+        "tests/test_batch.py",
+        "tests/test_cli_batch.py",
+        "tests/test_docs.py",
+        "tests/test_fhir.py",
+        "tests/test_calendar_outputs.py",
+    ],
+    "_calendar": [
+        "tests/test_calendar.py",
+        "tests/test_cli_calendar.py",
+        "tests/test_calendar_outputs.py",
+    ],
+    "_course": [
+        "tests/test_course.py",
+        "tests/test_cli_course.py",
+        "tests/test_course_parsing.py",
+        "tests/test_course_limits.py",
+    ],
+    "_regimen": ["tests/test_regimen.py", "tests/test_library.py"],
+}
 KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
 TIMEOUT = {24, -24, 36, 152, 255}
 
@@ -147,8 +187,13 @@ def main() -> int:
         "--tests",
         action="append",
         default=[],
-        help="limit the tests mutmut may select to these files, e.g. tests/test_dosing.py "
-        "(repeatable; a whole-module run of _dosing is otherwise too slow)",
+        help="the test files mutmut may select from, e.g. tests/test_dosing.py "
+        "(repeatable; default: the module's list in TESTS)",
+    )
+    parser.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="let mutmut select from every test file (slow: hours for _dosing)",
     )
     args = parser.parse_args()
     modules = [m if m.startswith("_") else f"_{m}" for m in args.modules]
@@ -159,7 +204,8 @@ def main() -> int:
     failed = False
     results = []
     for module in modules:
-        result = run_module(module, base / module, args.children, args.only, args.tests)
+        tests = [] if args.all_tests else args.tests or TESTS[module]
+        result = run_module(module, base / module, args.children, args.only, tests)
         results.append(result)
         if not args.json:
             print(

@@ -1,0 +1,39 @@
+"""The maintenance scripts under scripts/ stay in step with the project."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_mutation_script_names_existing_test_files_for_every_core_module() -> None:
+    """Each clinical-core module has its list of test files for mutmut, and each file
+    exists (a renamed test file would otherwise silently drop out of the score)."""
+    mutation = _load("mutation")
+    assert set(mutation.TESTS) == set(mutation.CORE)
+    for module, files in mutation.TESTS.items():
+        assert files, module
+        for name in files:
+            assert (ROOT / name).is_file(), f"{module}: {name}"
+
+
+def test_mutation_script_mutates_what_pyproject_lists() -> None:
+    """scripts/mutation.py and pyproject's [tool.mutmut] name the same modules."""
+    mutation = _load("mutation")
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for module in mutation.CORE:
+        assert f'"src/regimens/{module}.py"' in text
