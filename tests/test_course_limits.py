@@ -268,6 +268,19 @@ def test_course_without_anthracycline_has_no_equivalent(library: Library) -> Non
     assert report.doxorubicin_equivalent_mg_per_m2 is None
 
 
+def test_equivalent_total_counts_an_anthracycline_listed_after_other_drugs(
+    library: Library,
+) -> None:
+    """FOLFOX-6 × 2 then EOX × 3: the course's drugs start with oxaliplatin, and the
+    epirubicin after them still counts: 3 × 50 mg/m² × 0.8 (Feijen 2019) = 120."""
+    report = run(
+        library, course({"regimen": "FOLFOX-6", "cycles": 2}, {"regimen": "EOX", "cycles": 3})
+    )
+    assert report.totals[0].drug == "oxaliplatin"
+    assert [line.doxorubicin_equivalent_mg_per_m2 for line in report.lines] == [None, 120]
+    assert report.doxorubicin_equivalent_mg_per_m2 == 120
+
+
 @pytest.mark.parametrize(
     "ratio",
     [pytest.param(True, id="true"), pytest.param(20.5, id="20.5"), pytest.param(21, id="21")],

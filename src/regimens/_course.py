@@ -406,10 +406,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part + 1}]"
-        elif not text:
-            text += part
         else:
-            text += f".{part}"
+            text += f".{part}" if text else part
     return text
 
 
