@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +13,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from regimens._errors import InputError
+from regimens._errors import InputError, UnitError
 from regimens._regimen import (
     FAST_CONCENTRATION_UNITS,
     FAST_DOSE_UNITS,
     FAST_DURATION_UNITS,
     Component,
     Dose,
+    DrugCodes,
     DrugFacts,
+    DrugsFile,
     FieldPathError,
     Regimen,
     RenalBand,
     RenalRule,
     _parse_concentration,
     _parse_dose_with_pint,
+    _string_schema,
     check_contiguous,
     file_json_schema,
     normalize_name,
     parse_days,
     parse_dose,
     parse_duration_h,
+    parse_mass_mg,
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -551,4 +556,549 @@ def test_checked_in_schema_is_current() -> None:
     assert checked_in == file_json_schema("regimen"), (
         "docs/regimen.schema.json is stale: regenerate it with "
         "`regimens schema > docs/regimen.schema.json`"
+    )
+
+
+# --- exact messages and spellings (mutation testing, issue 9) ---------------------------
+# Each message below is what `regimens validate` prints after FILE:LINE: FIELD: for a
+# wrong regimen or drugs.toml, so a pharmacist can correct the file; the expected texts
+# are the ones documented by the format strings of src/regimens/_regimen.py.
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        (" 1 - 3 , 8 ", "1-3,8"),
+        ("1 – 3", "1-3"),
+        ([1, 8, 15], "1,8,15"),
+        (8, "8"),
+    ],
+    ids=["spaces", "en dash", "list", "one day"],
+)
+def test_days_text_is_the_file_spelling_without_spaces(written: Any, shown: str) -> None:
+    """The days shown on sheets keep the file's spelling, spaces dropped and '–' as '-'.
+
+    Worked by hand: ' 1 - 3 , 8 ' without whitespace is '1-3,8'; [1, 8, 15] joined by
+    commas is '1,8,15'; the single day 8 is '8'.
+    """
+    assert Component.model_validate(component(days=written)).days_text == shown
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "message"),
+    [
+        (parse_duration_h, -2, "a duration must be a positive finite number, got '-2'"),
+        (parse_duration_h, 0.0, "a duration must be a positive finite number, got '0.0'"),
+        (parse_mass_mg, -150, "a mass must be a positive finite number, got '-150'"),
+        (_parse_concentration, 0, "a concentration must be a positive finite number, got '0'"),
+        (parse_duration_h, "0 h", "a duration must be a positive finite number, got '0 h'"),
+        (
+            _parse_concentration,
+            "0 mg/mL",
+            "a concentration must be a positive finite number, got '0 mg/mL'",
+        ),
+        (
+            parse_duration_h,
+            [46],
+            "write the duration as text with its unit, e.g. '46 h', got [46]",
+        ),
+        (
+            parse_duration_h,
+            True,
+            "write the duration as text with its unit, e.g. '46 h', got True",
+        ),
+        (parse_mass_mg, [500], "write the amount as text with its unit, e.g. '500 mg', got [500]"),
+        (
+            _parse_concentration,
+            [50],
+            "write the concentration with its unit, e.g. '50 mg/mL', got [50]",
+        ),
+    ],
+    ids=[
+        "negative duration number",
+        "zero duration number",
+        "negative mass number",
+        "zero concentration number",
+        "zero duration text",
+        "zero concentration text",
+        "duration in a list",
+        "duration true",
+        "mass in a list",
+        "concentration in a list",
+    ],
+)
+def test_quantity_messages_name_what_is_wrong(parse: Any, value: object, message: str) -> None:
+    """A zero, negative or non-text quantity is refused naming the quantity and the value.
+
+    Expected texts: the format strings of _check_positive ('{what} must be a positive
+    finite number, got {text!r}') and of each parser's 'write ... with its unit' line.
+    """
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
+        parse(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "expected"),
+    [
+        (parse_duration_h, 46, 46.0),
+        (parse_mass_mg, 150, 150.0),
+        (_parse_concentration, 50, 50.0),
+        (_parse_concentration, 2.5, 2.5),
+    ],
+)
+def test_a_number_is_read_back_in_the_canonical_unit(
+    parse: Any, value: float, expected: float
+) -> None:
+    """A dumped model (46 h → 46.0, 150 mg → 150.0, 50 mg/mL → 50.0) reads back as is."""
+    assert parse(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (_parse_concentration, "0.05 g/mL", 50.0),
+        (_parse_concentration, "50 g/L", 50.0),
+        (parse_duration_h, "1 day", 24.0),
+    ],
+)
+def test_other_units_are_converted_by_pint(parse: Any, text: str, expected: float) -> None:
+    """Spellings outside the fast tables are converted: 0.05 g/mL = 50 mg/mL
+    (0.05 × 1000 mg per mL), 50 g/L = 50 mg/mL (50 000 mg / 1000 mL), 1 day = 24 h."""
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "field", "message"),
+    [
+        (
+            parse_duration_h,
+            "two h",
+            "duration",
+            "duration 'two h' does not start with a number: give e.g. '170 cm'",
+        ),
+        (
+            _parse_concentration,
+            "fifty mg/mL",
+            "concentration",
+            "concentration 'fifty mg/mL' does not start with a number: give e.g. '170 cm'",
+        ),
+        (
+            _parse_concentration,
+            "50 MG/ML",
+            "concentration",
+            "concentration '50 MG/ML': unknown unit MG",
+        ),
+    ],
+)
+def test_unreadable_quantity_names_its_field(
+    parse: Any, text: str, field: str, message: str
+) -> None:
+    """Text that is no quantity is a UnitError naming the field (duration, concentration).
+
+    Expected: parse_quantity's messages ('{field} {text!r} does not start with a number',
+    '{field} {text!r}: unknown unit ...', src/regimens/_units.py) with this module's field.
+    """
+    with pytest.raises(UnitError) as caught:
+        parse(text)
+    assert (caught.value.field, str(caught.value)) == (field, message)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_duration_h, "46 h", 46.0),
+        (parse_duration_h, "15 min", 0.25),
+        (_parse_concentration, "50 mg/mL", 50.0),
+        (parse_dose, "625 mg/m2", {"amount": 625.0}),
+    ],
+)
+def test_common_spellings_are_read_without_pint(
+    parse: Any, text: str, expected: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library's spellings go through the fast tables: pint is never asked.
+
+    (Loading the library must not build the pint registry, about 0.1 s of every
+    command; test_library.py checks that in a subprocess.) 15 min = 15/60 = 0.25 h.
+    """
+    import regimens._units
+
+    def no_pint(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pint was asked")
+
+    monkeypatch.setattr(regimens._units, "parse_quantity", no_pint)
+    monkeypatch.setattr(regimens._units, "get_registry", no_pint)
+    result = parse(text)
+    if isinstance(expected, dict):
+        assert result["amount"] == expected["amount"]
+    else:
+        assert result == expected
+
+
+def test_field_path_error_without_a_path_is_just_the_reason() -> None:
+    """A problem of the model itself (no sub-path) reads as the bare reason."""
+    assert str(FieldPathError("", "no bands: give at least one")) == "no bands: give at least one"
+    assert str(FieldPathError("bands[2]", "overlaps")) == "bands[2]: overlaps"
+
+
+def test_no_bands_at_all_is_refused() -> None:
+    """check_contiguous of no edges names 'bands' and asks for at least one."""
+    with pytest.raises(FieldPathError) as caught:
+        check_contiguous([], unit="mL/min")
+    assert (caught.value.path, caught.value.reason) == ("bands", "no bands: give at least one")
+
+
+def test_first_band_may_start_at_zero_inclusive() -> None:
+    """A first band written 'min = 0, inclusive' is the same as leaving min out."""
+    check_contiguous([(0.0, True, 30.0, False), (30.0, True, None, False)], unit="mL/min")
+
+
+@pytest.mark.parametrize(
+    ("edges", "path", "reason"),
+    [
+        (
+            [(0.0, False, 30.0, False), (30.0, True, None, False)],
+            "bands[1]",
+            "the first band must start at 0 mL/min inclusive (or leave min out), "
+            "so that every value has a band",
+        ),
+        (
+            [(None, True, 30.0, False), (30.0, True, 30.0, True), (30.0, False, None, False)],
+            "bands[2]",
+            "min 30 must be below max 30",
+        ),
+        (
+            [(None, True, 30.0, False), (None, True, None, False)],
+            "bands[2]",
+            "overlaps bands[1]: only the first band may omit min and only the last may omit "
+            "max (bands are listed from the lowest value up)",
+        ),
+        (
+            [(None, True, 30.0, True), (30.0, True, None, False)],
+            "bands[2]",
+            "overlaps bands[1] at 30 mL/min: both include it; make exactly one side inclusive",
+        ),
+        (
+            [(None, True, 30.0, False), (30.0, False, None, False)],
+            "bands[2]",
+            "leaves a gap after bands[1]: 30 mL/min itself is in no band; make exactly one "
+            "side inclusive",
+        ),
+        (
+            [(None, True, 30.0, False), (30.0, True, 50.0, True)],
+            "bands[2]",
+            "the last band must have no max, so that every value above 50 mL/min has a band",
+        ),
+    ],
+    ids=[
+        "first band excludes 0",
+        "empty band",
+        "second band without min",
+        "edge in both",
+        "edge in neither",
+        "last band bounded",
+    ],
+)
+def test_band_messages_are_exact(
+    edges: list[tuple[float | None, bool, float | None, bool]], path: str, reason: str
+) -> None:
+    """Each banding mistake names its band (1-based) and says how to fix it, in full.
+
+    The band [30, 30] would hold only 30 mL/min: min must be strictly below max.
+    """
+    with pytest.raises(FieldPathError) as caught:
+        check_contiguous(edges, unit="mL/min")
+    assert (caught.value.path, caught.value.reason) == (path, reason)
+
+
+def test_band_for_reports_a_rule_built_without_validation() -> None:
+    """The guard of band_for: bands that overlap (possible only past validation) are an error.
+
+    Bands [0, 30] and [30, ∞) both contain 30 mL/min, so 30 falls in 2 bands.
+    """
+    low = RenalBand.model_validate(band(None, True, 30, True))
+    high = RenalBand.model_validate(band(30, True, None, False))
+    unchecked = RenalRule.model_construct(bands=(low, high), source="s")
+    with pytest.raises(InputError) as caught:
+        unchecked.band_for(30.0)
+    assert str(caught.value) == "creatinine clearance 30 mL/min falls in 2 bands"
+    assert caught.value.field == "creatinine_clearance"
+
+
+def test_string_schema_is_the_documented_file_spelling() -> None:
+    """The helper gives a dose's schema as docs/regimen.schema.json shows it (validation only).
+
+    The models are built once at import, so this calls the helper itself with the dose's
+    description and examples and compares with the checked-in schema.
+    """
+    checked_in = json.loads((DOCS / "regimen.schema.json").read_text(encoding="utf-8"))
+    dose = checked_in["$defs"]["Component"]["properties"]["dose"]
+    made = _string_schema(dose["description"], tuple(dose["examples"]))
+    assert (made.json_schema, made.mode) == (dose, "validation")
+
+
+def test_schema_of_a_regimen_file_is_the_default() -> None:
+    """`regimens schema` without a kind describes a regimen file (docs/regimen.schema.json)."""
+    assert file_json_schema()["title"] == "regimens: regimen file"
+
+
+# --- validators' exact refusals (mutation testing of the decorated validators) ---------
+
+
+def refusal(model: Any, data: object) -> tuple[tuple[Any, ...], str | None, str]:
+    """(pydantic location, sub-path or None, reason) of the first problem of ``data``.
+
+    The loader prints these joined: FILE:LINE: LOCATION+SUB-PATH: REASON.
+    """
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    error = caught.value.errors()[0]
+    cause = error["ctx"]["error"]
+    if isinstance(cause, FieldPathError):
+        return tuple(error["loc"]), cause.path, cause.reason
+    return tuple(error["loc"]), None, str(cause)
+
+
+def facts(**changes: Any) -> dict[str, Any]:
+    return {"inn": "capecitabine", "sources": ["s"], **changes}
+
+
+def test_dose_unit_must_be_the_canonical_unit_of_its_basis() -> None:
+    """A dumped dose edited by hand to mg/kg while its basis is per m² is refused, naming both."""
+    data = {"text": "625 mg/m2", "amount": 625.0, "basis": "per_m2", "unit": "mg/kg"}
+    assert refusal(Dose, data) == (
+        (),
+        None,
+        "unit 'mg/kg' is not the canonical unit of basis 'per_m2' (mg/m2)",
+    )
+
+
+def test_component_without_days_says_days_is_missing() -> None:
+    """A component with no days is reported as the missing key 'days', not a crash."""
+    with pytest.raises(ValidationError) as caught:
+        Component.model_validate(component(days=None))
+    assert [(error["loc"], error["type"]) for error in caught.value.errors()] == [
+        (("days",), "missing")
+    ]
+
+
+def test_days_text_survives_a_dump_and_reload() -> None:
+    """A component dumped (days as 1..14) and read back keeps the file's spelling '1-14'."""
+    item = Component.model_validate(component(days="1-14"))
+    assert Component.model_validate(item.model_dump()).days_text == "1-14"
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "reason"),
+    [
+        (
+            {"method": "continuous_infusion", "duration": None},
+            "duration",
+            "continuous infusion needs a duration, e.g. '2 h' or '46 h'",
+        ),
+        (
+            {"route": "PO", "method": "oral"},
+            "duration",
+            "an oral dose has no infusion duration",
+        ),
+        (
+            {"method": "oral", "duration": None},
+            "method",
+            "route IV is given as bolus or infusion or continuous_infusion, not oral",
+        ),
+    ],
+    ids=["pump without duration", "oral with duration", "IV given as oral"],
+)
+def test_administration_messages_are_exact(changes: dict[str, Any], path: str, reason: str) -> None:
+    """Route, method and duration problems say what to write (method spelled with spaces)."""
+    assert refusal(Component, component(**changes)) == ((), path, reason)
+
+
+def test_component_drug_message_gives_the_lowercase_inn() -> None:
+    """'Oxaliplatin' is refused with the spelling to write instead: 'oxaliplatin'."""
+    assert refusal(Component, component(drug="Oxaliplatin")) == (
+        ("drug",),
+        None,
+        "write the drug as its lowercase INN: 'oxaliplatin', not 'Oxaliplatin'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"aliases": ["  "]}, (("aliases",), None, "an alias is empty")),
+        (
+            {"aliases": ["A", "a"]},
+            ((), "aliases[2]", "duplicate alias 'a': same as alias 'A'"),
+        ),
+        (
+            {"components": [component(), component(drug="fluorouracil")]},
+            (
+                (),
+                "components[2].order",
+                "order 1 is already used by components[1]: give each administration its "
+                "own place on the day",
+            ),
+        ),
+        (
+            {"given_with": [{"regimen": "X", "every_n_cycles": 1, "day": 1, "source": "s"}]},
+            ((), "given_with", "only a supportive regimen is given with another"),
+        ),
+    ],
+    ids=["blank alias", "alias repeats alias", "two components in one place", "given with"],
+)
+def test_regimen_messages_are_exact(changes: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    """Regimen-level problems name the field and the earlier item they clash with."""
+    assert refusal(Regimen, regimen(**changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "reason"),
+    [
+        (
+            {"action": "percent"},
+            "percent",
+            "give percent exactly when action is 'percent' (e.g. percent = 75)",
+        ),
+        (
+            {"action": "absolute"},
+            "dose_mg",
+            "give dose_mg exactly when action is 'absolute' (e.g. dose_mg = 3.5)",
+        ),
+    ],
+)
+def test_band_action_messages_are_exact(extra: dict[str, Any], path: str, reason: str) -> None:
+    """A renal band whose action lacks its number names the missing key and an example."""
+    assert refusal(RenalBand, band(None, True, None, False, **extra)) == ((), path, reason)
+
+
+def test_cumulative_limit_in_auc_is_refused_on_limit() -> None:
+    """A cumulative limit written as an AUC (5 mg/mL*min) is refused on its 'limit' key."""
+    data = facts(cumulative_limit={"limit": "5 mg/mL*min", "source": "s"})
+    assert refusal(DrugFacts, data) == (
+        ("cumulative_limit",),
+        "limit",
+        "a cumulative limit is a dose in mg/m2, mg/kg or mg",
+    )
+
+
+def test_atc_code_must_have_the_atc_shape() -> None:
+    """'L1XA03' (a digit short) is not an ATC code; the message spells the shape out.
+
+    Shape from the WHO ATC index: letter, 2 digits, 2 letters, 2 digits (L01XA03).
+    """
+    assert refusal(DrugCodes, {"atc": "L1XA03", "source": "s"}) == (
+        ("atc",),
+        None,
+        "'L1XA03' is not an ATC code of a substance: write 7 characters, a letter, "
+        "2 digits, 2 capital letters and 2 digits, e.g. 'L01XA03'",
+    )
+    assert DrugCodes.model_validate({"atc": "L01XA03", "source": "s"}).atc == "L01XA03"
+
+
+def test_drug_facts_inn_message_gives_the_lowercase_inn() -> None:
+    """'Capecitabine' in drugs.toml is refused with the spelling to write: 'capecitabine'."""
+    assert refusal(DrugFacts, facts(inn="Capecitabine")) == (
+        ("inn",),
+        None,
+        "write the INN in lowercase: 'capecitabine'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("strengths", "reason"),
+    [
+        (
+            ["150.5 mg", "500 mg"],
+            "tablet strengths must be whole milligrams (e.g. 150 mg), got 150.5 mg, 500 mg",
+        ),
+        (["0.5 mg"], "tablet strengths must be whole milligrams (e.g. 150 mg), got 0.5 mg"),
+        (["150 mg", "150 mg"], "a tablet strength is listed twice"),
+    ],
+    ids=["150.5 mg", "half a mg", "twice"],
+)
+def test_tablet_strength_messages_are_exact(strengths: list[str], reason: str) -> None:
+    """Tablet strengths are whole mg, once each (150.5 mg would stop every capecitabine sheet)."""
+    data = facts(tablet_strengths=strengths, products_source="label")
+    assert refusal(DrugFacts, data) == (("tablet_strengths",), None, reason)
+
+
+def test_a_one_mg_tablet_is_accepted() -> None:
+    """1 mg is the smallest whole-mg strength (e.g. anastrozole 1 mg tablets): accepted."""
+    data = facts(tablet_strengths=["1 mg"], products_source="label")
+    assert DrugFacts.model_validate(data).tablet_strengths_mg == (1.0,)
+
+
+@pytest.mark.parametrize("strength", [0.0, -150.0, math.inf])
+def test_strengths_not_read_from_text_are_checked_too(strength: float) -> None:
+    """A set of numbers from Python (not parsed by parse_mass_mg) is still checked positive.
+
+    Files give a list, whose items parse_mass_mg already refuses when not positive; a set
+    reaches the check as is. 0, -150 and ∞ mg are not tablet strengths.
+    """
+    data = facts(tablet_strengths_mg={strength}, products_source="label")
+    assert refusal(DrugFacts, data) == (
+        ("tablet_strengths_mg",),
+        None,
+        "tablet strengths must be positive",
+    )
+
+
+@pytest.mark.parametrize(
+    ("aliases", "path", "reason"),
+    [
+        (["xeloda", " "], "[2]", "an alias is empty"),
+        (["xeloda", "XELODA"], "[2]", "duplicate alias 'XELODA'"),
+    ],
+)
+def test_drug_alias_messages_are_exact(aliases: list[str], path: str, reason: str) -> None:
+    """A blank or repeated drug alias is refused on aliases[N], N counted from 1."""
+    assert refusal(DrugFacts, facts(aliases=aliases)) == (("aliases",), path, reason)
+
+
+def test_local_name_must_be_an_alias() -> None:
+    """The French name used on sheets must also be an alias, so that it finds the drug."""
+    data = facts(local_names={"fr": "capécitabine"})
+    assert refusal(DrugFacts, data) == (
+        (),
+        "local_names.fr",
+        "'capécitabine' must also be listed in aliases",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "reason"),
+    [
+        (
+            {"concentration": "50 mg/mL"},
+            "products_source",
+            "cite where the strengths/concentration come from",
+        ),
+        (
+            {"rounding_increment": "1 mg"},
+            "rounding_source",
+            "cite where the rounding step comes from",
+        ),
+    ],
+)
+def test_product_facts_need_a_source_exactly(
+    changes: dict[str, Any], path: str, reason: str
+) -> None:
+    """A concentration or rounding step without its source is refused on the source key."""
+    assert refusal(DrugFacts, facts(**changes)) == ((), path, reason)
+
+
+def test_drug_name_claimed_twice_names_both_drugs() -> None:
+    """'Xeloda' given to a second drug is refused on drug[2], naming the first owner.
+
+    Names are compared case-insensitively (normalize_name), so 'XELODA' = 'xeloda'.
+    """
+    drugs = [
+        facts(aliases=["xeloda"]),
+        {"inn": "fluorouracil", "aliases": ["XELODA"], "sources": ["s"]},
+    ]
+    assert refusal(DrugsFile, {"drug": drugs}) == (
+        (),
+        "drug[2]",
+        "name 'XELODA' of 'fluorouracil' is already a name of 'capecitabine'",
     )
