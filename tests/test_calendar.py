@@ -888,3 +888,70 @@ def test_supportive_first_given_in_cycle_2_has_its_dose(two_supportive: Library)
         for cycle in calendar.cycles
     }
     assert given == {1: [], 2: [("ZOL-FROM-CYCLE-2", 4.0)], 3: []}
+
+
+# --- the options' own checks (pydantic validators) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cycle", "days"), [(1, 1), (100, 1), (1, 365)], ids=["first", "cycle-100", "365-days"]
+)
+def test_delay_accepts_its_whole_range(cycle: int, days: int) -> None:
+    """Cycles 1 to 100 (MAX_CYCLES) and 1 to 365 days (MAX_DELAY_DAYS) are accepted,
+    both ends included."""
+    delay = Delay(cycle=cycle, days=days)
+    assert (delay.cycle, delay.days) == (cycle, days)
+
+
+@pytest.mark.parametrize(
+    ("cycle", "days", "message"),
+    [
+        (101, 1, "delay: cycle 101 does not exist: cycles are numbered 1 to 100"),
+        (1, 0, "delay: 0 days is not a postponement: give 1 to 365 days"),
+        (1, 366, "delay: 366 days is not a postponement: give 1 to 365 days"),
+    ],
+    ids=["cycle-101", "0-days", "366-days"],
+)
+def test_delay_out_of_range_is_refused(cycle: int, days: int, message: str) -> None:
+    """Just outside the range: refused, the message naming the limits."""
+    with pytest.raises(InputError) as caught:
+        Delay(cycle=cycle, days=days)
+    assert (str(caught.value), caught.value.field) == (message, "delay")
+
+
+def test_number_of_cycles_range() -> None:
+    """1 to 100 cycles (MAX_CYCLES); 101 refused, naming --cycles."""
+    assert CalendarOptions(cycles=1).cycles == 1
+    assert CalendarOptions(cycles=100).cycles == 100
+    with pytest.raises(InputError) as caught:
+        CalendarOptions(cycles=101)
+    assert str(caught.value) == "cycles: 101 is not a number of cycles: give 1 to 100"
+    assert caught.value.field == "cycles"
+
+
+def test_cycle_delayed_twice_names_the_delay_option() -> None:
+    """Two delays of one cycle are refused (they are not added silently): field delay."""
+    with pytest.raises(InputError) as caught:
+        CalendarOptions(delays=(Delay(cycle=2, days=3), Delay(cycle=2, days=4)))
+    assert str(caught.value) == (
+        "delay: cycle 2 is delayed twice (3 and 4 days): give the total delay of a cycle "
+        "once, e.g. 2=7"
+    )
+    assert caught.value.field == "delay"
+
+
+def test_blank_country_is_refused() -> None:
+    """A country of spaces is refused with an example, not taken as no country."""
+    with pytest.raises(InputError) as caught:
+        CalendarOptions(country="  ")
+    assert str(caught.value) == "country: empty: give an ISO code such as FR"
+    assert caught.value.field == "country"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [(" fr ", "FR"), ("de-BY", "DE-BY"), ("de-by", "DE-by")]
+)
+def test_country_code_is_upper_cased_before_its_subdivision(typed: str, kept: str) -> None:
+    """The ISO 3166-1 country code is upper-cased; a subdivision after the hyphen is kept
+    as typed (the holidays package reads it)."""
+    assert CalendarOptions(country=typed).country == kept
