@@ -100,6 +100,65 @@ def test_parse_errors_name_the_field(data: object, message: str, field: str) -> 
     assert error.field == field
 
 
+def _dated(*dates: str | None, **fields: Any) -> dict[str, Any]:
+    cycles = [{"date": day} if day else {} for day in dates]
+    return line(cycles=cycles, **fields)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_dated("2026-01-05", start="2026-01-05", end="2026-01-05"), id="one day"),
+        pytest.param(
+            _dated("2026-01-05", "2026-01-26", start="2026-01-05", end="2026-01-26"),
+            id="first on the start, last on the end",
+        ),
+        pytest.param(_dated("2026-01-05", None, "2026-01-26"), id="an undated cycle between"),
+    ],
+)
+def test_line_dates_at_their_limits_are_accepted(data: dict[str, Any]) -> None:
+    """A line may start and end on one day; cycles may fall on the start and on the end
+    day themselves; a cycle without a date may sit between dated ones."""
+    assert parse_course(data).lines[0].cycles[0].date is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            _dated("2026-01-05", start="2026-01-06"),
+            "course: lines[1].cycles[1].date: 2026-01-05 is before the line's start 2026-01-06",
+            id="before the start",
+        ),
+        pytest.param(
+            _dated("2026-01-05", "2026-01-27", end="2026-01-26"),
+            "course: lines[1].cycles[2].date: 2026-01-27 is after the line's end 2026-01-26",
+            id="after the end",
+        ),
+        pytest.param(
+            _dated("2026-01-05", "2026-01-05"),
+            "course: lines[1].cycles[2].date: 2026-01-05 is not after cycles[1] (2026-01-05): "
+            "list the cycles in the order given",
+            id="two cycles on one day",
+        ),
+        pytest.param(
+            _dated("2026-01-26", None, "2026-01-05"),
+            "course: lines[1].cycles[3].date: 2026-01-05 is not after cycles[1] (2026-01-26): "
+            "list the cycles in the order given",
+            id="out of order after an undated cycle",
+        ),
+    ],
+)
+def test_cycle_dates_outside_the_line_or_out_of_order_are_refused(
+    data: dict[str, Any], message: str
+) -> None:
+    """Each cycle's date is checked against the line's start and end and the cycle
+    before; the error names the cycle (counted from 1) and both dates."""
+    error = refused(data)
+    assert str(error) == message
+    assert error.field == message.split(": ")[1]
+
+
 def test_unknown_field_hides_no_other_mistake() -> None:
     """A misspelt formula no longer aborts validation: the unknown field is reported first."""
     error = refused({**line(cycles=1, rubbish=1), "bsa_formula": "mosteler"})

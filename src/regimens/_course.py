@@ -369,8 +369,9 @@ class Course(_Frozen):
             return get_formula(value).name
         except UnknownNameError as exc:
             # Not a ValueError: raised as is, it would escape validation without the
-            # file and field (and hide the file's other mistakes).
-            raise InputError(str(exc), field="bsa_formula") from None
+            # file and field (and hide the file's other mistakes). parse_course names
+            # the field from pydantic's location.
+            raise InputError(str(exc)) from None
 
     @model_validator(mode="after")
     def _lines_in_order(self) -> Course:
