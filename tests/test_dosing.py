@@ -664,6 +664,27 @@ def test_two_dose_levels_for_one_drug_are_refused() -> None:
         SheetOptions(drug_dose_levels=levels)
 
 
+def test_every_drug_given_two_dose_levels_is_named() -> None:
+    """Each drug with two levels is named, in alphabetical order; the error names the
+    drug dose levels."""
+    levels = tuple(
+        DrugDoseLevel(drug=drug, percent=percent)
+        for drug, percent in (
+            ("oxaliplatin", 80),
+            ("fluorouracil", 80),
+            ("oxaliplatin", 75),
+            ("fluorouracil", 75),
+            ("folinic acid", 90),
+        )
+    )
+    with pytest.raises(InputError) as caught:
+        SheetOptions(drug_dose_levels=levels)
+    assert str(caught.value) == (
+        "more than one dose level for fluorouracil, oxaliplatin: give one per drug"
+    )
+    assert caught.value.field == "drug_dose_levels"
+
+
 @pytest.mark.parametrize(
     "options",
     [
