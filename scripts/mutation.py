@@ -6,6 +6,7 @@
     python scripts/mutation.py _bsa --only 'x_round_bsa*' --threshold 95   # a CI sample
     python scripts/mutation.py _dosing --children 2          # with its usual test files
     python scripts/mutation.py _dosing --tests tests/test_dosing.py   # with these only
+    python scripts/mutation.py _regimen --decorated   # the validators mutmut skips
 
 The project is copied into a scratch directory (``--workdir``, default under the system
 temp directory) so that a run neither sees nor disturbs edits made meanwhile; mutmut
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -170,6 +172,109 @@ def run_module(
     return Result(module, len(codes), killed, timeouts, survived, other, seconds)
 
 
+def _decorated_bodies(code: str) -> list[tuple[str, int, int]]:
+    """(qualified name, first line, last line) of the body of each decorated function."""
+    import ast
+
+    found = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                if child.decorator_list:
+                    end = child.end_lineno or child.body[-1].lineno
+                    found.append((f"{prefix}{child.name}", child.body[0].lineno, end))
+                visit(child, f"{prefix}{child.name}.")
+
+    visit(ast.parse(code), "")
+    return found
+
+
+def _decorated_mutants(code: str, filename: str) -> list[tuple[str, str]]:
+    """(name, mutated source) for mutmut's mutations inside decorated functions.
+
+    mutmut 3 does not mutate a function with a decorator other than @staticmethod or
+    @classmethod (its trampoline cannot wrap one): pydantic validators, properties. Its
+    own operators are applied to those bodies here, with that skip turned off.
+    """
+    import difflib
+
+    import libcst as cst
+    from mutmut.mutation import file_mutation as fm
+
+    original_skip = fm.MutationVisitor._skip_node_and_children
+
+    def skip(self: object, node: object) -> bool:
+        if isinstance(node, cst.FunctionDef) and node.decorators:
+            return False
+        return bool(original_skip(self, node))
+
+    fm.MutationVisitor._skip_node_and_children = skip
+    try:
+        module, mutations, *_ = fm.create_mutations(filename, code)
+    finally:
+        fm.MutationVisitor._skip_node_and_children = original_skip
+    bodies = _decorated_bodies(code)
+    lines = code.splitlines()
+    numbered: dict[str, int] = {}
+    mutants = []
+    for mutation in mutations:
+        new = fm.deep_replace(module, mutation.original_node, mutation.mutated_node).code
+        matcher = difflib.SequenceMatcher(None, lines, new.splitlines(), autojunk=False)
+        changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+        if not changed:
+            continue
+        line = changed[0][1] + 1
+        owners = [name for name, first, last in bodies if first <= line <= last]
+        if not owners:
+            continue
+        owner = owners[-1]  # the innermost
+        numbered[owner] = numbered.get(owner, 0) + 1
+        mutants.append((f"{owner}__decorated_{numbered[owner]}", new))
+    return mutants
+
+
+def run_decorated(module: str, workdir: Path, only: list[str], tests: list[str]) -> Result:
+    """Mutate the decorated functions of one module, one mutant at a time (pytest -x)."""
+    _prepare(workdir, module, tests)
+    target = workdir / "src" / "regimens" / f"{module}.py"
+    code = target.read_text(encoding="utf-8")
+    mutants = [
+        (name, new)
+        for name, new in _decorated_mutants(code, target.name)
+        if not only or any(fnmatch.fnmatch(name, pattern) for pattern in only)
+    ]
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    killed, timeouts, survived = 0, 0, []
+    started = time.monotonic()
+    try:
+        for name, new in mutants:
+            target.write_text(new, encoding="utf-8")
+            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+            try:
+                process = subprocess.run(
+                    [*command, *(tests or ["tests/"])],
+                    cwd=workdir,
+                    env=env,
+                    capture_output=True,
+                    timeout=600,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                timeouts += 1
+                continue
+            if process.returncode == 0:
+                survived.append(f"regimens.{module}.{name}")
+            else:
+                killed += 1
+    finally:
+        target.write_text(code, encoding="utf-8")
+    seconds = time.monotonic() - started
+    return Result(f"{module} (decorated)", len(mutants), killed, timeouts, survived, [], seconds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(CORE), help="e.g. _rounding _bsa")
@@ -191,6 +296,11 @@ def main() -> int:
         "(repeatable; default: the module's list in TESTS)",
     )
     parser.add_argument(
+        "--decorated",
+        action="store_true",
+        help="mutate the decorated functions (validators, properties) that mutmut skips",
+    )
+    parser.add_argument(
         "--all-tests",
         action="store_true",
         help="let mutmut select from every test file (slow: hours for _dosing)",
@@ -205,7 +315,10 @@ def main() -> int:
     results = []
     for module in modules:
         tests = [] if args.all_tests else args.tests or TESTS[module]
-        result = run_module(module, base / module, args.children, args.only, tests)
+        if args.decorated:
+            result = run_decorated(module, base / module, args.only, tests)
+        else:
+            result = run_module(module, base / module, args.children, args.only, tests)
         results.append(result)
         if not args.json:
             print(

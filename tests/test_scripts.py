@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,3 +39,42 @@ def test_mutation_script_mutates_what_pyproject_lists() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     for module in mutation.CORE:
         assert f'"src/regimens/{module}.py"' in text
+
+
+SNIPPET = """
+class Options:
+    @field_validator("cycles")
+    @classmethod
+    def _in_range(cls, cycles):
+        if cycles > 100:
+            raise ValueError("too many")
+        return cycles
+
+    def plain(self):
+        return 1 + 1
+
+
+def top():
+    return 2 > 1
+"""
+
+
+def test_decorated_bodies_are_found_with_their_class() -> None:
+    """The separate pass finds decorated functions (the ones mutmut skips) by their
+    qualified name and the lines of their body only, not plain functions."""
+    mutation = _load("mutation")
+    assert mutation._decorated_bodies(SNIPPET) == [("Options._in_range", 6, 8)]
+
+
+def test_decorated_mutants_change_only_decorated_bodies() -> None:
+    """mutmut's operators, applied by the separate pass, mutate only inside the
+    decorated function (``>`` and ``100`` and the message there; nothing in ``plain`` or
+    ``top``)."""
+    pytest.importorskip("mutmut")
+    mutation = _load("mutation")
+    mutants = mutation._decorated_mutants(SNIPPET, "snippet.py")
+    assert mutants
+    assert {name.rsplit("__", 1)[0] for name, _ in mutants} == {"Options._in_range"}
+    for _, source in mutants:
+        assert "return 1 + 1" in source
+        assert "return 2 > 1" in source
