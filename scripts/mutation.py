@@ -322,7 +322,7 @@ def main() -> int:
         results.append(result)
         if not args.json:
             print(
-                f"{module}: {result.score:.1f}% killed ({result.killed} killed, "
+                f"{result.module}: {result.score:.1f}% killed ({result.killed} killed, "
                 f"{result.timeout} timeout, {len(result.survived)} survived, "
                 f"{len(result.other)} other, of {result.mutants}) in {result.seconds:.0f} s",
                 flush=True,
