@@ -1197,10 +1197,10 @@ order = 2
 source = "test"
 """
 
-SUPPORT_REGIMEN = """
-id = "TEST-SUPPORT"
-name = "Test supportive regimen with two hosts"
-description = "Fixture: a supportive regimen scheduled with FOLFOX-6 and FOLFIRI."
+_SUPPORTIVE = """
+id = "{id}"
+name = "{name}"
+description = "Fixture: {description}"
 setting = "Tests only."
 kind = "supportive"
 cycle_length_days = 21
@@ -1216,7 +1216,14 @@ route = "IV"
 method = "bolus"
 order = 1
 source = "test"
+"""
 
+SUPPORT_REGIMEN = _SUPPORTIVE.format(
+    id="TEST-SUPPORT",
+    name="Test supportive regimen with two hosts",
+    description="a supportive regimen scheduled with FOLFOX-6 and FOLFIRI.",
+) + (
+    """
 [[given_with]]
 regimen = "FOLFOX-6"
 every_n_cycles = 3
@@ -1230,27 +1237,13 @@ every_n_cycles = 1
 day = 1
 source = "test"
 """
+)
 
-LONE_SUPPORT_REGIMEN = """
-id = "TEST-LONE"
-name = "Test supportive regimen with no host"
-description = "Fixture: a supportive regimen with no [[given_with]] schedule."
-setting = "Tests only."
-kind = "supportive"
-cycle_length_days = 21
-
-[[references]]
-citation = "Test fixture."
-
-[[components]]
-drug = "ondansetron"
-dose = "8 mg"
-days = "1"
-route = "IV"
-method = "bolus"
-order = 1
-source = "test"
-"""
+LONE_SUPPORT_REGIMEN = _SUPPORTIVE.format(
+    id="TEST-LONE",
+    name="Test supportive regimen with no host",
+    description="a supportive regimen with no [[given_with]] schedule.",
+)
 
 
 @pytest.fixture(scope="module")
