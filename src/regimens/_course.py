@@ -842,6 +842,7 @@ def compute_course(
             next_cycle = context.sheet(len(line.cycles) + 1, last, "")
         sums = _sum_sheets(sheets, number)
         line_sums.append(sums)
+        amounts = tuple(s.amount(drug, ratios) for drug, s in sums.items())
         lines.append(
             LineReport(
                 line=number,
@@ -853,10 +854,8 @@ def compute_course(
                 end=line.end,
                 cycles=len(line.cycles),
                 bsa_m2=tuple(dict.fromkeys(s.bsa_m2 for s in sheets if s.bsa_m2 is not None)),
-                drugs=tuple(s.amount(drug, ratios) for drug, s in sums.items()),
-                doxorubicin_equivalent_mg_per_m2=_equivalent_total(
-                    [s.amount(d, ratios) for d, s in sums.items()], ratios
-                ),
+                drugs=amounts,
+                doxorubicin_equivalent_mg_per_m2=_equivalent_total(amounts, ratios),
                 sheet_warnings=_distinct(w for s in sheets for w in s.warnings),
             )
         )
