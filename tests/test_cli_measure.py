@@ -74,7 +74,7 @@ def test_bsa_schlich_needs_sex() -> None:
         ),
         pytest.param(
             ["--height", "170", "--weight", "abc"],
-            "Error: weight 'abc' does not start with a number: give e.g. '170 cm'\n",
+            "Error: weight 'abc' does not start with a number: give e.g. '70 kg'\n",
             id="text",
         ),
         pytest.param(

@@ -675,13 +675,13 @@ def test_other_units_are_converted_by_pint(parse: Any, text: str, expected: floa
             parse_duration_h,
             "two h",
             "duration",
-            "duration 'two h' does not start with a number: give e.g. '170 cm'",
+            "duration 'two h' does not start with a number: give e.g. '46 h'",
         ),
         (
             _parse_concentration,
             "fifty mg/mL",
             "concentration",
-            "concentration 'fifty mg/mL' does not start with a number: give e.g. '170 cm'",
+            "concentration 'fifty mg/mL' does not start with a number: give e.g. '50 mg/mL'",
         ),
         (
             _parse_concentration,

@@ -118,3 +118,32 @@ def test_metres_centimetres_inches_agree(height_cm: float) -> None:
     in_in = parse_measurement(f"{height_cm / 2.54!r} in", field="h", kind="length")
     assert in_m == pytest.approx(height_cm, rel=1e-12)
     assert in_in == pytest.approx(height_cm, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("field", "kind", "example"),
+    [
+        ("height", "length", "170 cm"),
+        ("weight", "mass", "70 kg"),
+        ("age", "age", "60"),
+        ("creatinine", "creatinine", "1.0 mg/dL"),
+        ("crcl", "clearance", "80 mL/min"),
+    ],
+)
+def test_unreadable_measurement_shows_an_example_of_its_own_kind(
+    field: str, kind: str, example: str
+) -> None:
+    """The hint is an example of what the field takes (a weight is not shown '170 cm')."""
+    with pytest.raises(UnitError) as caught:
+        parse_measurement("abc", field=field, kind=kind)
+    assert str(caught.value) == f"{field} 'abc' does not start with a number: give e.g. '{example}'"
+    with pytest.raises(UnitError) as caught:
+        parse_measurement("70 kg/", field=field, kind=kind)
+    assert str(caught.value) == f"{field} '70 kg/' is not a quantity: give e.g. '{example}'"
+
+
+def test_unreadable_quantity_without_an_example() -> None:
+    """Without an example for the field, the hint says what is needed in words."""
+    with pytest.raises(UnitError) as caught:
+        parse_quantity("1 cm)", field="value")
+    assert str(caught.value) == "value '1 cm)' is not a quantity: give a number with its unit"

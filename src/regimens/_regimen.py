@@ -168,7 +168,7 @@ def parse_dose(text: str) -> dict[str, Any]:
 def _parse_dose_with_pint(text: str) -> tuple[str, float]:
     from regimens._units import get_registry, parse_quantity
 
-    quantity = parse_quantity(text, field="dose")
+    quantity = parse_quantity(text, field="dose", example="625 mg/m2")
     units = list(quantity.unit_items())
     if units:  # a bare number has no unit, and mg/kg is "dimensionless" to pint
         registry = get_registry()
@@ -216,7 +216,7 @@ def parse_duration_h(value: object) -> float | None:
     else:
         from regimens._units import get_registry, parse_quantity
 
-        quantity = parse_quantity(value, field="duration")
+        quantity = parse_quantity(value, field="duration", example="46 h")
         if quantity.dimensionality != get_registry().get_dimensionality("[time]"):
             raise ValueError(f"{value.strip()!r} is not a duration: write it in h or min")
         hours = _clean_number(float(quantity.to("h").magnitude))
@@ -254,7 +254,7 @@ def _parse_concentration(value: object) -> float | None:
     else:
         from regimens._units import get_registry, parse_quantity
 
-        quantity = parse_quantity(value, field="concentration")
+        quantity = parse_quantity(value, field="concentration", example="50 mg/mL")
         wanted = get_registry().get_dimensionality("[mass] / [length] ** 3")
         if quantity.dimensionality != wanted:
             raise ValueError(f"{value.strip()!r} is not a concentration: write it in mg/mL")

@@ -53,29 +53,41 @@ class Kind:
     dimension: str  # pint dimensionality text, e.g. "[length]"
     described_as: str  # "a length", used in "height must be a length, got 70 kg"
     accepted: str  # examples of accepted units, for messages
+    example: str  # a value as a person would type it, for messages: "170 cm"
 
 
 KINDS: dict[str, Kind] = {
-    "length": Kind("length", "cm", "[length]", "a length", "cm, m, in, ft"),
-    "mass": Kind("mass", "kg", "[mass]", "a mass", "kg, g, lb"),
-    "age": Kind("age", "year", "[time]", "an age in years", "years (bare number), y"),
+    "length": Kind("length", "cm", "[length]", "a length", "cm, m, in, ft", "170 cm"),
+    "mass": Kind("mass", "kg", "[mass]", "a mass", "kg, g, lb", "70 kg"),
+    "age": Kind("age", "year", "[time]", "an age in years", "years (bare number), y", "60"),
     "creatinine": Kind(
         "creatinine",
         "mg/dL",
         "[mass] / [length] ** 3",
         "a concentration in mg/dL or µmol/L",
         "mg/dL, µmol/L (umol/L)",
+        "1.0 mg/dL",
     ),
     "clearance": Kind(
-        "clearance", "mL/min", "[length] ** 3 / [time]", "a clearance (volume per time)", "mL/min"
+        "clearance",
+        "mL/min",
+        "[length] ** 3 / [time]",
+        "a clearance (volume per time)",
+        "mL/min",
+        "80 mL/min",
     ),
-    "dose": Kind("dose", "mg", "[mass]", "a mass", "mg, g, µg"),
-    "duration": Kind("duration", "h", "[time]", "a duration", "h, min"),
-    "rate": Kind("rate", "mL/h", "[length] ** 3 / [time]", "a volume rate", "mL/h"),
+    "dose": Kind("dose", "mg", "[mass]", "a mass", "mg, g, µg", "150 mg"),
+    "duration": Kind("duration", "h", "[time]", "a duration", "h, min", "46 h"),
+    "rate": Kind("rate", "mL/h", "[length] ** 3 / [time]", "a volume rate", "mL/h", "2 mL/h"),
     "concentration": Kind(
-        "concentration", "mg/mL", "[mass] / [length] ** 3", "a mass concentration", "mg/mL"
+        "concentration",
+        "mg/mL",
+        "[mass] / [length] ** 3",
+        "a mass concentration",
+        "mg/mL",
+        "50 mg/mL",
     ),
-    "area": Kind("area", "m**2", "[length] ** 2", "an area", "m2"),
+    "area": Kind("area", "m**2", "[length] ** 2", "an area", "m2", "1.8 m2"),
 }
 
 _MOLAR_CONCENTRATION = "[substance] / [length] ** 3"
@@ -120,12 +132,13 @@ def _preprocess(text: str) -> str:
     return _CUBED.sub("**3", text)
 
 
-def parse_quantity(text: str, *, field: str) -> pint.Quantity[Any]:
+def parse_quantity(text: str, *, field: str, example: str | None = None) -> pint.Quantity[Any]:
     """Read ``text`` (e.g. ``"170 cm"``, ``"625 mg/m2"``) into a pint quantity.
 
     Raises :class:`UnitError` naming ``field`` when the text is not a quantity or
-    its unit is unknown.
+    its unit is unknown; the message shows ``example`` of what ``field`` takes.
     """
+    hint = f"e.g. '{example}'" if example else "a number with its unit"
     import pint
 
     registry = get_registry()
@@ -142,7 +155,7 @@ def parse_quantity(text: str, *, field: str) -> pint.Quantity[Any]:
         raise UnitError(f"{field} must be a finite number, got {cleaned}", field=field)
     if number is None:
         raise UnitError(
-            f"{field} {cleaned!r} does not start with a number: give e.g. '170 cm'", field=field
+            f"{field} {cleaned!r} does not start with a number: give {hint}", field=field
         )
     unit_text = cleaned[number.end() :].strip()
     try:
@@ -152,7 +165,7 @@ def parse_quantity(text: str, *, field: str) -> pint.Quantity[Any]:
         raise UnitError(f"{field} {cleaned!r}: unknown unit {names}", field=field) from None
     except Exception:  # pint raises many kinds of parse errors for free text
         raise UnitError(
-            f"{field} {cleaned!r} is not a quantity such as '170 cm'", field=field
+            f"{field} {cleaned!r} is not a quantity: give {hint}", field=field
         ) from None
     magnitude = float(quantity.magnitude)
     if not math.isfinite(magnitude):
@@ -239,7 +252,7 @@ def _split_known(text: str, kind: str) -> tuple[float, _Conversion] | None:
 
 def _convert_with_pint(text: str, *, field: str, spec: Kind) -> tuple[float, _Conversion]:
     """Read ``text`` with pint into the canonical unit of ``spec`` (the reference path)."""
-    quantity = parse_quantity(text, field=field)
+    quantity = parse_quantity(text, field=field, example=spec.example)
     registry = get_registry()
     dimensionality = quantity.dimensionality
     if spec.name == "creatinine" and dimensionality == registry.get_dimensionality(
