@@ -79,7 +79,8 @@ def test_dose_text_gives_canonical_amount_and_basis(
         ("0 mg/m2", "positive"),
         ("-5 mg", "positive"),
         ("625 furlongs", "unknown unit"),
-        ("mg/m2", "does not start with a number"),
+        ("mg/m2", "does not start with a number: give e.g. .625 mg/m2."),
+        ("625 mg/m2)", "is not a quantity: give e.g. .625 mg/m2."),
     ],
 )
 def test_dose_of_wrong_dimension_is_refused(text: str, reason: str) -> None:
