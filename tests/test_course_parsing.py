@@ -72,8 +72,7 @@ def refused(data: object) -> InputError:
         ),
         pytest.param(
             line(cycles=1, dose_level="abc"),
-            "course: lines[1].dose_level: Input should be a valid number, unable to parse "
-            "string as a number (got 'abc')",
+            "course: lines[1].dose_level: Input should be a valid number (got 'abc')",
             "lines[1].dose_level",
             id="dose level not a number",
         ),
@@ -344,3 +343,43 @@ def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "0 {'épirubicine': 75.0}\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            {"patient": {"height": 170, "weight": 70, "creatinine": True}, "lines": []},
+            "course: patient.creatinine: write a number, or a text with its unit such as "
+            "'160 cm' (got True)",
+            id="creatinine = true",
+        ),
+        pytest.param(
+            {"patient": {"height": 170, "weight": 70, "crcl": True}, "lines": []},
+            "course: patient.crcl: write a number, or a text with its unit such as '160 cm' "
+            "(got True)",
+            id="crcl = true",
+        ),
+        pytest.param(
+            {"patient": {"height": [170], "weight": 70}, "lines": []},
+            "course: patient.height: write a number, or a text with its unit such as '160 cm' "
+            "(got [170])",
+            id="height = [170]",
+        ),
+        pytest.param(
+            line(cycles=1, dose_level=True),
+            "course: lines[1].dose_level: Input should be a valid number (got True)",
+            id="dose_level = true",
+        ),
+        pytest.param(
+            line(cycles=1, drug_dose_levels={"epirubicin": True}),
+            "course: lines[1].drug_dose_levels.epirubicin: Input should be a valid number "
+            "(got True)",
+            id="a drug's dose level = true",
+        ),
+    ],
+)
+def test_a_boolean_is_not_read_as_1(data: dict[str, Any], message: str) -> None:
+    """TOML's `true` is refused where a measurement or a dose level is expected: pydantic
+    would read it as 1 (creatinine 1 mg/dL, CrCl 1 mL/min, a dose level of 1 %)."""
+    assert str(refused(data)) == message

@@ -1103,3 +1103,59 @@ def test_drug_name_claimed_twice_names_both_drugs() -> None:
         "drug[2]",
         "name 'XELODA' of 'fluorouracil' is already a name of 'capecitabine'",
     )
+
+
+# --- TOML's true is not 1 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "loc"),
+    [
+        pytest.param(
+            Component, component(intakes_per_day=True), ("intakes_per_day",), id="intakes"
+        ),
+        pytest.param(Component, component(order=True), ("order",), id="order"),
+        pytest.param(Regimen, regimen(cycle_length_days=True), ("cycle_length_days",), id="cycle"),
+        pytest.param(Regimen, regimen(usual_cycles=True), ("usual_cycles",), id="usual cycles"),
+        pytest.param(
+            Regimen,
+            regimen(
+                kind="supportive",
+                given_with=[{"regimen": "X", "every_n_cycles": True, "day": 1, "source": "s"}],
+            ),
+            ("given_with", 0, "every_n_cycles"),
+            id="every n cycles",
+        ),
+        pytest.param(
+            RenalBand,
+            band(None, True, None, False, action="percent", percent=True),
+            ("percent",),
+            id="band percent",
+        ),
+        pytest.param(
+            DrugFacts,
+            {
+                "inn": "x",
+                "sources": ["s"],
+                "doxorubicin_equivalence": {"ratio": True, "source": "s"},
+            },
+            ("doxorubicin_equivalence", "ratio"),
+            id="equivalence ratio",
+        ),
+    ],
+)
+def test_a_boolean_is_not_read_as_1(model: Any, data: dict[str, Any], loc: tuple[Any, ...]) -> None:
+    """`intakes_per_day = true` in a file is refused, naming the field; pydantic would
+    otherwise read it as 1 (one intake, order 1, a 1-day cycle, a ratio of 1.0)."""
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    first = caught.value.errors()[0]
+    assert first["loc"] == loc
+    assert first["input"] is True
+    assert first["msg"] in {"Input should be a valid integer", "Input should be a valid number"}
+
+
+def test_whole_numbers_and_decimals_still_read() -> None:
+    """Integers where a number is expected (a band edge of 30) are still read."""
+    assert RenalBand.model_validate(band(30, True, None, False)).min_ml_min == 30.0
+    assert Regimen.model_validate(regimen(cycle_length_days=14)).cycle_length_days == 14

@@ -45,6 +45,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -207,14 +208,27 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+def _measurement(value: object) -> object:
+    """A number or a text; TOML's `true` is not 1 (pydantic would read it as 1.0)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(
+            f"write a number, or a text with its unit such as '160 cm' (got {value!r})"
+        )
+    return value
+
+
 Measurement = Annotated[
     str | float | None,
+    BeforeValidator(_measurement),
     Field(
         description="With its unit ('160 cm', '58 kg', '0.7 mg/dL'), or a bare number in "
         "the default unit (cm, kg, years, mg/dL, mL/min).",
     ),
 ]
-Percent = Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)]
+# Strict: a dose level of `true` is not 1 %.
+Percent = Annotated[float, Strict(), Field(gt=0, le=200, allow_inf_nan=False)]
 
 _MEASUREMENTS = ("height", "weight", "sex", "age", "creatinine", "crcl")
 

@@ -43,6 +43,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -328,6 +329,11 @@ class _Frozen(BaseModel):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+# TOML's `true` is not 1: pydantic would read a boolean as 1 (or 1.0) where a number is
+# expected, so the numbers of a file are strict. A whole number written 3.0, or a
+# number in quotes, is refused too (the message names the field).
+Whole = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
 
 
 def _string_schema(description: str, examples: Sequence[object]) -> WithJsonSchema:
@@ -341,7 +347,7 @@ class Reference(_Frozen):
     """A published source of a regimen: citation, year and an identifier where known."""
 
     citation: NonEmpty = Field(description="Authors, title, journal, volume:pages.")
-    year: int | None = Field(
+    year: Whole | None = Field(
         default=None, ge=1900, le=2100, description="Publication year (leave out if unknown)."
     )
     pmid: str | None = Field(default=None, pattern=r"^\d{1,9}$", description="PubMed id.")
@@ -422,7 +428,7 @@ class Component(_Frozen):
         default="intake",
         description="'day': the dose is a daily total divided equally into intakes_per_day.",
     )
-    intakes_per_day: int = Field(default=1, ge=1, le=6)
+    intakes_per_day: Whole = Field(default=1, ge=1, le=6)
     days: DaysField
     days_text: SkipJsonSchema[str] = ""
     route: Route
@@ -430,7 +436,7 @@ class Component(_Frozen):
     duration_h: DurationField = Field(
         default=None, validation_alias=AliasChoices("duration", "duration_h")
     )
-    order: int = Field(ge=1, description="Administration order on the day (1 = first).")
+    order: Whole = Field(ge=1, description="Administration order on the day (1 = first).")
     notes: str = ""
     source: NonEmpty = Field(description="Where the dose, days and administration come from.")
     unverified: tuple[str, ...] = Field(
@@ -493,9 +499,9 @@ class SupportiveSchedule(_Frozen):
     """
 
     regimen: NonEmpty = Field(description="Id of the chemotherapy regimen it is given with.")
-    every_n_cycles: int = Field(ge=1)
-    first_cycle: int = Field(default=1, ge=1)
-    day: int = Field(ge=1, description="Day of the host regimen's cycle.")
+    every_n_cycles: Whole = Field(ge=1)
+    first_cycle: Whole = Field(default=1, ge=1)
+    day: Whole = Field(ge=1, description="Day of the host regimen's cycle.")
     source: NonEmpty
     notes: str = ""
     unverified: tuple[str, ...] = ()
@@ -521,8 +527,8 @@ class Regimen(_Frozen):
     description: NonEmpty
     setting: NonEmpty
     kind: Literal["chemotherapy", "supportive"] = "chemotherapy"
-    cycle_length_days: int = Field(ge=1, le=365)
-    usual_cycles: int | None = Field(default=None, ge=1)
+    cycle_length_days: Whole = Field(ge=1, le=365)
+    usual_cycles: Whole | None = Field(default=None, ge=1)
     components: tuple[Component, ...] = Field(min_length=1)
     given_with: tuple[SupportiveSchedule, ...] = ()
     notes: tuple[str, ...] = ()
@@ -638,13 +644,13 @@ class RenalBand(_Frozen):
     """One band of creatinine clearance (mL/min) and what it does to the dose."""
 
     label: NonEmpty = Field(description="As a pharmacist reads it, e.g. 'CrCl 30–50 mL/min'.")
-    min_ml_min: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    min_ml_min: Number | None = Field(default=None, ge=0, allow_inf_nan=False)
     min_inclusive: bool = True
-    max_ml_min: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    max_ml_min: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     max_inclusive: bool = False
     action: RenalAction
-    percent: float | None = Field(default=None, gt=0, lt=100)
-    dose_mg: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    percent: Number | None = Field(default=None, gt=0, lt=100)
+    dose_mg: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     source: NonEmpty
 
     @model_validator(mode="after")
@@ -757,7 +763,7 @@ class DoxorubicinEquivalence(_Frozen):
     can replace it.
     """
 
-    ratio: float = Field(gt=0, le=20, allow_inf_nan=False)
+    ratio: Number = Field(gt=0, le=20, allow_inf_nan=False)
     evidence: Evidence | None = None
     source: NonEmpty
     note: str = Field(default="", description="Other published ratios, and why this one.")
