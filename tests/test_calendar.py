@@ -955,3 +955,28 @@ def test_country_code_is_upper_cased_before_its_subdivision(typed: str, kept: st
     """The ISO 3166-1 country code is upper-cased; a subdivision after the hyphen is kept
     as typed (the holidays package reads it)."""
     assert CalendarOptions(country=typed).country == kept
+
+
+@pytest.mark.parametrize(
+    ("make_it", "message"),
+    [
+        (
+            lambda: Delay(cycle=True, days=7),
+            "delay cycle: Input should be a valid integer (got True)",
+        ),
+        (
+            lambda: Delay(cycle=2, days=True),
+            "delay days: Input should be a valid integer (got True)",
+        ),
+        (
+            lambda: CalendarOptions(cycles=True),
+            "option cycles: Input should be a valid integer (got True)",
+        ),
+    ],
+    ids=["delay cycle true", "delay days true", "cycles true"],
+)
+def test_a_boolean_is_not_a_cycle_or_a_number_of_days(make_it: Any, message: str) -> None:
+    """Delay(cycle=True) is refused, not taken as cycle 1."""
+    with pytest.raises(InputError) as caught:
+        make_it()
+    assert str(caught.value) == message

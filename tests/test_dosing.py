@@ -686,6 +686,48 @@ def test_every_drug_given_two_dose_levels_is_named() -> None:
 
 
 @pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"dose_level_percent": True},
+            "option dose_level_percent: Input should be a valid number (got True)",
+        ),
+        (
+            {"tolerance_percent": True},
+            "option tolerance_percent: Input should be a valid number (got True)",
+        ),
+        ({"cycle": True}, "option cycle: Input should be a valid integer (got True)"),
+        (
+            {"bsa_decimals": False},
+            "option bsa_decimals: Input should be a valid integer (got False)",
+        ),
+        (
+            {"dose_level_percent": "80"},
+            "option dose_level_percent: Input should be a valid number (got '80')",
+        ),
+    ],
+    ids=[
+        "dose level true",
+        "tolerance true",
+        "cycle true",
+        "decimals false",
+        "dose level in quotes",
+    ],
+)
+def test_a_boolean_or_text_option_is_not_read_as_a_number(
+    options: dict[str, object], message: str
+) -> None:
+    """SheetOptions(dose_level_percent=True) is refused, not taken as 1 %; a number given as
+    text is refused too (the command line and the batch convert their text themselves)."""
+    with pytest.raises(InputError) as caught:
+        SheetOptions(**options)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+    with pytest.raises(InputError) as caught:
+        DrugDoseLevel(drug="oxaliplatin", percent=True)
+    assert str(caught.value) == "drug dose level percent: Input should be a valid number (got True)"
+
+
+@pytest.mark.parametrize(
     "options",
     [
         pytest.param({"tolerance_percent": math.nan}, id="NaN tolerance"),

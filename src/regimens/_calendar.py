@@ -47,7 +47,7 @@ from regimens import __version__
 from regimens._errors import InputError, MissingInputError, UnknownNameError
 from regimens._measures import Measured
 from regimens._sheet import RegimenRef, SheetWarning, TabletCount
-from regimens._validation import own_error
+from regimens._validation import Whole, own_error
 
 if TYPE_CHECKING:
     from regimens._dosing import SheetOptions
@@ -121,8 +121,8 @@ class Delay(_Frozen):
     Every later cycle moves with it: each starts one cycle length after the one before.
     """
 
-    cycle: int = Field(description="The cycle postponed (1-based).")
-    days: int = Field(description=f"By how many days, 1 to {MAX_DELAY_DAYS}.")
+    cycle: Whole = Field(description="The cycle postponed (1-based).")
+    days: Whole = Field(description=f"By how many days, 1 to {MAX_DELAY_DAYS}.")
     reason: str | None = Field(default=None, description="Why, e.g. 'neutropenia grade 2'.")
 
     def __init__(self, **data: Any) -> None:
@@ -160,7 +160,7 @@ class Delay(_Frozen):
 class CalendarOptions(_Frozen):
     """What to put in a calendar besides the regimen and the start date."""
 
-    cycles: int | None = Field(
+    cycles: Whole | None = Field(
         default=None,
         description=f"Number of cycles, 1 to {MAX_CYCLES}; None: the regimen's usual number.",
     )

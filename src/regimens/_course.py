@@ -45,7 +45,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -55,6 +54,7 @@ from regimens import __version__
 from regimens._errors import InputError, LibraryError, UnknownNameError
 from regimens._regimen import FieldPathError
 from regimens._sheet import Administration, DoseSheet, Severity, SheetWarning
+from regimens._validation import Number
 
 if TYPE_CHECKING:
     from regimens._dosing import SheetOptions
@@ -227,8 +227,8 @@ Measurement = Annotated[
         "the default unit (cm, kg, years, mg/dL, mL/min).",
     ),
 ]
-# Strict: a dose level of `true` is not 1 %.
-Percent = Annotated[float, Strict(), Field(gt=0, le=200, allow_inf_nan=False)]
+# Strict (Number): a dose level of `true` is not 1 %.
+Percent = Annotated[Number, Field(gt=0, le=200, allow_inf_nan=False)]
 
 _MEASUREMENTS = ("height", "weight", "sex", "age", "creatinine", "crcl")
 

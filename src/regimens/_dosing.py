@@ -49,7 +49,7 @@ from regimens._sheet import (
     TabletCount,
     warning_text,
 )
-from regimens._validation import own_error
+from regimens._validation import Number, Whole, own_error
 
 if TYPE_CHECKING:
     from regimens._library import Library
@@ -75,7 +75,7 @@ class DrugDoseLevel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     drug: str
-    percent: float = Field(gt=0, le=200)
+    percent: Number = Field(gt=0, le=200)
     reason: str | None = None
 
     def __init__(self, **data: Any) -> None:
@@ -92,18 +92,18 @@ class SheetOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     bsa_formula: str = bsa_formulas.DEFAULT_FORMULA
-    bsa_decimals: int = Field(default=2, ge=0, le=4)
+    bsa_decimals: Whole = Field(default=2, ge=0, le=4)
     #: Off by default (ASCO: full weight-based doses in obese adults).
-    bsa_cap_m2: float | None = Field(default=None, ge=1.0, le=3.0)
+    bsa_cap_m2: Number | None = Field(default=None, ge=1.0, le=3.0)
     weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
-    dose_level_percent: float = Field(default=100.0, gt=0, le=200)
+    dose_level_percent: Number = Field(default=100.0, gt=0, le=200)
     dose_level_reason: str | None = None
     drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
     rounding: Literal["default", "none"] = "default"
-    tolerance_percent: float = Field(default=5.0, gt=0, le=MAX_TOLERANCE_PERCENT)
-    cycle: int = Field(default=1, ge=1, le=100)
-    pump_rate_ml_per_h: float | None = Field(default=None, gt=0, le=50)
-    calvert_gfr_cap_ml_min: float | None = Field(default=125.0, gt=0)
+    tolerance_percent: Number = Field(default=5.0, gt=0, le=MAX_TOLERANCE_PERCENT)
+    cycle: Whole = Field(default=1, ge=1, le=100)
+    pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
+    calvert_gfr_cap_ml_min: Number | None = Field(default=125.0, gt=0)
 
     def __init__(self, **data: Any) -> None:
         # A rejected option raises InputError naming the field (the CLI renames it).

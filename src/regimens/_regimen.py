@@ -43,7 +43,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    Strict,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -51,6 +50,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from regimens._errors import InputError
+from regimens._validation import Number, Whole
 
 __all__ = [
     "Component",
@@ -329,11 +329,6 @@ class _Frozen(BaseModel):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
-# TOML's `true` is not 1: pydantic would read a boolean as 1 (or 1.0) where a number is
-# expected, so the numbers of a file are strict. A whole number written 3.0, or a
-# number in quotes, is refused too (the message names the field).
-Whole = Annotated[int, Strict()]
-Number = Annotated[float, Strict()]
 
 
 def _string_schema(description: str, examples: Sequence[object]) -> WithJsonSchema:
