@@ -15,6 +15,7 @@ from regimens._cli._common import (
     EXIT_BLOCKING,
     EXIT_USER_ERROR,
     SectionedCommand,
+    count,
     lang_option,
     library_option,
     open_atomic,
@@ -161,19 +162,14 @@ def batch_cmd(
             ) from None
     rows_read, sheets, blocking, errors = counts
     click.echo(
-        f"{_count(rows_read, 'row')}: {_count(sheets, 'sheet')} ({blocking} with blocking "
-        f"warnings), {_count(errors, 'error')}",
+        f"{count(rows_read, 'row')}: {count(sheets, 'sheet')} ({blocking} with blocking "
+        f"warnings), {count(errors, 'error')}",
         err=True,
     )
     if errors:
         sys.exit(EXIT_USER_ERROR)
     if blocking:
         sys.exit(EXIT_BLOCKING)
-
-
-def _count(number: int, noun: str) -> str:
-    """``1 row``, ``2 rows``, ``0 rows``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _write(

@@ -22,6 +22,7 @@ __all__ = [
     "SectionedCommand",
     "choose_format",
     "colour_enabled",
+    "count",
     "emit",
     "format_option",
     "lang_option",
@@ -213,6 +214,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise InputError(
             f"output {str(Path(path))!r}: cannot write ({exc.strerror})", field="output"
         ) from None
+
+
+def count(number: int, noun: str) -> str:
+    """``1 row``, ``2 rows``, ``0 rows``: a number with its noun (English, regular plural)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def colour_enabled() -> bool:

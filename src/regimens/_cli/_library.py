@@ -12,6 +12,7 @@ import click
 from regimens._cli._common import (
     EXIT_USER_ERROR,
     SectionedCommand,
+    count,
     format_option,
     library_option,
 )
@@ -140,11 +141,9 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     for problem in problems:
         click.echo(problem)
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        click.echo(f"{len(problems)} {noun} found.", err=True)
+        click.echo(f"{count(len(problems), 'problem')} found.", err=True)
         raise SystemExit(EXIT_USER_ERROR)
-    what = "path" if len(paths) == 1 else "paths"
-    click.echo(f"OK: {len(paths)} {what} valid.")
+    click.echo(f"OK: {count(len(paths), 'path')} valid.")
 
 
 @click.command("schema", cls=SectionedCommand, sections={"Schema": ["kind"]})
