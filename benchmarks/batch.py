@@ -2,7 +2,7 @@
 
 Measures, on one core (one process), FOLFOX-6 cycle-1 sheets written as JSONL:
 
-* ``batch``: :func:`regimens._batch.batch_sheets` over rows given as dicts of text
+* ``batch``: :func:`regimens._calc.batch.batch_sheets` over rows given as dicts of text
   (as read from a CSV file), each result written as the ``regimens batch`` JSONL
   line to a null sink (the CLI's own writer); also with units in the cells
   (``170.5 cm``, ``154.3 lb``) at 10,000 rows;
@@ -48,11 +48,11 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from regimens._batch import batch_sheets
+from regimens._calc.batch import batch_sheets
+from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli._batch import _jsonl_line
-from regimens._dosing import SheetOptions, compute_sheet
-from regimens._library import load_library
-from regimens._patient import make_patient
+from regimens._models.patient import make_patient
+from regimens._read.library import load_library
 
 
 def rows(count: int) -> list[dict[str, str]]:

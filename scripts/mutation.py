@@ -38,7 +38,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 #: The modules that compute numbers (issue 9); pyproject's [tool.mutmut] lists the same.
-CORE = ("_bsa", "_renal", "_rounding", "_dosing", "_calendar", "_course", "_regimen")
+CORE = (
+    "_calc.bsa",
+    "_calc.renal",
+    "_calc.rounding",
+    "_calc.dosing",
+    "_calc.calendar",
+    "_calc.course",
+    "_models.regimen",
+)
 COPIED = (
     "pyproject.toml",
     "README.md",
@@ -54,10 +62,14 @@ COPIED = (
 #: values (docs/testing.md, "Scores", were measured with these). Left to choose among all
 #: of tests/, mutmut runs every test that calls the mutated function: hours for _dosing.
 TESTS = {
-    "_bsa": ["tests/test_bsa.py", "tests/test_fast_paths.py", "tests/test_measures.py"],
-    "_renal": ["tests/test_renal.py", "tests/test_measures.py", "tests/test_patient.py"],
-    "_rounding": ["tests/test_rounding.py", "tests/test_fast_paths.py", "tests/test_dosing.py"],
-    "_dosing": [
+    "_calc.bsa": ["tests/test_bsa.py", "tests/test_fast_paths.py", "tests/test_measures.py"],
+    "_calc.renal": ["tests/test_renal.py", "tests/test_measures.py", "tests/test_patient.py"],
+    "_calc.rounding": [
+        "tests/test_rounding.py",
+        "tests/test_fast_paths.py",
+        "tests/test_dosing.py",
+    ],
+    "_calc.dosing": [
         "tests/test_dosing.py",
         "tests/test_sheet.py",
         "tests/test_sheet_schema.py",
@@ -75,21 +87,33 @@ TESTS = {
         "tests/test_fhir.py",
         "tests/test_calendar_outputs.py",
     ],
-    "_calendar": [
+    "_calc.calendar": [
         "tests/test_calendar.py",
         "tests/test_cli_calendar.py",
         "tests/test_calendar_outputs.py",
     ],
-    "_course": [
+    "_calc.course": [
         "tests/test_course.py",
         "tests/test_cli_course.py",
         "tests/test_course_parsing.py",
         "tests/test_course_limits.py",
     ],
-    "_regimen": ["tests/test_regimen.py", "tests/test_library.py"],
+    "_models.regimen": ["tests/test_regimen.py", "tests/test_library.py"],
 }
 KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
 TIMEOUT = {24, -24, 36, 152, 255}
+
+
+def _path(module: str) -> str:
+    """``_calc.bsa`` → ``_calc/bsa``: the module's file under src/regimens, without .py."""
+    return module.replace(".", "/")
+
+
+def _resolve(name: str) -> str:
+    """A module of CORE from its dotted name or its last part (``bsa``, ``_bsa``)."""
+    short = name.lstrip("_").rsplit(".", 1)[-1]
+    matches = [module for module in CORE if module == name or module.endswith(f".{short}")]
+    return matches[0] if len(matches) == 1 else name
 
 
 def _prepare(workdir: Path, module: str, tests: list[str]) -> None:
@@ -105,7 +129,7 @@ def _prepare(workdir: Path, module: str, tests: list[str]) -> None:
             shutil.copy2(source, workdir / name)
     pyproject = workdir / "pyproject.toml"
     text = _set_list(
-        pyproject.read_text(encoding="utf-8"), "only_mutate", [f"src/regimens/{module}.py"]
+        pyproject.read_text(encoding="utf-8"), "only_mutate", [f"src/regimens/{_path(module)}.py"]
     )
     if tests:
         # Only these test files are candidates for mutmut's per-mutant test selection.
@@ -123,7 +147,7 @@ def _set_list(text: str, key: str, values: list[str]) -> str:
 
 
 def _results(workdir: Path, module: str) -> dict[str, int | None]:
-    meta = workdir / "mutants" / "src" / "regimens" / f"{module}.py.meta"
+    meta = workdir / "mutants" / "src" / "regimens" / f"{_path(module)}.py.meta"
     data = json.loads(meta.read_text(encoding="utf-8"))
     codes: dict[str, int | None] = data["exit_code_by_key"]
     return codes
@@ -239,7 +263,7 @@ def _decorated_mutants(code: str, filename: str) -> list[tuple[str, str]]:
 def run_decorated(module: str, workdir: Path, only: list[str], tests: list[str]) -> Result:
     """Mutate the decorated functions of one module, one mutant at a time (pytest -x)."""
     _prepare(workdir, module, tests)
-    target = workdir / "src" / "regimens" / f"{module}.py"
+    target = workdir / "src" / "regimens" / f"{_path(module)}.py"
     code = target.read_text(encoding="utf-8")
     mutants = [
         (name, new)
@@ -306,7 +330,7 @@ def main() -> int:
         help="let mutmut select from every test file (slow: hours for _dosing)",
     )
     args = parser.parse_args()
-    modules = [m if m.startswith("_") else f"_{m}" for m in args.modules]
+    modules = [_resolve(m) for m in args.modules]
     unknown = [m for m in modules if m not in CORE]
     if unknown:
         parser.error(f"not a clinical-core module: {', '.join(unknown)}; choose from {CORE}")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from regimens import _dosing, _rounding, _units
+from regimens._calc import dosing as _dosing
+from regimens._calc import rounding as _rounding
+from regimens._read import units as _units
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from regimens._batch import BatchResult, batch_sheets, read_csv_rows, read_jsonl_rows
-from regimens._dosing import SheetOptions
+from regimens._calc.batch import BatchResult, batch_sheets, read_csv_rows, read_jsonl_rows
+from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
-from regimens._library import load_library
-from regimens._patient import make_patient
+from regimens._models.patient import make_patient
+from regimens._read.library import load_library
 
 
 @pytest.fixture(scope="module")

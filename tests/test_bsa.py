@@ -1,4 +1,4 @@
-"""Specification of regimens._bsa: published check values, properties and errors.
+"""Specification of regimens._calc.bsa: published check values, properties and errors.
 
 Published values come from the test suite of the pharmaverse ``admiral`` R package,
 file ``tests/testthat/test-derive_advs_params.R`` (commit 16b15499420b91baf3e3be46510e304c5b198ad1),
@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regimens import _bsa as bsa
-from regimens._bsa import (
+from regimens._calc import bsa
+from regimens._calc.bsa import (
     DEFAULT_FORMULA,
     FORMULAS,
     compute_bsa,
@@ -405,10 +405,10 @@ def test_unusable_height_or_weight_is_refused(name: str, bad: float, field: str)
 
 
 def test_module_imports_nothing_heavy() -> None:
-    """Importing regimens._bsa loads neither pint nor pydantic (CLI cold start)."""
+    """Importing regimens._calc.bsa loads neither pint nor pydantic (CLI cold start)."""
     src = str(Path(bsa.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    code = "import sys, regimens._bsa; print(sorted({'pint', 'pydantic'} & set(sys.modules)))"
+    code = "import sys, regimens._calc.bsa; print(sorted({'pint', 'pydantic'} & set(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

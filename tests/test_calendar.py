@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calendar import (
+from regimens._calc.calendar import (
     WEEKDAYS,
     Calendar,
     CalendarCycle,
@@ -40,10 +40,10 @@ from regimens._calendar import (
     parse_iso_date,
     pump_off_day,
 )
-from regimens._dosing import SheetOptions, compute_sheet
+from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._errors import InputError, MissingInputError, UnknownNameError
-from regimens._library import Library, load_library
-from regimens._patient import make_patient
+from regimens._models.patient import make_patient
+from regimens._read.library import Library, load_library
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
@@ -749,15 +749,15 @@ def test_checked_in_schema_is_current() -> None:
     checked_in = json.loads((DOCS / "calendar.schema.json").read_text(encoding="utf-8"))
     assert checked_in == calendar_json_schema(), (
         "docs/calendar.schema.json is stale: regenerate it with python -c "
-        "'import json; from regimens._calendar import calendar_json_schema as s; "
+        "'import json; from regimens._calc.calendar import calendar_json_schema as s; "
         "print(json.dumps(s(), indent=2, ensure_ascii=False))' > docs/calendar.schema.json"
     )
 
 
 def test_import_loads_no_heavy_module() -> None:
-    """Importing regimens._calendar imports neither pint, holidays nor icalendar (cold start)."""
+    """Importing the calendar calculator imports neither pint, holidays nor icalendar."""
     code = (
-        "import sys, regimens._calendar; "
+        "import sys, regimens._calc.calendar; "
         "heavy = ('pint', 'holidays', 'icalendar', 'tabulate'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._check import (
+from regimens._calc.check import (
     CHECK_NOTE_TEXT,
     METHOD_WORDS,
     CheckReport,
@@ -28,10 +28,10 @@ from regimens._check import (
     deviation_within,
     parse_prescribed,
 )
-from regimens._dosing import SheetOptions, compute_sheet
+from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._errors import InputError, UnitError, UnknownNameError
-from regimens._library import Library, load_library
-from regimens._patient import Patient, make_patient
+from regimens._models.patient import Patient, make_patient
+from regimens._read.library import Library, load_library
 
 
 @pytest.fixture(scope="module")

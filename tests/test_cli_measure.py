@@ -151,7 +151,7 @@ def test_crcl_ideal_weight_used() -> None:
 
 def test_version() -> None:
     """--version prints the package version."""
-    from regimens import __version__
+    from regimens._version import __version__
 
     code, out, _ = run("--version")
     assert (code, out) == (0, f"regimens {__version__}\n")

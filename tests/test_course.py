@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._course import (
+from regimens._calc.course import (
     COURSE_WARNING_CODES,
     COURSE_WARNING_TEXT,
     CourseReport,
@@ -28,7 +28,7 @@ from regimens._course import (
     parse_course,
 )
 from regimens._errors import InputError, UnknownNameError
-from regimens._library import Library, load_library
+from regimens._read.library import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "courses"
@@ -479,7 +479,7 @@ def test_checked_in_schema_is_current() -> None:
     checked_in = json.loads((ROOT / "docs" / "course.schema.json").read_text(encoding="utf-8"))
     assert checked_in == course_json_schema(), (
         "docs/course.schema.json is stale: regenerate it with python -c "
-        '"import json; from regimens._course import course_json_schema; '
+        '"import json; from regimens._calc.course import course_json_schema; '
         'print(json.dumps(course_json_schema(), indent=2, ensure_ascii=False))" '
         "> docs/course.schema.json"
     )

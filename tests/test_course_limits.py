@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from regimens._course import (
+from regimens._calc.course import (
     CourseReport,
     EquivalenceRatio,
     compute_course,
@@ -21,7 +21,7 @@ from regimens._course import (
     parse_course,
 )
 from regimens._errors import InputError
-from regimens._library import Library, load_library
+from regimens._read.library import Library, load_library
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import regimens
-from regimens._course import load_course, parse_course
+from regimens._calc.course import load_course, parse_course
 from regimens._errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,7 +329,7 @@ def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
         "PYTHONPATH": str(package),
     }
     code = (
-        "import sys; from regimens._course import load_course; "
+        "import sys; from regimens._calc.course import load_course; "
         "print(sys.flags.utf8_mode, load_course(sys.argv[1]).lines[0].drug_dose_levels)"
     )
     result = subprocess.run(

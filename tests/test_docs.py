@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regimens._bsa import FORMULAS
+from regimens._calc.bsa import FORMULAS
 from regimens._cli import main
-from regimens._sheet import WARNING_CODES
+from regimens._models.sheet import WARNING_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE_DOCS = ("README.md", "docs/user-guide.md")

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._bsa import FORMULAS as BSA_FORMULAS
-from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
+from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
+from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
+from regimens._calc.measures import compute_bsa_result
+from regimens._calc.rounding import deviation_percent
 from regimens._errors import InputError, MissingInputError
-from regimens._library import Library, load_library
-from regimens._measures import compute_bsa_result
-from regimens._patient import Patient, make_patient
-from regimens._rounding import deviation_percent
-from regimens._sheet import Administration, DoseSheet, TabletCount
+from regimens._models.patient import Patient, make_patient
+from regimens._models.sheet import Administration, DoseSheet, TabletCount
+from regimens._read.library import Library, load_library
 
 BSA_200 = {"height": 180, "weight": 80}
 BSA_180 = {"height": 180, "weight": 64.8}

@@ -18,11 +18,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regimens import _bsa, _dosing, _rounding, _units
-from regimens._dosing import SheetOptions, compute_sheet, sheet_for
+from regimens._calc import bsa as _bsa
+from regimens._calc import dosing as _dosing
+from regimens._calc import rounding as _rounding
+from regimens._calc.dosing import SheetOptions, compute_sheet, sheet_for
 from regimens._errors import UnitError
-from regimens._library import load_library
-from regimens._patient import make_patient
+from regimens._models.patient import make_patient
+from regimens._read import units as _units
+from regimens._read.library import load_library
 
 HEIGHTS = st.floats(min_value=100, max_value=250, allow_nan=False)
 WEIGHTS = st.floats(min_value=25, max_value=350, allow_nan=False)

@@ -26,14 +26,14 @@ from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.requestgroup import RequestGroup
 from pydantic import ValidationError
 
-from regimens._calendar import Calendar, CalendarOptions, Delay, build_calendar
+from regimens._calc.calendar import Calendar, CalendarOptions, Delay, build_calendar
+from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli import main
-from regimens._dosing import SheetOptions, compute_sheet
-from regimens._library import Library, load_library
-from regimens._patient import make_patient
-from regimens._regimen import DrugCodes, DrugFacts
+from regimens._models.patient import make_patient
+from regimens._models.regimen import DrugCodes, DrugFacts
+from regimens._models.sheet import DoseSheet
+from regimens._read.library import Library, load_library
 from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
-from regimens._sheet import DoseSheet
 
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"

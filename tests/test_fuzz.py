@@ -24,10 +24,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regimens._course import compute_course, load_course
-from regimens._dosing import compute_sheet
+from regimens._calc.course import compute_course, load_course
+from regimens._calc.dosing import compute_sheet
 from regimens._errors import RegimensError
-from regimens._library import (
+from regimens._models.patient import Patient
+from regimens._read.library import (
     Library,
     builtin_library_dir,
     load_drugs_file,
@@ -35,7 +36,6 @@ from regimens._library import (
     load_regimen_file,
     validate_paths,
 )
-from regimens._patient import Patient
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("REGIMENS_FUZZ_EXAMPLES", "300"))

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from regimens._errors import LibraryError, UnknownNameError, UnknownRegimenError
-from regimens._library import (
+from regimens._models.regimen import Component, Regimen
+from regimens._read.library import (
     ENV_VAR,
     Library,
     builtin_library_dir,
@@ -22,7 +23,6 @@ from regimens._library import (
     load_regimen_file,
     validate_paths,
 )
-from regimens._regimen import Component, Regimen
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -369,7 +369,7 @@ def test_builtin_load_is_cached() -> None:
 def test_loading_the_library_does_not_build_pint() -> None:
     """The common unit spellings are read without pint, keeping commands quick to start."""
     code = (
-        "import sys; from regimens._library import load_library; "
+        "import sys; from regimens._read.library import load_library; "
         "load_library(use_env=False); print('pint' in sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._bsa import FORMULAS
+from regimens._calc.bsa import FORMULAS
+from regimens._calc.measures import compute_bsa_result
 from regimens._errors import InputError
-from regimens._measures import compute_bsa_result
-from regimens._patient import make_patient
+from regimens._models.patient import make_patient
 
 LB_PER_KG = 1 / 0.45359237  # 1 lb = 0.45359237 kg exactly (international pound)
 

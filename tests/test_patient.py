@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from regimens._errors import InputError, MissingInputError, PlausibilityError
-from regimens._patient import Patient, make_patient, parse_sex
+from regimens._models.patient import Patient, make_patient, parse_sex
 
 
 def test_make_patient_reads_units() -> None:

@@ -25,11 +25,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regimens._bsa import FORMULAS
-from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
+from regimens._calc.bsa import FORMULAS
+from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import RegimensError
-from regimens._library import Library, load_library
-from regimens._patient import RANGES, Patient, make_patient
+from regimens._models.patient import RANGES, Patient, make_patient
+from regimens._read.library import Library, load_library
 from regimens._render.sheet import sheet_json
 
 REPO = Path(__file__).resolve().parents[1]

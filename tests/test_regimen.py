@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from regimens._errors import InputError, UnitError
-from regimens._regimen import (
+from regimens._models.regimen import (
     FAST_CONCENTRATION_UNITS,
     FAST_DOSE_UNITS,
     FAST_DURATION_UNITS,
@@ -99,7 +99,7 @@ def test_fast_dose_units_read_as_pint_reads_them(unit: str) -> None:
 @pytest.mark.parametrize("unit", sorted(FAST_DURATION_UNITS))
 def test_fast_duration_units_read_as_pint_reads_them(unit: str) -> None:
     """'h' and 'min' mean hours and minutes, as in pint."""
-    from regimens._units import parse_quantity
+    from regimens._read.units import parse_quantity
 
     expected = parse_quantity(f"7.5 {unit}", field="duration").to("h").magnitude
     assert parse_duration_h(f"7.5 {unit}") == pytest.approx(expected, rel=1e-12)
@@ -108,7 +108,7 @@ def test_fast_duration_units_read_as_pint_reads_them(unit: str) -> None:
 @pytest.mark.parametrize("unit", sorted(FAST_CONCENTRATION_UNITS))
 def test_fast_concentration_units_read_as_pint_reads_them(unit: str) -> None:
     """'mg/mL' is milligrams per millilitre, as in pint."""
-    from regimens._units import parse_quantity
+    from regimens._read.units import parse_quantity
 
     expected = parse_quantity(f"0.8 {unit}", field="c").to("mg/mL").magnitude
     assert _parse_concentration(f"0.8 {unit}") == pytest.approx(expected, rel=1e-12)
@@ -563,7 +563,7 @@ def test_checked_in_schema_is_current() -> None:
 # --- exact messages and spellings (mutation testing, issue 9) ---------------------------
 # Each message below is what `regimens validate` prints after FILE:LINE: FIELD: for a
 # wrong regimen or drugs.toml, so a pharmacist can correct the file; the expected texts
-# are the ones documented by the format strings of src/regimens/_regimen.py.
+# are the ones documented by the format strings of src/regimens/_models/regimen.py.
 
 
 @pytest.mark.parametrize(
@@ -698,7 +698,7 @@ def test_unreadable_quantity_names_its_field(
     """Text that is no quantity is a UnitError naming the field (duration, concentration).
 
     Expected: parse_quantity's messages ('{field} {text!r} does not start with a number',
-    '{field} {text!r}: unknown unit ...', src/regimens/_units.py) with this module's field.
+    '{field} {text!r}: unknown unit ...', src/regimens/_read/units.py) with this module's field.
     """
     with pytest.raises(UnitError) as caught:
         parse(text)
@@ -722,13 +722,13 @@ def test_common_spellings_are_read_without_pint(
     (Loading the library must not build the pint registry, about 0.1 s of every
     command; test_library.py checks that in a subprocess.) 15 min = 15/60 = 0.25 h.
     """
-    import regimens._units
+    import regimens._read.units
 
     def no_pint(*args: object, **kwargs: object) -> None:
         raise AssertionError("pint was asked")
 
-    monkeypatch.setattr(regimens._units, "parse_quantity", no_pint)
-    monkeypatch.setattr(regimens._units, "get_registry", no_pint)
+    monkeypatch.setattr(regimens._read.units, "parse_quantity", no_pint)
+    monkeypatch.setattr(regimens._read.units, "get_registry", no_pint)
     result = parse(text)
     if isinstance(expected, dict):
         assert result["amount"] == expected["amount"]

@@ -1,4 +1,4 @@
-"""Specification of regimens._renal: body weights, renal function and carboplatin dose.
+"""Specification of regimens._calc.renal: body weights, renal function and carboplatin dose.
 
 Published check values come from the pharmaverse ``admiral`` R package, file
 ``tests/testthat/test-compute_kidney.R`` (commit 05459a5e6d85c639377da801de492e36c94cead5),
@@ -22,9 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regimens import _renal as renal
-from regimens._errors import InputError, MissingInputError, UnknownNameError
-from regimens._renal import (
+from regimens._calc import renal
+from regimens._calc.renal import (
     CREATININE_UMOL_PER_MG_DL,
     WEIGHT_BASES,
     adjusted_body_weight,
@@ -37,6 +36,7 @@ from regimens._renal import (
     dosing_weight,
     ideal_body_weight,
 )
+from regimens._errors import InputError, MissingInputError, UnknownNameError
 
 # ---------------------------------------------------------------------------------------
 # Cockcroft–Gault
@@ -428,10 +428,12 @@ def test_unusable_numbers_are_refused(
 
 
 def test_module_imports_nothing_heavy() -> None:
-    """Importing regimens._renal loads neither pint nor pydantic (CLI cold start)."""
-    src = str(Path(renal.__file__).resolve().parents[1])
+    """Importing regimens._calc.renal loads neither pint nor pydantic (CLI cold start)."""
+    src = str(Path(renal.__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    code = "import sys, regimens._renal; print(sorted({'pint', 'pydantic'} & set(sys.modules)))"
+    code = (
+        "import sys, regimens._calc.renal; print(sorted({'pint', 'pydantic'} & set(sys.modules)))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

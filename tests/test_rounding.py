@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regimens._rounding import (
+from regimens._calc.rounding import (
     deviation_percent,
     round_to_increment,
     round_to_tablets,

@@ -38,7 +38,7 @@ def test_mutation_script_mutates_what_pyproject_lists() -> None:
     mutation = _load("mutation")
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     for module in mutation.CORE:
-        assert f'"src/regimens/{module}.py"' in text
+        assert f'"src/regimens/{module.replace(".", "/")}.py"' in text
 
 
 SNIPPET = """

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from regimens._sheet import WARNING_CODES, WARNING_TEXT, warning_text
+from regimens._models.sheet import WARNING_CODES, WARNING_TEXT, warning_text
 
 
 def _fields(template: str) -> set[str]:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regimens._errors import InputError, UnitError
-from regimens._units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
+from regimens._read.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
 
 
 @pytest.mark.parametrize(

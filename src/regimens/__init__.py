@@ -4,7 +4,7 @@ Clinical decision support only: every dose sheet must be checked by a qualified
 professional before use.
 
 The public interface is this namespace and nothing else: the names in ``__all__``,
-documented in ``docs/api.md``. Every module is private (``regimens._dosing``...) and may
+documented in ``docs/api.md``. Every module is private (``regimens._calc.dosing``...) and may
 change without notice.
 
 Importing this package does no work and has no side effects: each name is imported
@@ -26,60 +26,60 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from regimens._version import __version__
 
 #: Public name → the private module it lives in (and its name there, when it differs).
 _EXPORTS: dict[str, tuple[str, str]] = {
     # the library of regimens
-    "load_library": ("_library", "load_library"),
-    "Library": ("_library", "Library"),
-    "LibraryFile": ("_library", "LibraryFile"),
-    "Regimen": ("_regimen", "Regimen"),
-    "DrugFacts": ("_regimen", "DrugFacts"),
+    "load_library": ("_read.library", "load_library"),
+    "Library": ("_read.library", "Library"),
+    "LibraryFile": ("_read.library", "LibraryFile"),
+    "Regimen": ("_models.regimen", "Regimen"),
+    "DrugFacts": ("_models.regimen", "DrugFacts"),
     # the patient and the measures
-    "make_patient": ("_patient", "make_patient"),
-    "Patient": ("_patient", "Patient"),
-    "compute_bsa": ("_measures", "compute_bsa_result"),
-    "compute_crcl": ("_measures", "compute_crcl_result"),
-    "BsaResult": ("_measures", "BsaResult"),
-    "CrclResult": ("_measures", "CrclResult"),
-    "Measured": ("_measures", "Measured"),
-    "BSA_FORMULAS": ("_bsa", "FORMULAS"),
-    "BsaFormula": ("_bsa", "BsaFormula"),
+    "make_patient": ("_models.patient", "make_patient"),
+    "Patient": ("_models.patient", "Patient"),
+    "compute_bsa": ("_calc.measures", "compute_bsa_result"),
+    "compute_crcl": ("_calc.measures", "compute_crcl_result"),
+    "BsaResult": ("_calc.measures", "BsaResult"),
+    "CrclResult": ("_calc.measures", "CrclResult"),
+    "Measured": ("_calc.measures", "Measured"),
+    "BSA_FORMULAS": ("_calc.bsa", "FORMULAS"),
+    "BsaFormula": ("_calc.bsa", "BsaFormula"),
     # dose sheets
-    "compute_sheet": ("_dosing", "compute_sheet"),
-    "SheetOptions": ("_dosing", "SheetOptions"),
-    "DrugDoseLevel": ("_dosing", "DrugDoseLevel"),
-    "DoseSheet": ("_sheet", "DoseSheet"),
-    "SheetDay": ("_sheet", "SheetDay"),
-    "Administration": ("_sheet", "Administration"),
-    "DrugTotal": ("_sheet", "DrugTotal"),
-    "SheetWarning": ("_sheet", "SheetWarning"),
-    "SCHEMA_VERSION": ("_sheet", "SCHEMA_VERSION"),
+    "compute_sheet": ("_calc.dosing", "compute_sheet"),
+    "SheetOptions": ("_calc.dosing", "SheetOptions"),
+    "DrugDoseLevel": ("_calc.dosing", "DrugDoseLevel"),
+    "DoseSheet": ("_models.sheet", "DoseSheet"),
+    "SheetDay": ("_models.sheet", "SheetDay"),
+    "Administration": ("_models.sheet", "Administration"),
+    "DrugTotal": ("_models.sheet", "DrugTotal"),
+    "SheetWarning": ("_models.sheet", "SheetWarning"),
+    "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     # many sheets at once
-    "batch_sheets": ("_batch", "batch_sheets"),
-    "read_csv_rows": ("_batch", "read_csv_rows"),
-    "read_jsonl_rows": ("_batch", "read_jsonl_rows"),
-    "BatchResult": ("_batch", "BatchResult"),
-    "BatchError": ("_batch", "BatchError"),
+    "batch_sheets": ("_calc.batch", "batch_sheets"),
+    "read_csv_rows": ("_calc.batch", "read_csv_rows"),
+    "read_jsonl_rows": ("_calc.batch", "read_jsonl_rows"),
+    "BatchResult": ("_calc.batch", "BatchResult"),
+    "BatchError": ("_calc.batch", "BatchError"),
     # calendars
-    "build_calendar": ("_calendar", "build_calendar"),
-    "CalendarOptions": ("_calendar", "CalendarOptions"),
-    "Delay": ("_calendar", "Delay"),
-    "Calendar": ("_calendar", "Calendar"),
-    "CalendarCycle": ("_calendar", "CalendarCycle"),
-    "CalendarDay": ("_calendar", "CalendarDay"),
+    "build_calendar": ("_calc.calendar", "build_calendar"),
+    "CalendarOptions": ("_calc.calendar", "CalendarOptions"),
+    "Delay": ("_calc.calendar", "Delay"),
+    "Calendar": ("_calc.calendar", "Calendar"),
+    "CalendarCycle": ("_calc.calendar", "CalendarCycle"),
+    "CalendarDay": ("_calc.calendar", "CalendarDay"),
     # prescription checks
-    "check_prescription": ("_check", "check_prescription"),
-    "parse_prescribed": ("_check", "parse_prescribed"),
-    "PrescribedDose": ("_check", "PrescribedDose"),
-    "CheckReport": ("_check", "CheckReport"),
+    "check_prescription": ("_calc.check", "check_prescription"),
+    "parse_prescribed": ("_calc.check", "parse_prescribed"),
+    "PrescribedDose": ("_calc.check", "PrescribedDose"),
+    "CheckReport": ("_calc.check", "CheckReport"),
     # course summaries (cumulative doses)
-    "load_course": ("_course", "load_course"),
-    "parse_course": ("_course", "parse_course"),
-    "compute_course": ("_course", "compute_course"),
-    "Course": ("_course", "Course"),
-    "CourseReport": ("_course", "CourseReport"),
+    "load_course": ("_calc.course", "load_course"),
+    "parse_course": ("_calc.course", "parse_course"),
+    "compute_course": ("_calc.course", "compute_course"),
+    "Course": ("_calc.course", "Course"),
+    "CourseReport": ("_calc.course", "CourseReport"),
     # FHIR R4 export (fhir.resources is imported only when these run)
     "sheet_bundle": ("_render.fhir", "sheet_bundle"),
     "calendar_bundle": ("_render.fhir", "calendar_bundle"),
@@ -156,16 +156,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from regimens._batch import (
+    from regimens._calc.batch import (
         BatchError,
         BatchResult,
         batch_sheets,
         read_csv_rows,
         read_jsonl_rows,
     )
-    from regimens._bsa import FORMULAS as BSA_FORMULAS
-    from regimens._bsa import BsaFormula
-    from regimens._calendar import (
+    from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
+    from regimens._calc.bsa import BsaFormula
+    from regimens._calc.calendar import (
         Calendar,
         CalendarCycle,
         CalendarDay,
@@ -173,9 +173,23 @@ if TYPE_CHECKING:
         Delay,
         build_calendar,
     )
-    from regimens._check import CheckReport, PrescribedDose, check_prescription, parse_prescribed
-    from regimens._course import Course, CourseReport, compute_course, load_course, parse_course
-    from regimens._dosing import DrugDoseLevel, SheetOptions, compute_sheet
+    from regimens._calc.check import (
+        CheckReport,
+        PrescribedDose,
+        check_prescription,
+        parse_prescribed,
+    )
+    from regimens._calc.course import (
+        Course,
+        CourseReport,
+        compute_course,
+        load_course,
+        parse_course,
+    )
+    from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
+    from regimens._calc.measures import BsaResult, CrclResult, Measured
+    from regimens._calc.measures import compute_bsa_result as compute_bsa
+    from regimens._calc.measures import compute_crcl_result as compute_crcl
     from regimens._errors import (
         InputError,
         LibraryError,
@@ -186,14 +200,9 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
-    from regimens._library import Library, LibraryFile, load_library
-    from regimens._measures import BsaResult, CrclResult, Measured
-    from regimens._measures import compute_bsa_result as compute_bsa
-    from regimens._measures import compute_crcl_result as compute_crcl
-    from regimens._patient import Patient, make_patient
-    from regimens._regimen import DrugFacts, Regimen
-    from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
-    from regimens._sheet import (
+    from regimens._models.patient import Patient, make_patient
+    from regimens._models.regimen import DrugFacts, Regimen
+    from regimens._models.sheet import (
         SCHEMA_VERSION,
         Administration,
         DoseSheet,
@@ -201,6 +210,8 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
+    from regimens._read.library import Library, LibraryFile, load_library
+    from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 
 
 def __getattr__(name: str) -> Any:

@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from regimens import __version__
 from regimens._cli._common import EXIT_USER_ERROR, report_errors
+from regimens._version import __version__
 
 __all__ = ["main"]
 

@@ -134,7 +134,7 @@ def calendar_cmd(
       regimens calendar EOX --start 2026-01-05 --height 165 --weight 60 --crcl 80 \\
           --lang fr --output eox.html
     """
-    from regimens._calendar import (
+    from regimens._calc.calendar import (
         CalendarOptions,
         build_calendar,
         parse_avoid,
@@ -142,7 +142,7 @@ def calendar_cmd(
         parse_iso_date,
     )
     from regimens._errors import InputError
-    from regimens._library import load_library
+    from regimens._read.library import load_library
     from regimens._render.calendar import render_calendar
 
     chosen = choose_format(output_format, output, _FORMATS)
@@ -162,7 +162,7 @@ def calendar_cmd(
         )
     patient = None
     if any(value is not None for value in (height, weight, sex, age, creatinine, crcl)):
-        from regimens._patient import make_patient
+        from regimens._models.patient import make_patient
 
         patient = make_patient(
             height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl

@@ -18,8 +18,14 @@ from regimens._cli._common import (
 )
 
 if TYPE_CHECKING:
-    from regimens._library import Library
-    from regimens._regimen import Component, DrugFacts, Regimen, RenalBand, SupportiveSchedule
+    from regimens._models.regimen import (
+        Component,
+        DrugFacts,
+        Regimen,
+        RenalBand,
+        SupportiveSchedule,
+    )
+    from regimens._read.library import Library
 
 __all__ = ["list_cmd", "schema_cmd", "show_cmd", "validate_cmd"]
 
@@ -27,7 +33,7 @@ _WIDTH = 100
 
 
 def _load(library_dirs: Sequence[str]) -> Library:
-    from regimens._library import load_library
+    from regimens._read.library import load_library
 
     library = load_library(library_dirs)
     for message in library.warnings:
@@ -135,7 +141,7 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
       regimens validate my-regimens/
       regimens validate my-regimens/folfoxiri.toml my-regimens/drugs.toml
     """
-    from regimens._library import validate_paths
+    from regimens._read.library import validate_paths
 
     problems = validate_paths(paths)
     for problem in problems:
@@ -170,11 +176,11 @@ def schema_cmd(kind: str) -> None:
       regimens schema --kind sheet
     """
     if kind == "sheet":
-        from regimens._sheet import sheet_json_schema
+        from regimens._models.sheet import sheet_json_schema
 
         schema = sheet_json_schema()
     else:
-        from regimens._regimen import file_json_schema
+        from regimens._models.regimen import file_json_schema
 
         schema = file_json_schema("drugs") if kind == "drugs" else file_json_schema("regimen")
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

@@ -24,11 +24,11 @@ from regimens._cli._common import (
 from regimens._cli._measure import height_option, sex_option, weight_option
 
 if TYPE_CHECKING:
-    from regimens._dosing import SheetOptions
-    from regimens._library import Library
-    from regimens._patient import Patient
+    from regimens._calc.dosing import SheetOptions
+    from regimens._models.patient import Patient
+    from regimens._models.sheet import DoseSheet
+    from regimens._read.library import Library
     from regimens._render.labels import Lang
-    from regimens._sheet import DoseSheet
 
 __all__ = ["SHEET_SECTIONS", "SheetInputs", "sheet_cmd", "sheet_inputs", "sheet_options"]
 
@@ -100,7 +100,7 @@ def sheet_options(*, tolerance_help: str = _TOLERANCE_HELP, pump: bool = True) -
     """The patient, BSA and dose options of a dose calculation, defined once.
 
     Used by ``sheet`` and ``check``; :func:`sheet_inputs` turns their values into a
-    library, a patient and :class:`~regimens._dosing.SheetOptions`.
+    library, a patient and :class:`~regimens._calc.dosing.SheetOptions`.
     """
     decorators: list[Callable[[F], F]] = [
         height_option,
@@ -233,10 +233,10 @@ def sheet_inputs(
 
     Library warnings (a shadowed regimen) are printed on stderr.
     """
-    from regimens._dosing import DrugDoseLevel, SheetOptions
+    from regimens._calc.dosing import DrugDoseLevel, SheetOptions
     from regimens._errors import InputError
-    from regimens._library import load_library
-    from regimens._patient import make_patient
+    from regimens._models.patient import make_patient
+    from regimens._read.library import load_library
 
     if creatinine is not None and crcl is not None:
         raise InputError(
@@ -332,7 +332,7 @@ def sheet_cmd(
       regimens sheet FOLFOX-6 --height 170 --weight 70 --lang fr \\
           --patient-id 123456 --output folfox6-c1.html
     """
-    from regimens._dosing import compute_sheet
+    from regimens._calc.dosing import compute_sheet
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
     chosen = choose_format(output_format, output, _FORMATS)

@@ -1,7 +1,7 @@
 """A cycle calendar as a table, Markdown, CSV, a wall-calendar grid, JSON and iCalendar.
 
-The renderers format a :class:`~regimens._calendar.Calendar`; every date in them was
-decided by :func:`regimens._calendar.build_calendar`. The human-readable formats (table,
+The renderers format a :class:`~regimens._calc.calendar.Calendar`; every date in them was
+decided by :func:`regimens._calc.calendar.build_calendar`. The human-readable formats (table,
 markdown, grid, and the HTML month grid of :mod:`regimens._render.calendar_html`) are
 drawn from one :class:`CalendarDocument` in one language (``--lang``): labels, weekday
 and month names and dates come from :mod:`regimens._render.labels`, drug names from the
@@ -23,7 +23,7 @@ from itertools import groupby
 
 from tabulate import tabulate
 
-from regimens._calendar import (
+from regimens._calc.calendar import (
     WEEKDAYS,
     Calendar,
     CalendarAdministration,
@@ -31,6 +31,7 @@ from regimens._calendar import (
     CalendarDay,
     PumpOff,
 )
+from regimens._models.sheet import warning_text
 from regimens._render._text import csv_number, format_mg, md_table, regimen_title
 from regimens._render.labels import (
     WEEKDAY_NAMES,
@@ -42,7 +43,6 @@ from regimens._render.labels import (
     weekday_abbr,
     weekday_name,
 )
-from regimens._sheet import warning_text
 
 __all__ = [
     "CSV_COLUMNS",
@@ -256,7 +256,7 @@ def calendar_notes(calendar: Calendar, lang: Lang = "en") -> list[str]:
     """The assumptions the dates rest on, in ``lang``.
 
     In English these are the calendar's own ``notes`` (written by
-    :func:`~regimens._calendar.build_calendar`); other languages rebuild them from the
+    :func:`~regimens._calc.calendar.build_calendar`); other languages rebuild them from the
     same facts (tests/test_calendar_outputs.py checks that the English rebuild matches).
     """
     if lang == "en":

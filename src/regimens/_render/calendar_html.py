@@ -14,7 +14,7 @@ import calendar as stdlib_calendar
 import datetime as dt
 from collections.abc import Mapping
 
-from regimens._calendar import Calendar, CalendarCycle, CalendarDay
+from regimens._calc.calendar import Calendar, CalendarCycle, CalendarDay
 from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
 from regimens._render._text import provenance_line
 from regimens._render.calendar import (

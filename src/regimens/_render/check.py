@@ -10,10 +10,10 @@ import csv
 import io
 from dataclasses import dataclass
 
-from regimens._check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
+from regimens._calc.check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
+from regimens._models.sheet import warning_text
 from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
 from regimens._render.labels import Lang, drug_name, label, method_label
-from regimens._sheet import warning_text
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 

@@ -10,10 +10,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from regimens._course import CourseReport, DrugAmount, LimitReport, course_warning_text
+from regimens._calc.course import CourseReport, DrugAmount, LimitReport, course_warning_text
+from regimens._models.sheet import SheetWarning, warning_text
 from regimens._render._text import RULE, Styler, csv_number, md_cell
 from regimens._render.labels import Lang, drug_name, label
-from regimens._sheet import SheetWarning, warning_text
 
 __all__ = ["course_csv", "course_json", "course_markdown", "course_table"]
 

@@ -51,10 +51,10 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.requestgroup import RequestGroupAction
     from fhir.resources.R4B.resource import Resource
 
-    from regimens._calendar import Calendar, CalendarAdministration, CalendarCycle, CalendarDay
-    from regimens._library import Library
-    from regimens._measures import Measured
-    from regimens._sheet import Administration, DoseSheet, SheetWarning, TabletCount
+    from regimens._calc.calendar import Calendar, CalendarAdministration, CalendarCycle, CalendarDay
+    from regimens._calc.measures import Measured
+    from regimens._models.sheet import Administration, DoseSheet, SheetWarning, TabletCount
+    from regimens._read.library import Library
 
 __all__ = [
     "ATC_SYSTEM",
@@ -784,7 +784,7 @@ def calendar_bundle(calendar: Calendar, *, library: Library | None = None) -> Bu
 
 
 def _builtin_library() -> Library:
-    from regimens._library import load_library
+    from regimens._read.library import load_library
 
     return load_library(use_env=False)
 

@@ -3,7 +3,7 @@
 One typed catalogue instead of string literals scattered through the renderers: a key
 per label, its English and French text. JSON keys never change with the language.
 Warning messages have their own catalogue next to the warning codes
-(:data:`regimens._sheet.WARNING_TEXT`); drug names come from the library's
+(:data:`regimens._models.sheet.WARNING_TEXT`); drug names come from the library's
 ``local_names``.
 """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from regimens._measures import BsaResult, CrclResult, Measured
+from regimens._calc.measures import BsaResult, CrclResult, Measured
 
 __all__ = ["bsa_text", "crcl_text", "key_value_table"]
 

@@ -11,6 +11,13 @@ import csv
 import io
 from dataclasses import dataclass
 
+from regimens._models.sheet import (
+    Administration,
+    DoseSheet,
+    OrganAdjustment,
+    SheetDay,
+    warning_text,
+)
 from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
 from regimens._render._text import (
     RULE,
@@ -23,7 +30,6 @@ from regimens._render._text import (
     signed_percent,
 )
 from regimens._render.labels import Lang, drug_name, label, method_label
-from regimens._sheet import Administration, DoseSheet, OrganAdjustment, SheetDay, warning_text
 
 __all__ = [
     "CSV_COLUMNS",

@@ -1,8 +1,8 @@
 """Body surface area and renal function for one patient, with every step kept.
 
 These are the results behind ``regimens bsa`` and ``regimens crcl``, and the first
-steps of a dose sheet. The arithmetic itself lives in :mod:`regimens._bsa` and
-:mod:`regimens._renal`; here it is applied to a :class:`~regimens._patient.Patient`
+steps of a dose sheet. The arithmetic itself lives in :mod:`regimens._calc.bsa` and
+:mod:`regimens._calc.renal`; here it is applied to a :class:`~regimens._models.patient.Patient`
 and recorded with its inputs and units.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from regimens import _bsa as bsa_formulas
-from regimens import _renal as renal
+from regimens._calc import bsa as bsa_formulas
+from regimens._calc import renal
 from regimens._errors import InputError
-from regimens._patient import Patient
+from regimens._models.patient import Patient
 
 __all__ = [
     "BsaResult",

@@ -4,7 +4,7 @@ A library is a directory of TOML files: one file per regimen (any ``*.toml`` nam
 and a ``drugs.toml`` holding the drug facts its regimens share (any other file made
 of ``[[drug]]`` tables is read as drug facts too). The
 loader only reads bytes, parses TOML (:mod:`tomllib`) and hands the data to the
-models of :mod:`regimens._regimen`, which validate it; then it checks what no single
+models of :mod:`regimens._models.regimen`, which validate it; then it checks what no single
 file can: that ids and aliases are unique, that every drug is described, that a
 supportive regimen's host exists.
 
@@ -40,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from regimens._errors import LibraryError, UnknownNameError, UnknownRegimenError
-from regimens._regimen import (
+from regimens._models.regimen import (
     DrugFacts,
     DrugsFile,
     FieldPathError,
@@ -86,7 +86,7 @@ def builtin_library_dir() -> Path:
     (pyproject force-includes ``regimen_library/`` there); in a source checkout or
     an editable install it is ``<repository root>/regimen_library``.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for candidate in (package / "regimen_library", package.parents[1] / "regimen_library"):
         if candidate.is_dir():
             return candidate

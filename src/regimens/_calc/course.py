@@ -4,7 +4,7 @@ A *course file* (TOML or JSON; ``docs/course.md``, ``docs/course.schema.json``) 
 the lines of therapy in order: the regimen, the cycles given (a number, or one entry
 per cycle with its date and dose level) and the measurements the doses were computed
 from. :func:`load_course` reads and validates it; :func:`compute_course` computes the
-dose sheet of every cycle with :func:`regimens._dosing.compute_sheet` (dosing is never
+dose sheet of every cycle with :func:`regimens._calc.dosing.compute_sheet` (dosing is never
 re-implemented here) and adds up, per drug, per line and in total:
 
 - **mg/m²**: the dose intensity of each administration, ``calculated_mg`` ÷ the BSA it
@@ -50,17 +50,17 @@ from pydantic import (
     model_validator,
 )
 
-from regimens import __version__
 from regimens._errors import InputError, LibraryError, UnknownNameError
-from regimens._regimen import FieldPathError
-from regimens._sheet import Administration, DoseSheet, Severity, SheetWarning
-from regimens._validation import Number
+from regimens._models.regimen import FieldPathError
+from regimens._models.sheet import Administration, DoseSheet, Severity, SheetWarning
+from regimens._read.validation import Number
+from regimens._version import __version__
 
 if TYPE_CHECKING:
-    from regimens._dosing import SheetOptions
-    from regimens._library import Library
-    from regimens._patient import Patient
-    from regimens._regimen import Regimen
+    from regimens._calc.dosing import SheetOptions
+    from regimens._models.patient import Patient
+    from regimens._models.regimen import Regimen
+    from regimens._read.library import Library
 
 __all__ = [
     "COURSE_WARNING_CODES",
@@ -249,7 +249,7 @@ class _Measurements(_Frozen):
 
     @model_validator(mode="after")
     def _plausible(self) -> _Measurements:
-        from regimens._patient import make_patient
+        from regimens._models.patient import make_patient
 
         given = self.measurements()
         try:
@@ -377,7 +377,7 @@ class Course(_Frozen):
     @field_validator("bsa_formula")
     @classmethod
     def _known_formula(cls, value: str) -> str:
-        from regimens._bsa import get_formula
+        from regimens._calc.bsa import get_formula
 
         try:
             return get_formula(value).name
@@ -717,7 +717,7 @@ def _merged(*levels: _Measurements) -> dict[str, Any]:
 def _patient(
     course: Course, line: CourseLine, cycle: CourseCycle | None, where: str, source: str
 ) -> Patient:
-    from regimens._patient import make_patient
+    from regimens._models.patient import make_patient
 
     values = _merged(course.patient, line, *((cycle,) if cycle else ()))
     for name in ("height", "weight"):
@@ -784,7 +784,7 @@ class _LineContext:
 
     def options(self, cycle_number: int, cycle: CourseCycle | None, where: str) -> SheetOptions:
         """The sheet options of one cycle: the line's dose levels, replaced by the cycle's."""
-        from regimens._dosing import DrugDoseLevel, SheetOptions
+        from regimens._calc.dosing import DrugDoseLevel, SheetOptions
 
         levels = dict(self.line.drug_dose_levels)
         level = self.line.dose_level
@@ -808,7 +808,7 @@ class _LineContext:
 
     def sheet(self, cycle_number: int, cycle: CourseCycle | None, where: str) -> DoseSheet:
         """The dose sheet of one cycle; ``where`` is the cycle's path, or "" for the line's."""
-        from regimens._dosing import compute_sheet
+        from regimens._calc.dosing import compute_sheet
 
         where = where or self.here
         patient = _patient(self.course, self.line, cycle, where, self.source)

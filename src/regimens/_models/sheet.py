@@ -1,6 +1,6 @@
 """The dose sheet: what is given, on which day of the cycle, and how each dose was reached.
 
-These frozen models are the result of :func:`regimens._dosing.compute_sheet` and the
+These frozen models are the result of :func:`regimens._calc.dosing.compute_sheet` and the
 JSON contract of ``regimens sheet --format json`` (``docs/json-output.md``,
 ``docs/sheet.schema.json``). Every administration keeps every intermediate value of the
 order of operations, so that a second pharmacist can recompute it by hand.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from regimens._measures import BsaResult, Measured
+from regimens._calc.measures import BsaResult, Measured
 
 __all__ = [
     "SCHEMA_VERSION",

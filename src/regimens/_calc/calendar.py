@@ -25,8 +25,8 @@ arithmetic on :class:`datetime.date`:
   and midnight on day 1 ends on day 3); for any start time on that day it is never
   earlier than the real end, so a patient is never told to come before the pump is
   empty. The nurse confirms the hour from the time of connection.
-- **Doses.** With a :class:`~regimens._patient.Patient`, each administration carries its
-  dose from :func:`regimens._dosing.compute_sheet` for that cycle: the calendar never
+- **Doses.** With a :class:`~regimens._models.patient.Patient`, each administration carries its
+  dose from :func:`regimens._calc.dosing.compute_sheet` for that cycle: the calendar never
   computes a dose itself.
 
 pint, holidays and icalendar are imported only inside the functions that need them
@@ -43,18 +43,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from regimens import __version__
+from regimens._calc.measures import Measured
 from regimens._errors import InputError, MissingInputError, UnknownNameError
-from regimens._measures import Measured
-from regimens._sheet import RegimenRef, SheetWarning, TabletCount
-from regimens._validation import Whole, own_error
+from regimens._models.sheet import RegimenRef, SheetWarning, TabletCount
+from regimens._read.validation import Whole, own_error
+from regimens._version import __version__
 
 if TYPE_CHECKING:
-    from regimens._dosing import SheetOptions
-    from regimens._library import Library
-    from regimens._patient import Patient
-    from regimens._regimen import Component, Regimen
-    from regimens._sheet import Administration
+    from regimens._calc.dosing import SheetOptions
+    from regimens._models.patient import Patient
+    from regimens._models.regimen import Component, Regimen
+    from regimens._models.sheet import Administration
+    from regimens._read.library import Library
 
 __all__ = [
     "CALENDAR_SCHEMA_VERSION",
@@ -417,10 +417,10 @@ def components_for_cycle(
     """(regimen id, component) given in ``cycle``: the main regimen's, then supportive ones.
 
     The rule (a supportive regimen on its ``given_with`` day, every n cycles from its
-    first cycle) is the dose sheet's, written once in :mod:`regimens._dosing`, so that
+    first cycle) is the dose sheet's, written once in :mod:`regimens._calc.dosing`, so that
     the calendar and the sheet never disagree about zoledronic acid in cycle 3.
     """
-    from regimens._dosing import _components_for_cycle
+    from regimens._calc.dosing import _components_for_cycle
 
     return tuple(_components_for_cycle(main, supportive, cycle))
 
@@ -660,7 +660,7 @@ def build_calendar(
     """Lay out ``options.cycles`` cycles of ``regimen`` from ``start`` (cycle 1 day 1).
 
     With ``patient``, every administration carries its dose from
-    :func:`regimens._dosing.compute_sheet` for that cycle (``sheet_options`` as for a
+    :func:`regimens._calc.dosing.compute_sheet` for that cycle (``sheet_options`` as for a
     sheet; its ``cycle`` is set per cycle).
     """
     options = options or CalendarOptions()
@@ -694,7 +694,7 @@ def build_calendar(
     length = dt.timedelta(days=main.cycle_length_days)
 
     # The sheet's helper, so that a calendar and a sheet name a regimen the same way.
-    from regimens._dosing import SheetOptions, _regimen_ref, compute_sheet
+    from regimens._calc.dosing import SheetOptions, _regimen_ref, compute_sheet
 
     base_sheet_options = sheet_options or SheetOptions()
     dosing: CalendarDosing | None = None

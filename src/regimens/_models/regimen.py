@@ -1,7 +1,7 @@
 """The regimen models: what a regimen file means, validated.
 
 These frozen pydantic models are the only description of the library format: the
-loader (:mod:`regimens._library`) reads TOML and hands plain data to them, and the
+loader (:mod:`regimens._read.library`) reads TOML and hands plain data to them, and the
 JSON Schema in ``docs/regimen.schema.json`` is generated from them. They accept the
 *file* spelling of each value, the one a pharmacist writes, and store a canonical
 value beside it:
@@ -19,7 +19,7 @@ file                            model
 Every quantity in a file is written with its unit and checked for its dimension
 here, at load: a per-m² dose must be a mass per area, a duration a time. Common
 spellings (``mg/m2``, ``h``...) are read by a fast table that a test proves equal to
-pint's reading; anything else goes through :func:`regimens._units.parse_quantity`.
+pint's reading; anything else goes through :func:`regimens._read.units.parse_quantity`.
 
 Organ-function rules are data (:class:`RenalRule`): bands of Cockcroft–Gault
 creatinine clearance with explicit edges, checked to cover 0 to infinity with no
@@ -50,7 +50,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from regimens._errors import InputError
-from regimens._validation import Number, Whole
+from regimens._read.validation import Number, Whole
 
 __all__ = [
     "Component",
@@ -167,7 +167,7 @@ def parse_dose(text: str) -> dict[str, Any]:
 
 
 def _parse_dose_with_pint(text: str) -> tuple[str, float]:
-    from regimens._units import get_registry, parse_quantity
+    from regimens._read.units import get_registry, parse_quantity
 
     quantity = parse_quantity(text, field="dose", example="625 mg/m2")
     units = list(quantity.unit_items())
@@ -215,7 +215,7 @@ def parse_duration_h(value: object) -> float | None:
     if split is not None and split[1] in FAST_DURATION_UNITS:
         hours = _clean_number(split[0] * FAST_DURATION_UNITS[split[1]])
     else:
-        from regimens._units import get_registry, parse_quantity
+        from regimens._read.units import get_registry, parse_quantity
 
         quantity = parse_quantity(value, field="duration", example="46 h")
         if quantity.dimensionality != get_registry().get_dimensionality("[time]"):
@@ -253,7 +253,7 @@ def _parse_concentration(value: object) -> float | None:
     if split is not None and split[1] in FAST_CONCENTRATION_UNITS:
         amount = _clean_number(split[0] * FAST_CONCENTRATION_UNITS[split[1]])
     else:
-        from regimens._units import get_registry, parse_quantity
+        from regimens._read.units import get_registry, parse_quantity
 
         quantity = parse_quantity(value, field="concentration", example="50 mg/mL")
         wanted = get_registry().get_dimensionality("[mass] / [length] ** 3")

@@ -2,7 +2,7 @@
 
 :func:`batch_sheets` takes an iterable of rows — mappings such as CSV dicts, JSONL
 objects, ``pandas.DataFrame.to_dict("records")`` or polars ``iter_rows(named=True)``,
-or :class:`~regimens._patient.Patient` objects — and yields, in input order, exactly
+or :class:`~regimens._models.patient.Patient` objects — and yields, in input order, exactly
 one :class:`BatchResult` per row: a sheet, or an error naming the row, the field and
 the reason. A bad row never stops the batch. Only the package's own errors (the
 :mod:`regimens._errors` tree) become error records; anything else is a bug and
@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from regimens._errors import InputError, RegimensError, UnknownRegimenError
-from regimens._patient import Patient, make_patient
+from regimens._models.patient import Patient, make_patient
 
 if TYPE_CHECKING:
-    from regimens._dosing import SheetOptions
-    from regimens._library import Library
-    from regimens._regimen import Regimen
-    from regimens._sheet import DoseSheet
+    from regimens._calc.dosing import SheetOptions
+    from regimens._models.regimen import Regimen
+    from regimens._models.sheet import DoseSheet
+    from regimens._read.library import Library
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -204,7 +204,7 @@ class _Batch:
             return self.options
         found = self._options.get(overrides)
         if found is None:
-            from regimens._dosing import SheetOptions
+            from regimens._calc.dosing import SheetOptions
 
             fields = {name: getattr(self.options, name) for name in type(self.options).model_fields}
             fields.update((_ROW_OPTIONS[column], value) for column, value in overrides)
@@ -220,7 +220,7 @@ class _Batch:
         return found
 
     def sheet(self, row: Mapping[str, object] | Patient) -> tuple[str | None, DoseSheet]:
-        from regimens._dosing import compute_sheet, sheet_for
+        from regimens._calc.dosing import compute_sheet, sheet_for
 
         if isinstance(row, Patient):
             if self.regimen is None:
@@ -311,11 +311,11 @@ def batch_sheets(
     :class:`~regimens._errors.InputError` in ``rows`` (an unreadable line from
     :func:`read_jsonl_rows`) becomes that row's error record.
 
-    ``library`` defaults to :func:`~regimens._library.load_library` of the built-in
+    ``library`` defaults to :func:`~regimens._read.library.load_library` of the built-in
     regimens and ``REGIMENS_LIBRARY``. An unknown ``regimen`` raises at once.
     """
-    from regimens._dosing import SheetOptions
-    from regimens._library import load_library
+    from regimens._calc.dosing import SheetOptions
+    from regimens._read.library import load_library
 
     batch = _Batch(
         library if library is not None else load_library(),

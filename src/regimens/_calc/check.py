@@ -2,7 +2,7 @@
 
 A pharmacist types the doses of an order (``oxaliplatin=155mg``,
 ``fluorouracil:bolus=728mg``...); :func:`check_prescription` computes the dose sheet
-of the same regimen for the same patient with :func:`regimens._dosing.compute_sheet`
+of the same regimen for the same patient with :func:`regimens._calc.dosing.compute_sheet`
 (the dosing is never re-implemented here) and compares, drug by drug and method by
 method, on the first treatment day of each administration.
 
@@ -47,15 +47,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from regimens._dosing import MAX_TOLERANCE_PERCENT, SheetOptions, compute_sheet
+from regimens._calc.dosing import MAX_TOLERANCE_PERCENT, SheetOptions, compute_sheet
 from regimens._errors import InputError, UnitError, UnknownNameError
-from regimens._sheet import Administration, DoseSheet, Provenance, RegimenRef, SheetWarning
-from regimens._units import format_number, parse_measurement
+from regimens._models.sheet import Administration, DoseSheet, Provenance, RegimenRef, SheetWarning
+from regimens._read.units import format_number, parse_measurement
 
 if TYPE_CHECKING:
-    from regimens._library import Library
-    from regimens._patient import Patient
-    from regimens._regimen import Regimen
+    from regimens._models.patient import Patient
+    from regimens._models.regimen import Regimen
+    from regimens._read.library import Library
 
 __all__ = [
     "CHECK_NOTE_TEXT",

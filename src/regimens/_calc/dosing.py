@@ -9,7 +9,7 @@ The order of operations is written once, in :func:`_dose_component`:
    dose, or a contraindication that withholds the drug).
 5. **rounding**: tablets or the drug's increment, never beyond the tolerance.
 
-Every intermediate value is kept on the :class:`~regimens._sheet.Administration`.
+Every intermediate value is kept on the :class:`~regimens._models.sheet.Administration`.
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from regimens import __version__
-from regimens import _bsa as bsa_formulas
-from regimens import _renal as renal
-from regimens._errors import InputError, MissingInputError
-from regimens._measures import BsaResult, compute_bsa_result, patient_inputs
-from regimens._patient import Patient
-from regimens._rounding import (
+from regimens._calc import bsa as bsa_formulas
+from regimens._calc import renal
+from regimens._calc.measures import BsaResult, compute_bsa_result, patient_inputs
+from regimens._calc.rounding import (
     Rounded,
     deviation_percent,
     round_to_increment,
     round_to_tablets,
 )
-from regimens._sheet import (
+from regimens._errors import InputError, MissingInputError
+from regimens._models.patient import Patient
+from regimens._models.sheet import (
     WARNING_CODES,
     Administration,
     DoseSheet,
@@ -49,11 +48,12 @@ from regimens._sheet import (
     TabletCount,
     warning_text,
 )
-from regimens._validation import Number, Whole, own_error
+from regimens._read.validation import Number, Whole, own_error
+from regimens._version import __version__
 
 if TYPE_CHECKING:
-    from regimens._library import Library
-    from regimens._regimen import Component, DrugFacts, Regimen
+    from regimens._models.regimen import Component, DrugFacts, Regimen
+    from regimens._read.library import Library
 
 __all__ = ["ORDER_OF_OPERATIONS", "DrugDoseLevel", "SheetOptions", "compute_sheet"]
 

@@ -1,7 +1,7 @@
 """Units at the edges: parsing and checking the quantities people type.
 
 One pint registry serves the whole package (:func:`get_registry`). It is built from
-``_units.txt``, a small definitions file, and only when a text with a unit must be
+``units.txt``, a small definitions file, and only when a text with a unit must be
 read: a bare number already is in the field's documented default unit, so a command
 given only bare numbers never imports pint (cold start is measured, see
 ``docs/performance.md``).
@@ -21,8 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from regimens._calc.renal import CREATININE_UMOL_PER_MG_DL
 from regimens._errors import UnitError
-from regimens._renal import CREATININE_UMOL_PER_MG_DL
 
 if TYPE_CHECKING:
     import pint
@@ -102,7 +102,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 
 def get_registry() -> pint.UnitRegistry[Any]:
-    """Return the package's one pint registry, built on first use from ``_units.txt``.
+    """Return the package's one pint registry, built on first use from ``units.txt``.
 
     Thread-safe: two web-server threads asking at once must not build two registries
     (quantities of different pint registries cannot be combined).
@@ -115,7 +115,7 @@ def get_registry() -> pint.UnitRegistry[Any]:
 def _build_registry() -> pint.UnitRegistry[Any]:
     import pint
 
-    definitions = resources.files("regimens").joinpath("_units.txt")
+    definitions = resources.files("regimens._read").joinpath("units.txt")
     with resources.as_file(definitions) as path:
         registry: pint.UnitRegistry[Any] = pint.UnitRegistry(
             str(path),

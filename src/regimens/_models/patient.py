@@ -1,7 +1,7 @@
 """The patient's measurements, checked for plausibility in an adult.
 
 Values are stored in one canonical unit each (the field name says which); text with
-units is read by :func:`make_patient` through :mod:`regimens._units`. A value outside
+units is read by :func:`make_patient` through :mod:`regimens._read.units`. A value outside
 the adult range is refused with a :class:`~regimens._errors.PlausibilityError` that names
 the field, the value with its unit, the accepted range, and, when a unit slip is
 likely, what the user probably meant (``1.7`` cm for a height → "did you mean 1.7 m?").
@@ -17,8 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from regimens._errors import InputError, MissingInputError, PlausibilityError
-from regimens._units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
-from regimens._validation import own_error
+from regimens._read.units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
+from regimens._read.validation import own_error
 
 __all__ = ["RANGES", "Patient", "Sex", "make_patient", "parse_sex"]
 

@@ -1,0 +1,1 @@
+"""Calculators: the arithmetic and the decisions, on models; no words, no printing."""

@@ -1,0 +1,1 @@
+"""Models: frozen results and inputs holding numbers and codes, never prose."""

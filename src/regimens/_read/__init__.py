@@ -1,0 +1,1 @@
+"""Readers: text, files and rows turned into models (units, library, course files)."""
