@@ -45,8 +45,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from regimens._calc.measures import Measured
 from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._models.base import Whole
 from regimens._models.sheet import RegimenRef, SheetWarning, TabletCount
-from regimens._read.validation import Whole, own_error
+from regimens._read.validation import own_error
 from regimens._version import __version__
 
 if TYPE_CHECKING:

@@ -51,9 +51,9 @@ from pydantic import (
 )
 
 from regimens._errors import InputError, LibraryError, UnknownNameError
+from regimens._models.base import Number
 from regimens._models.regimen import FieldPathError
 from regimens._models.sheet import Administration, DoseSheet, Severity, SheetWarning
-from regimens._read.validation import Number
 from regimens._version import __version__
 
 if TYPE_CHECKING:

@@ -32,6 +32,7 @@ from regimens._calc.rounding import (
     round_to_tablets,
 )
 from regimens._errors import InputError, MissingInputError
+from regimens._models.base import Number, Whole
 from regimens._models.patient import Patient
 from regimens._models.sheet import (
     WARNING_CODES,
@@ -48,7 +49,7 @@ from regimens._models.sheet import (
     TabletCount,
     warning_text,
 )
-from regimens._read.validation import Number, Whole, own_error
+from regimens._read.validation import own_error
 from regimens._version import __version__
 
 if TYPE_CHECKING:

@@ -50,7 +50,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from regimens._errors import InputError
-from regimens._read.validation import Number, Whole
+from regimens._models.base import Number, Whole
 
 __all__ = [
     "Component",

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Strict, ValidationError
+from pydantic import ValidationError
 
 from regimens._errors import InputError
+from regimens._models.base import Number, Whole
 
 __all__ = ["Number", "Whole", "own_error"]
-
-# TOML's `true` is not 1: in its lax mode pydantic reads a boolean as 1 (or 1.0) where a
-# number is expected, so the numbers of files and options are strict. A whole number
-# written 3.0, or a number in quotes, is refused too (the message names the field).
-Whole = Annotated[int, Strict()]
-Number = Annotated[float, Strict()]
 
 
 def own_error(exc: ValidationError, *, prefix: str = "") -> InputError:

@@ -1,0 +1,71 @@
+"""The one frozen base model, the immutable mapping for model fields, strict numbers.
+
+Every model of the package derives from :class:`Frozen`: assigning to a field raises,
+and unknown fields are refused. A mapping field is a :class:`FrozenDict`, so that
+``sheet.patient["weight"] = ...`` raises too instead of changing a result after the fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, NoReturn, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
+
+__all__ = ["Frozen", "FrozenDict", "FrozenMap", "Number", "Whole"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# TOML's `true` is not 1: in its lax mode pydantic reads a boolean as 1 (or 1.0) where a
+# number is expected, so the numbers of files and options are strict. A whole number
+# written 3.0, or a number in quotes, is refused too (the message names the field).
+Whole = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+
+
+class Frozen(BaseModel):
+    """The base of every model: immutable, no unknown field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FrozenDict(dict[K, V]):
+    """A dict that refuses to change after it is built (and so can be hashed).
+
+    A ``dict`` subclass, so pydantic validates and serialises it as the dict it is.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} is immutable; build a new one instead")
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    clear = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __copy__(self) -> FrozenDict[K, V]:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[K, V]:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def _freeze(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenDict[Any, Any]:
+    return value if isinstance(value, FrozenDict) else FrozenDict(value)
+
+
+#: A model field that is a mapping no caller can change: ``FrozenMap[str, float]``.
+FrozenMap = Annotated[dict[K, V], AfterValidator(_freeze)]
