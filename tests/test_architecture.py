@@ -8,7 +8,6 @@ library once and renders. Each role may import only what the table below allows.
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from pathlib import Path
 
 import pytest
