@@ -131,13 +131,14 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def mask(text: str, version: str) -> str:
-    """``text`` with the run's time, the tool's version and UUIDs (derived from the time)
-    replaced by placeholders; each UUID keeps one number, so references still match."""
+    """``text`` with the run's time, the tool's version, the checkout's path and UUIDs
+    (derived from the time) replaced by placeholders; each UUID keeps one number, so
+    references still match."""
     for pattern, placeholder in _MASKS:
         text = pattern.sub(placeholder, text)
     seen: dict[str, str] = {}
     text = _UUID.sub(lambda m: seen.setdefault(m.group(), f"<UUID-{len(seen) + 1}>"), text)
-    return text.replace(version, "<VERSION>")
+    return text.replace(version, "<VERSION>").replace(str(ROOT), "<ROOT>")
 
 
 def run_case(name: str) -> str:
