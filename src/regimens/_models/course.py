@@ -297,7 +297,7 @@ class Course(_FileModel):
         """SHA-256 of the file's bytes when the course was read from a file, else None."""
         return self._sha256
 
-    def read_from(self, sha256: str) -> Course:
+    def with_file_sha256(self, sha256: str) -> Course:
         """This course, marked as read from a file whose bytes have this SHA-256."""
         course = self.model_copy()
         course._sha256 = sha256

@@ -147,4 +147,4 @@ def load_course(path: str | Path) -> Course:
             f"{file}: arrays or tables nested too deeply to read", field="file"
         ) from None
     course = parse_course(data, source=str(file))
-    return course.read_from(hashlib.sha256(raw).hexdigest())
+    return course.with_file_sha256(hashlib.sha256(raw).hexdigest())
