@@ -27,7 +27,6 @@ ALLOWED: dict[str, frozenset[str]] = {
 IN_PROGRESS = pytest.mark.xfail(strict=True, reason="issue 16: layout being split by role")
 OVERSIZED = {
     "regimens._calc.calendar",
-    "regimens._calc.course",
     "regimens._calc.dosing",
     "regimens._models.regimen",
     "regimens._read.library",

@@ -8,6 +8,7 @@ warning, 1 for a failed check, else 0).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def test_equivalence_option() -> None:
             "library_ratio": 0.8,
         }
     ]
+    assert data["provenance"]["options"]["equivalence"] == {"epirubicin": 1.0}
 
 
 def test_label_limit_passed_exits_3() -> None:
@@ -85,6 +87,19 @@ def test_label_limit_passed_exits_3() -> None:
         "950 mg/m2 is above the limit of 900 mg/m2" in out
     )
     assert "epirubicin   label limit  900 mg/m2  950" in out
+
+
+def test_blocking_in_json() -> None:
+    """The JSON says what the exit status says: blocking true, exit 3; the blocking
+    warning first, worded in English whatever --lang."""
+    code, out, _ = run(f"course {FIXTURES}/epirubicin-19-cycles.toml --format json --lang fr")
+    assert code == 3
+    data = json.loads(out)
+    assert data["blocking"] is True
+    assert data["warnings"][0]["severity"] == "blocking"
+    assert data["warnings"][0]["message"].startswith(
+        "epirubicin: cumulative dose 950 mg/m2 is above the limit of 900 mg/m2"
+    )
 
 
 def test_json_contract() -> None:
@@ -103,11 +118,29 @@ def test_json_contract() -> None:
         "doxorubicin_equivalent_mg_per_m2",
         "equivalence",
         "limits",
+        "blocking",
         "warnings",
         "notes",
+        "provenance",
         "drug_names",
         "tool_version",
     ]
+    assert data["blocking"] is False
+    assert list(data["provenance"]) == [
+        "tool",
+        "tool_version",
+        "calculated_at",
+        "course_sha256",
+        "regimens",
+        "drugs",
+        "options",
+    ]
+    assert (
+        data["provenance"]["course_sha256"]
+        == hashlib.sha256((ROOT / CASE).read_bytes()).hexdigest()
+    )
+    assert data["provenance"]["options"] == {"bsa_formula": "mosteller", "equivalence": {}}
+    assert list(data["warnings"][0]) == ["severity", "code", "message", "drug", "params"]
     assert [line["regimen"] for line in data["lines"]] == [
         "EOX",
         "XELIRI",

@@ -16,19 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.course import (
-    COURSE_WARNING_CODES,
-    COURSE_WARNING_TEXT,
-    CourseReport,
-    compute_course,
-    course_json_schema,
-    cycles_that_fit,
-    limit_status,
-    load_course,
-    parse_course,
-)
+from regimens._calc.course import compute_course, cycles_that_fit, limit_status
 from regimens._errors import InputError, UnknownNameError
+from regimens._models.course import COURSE_WARNING_CODES, CourseReport
+from regimens._read.course import course_json_schema, load_course, parse_course
 from regimens._read.library import Library, load_library
+from regimens._render.catalogue import LANGUAGES, catalogue
+from regimens._render.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "courses"
@@ -194,7 +188,9 @@ def test_next_cycle_would_pass_the_limit(library: Library) -> None:
     assert (epirubicin.cumulative, epirubicin.cycles_that_fit) == (875, 0)
     warning = next(w for w in report.warnings if w.drug == "epirubicin")
     assert (warning.code, warning.severity) == ("CUMULATIVE_LIMIT_NEXT_CYCLE", "caution")
-    assert "the next cycle of EOX (50 mg/m2) would pass the limit" in warning.message
+    assert "the next cycle of EOX (50 mg/m2) would pass the limit" in message(
+        warning, kind="course"
+    )
 
 
 @pytest.mark.parametrize(
@@ -479,7 +475,7 @@ def test_checked_in_schema_is_current() -> None:
     checked_in = json.loads((ROOT / "docs" / "course.schema.json").read_text(encoding="utf-8"))
     assert checked_in == course_json_schema(), (
         "docs/course.schema.json is stale: regenerate it with python -c "
-        '"import json; from regimens._calc.course import course_json_schema; '
+        '"import json; from regimens._read.course import course_json_schema; '
         'print(json.dumps(course_json_schema(), indent=2, ensure_ascii=False))" '
         "> docs/course.schema.json"
     )
@@ -513,9 +509,9 @@ def test_schema_refuses_negative_cycles() -> None:
 @pytest.mark.parametrize("code", sorted(COURSE_WARNING_CODES))
 def test_warning_codes_have_texts_and_docs(code: str) -> None:
     """Every course warning has English and French text and is listed in docs/course.md."""
-    texts = {key: value for key, value in COURSE_WARNING_TEXT.items() if key.split("/")[0] == code}
-    assert texts
-    assert all(set(value) == {"en", "fr"} for value in texts.values())
+    for lang in LANGUAGES:
+        texts = [key for key in catalogue(lang).TEXTS if key.split("/")[0] == f"course.{code}"]
+        assert texts
     assert f"`{code}`" in (ROOT / "docs" / "course.md").read_text(encoding="utf-8")
 
 
@@ -687,7 +683,7 @@ def test_limit_of_a_million_mg_is_written_in_full(tmp_path: Path) -> None:
     """
     report = compute_course(_fixture_library(tmp_path, "1000000 mg"), _fixture_course(3))
     warning = next(w for w in report.warnings if w.drug == "kilomab")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "kilomab: 420 of 1000000 mg (0% of the limit); 7139 more cycle(s) of FIXTURE-KG fit"
     )
 
@@ -713,3 +709,56 @@ def test_remaining_at_a_limit_with_more_decimals_is_not_negative_zero(tmp_path: 
     assert (kilomab.cumulative, kilomab.status, kilomab.remaining) == (420, "reached", 0)
     assert math.copysign(1.0, kilomab.remaining) == 1.0
     assert '"remaining":0.0,' in report.model_dump_json()
+
+
+# --- a Course built without the reader; the report holds no prose ------------------------
+
+
+def test_course_built_without_the_reader_takes_numbers(library: Library) -> None:
+    """Course.model_validate (no reader) keeps numbers as given, in the default units:
+    the same doses as the file read by parse_course."""
+    from regimens._models.course import Course
+
+    data = course({"regimen": "EOX", "cycles": 2})
+    direct = compute_course(library, Course.model_validate(data))
+    assert direct.totals == run(library, data).totals
+
+
+@pytest.mark.parametrize(
+    ("patient", "message", "field"),
+    [
+        pytest.param(
+            {"height": "160 cm", "weight": 60},
+            "course: lines[1].height: '160 cm' is a text: read course files with "
+            "parse_course or load_course, which read units",
+            "lines[1].height",
+            id="a text with a unit is not guessed",
+        ),
+        pytest.param(
+            {"height": 160, "weight": 700},
+            "course: lines[1].weight: weight 700 kg is outside the accepted adult range 25–350 kg",
+            "lines[1].weight",
+            id="an implausible number is refused when computed",
+        ),
+    ],
+)
+def test_course_built_without_the_reader_is_checked(
+    library: Library, patient: dict[str, Any], message: str, field: str
+) -> None:
+    """Without the reader, the calculator refuses what it cannot use, naming the field."""
+    from regimens._models.course import Course
+
+    data = {"patient": patient, "lines": [{"regimen": "EOX", "cycles": 1}]}
+    with pytest.raises(InputError) as caught:
+        compute_course(library, Course.model_validate(data))
+    assert str(caught.value).startswith(message)
+    assert caught.value.field == field
+
+
+def test_report_holds_codes_not_sentences(case: CourseReport) -> None:
+    """Warnings and notes are codes with their values; the words are the renderers'."""
+    assert case.notes == ("mg_m2", "mg", "equivalent", "current")
+    assert all("message" not in type(w).model_fields for w in case.warnings)
+    assert case.provenance.options.bsa_formula == "mosteller"
+    with pytest.raises(TypeError):
+        case.drug_names["epirubicin"]["fr"] = "x"

@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 
-from regimens._calc.course import (
-    CourseReport,
-    EquivalenceRatio,
-    compute_course,
-    course_warning_text,
-    parse_course,
-)
+from regimens._calc.course import compute_course
 from regimens._errors import InputError
+from regimens._models.course import CourseReport, EquivalenceRatio
+from regimens._read.course import parse_course
 from regimens._read.library import Library, load_library
+from regimens._render.messages import message
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +169,7 @@ def test_fractional_mg_per_m2_are_kept(library: Library) -> None:
     assert (oxaliplatin.cumulative, oxaliplatin.per_cycle) == (127.5, 63.75)
     assert (oxaliplatin.remaining, oxaliplatin.cycles_that_fit) == (422.5, 6)
     warning = warning_of(report, "oxaliplatin")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "oxaliplatin: 127.5 of 550 mg/m2 (23% of the advisory threshold); "
         "6 more cycle(s) of FOLFOX-6 fit"
     )
@@ -196,7 +193,7 @@ def test_advisory_drug_not_in_the_current_line(library: Library) -> None:
     )
     warning = warning_of(report, "oxaliplatin")
     assert (warning.code, warning.severity) == ("CUMULATIVE_HEADROOM", "info")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "oxaliplatin: 170 of 550 mg/m2 (31% of the advisory threshold); not given in the "
         "current line (DOCETAXEL)"
     )
@@ -225,14 +222,14 @@ def test_blocking_warning_comes_first(past_both: CourseReport) -> None:
         ("blocking", "CUMULATIVE_LIMIT_EXCEEDED"),
         ("caution", "ADVISORY_THRESHOLD_EXCEEDED"),
     ]
-    assert past_both.warnings[0].message == (
+    assert message(past_both.warnings[0], kind="course") == (
         "epirubicin: cumulative dose 950 mg/m2 is above the limit of 900 mg/m2: any "
         "further dose needs a documented decision"
     )
 
 
 @pytest.mark.parametrize(
-    ("lang", "drug_name", "message"),
+    ("lang", "drug_name", "expected"),
     [
         pytest.param(
             "fr",
@@ -251,11 +248,14 @@ def test_blocking_warning_comes_first(past_both: CourseReport) -> None:
     ],
 )
 def test_warning_text_in_another_language(
-    past_both: CourseReport, lang: str, drug_name: str | None, message: str
+    past_both: CourseReport, lang: str, drug_name: str | None, expected: str
 ) -> None:
-    """A course warning re-worded from its params (as the table and Markdown do)."""
+    """A course warning worded from its params (as the table and Markdown do)."""
     warning = past_both.warnings[0]
-    assert course_warning_text(warning.code, warning.params, lang, drug_name) == message
+    if drug_name is not None:
+        assert past_both.drug_names[warning.drug or ""][lang] == drug_name
+    words = message(warning, lang, kind="course", drug_names=past_both.drug_names)
+    assert words == expected
 
 
 # --- doxorubicin equivalence -------------------------------------------------------------
@@ -291,7 +291,7 @@ def test_equivalence_ratio_out_of_range(library: Library, ratio: float) -> None:
         library, course({"regimen": "EOX", "cycles": 1}), equivalence={"epirubicin": ratio}
     )
     assert str(error) == (
-        f"--equivalence epirubicin={ratio}: a doxorubicin-equivalence ratio is a number "
+        f"equivalence epirubicin={ratio}: a doxorubicin-equivalence ratio is a number "
         "above 0 and at most 20 (e.g. epirubicin=0.8 or epirubicin=1)"
     )
     assert error.field == "equivalence"

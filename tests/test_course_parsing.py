@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 import regimens
-from regimens._calc.course import load_course, parse_course
+from regimens._calc.course import compute_course
 from regimens._errors import InputError
+from regimens._read.course import load_course, parse_course
+from regimens._read.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,14 +78,6 @@ def refused(data: object) -> InputError:
             "lines[1].dose_level",
             id="dose level not a number",
         ),
-        pytest.param(
-            {**line(cycles=1), "bsa_formula": "mostler"},
-            "course: bsa_formula: unknown BSA formula 'mostler' (did you mean 'mosteller'?); "
-            "accepted: mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, "
-            "shuter-aslani, schlich (got 'mostler')",
-            "bsa_formula",
-            id="misspelt BSA formula",
-        ),
     ],
 )
 def test_parse_errors_name_the_field(data: object, message: str, field: str) -> None:
@@ -91,12 +85,25 @@ def test_parse_errors_name_the_field(data: object, message: str, field: str) -> 
 
     ``cycles = true`` is refused (TOML's true is not 1 cycle); 200 cycles is the stated
     maximum, so 201 is refused; an unknown field gets the closest known name, the alias
-    ``with`` included, or no hint when nothing is close; a BSA formula is checked
-    against the library's list (docs/course.md).
+    ``with`` included, or no hint when nothing is close (docs/course.md).
     """
     error = refused(data)
     assert str(error) == message
     assert error.field == field
+
+
+def test_misspelt_bsa_formula_is_refused_naming_the_field() -> None:
+    """The BSA formula is checked against the formulas when the course is computed (the
+    reader does not know the formulas: they are the calculator's), with the same words."""
+    course = parse_course({**line(cycles=1), "bsa_formula": "mostler"})
+    with pytest.raises(InputError) as caught:
+        compute_course(load_library(use_env=False), course)
+    assert str(caught.value) == (
+        "course: bsa_formula: unknown BSA formula 'mostler' (did you mean 'mosteller'?); "
+        "accepted: mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, "
+        "shuter-aslani, schlich (got 'mostler')"
+    )
+    assert caught.value.field == "bsa_formula"
 
 
 def _dated(*dates: str | None, **fields: Any) -> dict[str, Any]:
@@ -329,7 +336,7 @@ def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
         "PYTHONPATH": str(package),
     }
     code = (
-        "import sys; from regimens._calc.course import load_course; "
+        "import sys; from regimens._read.course import load_course; "
         "print(sys.flags.utf8_mode, load_course(sys.argv[1]).lines[0].drug_dose_levels)"
     )
     result = subprocess.run(
@@ -383,3 +390,46 @@ def test_a_boolean_is_not_read_as_1(data: dict[str, Any], message: str) -> None:
     """TOML's `true` is refused where a measurement or a dose level is expected: pydantic
     would read it as 1 (creatinine 1 mg/dL, CrCl 1 mL/min, a dose level of 1 %)."""
     assert str(refused(data)) == message
+
+
+# --- measurements in canonical units ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "canonical"),
+    [
+        pytest.param("1.6 m", "height", 160.0, id="height in m → cm"),
+        pytest.param("63 in", "height", 160.02, id="height in inches → cm (63 × 2.54)"),
+        pytest.param("132.277 lb", "weight", 60.0, id="weight in lb → kg (× 0.45359237)"),
+        pytest.param("F", "sex", "female", id="F → female"),
+        pytest.param("88.4 µmol/L", "creatinine", 1.0, id="creatinine 88.4 µmol/L → 1 mg/dL"),
+        pytest.param(60, "crcl", 60.0, id="a bare number is in the field's default unit"),
+    ],
+)
+def test_measurements_are_kept_in_canonical_units(
+    written: object, field: str, canonical: object
+) -> None:
+    """The reader converts each measurement once, where it enters: the calculator then
+    builds the patient of each cycle from numbers in cm, kg, years, mg/dL and mL/min."""
+    data = {"patient": {"height": 170, "weight": 70}, "lines": [{"regimen": "EOX", "cycles": 1}]}
+    data["lines"][0][field] = written  # type: ignore[index]
+    value = getattr(parse_course(data).lines[0], field)
+    expected = pytest.approx(canonical, abs=1e-3) if isinstance(canonical, float) else canonical
+    assert value == expected
+
+
+def test_course_file_keeps_its_sha256() -> None:
+    """load_course records the SHA-256 of the file's bytes (the report's provenance);
+    a course built from data has none."""
+    import hashlib
+
+    path = ROOT / "docs" / "examples" / "case-report-course.toml"
+    assert load_course(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert parse_course(line(cycles=1)).sha256 is None
+
+
+def test_course_is_immutable() -> None:
+    """A course as read cannot be changed afterwards, its dose-level maps included."""
+    course = parse_course(line(cycles=[{"drug_dose_levels": {"epirubicin": 75}}]))
+    with pytest.raises(TypeError):
+        course.lines[0].cycles[0].drug_dose_levels["epirubicin"] = 100

@@ -24,10 +24,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.course import compute_course, load_course
+from regimens._calc.course import compute_course
 from regimens._calc.dosing import compute_sheet
 from regimens._errors import RegimensError
 from regimens._models.patient import Patient
+from regimens._read.course import load_course
 from regimens._read.library import (
     Library,
     builtin_library_dir,

@@ -75,11 +75,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "PrescribedDose": ("_calc.check", "PrescribedDose"),
     "CheckReport": ("_calc.check", "CheckReport"),
     # course summaries (cumulative doses)
-    "load_course": ("_calc.course", "load_course"),
-    "parse_course": ("_calc.course", "parse_course"),
+    "load_course": ("_read.course", "load_course"),
+    "parse_course": ("_read.course", "parse_course"),
     "compute_course": ("_calc.course", "compute_course"),
-    "Course": ("_calc.course", "Course"),
-    "CourseReport": ("_calc.course", "CourseReport"),
+    "Course": ("_models.course", "Course"),
+    "CourseReport": ("_models.course", "CourseReport"),
     # FHIR R4 export (fhir.resources is imported only when these run)
     "sheet_bundle": ("_render.fhir", "sheet_bundle"),
     "calendar_bundle": ("_render.fhir", "calendar_bundle"),
@@ -179,13 +179,7 @@ if TYPE_CHECKING:
         check_prescription,
         parse_prescribed,
     )
-    from regimens._calc.course import (
-        Course,
-        CourseReport,
-        compute_course,
-        load_course,
-        parse_course,
-    )
+    from regimens._calc.course import compute_course
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
     from regimens._calc.measures import BsaResult, CrclResult, Measured
     from regimens._calc.measures import compute_bsa_result as compute_bsa
@@ -200,6 +194,7 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
+    from regimens._models.course import Course, CourseReport
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen
     from regimens._models.sheet import (
@@ -210,6 +205,7 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
+    from regimens._read.course import load_course, parse_course
     from regimens._read.library import Library, LibraryFile, load_library
     from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 

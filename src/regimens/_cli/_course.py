@@ -21,7 +21,7 @@ from regimens._cli._common import (
 )
 
 if TYPE_CHECKING:
-    from regimens._calc.course import CourseReport
+    from regimens._models.course import CourseReport
     from regimens._render.labels import Lang
 
 __all__ = ["course_cmd"]
@@ -111,7 +111,8 @@ def course_cmd(
       regimens course docs/examples/case-report-course.toml --equivalence epirubicin=1
       regimens course my-patient.json --format json --output course.json
     """
-    from regimens._calc.course import compute_course, load_course
+    from regimens._calc.course import compute_course
+    from regimens._read.course import load_course
     from regimens._read.library import load_library
 
     ratios = _equivalence(equivalence)

@@ -1,29 +1,50 @@
 """The treatment course report as a text table, Markdown, CSV and JSON.
 
-The text formats are drawn from one :class:`_Document` in the requested language; the
-JSON is the model itself (``docs/course.md``).
+The text formats are drawn from one :class:`_Document` in the requested language. The
+JSON (``docs/course.md``) is the model's numbers and codes with the words added in
+English: each warning's ``message``, the ``notes``, and ``blocking``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from regimens._calc.course import CourseReport, DrugAmount, LimitReport, course_warning_text
-from regimens._models.sheet import SheetWarning, warning_text
+from regimens._models.course import CourseReport, CourseWarning, DrugAmount, LimitReport
+from regimens._models.sheet import SheetWarning
 from regimens._render._text import RULE, Styler, csv_number, md_cell
+from regimens._render.catalogue import text
 from regimens._render.labels import Lang, drug_name, label
+from regimens._render.messages import message, warning_dicts
 
-__all__ = ["course_csv", "course_json", "course_markdown", "course_table"]
+__all__ = ["course_csv", "course_document", "course_json", "course_markdown", "course_table"]
 
-#: The assumptions behind the figures, in the output's language (the JSON ``notes``).
-_NOTES = ("course_note_mg_m2", "course_note_mg", "course_note_equivalent", "course_note_current")
+
+def _note(code: str, lang: Lang) -> str:
+    return text(f"course.note.{code}", lang)
+
+
+def course_document(report: CourseReport) -> dict[str, Any]:
+    """The JSON document of ``docs/course.md`` as a dict: keys and words in English."""
+    data = report.model_dump(mode="json")
+    for line, model in zip(data["lines"], report.lines, strict=True):
+        line["sheet_warnings"] = warning_dicts(model.sheet_warnings)
+    data["warnings"] = warning_dicts(report.warnings, kind="course")
+    data["notes"] = [_note(code, "en") for code in report.notes]
+    document: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "warnings":  # the shared document shape: blocking, then the warnings
+            document["blocking"] = report.blocking
+        document[key] = value
+    return document
 
 
 def course_json(report: CourseReport) -> str:
     """The JSON document of ``docs/course.md``."""
-    return report.model_dump_json(indent=2)
+    return json.dumps(course_document(report), indent=2, ensure_ascii=False)
 
 
 def _amount(value: float | None) -> str:
@@ -63,15 +84,14 @@ class _Document:
     notice: str
 
 
-def _warning(w: SheetWarning, report: CourseReport, lang: Lang, *, sheet: bool) -> _Warning:
-    name = drug_name(w.drug, report.drug_names, lang) if w.drug else None
-    text = warning_text if sheet else course_warning_text
+def _warning(w: SheetWarning | CourseWarning, report: CourseReport, lang: Lang) -> _Warning:
+    kind = "course" if isinstance(w, CourseWarning) else "warning"
     return _Warning(
         severity=w.severity,
         severity_label=label(w.severity, lang),
         code=w.code,
-        drug=name or "",
-        message=text(w.code, w.params, lang, drug_name=name) if w.params else w.message,
+        drug=drug_name(w.drug, report.drug_names, lang) if w.drug else "",
+        message=message(w, lang, kind=kind, drug_names=report.drug_names),
     )
 
 
@@ -137,7 +157,7 @@ def _document(report: CourseReport, lang: Lang) -> _Document:
             rows=_drug_rows(line.drugs, report, lang),
             notes=[line.label] if line.label else [],
         )
-        tables.append((table, [_warning(w, report, lang, sheet=True) for w in line.sheet_warnings]))
+        tables.append((table, [_warning(w, report, lang) for w in line.sheet_warnings]))
 
     lines_of = {
         amount.drug: [
@@ -242,8 +262,8 @@ def _document(report: CourseReport, lang: Lang) -> _Document:
         title=title,
         header=header,
         tables=tables,
-        warnings=[_warning(w, report, lang, sheet=False) for w in report.warnings],
-        notes=[label(key, lang) for key in _NOTES],
+        warnings=[_warning(w, report, lang) for w in report.warnings],
+        notes=[_note(code, lang) for code in report.notes],
         footer=f"regimens {report.tool_version}",
         notice=label("check_notice", lang),
     )

@@ -185,10 +185,6 @@ TEXTS: dict[str, str] = {
     "label.line_warnings": "Dose-sheet warnings of line {n}",
     "label.course_notes": "How these figures are computed",
     "label.from_date": "from {date}",
-    "label.course_note_mg_m2": "mg/m²: the dose intensity of each administration (library dose × dose level × organ adjustment, before rounding), for drugs dosed per m².",
-    "label.course_note_mg": "mg: the final (rounded) daily doses of each cycle's dose sheet.",
-    "label.course_note_equivalent": "Doxorubicin-equivalent mg/m² = mg/m² × the ratio shown; an anthracycline's limit counts every anthracycline of the course, converted into that drug's mg/m².",
-    "label.course_note_current": "The current line is the last line; more cycles are counted at its last cycle's doses: the largest n with cumulative + n × per cycle ≤ limit.",
     "label.percent": "{value}%",
     "label.cal_title": "CALENDAR",
     "label.cal_title_md": "Calendar",
@@ -296,4 +292,9 @@ TEXTS: dict[str, str] = {
     "check.DOSES_DIFFER_BY_DAY": "the expected dose differs between days ({doses} mg); compared with day {day}",
     "check.NOT_IN_REGIMEN": "{drug} is not part of {regimen}",
     "check.OTHER_METHOD": "{regimen} gives {drug} as {methods}, not as {given}",
+    # --- course ---
+    "course.note.mg_m2": "mg/m²: the dose intensity of each administration (library dose × dose level × organ adjustment, before rounding), for drugs dosed per m².",
+    "course.note.mg": "mg: the final (rounded) daily doses of each cycle's dose sheet.",
+    "course.note.equivalent": "Doxorubicin-equivalent mg/m² = mg/m² × the ratio shown; an anthracycline's limit counts every anthracycline of the course, converted into that drug's mg/m².",
+    "course.note.current": "The current line is the last line; more cycles are counted at its last cycle's doses: the largest n with cumulative + n × per cycle ≤ limit.",
 }

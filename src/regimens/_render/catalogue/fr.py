@@ -185,10 +185,6 @@ TEXTS: dict[str, str] = {
     "label.line_warnings": "Alertes des fiches de la ligne {n}",
     "label.course_notes": "Mode de calcul",
     "label.from_date": "à partir du {date}",
-    "label.course_note_mg_m2": "mg/m² : l'intensité de dose de chaque administration (dose du protocole × niveau de dose × adaptation à la fonction d'organe, avant arrondi), pour les médicaments dosés par m².",
-    "label.course_note_mg": "mg : les doses journalières finales (arrondies) de la fiche de chaque cycle.",
-    "label.course_note_equivalent": "Équivalent doxorubicine mg/m² = mg/m² × le ratio indiqué ; la limite d'une anthracycline compte toutes les anthracyclines reçues, converties en mg/m² de ce médicament.",
-    "label.course_note_current": "La ligne en cours est la dernière ; les cycles encore possibles sont comptés aux doses de son dernier cycle : le plus grand n tel que cumul + n × dose par cycle ≤ limite.",
     "label.percent": "{value} %",
     "label.cal_title": "CALENDRIER",
     "label.cal_title_md": "Calendrier",
@@ -296,4 +292,9 @@ TEXTS: dict[str, str] = {
     "check.DOSES_DIFFER_BY_DAY": "la dose attendue diffère selon les jours ({doses} mg) ; comparée au jour {day}",
     "check.NOT_IN_REGIMEN": "{drug} ne fait pas partie de {regimen}",
     "check.OTHER_METHOD": "{regimen} administre {drug} en {methods}, pas en {given}",
+    # --- course ---
+    "course.note.mg_m2": "mg/m² : l'intensité de dose de chaque administration (dose du protocole × niveau de dose × adaptation à la fonction d'organe, avant arrondi), pour les médicaments dosés par m².",
+    "course.note.mg": "mg : les doses journalières finales (arrondies) de la fiche de chaque cycle.",
+    "course.note.equivalent": "Équivalent doxorubicine mg/m² = mg/m² × le ratio indiqué ; la limite d'une anthracycline compte toutes les anthracyclines reçues, converties en mg/m² de ce médicament.",
+    "course.note.current": "La ligne en cours est la dernière ; les cycles encore possibles sont comptés aux doses de son dernier cycle : le plus grand n tel que cumul + n × dose par cycle ≤ limite.",
 }

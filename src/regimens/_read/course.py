@@ -1,0 +1,150 @@
+"""Course files: TOML or JSON text → :class:`~regimens._models.course.Course`.
+
+:func:`load_course` reads a file (``docs/course.md``, ``docs/course.schema.json``),
+:func:`parse_course` validates data already read. Each measurement is read with its
+unit (``"160 cm"``, ``"80 µmol/L"``, a bare number in the field's default unit),
+checked for plausibility in an adult and kept in its canonical unit. A mistake is
+refused with one line, ``FILE: lines[3].cycles[2].weight: reason``, counted from 1
+as a reader counts, and the InputError's ``field`` is that path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, ValidationError
+
+from regimens._errors import InputError
+from regimens._models.course import (
+    PATIENT_FIELDS,
+    READ_MEASUREMENTS,
+    Course,
+    CourseCycle,
+    CourseLine,
+    CoursePatient,
+)
+from regimens._models.patient import make_patient
+from regimens._models.regimen import FieldPathError
+
+__all__ = ["course_json_schema", "load_course", "parse_course", "read_measurements"]
+
+
+def read_measurements(given: Mapping[str, Any]) -> dict[str, Any]:
+    """One level's measurements as written → the same in canonical units (cm, kg, years,
+    mg/dL, mL/min, female/male); an implausible value raises, naming its field."""
+    patient = make_patient(**given)
+    return {name: getattr(patient, PATIENT_FIELDS[name]) for name in given}
+
+
+def course_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a course file as written (``docs/course.schema.json``)."""
+    schema = Course.model_json_schema(mode="validation")
+    line = schema["$defs"]["CourseLine"]["properties"]
+    line["cycles"] = {
+        "description": line["cycles"]["description"],
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": 200},
+            {"type": "array", "items": {"$ref": "#/$defs/CourseCycle"}},
+        ],
+    }
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """('lines', 2, 'cycles') → 'lines[3].cycles' (counted from 1, as a reader counts)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def _join(base: str, path: str) -> str:
+    if not path:
+        return base
+    if not base or path.startswith("lines["):
+        return path
+    return f"{base}.{path}"
+
+
+def _did_you_mean(name: str) -> str:
+    import difflib
+
+    known = {
+        alias
+        for model in (Course, CourseLine, CourseCycle, CoursePatient)
+        for field_name, info in model.model_fields.items()
+        for alias in (field_name, *_choices(info.validation_alias))
+    }
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f" {name!r}{hint} (the fields are listed in docs/course.md)"
+
+
+def _choices(alias: object) -> tuple[str, ...]:
+    if isinstance(alias, AliasChoices):
+        return tuple(choice for choice in alias.choices if isinstance(choice, str))
+    return ()
+
+
+def parse_course(data: object, *, source: str = "course") -> Course:
+    """Validate course data (as read from TOML or JSON); errors name the line and field."""
+    try:
+        return Course.model_validate(data, context={READ_MEASUREMENTS: read_measurements})
+    except ValidationError as exc:
+        # An unknown key first: a misspelt "cycles" also makes "cycles" missing.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = _path(tuple(first["loc"]))
+        original = first.get("ctx", {}).get("error")
+        if isinstance(original, FieldPathError):
+            where, reason = _join(loc, original.path), original.reason
+        elif first["type"] == "extra_forbidden":
+            where, reason = loc, f"unknown field{_did_you_mean(str(first['loc'][-1]))}"
+        elif first["type"] == "missing":
+            where, reason = loc, "missing: this field is required"
+        else:
+            message = str(first["msg"]).removeprefix("Value error, ")
+            where = loc
+            reason = f"{message} (got {first.get('input')!r})"
+            if isinstance(original, ValueError) and not isinstance(original, InputError):
+                reason = str(original)
+        raise InputError(f"{source}: {where}: {reason}", field=where or None) from None
+
+
+def load_course(path: str | Path) -> Course:
+    """Read a course file: ``.toml`` or ``.json``, UTF-8; the course keeps its SHA-256."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in {".toml", ".json"}:
+        raise InputError(
+            f"{file}: a course file is .toml or .json, got {suffix or 'no extension'!r}",
+            field="file",
+        )
+    try:
+        raw = file.read_bytes()
+        # Newlines as read_text() reads them (universal newlines).
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file", field="file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{file}: cannot be read as UTF-8 text ({exc})", field="file") from None
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{file}: invalid TOML: {exc}", field="file") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{file}: invalid JSON: {exc}", field="file") from None
+    except RecursionError:
+        raise InputError(
+            f"{file}: arrays or tables nested too deeply to read", field="file"
+        ) from None
+    course = parse_course(data, source=str(file))
+    return course.with_file_sha256(hashlib.sha256(raw).hexdigest())
