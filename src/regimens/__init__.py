@@ -71,9 +71,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "CalendarDay": ("_calc.calendar", "CalendarDay"),
     # prescription checks
     "check_prescription": ("_calc.check", "check_prescription"),
-    "parse_prescribed": ("_calc.check", "parse_prescribed"),
-    "PrescribedDose": ("_calc.check", "PrescribedDose"),
-    "CheckReport": ("_calc.check", "CheckReport"),
+    "parse_prescribed": ("_read.prescribed", "parse_prescribed"),
+    "PrescribedDose": ("_models.check", "PrescribedDose"),
+    "CheckReport": ("_models.check", "CheckReport"),
     # course summaries (cumulative doses)
     "load_course": ("_calc.course", "load_course"),
     "parse_course": ("_calc.course", "parse_course"),
@@ -173,12 +173,7 @@ if TYPE_CHECKING:
         Delay,
         build_calendar,
     )
-    from regimens._calc.check import (
-        CheckReport,
-        PrescribedDose,
-        check_prescription,
-        parse_prescribed,
-    )
+    from regimens._calc.check import check_prescription
     from regimens._calc.course import (
         Course,
         CourseReport,
@@ -200,6 +195,7 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
+    from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen
     from regimens._models.sheet import (
@@ -211,6 +207,7 @@ if TYPE_CHECKING:
         SheetWarning,
     )
     from regimens._read.library import Library, LibraryFile, load_library
+    from regimens._read.prescribed import parse_prescribed
     from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 
 
