@@ -517,3 +517,12 @@ def test_french_notes_name_drug_and_method_in_french(library: Library) -> None:
         "fluorouracile bolus: 4800 mg est la dose attendue de fluorouracile en "
         "perfusion continue : modes inversés ?"
     ) in check_table(report, "fr")
+
+
+def test_the_public_function_reads_typed_doses(library: Library) -> None:
+    """regimens.check_prescription takes the doses as typed and reads them first."""
+    import regimens
+
+    typed = regimens.check_prescription(library, "FOLFOX-6", BSA_2, list(FOLFOX_AS_EXPECTED))
+    read_first = check(library, "FOLFOX-6", BSA_2, *FOLFOX_AS_EXPECTED)
+    assert typed.model_dump(exclude={"provenance"}) == read_first.model_dump(exclude={"provenance"})
