@@ -18,6 +18,12 @@ from regimens._models.check import CheckNote, CheckReport, CheckResult, deviatio
 from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message, warning_dicts
+from regimens._render.warning_lines import (
+    ShownWarning,
+    markdown_line,
+    shown_warnings,
+    warning_lines,
+)
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 
@@ -86,15 +92,6 @@ def _note(note: CheckNote, report: CheckReport, lang: Lang) -> str:
 
 
 @dataclass(frozen=True)
-class _Warning:
-    severity: str
-    severity_label: str
-    code: str
-    drug: str
-    message: str
-
-
-@dataclass(frozen=True)
 class _Document:
     title: str
     header: list[tuple[str, str]]
@@ -103,7 +100,7 @@ class _Document:
     notes: list[str]
     missing: list[str]
     extra: list[str]
-    warnings: list[_Warning]
+    warnings: list[ShownWarning]
     verdict: str
     notice: str
 
@@ -163,16 +160,7 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
         for item in report.missing
     ]
     extra = [f"{item.prescribed}: {_note(item.reason, report, lang)}" for item in report.extra]
-    warnings = [
-        _Warning(
-            severity=w.severity,
-            severity_label=label(w.severity, lang),
-            code=w.code,
-            drug=drug_name(w.drug, names, lang) if w.drug else "",
-            message=message(w, lang, drug_names=names),
-        )
-        for w in report.warnings
-    ]
+    warnings = shown_warnings(report.warnings, lang, drug_names=names)
     if report.ok:
         verdict = label("check_pass", lang, tolerance=_tolerance(report))
     else:
@@ -230,13 +218,7 @@ def check_table(report: CheckReport, lang: Lang = "en", style: Styler | None = N
         )
         lines += [f"  {item}" for item in items]
     lines.append("")
-    lines.append(label("warnings", lang) if doc.warnings else label("warnings_none", lang))
-    for warning in doc.warnings:
-        mark = warning.severity_label
-        if style is not None:
-            mark = style(mark, warning.severity)
-        drug = f" [{warning.drug}]" if warning.drug else ""
-        lines.append(f"  {mark} {warning.code}{drug}: {warning.message}")
+    lines += warning_lines(doc.warnings, lang, style)
     lines += ["", doc.verdict, doc.notice]
     return "\n".join(lines)
 
@@ -263,9 +245,7 @@ def check_markdown(report: CheckReport, lang: Lang = "en") -> str:
     lines += [f"## {label('warnings', lang)}", ""]
     if not doc.warnings:
         lines.append(label("warnings_none", lang))
-    for warning in doc.warnings:
-        drug = f" [{warning.drug}]" if warning.drug else ""
-        lines.append(f"- **{warning.severity_label} {warning.code}**{drug}: {warning.message}")
+    lines += [markdown_line(warning) for warning in doc.warnings]
     lines += ["", f"**{doc.verdict}**", "", doc.notice, ""]
     return "\n".join(lines)
 
