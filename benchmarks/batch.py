@@ -48,9 +48,9 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from regimens._calc.batch import batch_sheets
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli._batch import _jsonl_line
+from regimens._cli._exports_checkbatch import batch_sheets
 from regimens._models.patient import make_patient
 from regimens._read.library import load_library
 

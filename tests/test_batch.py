@@ -7,11 +7,14 @@ import math
 
 import pytest
 
-from regimens._calc.batch import BatchResult, batch_sheets, read_csv_rows, read_jsonl_rows
+from regimens import batch_sheets
+from regimens._calc.batch import batch_sheets as compute_batch
 from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
+from regimens._models.batch import BatchError, BatchResult, BatchRow, RowFailure
 from regimens._models.patient import make_patient
 from regimens._read.library import load_library
+from regimens._read.rows import read_batch_rows, read_csv_rows, read_jsonl_rows
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +183,10 @@ def test_csv_reader_empty_header_only_and_ragged() -> None:
 def test_csv_reader_missing_and_unknown_columns() -> None:
     with pytest.raises(InputError, match="required column 'weight' is missing"):
         list(read_csv_rows(io.StringIO("patient_id,height\nA,170\n"), regimen_given=True))
-    with pytest.raises(InputError, match=r"required column .regimen.*--regimen"):
+    with pytest.raises(
+        InputError,
+        match=r"required column .regimen.*the regimen for all rows",
+    ):
         list(read_csv_rows(io.StringIO("patient_id,height,weight\nA,170,70\n")))
     with pytest.raises(InputError, match="unknown column 'wieght'"):
         list(read_csv_rows(io.StringIO("patient_id,height,wieght\n"), regimen_given=True))
@@ -209,3 +215,73 @@ def test_docs_example_prints_as_shown(capsys: pytest.CaptureFixture[str]) -> Non
     assert shown is not None
     exec(compile(code.group(1), "docs/batch.md", "exec"), {})
     assert capsys.readouterr().out == shown.group(1)
+
+
+# --- the reader of a row's cells and the calculation, each on its own ---------------------
+
+
+def test_a_row_is_read_into_a_patient_a_regimen_and_its_options(library) -> None:  # type: ignore[no-untyped-def]
+    """Cells become typed values: 154 lb → 69.853 kg, '80%' → 80.0, '2' → 2."""
+    (row,) = read_batch_rows(
+        [
+            {
+                "patient_id": 7,
+                "regimen": "folfox-6",
+                "height": "170 cm",
+                "weight": "154 lb",
+                "cycle": "2",
+                "dose_level": "80%",
+                "patient_name": " Jane ",
+            }
+        ],
+        library=library,
+    )
+    assert isinstance(row, BatchRow)
+    assert (row.patient_id, row.regimen.id, row.patient_name) == ("7", "FOLFOX-6", "Jane")
+    assert row.patient.weight_kg == pytest.approx(154 * 0.45359237)
+    assert row.options == (("cycle", 2), ("dose_level", 80.0))
+
+
+def test_an_unreadable_row_is_a_failure_naming_its_field(library) -> None:  # type: ignore[no-untyped-def]
+    """A failure keeps the row's patient_id when it has one; no flag in the message."""
+    rows = [
+        {"patient_id": "R", "regimen": "EOX", "height": 170, "weight": 70},
+        make_patient(height=170, weight=70),
+        InputError("the line is not valid JSON (Expecting value)"),
+    ]
+    read = list(read_batch_rows(rows, library=library, regimen="FOLFOX-6"))
+    assert all(isinstance(item, RowFailure) for item in read[::2])
+    differs, patient, line = read
+    assert isinstance(differs, RowFailure)
+    assert (differs.patient_id, differs.error.field) == ("R", "regimen")
+    assert "--" not in differs.error.message
+    assert isinstance(patient, BatchRow)
+    assert isinstance(line, RowFailure)
+    assert (line.patient_id, line.error.field) == (None, None)
+    (alone,) = read_batch_rows([make_patient(height=170, weight=70)], library=library)
+    assert isinstance(alone, RowFailure)
+    assert "regimen given for all rows" in alone.error.message
+
+
+def test_the_calculation_numbers_rows_and_keeps_failures(library) -> None:  # type: ignore[no-untyped-def]
+    """Read rows in, one result per row out: failures pass through, a bad row option is
+    named by its column (dose_level), not by the option's field."""
+    folfox = library.get("FOLFOX-6")
+    patient = make_patient(height=170, weight=70)
+    rows = [
+        BatchRow(patient_id="A", regimen=folfox, patient=patient),
+        RowFailure(patient_id="B", error=BatchError(field="height", message="height ...")),
+        BatchRow(patient_id="C", regimen=folfox, patient=patient, options=(("dose_level", -5.0),)),
+    ]
+    results = list(compute_batch(rows, library=library))
+    assert [(r.row, r.patient_id) for r in results] == [(1, "A"), (2, "B"), (3, "C")]
+    assert doses(results[0])[0][1] == pytest.approx(154.7)
+    assert results[1].error == BatchError(field="height", message="height ...")
+    assert results[2].error is not None
+    assert results[2].error.field == "dose_level"
+
+
+def test_a_result_has_a_sheet_or_an_error() -> None:
+    """Neither, or both, is not an outcome."""
+    with pytest.raises(ValueError, match="never both or neither"):
+        BatchResult(row=1, patient_id="A")

@@ -14,24 +14,30 @@ rounds it to 1100 mg of tablets).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.check import (
-    CHECK_NOTE_TEXT,
-    METHOD_WORDS,
-    CheckReport,
-    check_prescription,
-    deviation_within,
-    parse_prescribed,
-)
+from regimens._calc.check import check_prescription
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._errors import InputError, UnitError, UnknownNameError
+from regimens._models.check import (
+    METHOD_WORDS,
+    CheckReport,
+    NoteCode,
+    PrescribedDose,
+    deviation_within,
+)
 from regimens._models.patient import Patient, make_patient
 from regimens._read.library import Library, load_library
+from regimens._read.prescribed import parse_prescribed
+from regimens._render.catalogue import has
+from regimens._render.check import check_json, check_table
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +55,11 @@ FOLFOX_AS_EXPECTED = (
 )
 
 
+def read(library: Library, texts: Sequence[str]) -> list[PrescribedDose]:
+    """The doses of an order as typed, read as the CLI reads them."""
+    return [parse_prescribed(text, library) for text in texts]
+
+
 def check(
     library: Library,
     regimen: str,
@@ -61,7 +72,7 @@ def check(
         library,
         regimen,
         patient,
-        prescribed,
+        read(library, prescribed),
         SheetOptions(tolerance_percent=tolerance, **options),  # type: ignore[arg-type]
     )
 
@@ -257,7 +268,7 @@ def test_supportive_add_on_is_checked(library: Library) -> None:
         library,
         "FOLFOX-6",
         patient,
-        [*FOLFOX_AS_EXPECTED, "zoledronic acid=4mg"],
+        read(library, [*FOLFOX_AS_EXPECTED, "zoledronic acid=4mg"]),
         supportive=["ZOLEDRONIC-ACID"],
     )
     zol = report.results[4]
@@ -308,12 +319,17 @@ def test_infusion_is_refused_when_a_drug_has_both_kinds(tmp_path: Path) -> None:
         ("2400 mg/m2", "1", "continuous_infusion"),
     )
     with pytest.raises(InputError, match="short_infusion=DOSE or fluorouracil:continuous"):
-        check_prescription(library, "TWO-INFUSIONS", BSA_2, ["fluorouracil:infusion=800mg"])
+        check_prescription(
+            library, "TWO-INFUSIONS", BSA_2, read(library, ["fluorouracil:infusion=800mg"])
+        )
     report = check_prescription(
         library,
         "TWO-INFUSIONS",
         BSA_2,
-        ["fluorouracil:short_infusion=800mg", "fluorouracil:continuous_infusion=4800mg"],
+        read(
+            library,
+            ["fluorouracil:short_infusion=800mg", "fluorouracil:continuous_infusion=4800mg"],
+        ),
     )
     assert [(r.method, r.expected_mg) for r in report.results] == [
         ("infusion", 800),
@@ -326,7 +342,7 @@ def test_doses_that_differ_by_day_are_noted(tmp_path: Path) -> None:
     library = library_with(
         tmp_path, "TWO-DAYS", ("400 mg/m2", "1", "bolus"), ("200 mg/m2", "8", "bolus")
     )
-    report = check_prescription(library, "TWO-DAYS", BSA_2, ["fluorouracil=800mg"])
+    report = check_prescription(library, "TWO-DAYS", BSA_2, read(library, ["fluorouracil=800mg"]))
     (result,) = report.results
     assert (result.day, result.expected_mg, result.within_tolerance) == (1, 800, True)
     assert [(n.code, n.params["doses"]) for n in result.notes] == [
@@ -360,6 +376,8 @@ def test_malformed_prescriptions(
     with pytest.raises(error, match=message) as raised:
         parse_prescribed(text, library)
     assert text in str(raised.value)
+    assert raised.value.field == "prescribed"  # type: ignore[attr-defined]
+    assert "--" not in str(raised.value)  # the CLI maps the field to its flag
 
 
 def test_names_and_aliases_resolve_to_the_inn(library: Library) -> None:
@@ -390,9 +408,9 @@ def test_deviation_within_compares_at_six_decimals(deviation: float | None, with
     assert deviation_within(deviation, 5.0) is within
 
 
-def test_every_note_has_english_and_french() -> None:
-    """The note catalogue is complete in both languages."""
-    assert all(set(texts) == {"en", "fr"} for texts in CHECK_NOTE_TEXT.values())
+def test_every_note_code_has_its_text() -> None:
+    """Each note code has a ``check.CODE`` text (test_catalogue: in every language)."""
+    assert [code for code in get_args(NoteCode) if not has(f"check.{code}")] == []
 
 
 def test_infusion_is_a_family_name() -> None:
@@ -417,6 +435,94 @@ def test_the_sheets_own_doses_always_pass(height: float, weight: float) -> None:
     prescribed = [
         f"{item.drug}:{item.method}={item.dose_mg!r}mg" for item in sheet.days[0].administrations
     ]
-    report = check_prescription(library, "FOLFOX-6", patient, prescribed)
+    report = check_prescription(library, "FOLFOX-6", patient, read(library, prescribed))
     assert all(result.within_tolerance for result in report.results)
     assert report.ok
+
+
+@pytest.mark.parametrize(
+    "prescribed",
+    [
+        pytest.param(("fluorouracil=800mg",), id="method needed"),
+        pytest.param(("oxaliplatin=170mg", "oxaliplatin:infusion=160mg"), id="twice"),
+    ],
+)
+def test_check_errors_name_the_field_not_a_flag(
+    library: Library, prescribed: tuple[str, ...]
+) -> None:
+    """Mistakes found against the regimen name the field and what was typed, no flag."""
+    with pytest.raises(InputError) as raised:
+        check(library, "FOLFOX-6", BSA_2, *prescribed)
+    assert raised.value.field == "prescribed"
+    assert str(raised.value).startswith(f"prescribed {prescribed[-1]!r}: ")
+
+
+def test_typed_text_is_read_before_the_check(library: Library) -> None:
+    """The calculator takes read doses: text is refused, naming the reader to use."""
+    with pytest.raises(TypeError, match="parse_prescribed"):
+        check_prescription(library, "FOLFOX-6", BSA_2, ["oxaliplatin=170mg"])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("dose", [0, -170, float("nan"), float("inf"), True, "170"])
+def test_a_prescribed_dose_is_a_positive_finite_number(dose: object) -> None:
+    """A PrescribedDose built in Python cannot carry a dose no order could have."""
+    with pytest.raises(ValueError, match="dose_mg"):
+        PrescribedDose(
+            text="oxaliplatin=?",
+            drug="oxaliplatin",
+            method_word=None,
+            dose_mg=dose,  # type: ignore[arg-type]
+            per="intake",
+        )
+
+
+def test_notes_hold_codes_and_values_not_sentences(library: Library) -> None:
+    """A note is a code and its displayed values, which cannot be changed afterwards."""
+    report = check(library, "FOLFOX-6", BSA_2, *FOLFOX_AS_EXPECTED[:2], "5-FU:bolus=4800mg")
+    (note,) = report.results[2].notes
+    assert note.model_dump() == {
+        "code": "LOOKS_LIKE_OTHER_METHOD",
+        "params": {"prescribed": "4800", "other": "continuous_infusion", "drug": "fluorouracil"},
+    }
+    with pytest.raises(TypeError):
+        note.params["prescribed"] = "800"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        report.drug_names["fluorouracil"]["fr"] = "5-FU"  # type: ignore[index]
+
+
+def test_json_gives_each_note_its_english_sentence(library: Library) -> None:
+    """check_json: each note and extra reason keeps code, message, params, in that order."""
+    report = check(
+        library,
+        "FOLFOX-6",
+        BSA_2,
+        *FOLFOX_AS_EXPECTED[:2],
+        "5-FU:bolus=4800mg",
+        "Taxotere=150mg",
+    )
+    document = json.loads(check_json(report))
+    (note,) = document["results"][2]["notes"]
+    assert list(note) == ["code", "message", "params"]
+    assert note["message"] == (
+        "4800 mg is the expected dose of the continuous_infusion of fluorouracil: methods swapped?"
+    )
+    assert document["extra"][0]["reason"]["message"] == "docetaxel is not part of FOLFOX-6"
+    assert document["warnings"] == []
+
+
+def test_french_notes_name_drug_and_method_in_french(library: Library) -> None:
+    """--lang fr: the note's drug and method are French, from drug_names and the labels."""
+    report = check(library, "FOLFOX-6", BSA_2, *FOLFOX_AS_EXPECTED[:2], "5-FU:bolus=4800mg")
+    assert (
+        "fluorouracile bolus: 4800 mg est la dose attendue de fluorouracile en "
+        "perfusion continue : modes inversés ?"
+    ) in check_table(report, "fr")
+
+
+def test_the_public_function_reads_typed_doses(library: Library) -> None:
+    """regimens.check_prescription takes the doses as typed and reads them first."""
+    import regimens
+
+    typed = regimens.check_prescription(library, "FOLFOX-6", BSA_2, list(FOLFOX_AS_EXPECTED))
+    read_first = check(library, "FOLFOX-6", BSA_2, *FOLFOX_AS_EXPECTED)
+    assert typed.model_dump(exclude={"provenance"}) == read_first.model_dump(exclude={"provenance"})

@@ -136,7 +136,7 @@ def test_regimen_column_needed_without_option(tmp_path: Path) -> None:
     source = write(tmp_path, "r.csv", "patient_id,height,weight\nA,170,70\n")
     code, _, err = run(f"batch --input {source}")
     assert code == 2
-    assert "required column 'regimen' is missing (or give --regimen for all rows)" in err
+    assert "required column 'regimen' is missing (or give the regimen for all rows)" in err
 
 
 def test_csv_output_reports_errors_on_stderr(tmp_path: Path) -> None:

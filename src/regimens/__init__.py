@@ -57,11 +57,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     # many sheets at once
-    "batch_sheets": ("_calc.batch", "batch_sheets"),
-    "read_csv_rows": ("_calc.batch", "read_csv_rows"),
-    "read_jsonl_rows": ("_calc.batch", "read_jsonl_rows"),
-    "BatchResult": ("_calc.batch", "BatchResult"),
-    "BatchError": ("_calc.batch", "BatchError"),
+    "batch_sheets": ("_cli._exports_checkbatch", "batch_sheets"),
+    "read_csv_rows": ("_read.rows", "read_csv_rows"),
+    "read_jsonl_rows": ("_read.rows", "read_jsonl_rows"),
+    "BatchResult": ("_models.batch", "BatchResult"),
+    "BatchError": ("_models.batch", "BatchError"),
     # calendars
     "build_calendar": ("_calc.calendar", "build_calendar"),
     "CalendarOptions": ("_calc.calendar", "CalendarOptions"),
@@ -70,10 +70,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "CalendarCycle": ("_calc.calendar", "CalendarCycle"),
     "CalendarDay": ("_calc.calendar", "CalendarDay"),
     # prescription checks
-    "check_prescription": ("_calc.check", "check_prescription"),
-    "parse_prescribed": ("_calc.check", "parse_prescribed"),
-    "PrescribedDose": ("_calc.check", "PrescribedDose"),
-    "CheckReport": ("_calc.check", "CheckReport"),
+    "check_prescription": ("_cli._exports_checkbatch", "check_prescription"),
+    "parse_prescribed": ("_read.prescribed", "parse_prescribed"),
+    "PrescribedDose": ("_models.check", "PrescribedDose"),
+    "CheckReport": ("_models.check", "CheckReport"),
     # course summaries (cumulative doses)
     "load_course": ("_read.course", "load_course"),
     "parse_course": ("_read.course", "parse_course"),
@@ -156,13 +156,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from regimens._calc.batch import (
-        BatchError,
-        BatchResult,
-        batch_sheets,
-        read_csv_rows,
-        read_jsonl_rows,
-    )
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
     from regimens._calc.calendar import (
@@ -173,17 +166,12 @@ if TYPE_CHECKING:
         Delay,
         build_calendar,
     )
-    from regimens._calc.check import (
-        CheckReport,
-        PrescribedDose,
-        check_prescription,
-        parse_prescribed,
-    )
     from regimens._calc.course import compute_course
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
     from regimens._calc.measures import BsaResult, CrclResult, Measured
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
+    from regimens._cli._exports_checkbatch import batch_sheets, check_prescription
     from regimens._errors import (
         InputError,
         LibraryError,
@@ -194,6 +182,8 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
+    from regimens._models.batch import BatchError, BatchResult
+    from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.course import Course, CourseReport
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen
@@ -207,6 +197,8 @@ if TYPE_CHECKING:
     )
     from regimens._read.course import load_course, parse_course
     from regimens._read.library import Library, LibraryFile, load_library
+    from regimens._read.prescribed import parse_prescribed
+    from regimens._read.rows import read_csv_rows, read_jsonl_rows
     from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 
 

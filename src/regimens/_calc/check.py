@@ -40,254 +40,43 @@ Rules, each a clinical choice:
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING
 
 from regimens._calc.dosing import MAX_TOLERANCE_PERCENT, SheetOptions, compute_sheet
-from regimens._errors import InputError, UnitError, UnknownNameError
-from regimens._models.sheet import Administration, DoseSheet, Provenance, RegimenRef, SheetWarning
-from regimens._read.units import format_number, parse_measurement
+from regimens._errors import InputError
+from regimens._models.check import (
+    METHOD_WORDS,
+    CheckNote,
+    CheckReport,
+    CheckResult,
+    ExtraDose,
+    MissingDose,
+    NoteCode,
+    PrescribedDose,
+    deviation_within,
+)
+from regimens._models.sheet import Administration, DoseSheet
 
 if TYPE_CHECKING:
+    # Library moves to _models/library.py (issue 16); until then this name is not found.
+    from regimens._models.library import Library  # type: ignore[import-untyped, import-not-found, unused-ignore]
     from regimens._models.patient import Patient
     from regimens._models.regimen import Regimen
-    from regimens._read.library import Library
 
-__all__ = [
-    "CHECK_NOTE_TEXT",
-    "METHOD_WORDS",
-    "CheckNote",
-    "CheckReport",
-    "CheckResult",
-    "ExtraDose",
-    "MissingDose",
-    "PrescribedDose",
-    "check_prescription",
-    "deviation_within",
-    "note_text",
-    "parse_prescribed",
-]
+__all__ = ["check_prescription"]
 
-#: Version of the ``regimens check --format json`` document.
-SCHEMA_VERSION = "1.0"
-
-#: How a method may be written after ``DRUG:`` → the methods it can address.
-#: ``infusion`` addresses either kind of infusion, when only one is in the regimen.
-METHOD_WORDS: dict[str, tuple[str, ...]] = {
-    "bolus": ("bolus",),
-    "infusion": ("infusion", "continuous_infusion"),
-    "short_infusion": ("infusion",),
-    "continuous_infusion": ("continuous_infusion",),
-    "continuous": ("continuous_infusion",),
-    "oral": ("oral",),
-    "injection": ("injection",),
-}
-
-_PER_DAY = re.compile(r"\s*/\s*(day|d)\s*$", re.IGNORECASE)
-#: Deviations are compared with the tolerance at this many decimals (see module doc).
-_DECIMALS = 6
-
-#: Notes on a result, per language; ``{drug}`` is the drug's name in the output language.
-CHECK_NOTE_TEXT: dict[str, dict[str, str]] = {
-    "LOOKS_DAILY": {
-        "en": "{prescribed} mg is the daily dose ({intakes} intakes of {expected} mg): "
-        "give the dose per intake, or write {daily} mg/day",
-        "fr": "{prescribed} mg est la dose journalière ({intakes} prises de {expected} mg) : "
-        "indiquer la dose par prise, ou écrire {daily} mg/day",
-    },
-    "LOOKS_PER_INTAKE": {
-        "en": "{prescribed} mg/day is the dose of one intake ({intakes} intakes a day): "
-        "the daily dose is {daily} mg",
-        "fr": "{prescribed} mg/day est la dose d'une prise ({intakes} prises par jour) : "
-        "la dose journalière est {daily} mg",
-    },
-    "LOOKS_LIKE_OTHER_METHOD": {
-        "en": "{prescribed} mg is the expected dose of the {other} of {drug}: methods swapped?",
-        "fr": "{prescribed} mg est la dose attendue de {drug} en {other} : modes inversés ?",
-    },
-    "WITHHELD": {
-        "en": "{drug} is withheld by the recalculation ({reason}): it should not be given",
-        "fr": "{drug} n'est pas administré selon le recalcul ({reason}) : ne pas le donner",
-    },
-    "DOSES_DIFFER_BY_DAY": {
-        "en": "the expected dose differs between days ({doses} mg); compared with day {day}",
-        "fr": "la dose attendue diffère selon les jours ({doses} mg) ; comparée au jour {day}",
-    },
-    "NOT_IN_REGIMEN": {
-        "en": "{drug} is not part of {regimen}",
-        "fr": "{drug} ne fait pas partie de {regimen}",
-    },
-    "OTHER_METHOD": {
-        "en": "{regimen} gives {drug} as {methods}, not as {given}",
-        "fr": "{regimen} administre {drug} en {methods}, pas en {given}",
-    },
-}
+#: The input field the errors of a prescription name.
+FIELD = "prescribed"
 
 
-def note_text(
-    code: str, params: dict[str, str], lang: str = "en", drug_name: str | None = None
-) -> str:
-    """The text of a check note in ``lang``, with ``{drug}`` as ``drug_name`` if given."""
-    values = dict(params)
-    if drug_name is not None:
-        values["drug"] = drug_name
-    templates = CHECK_NOTE_TEXT[code]
-    return templates.get(lang, templates["en"]).format(**values)
+#: (drug, method) → [(day, administration)] in day order.
+Given = dict[tuple[str, str], list[tuple[int, Administration]]]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PrescribedDose(_Frozen):
-    """One ``DRUG[:METHOD]=DOSE`` of the order, read but not yet matched to the regimen."""
-
-    text: str  # as typed
-    drug: str  # lowercase INN
-    method_word: str | None  # a key of METHOD_WORDS, or None when not given
-    dose_mg: float
-    per: Literal["intake", "day"]
-
-
-class CheckNote(_Frozen):
-    """A remark on one result: a stable code, its English message, its values."""
-
-    code: str
-    message: str
-    params: dict[str, str]
-
-
-class CheckResult(_Frozen):
-    """One prescribed dose compared with the recalculated one."""
-
-    drug: str
-    method: str  # the regimen's method the prescription addresses
-    regimen: str  # the regimen (or supportive add-on) giving it
-    day: int  # the treatment day compared (the first one the drug is given this way)
-    prescribed: str  # as typed
-    per: Literal["intake", "day"]
-    prescribed_mg: float
-    expected_mg: float  # calculated (before rounding), per intake or per day as prescribed
-    sheet_dose_mg: float  # the dose sheet's rounded dose, on the same basis
-    intakes_per_day: int
-    deviation_percent: float | None  # None when the expected dose is 0 (withheld)
-    within_tolerance: bool
-    notes: tuple[CheckNote, ...] = ()
-
-
-class MissingDose(_Frozen):
-    """A regimen administration the prescription leaves out."""
-
-    drug: str
-    method: str
-    regimen: str
-    day: int
-    expected_mg: float  # per intake
-    intakes_per_day: int
-
-
-class ExtraDose(_Frozen):
-    """A prescribed drug (or drug and method) the regimen does not give."""
-
-    drug: str
-    method: str | None
-    prescribed: str
-    prescribed_mg: float
-    per: Literal["intake", "day"]
-    reason: CheckNote
-
-
-class CheckReport(_Frozen):
-    """The result of ``regimens check``: the JSON document of ``docs/check.md``."""
-
-    schema_version: str = SCHEMA_VERSION
-    regimen: RegimenRef
-    supportive: tuple[RegimenRef, ...] = ()
-    cycle: int
-    bsa_m2: float | None
-    bsa_formula: str
-    tolerance_percent: float
-    results: tuple[CheckResult, ...]
-    missing: tuple[MissingDose, ...]
-    extra: tuple[ExtraDose, ...]
-    warnings: tuple[SheetWarning, ...]
-    blocking: bool  # the recalculation carries a blocking warning
-    ok: bool
-    drug_names: dict[str, dict[str, str]]
-    provenance: Provenance
-
-
-def deviation_within(deviation_percent: float | None, tolerance_percent: float) -> bool:
-    """Whether a deviation is within the tolerance, edges included (see module doc)."""
-    if deviation_percent is None or not math.isfinite(deviation_percent):
-        return False
-    return round(abs(deviation_percent), _DECIMALS) <= tolerance_percent
-
-
-def _method_word(text: str, whole: str) -> str:
-    key = re.sub(r"[\s-]+", "_", text.strip().lower())
-    if key not in METHOD_WORDS:
-        raise InputError(
-            f"--prescribed {whole!r}: unknown method {text.strip()!r}; "
-            f"accepted: {', '.join(METHOD_WORDS)}",
-            field="prescribed",
-        )
-    return key
-
-
-def parse_prescribed(text: str, library: Library) -> PrescribedDose:
-    """Read ``DRUG=DOSE`` or ``DRUG:METHOD=DOSE``; the dose needs a unit (``140mg``).
-
-    The drug is a name or alias of the library (case- and accent-insensitive). A dose
-    ending in ``/day`` is a daily total; otherwise it is one intake.
-    """
-    name_part, sep, dose_part = text.partition("=")
-    if not sep or not name_part.strip() or not dose_part.strip():
-        raise InputError(
-            f"--prescribed must be DRUG=DOSE or DRUG:METHOD=DOSE with a unit "
-            f"(e.g. oxaliplatin=155mg, fluorouracil:bolus=728mg), got {text!r}",
-            field="prescribed",
-        )
-    drug_text, colon, method_text = name_part.partition(":")
-    try:
-        inn = library.drug(drug_text.strip()).inn
-    except UnknownNameError as exc:
-        raise UnknownNameError(f"--prescribed {text!r}: {exc}", field="prescribed") from None
-    method_word = _method_word(method_text, text) if colon else None
-    per: Literal["intake", "day"] = "intake"
-    dose_text = dose_part.strip()
-    if _PER_DAY.search(dose_text):
-        per = "day"
-        dose_text = _PER_DAY.sub("", dose_text)
-    try:
-        float(dose_text)
-    except ValueError:
-        pass
-    else:
-        raise UnitError(
-            f"--prescribed {text!r}: give the dose with its unit, e.g. {dose_text}mg "
-            "(a bare number could be mg or g)",
-            field="prescribed",
-        )
-    dose_mg = parse_measurement(dose_text, field=f"--prescribed {text!r}", kind="dose")
-    if dose_mg <= 0:
-        raise InputError(
-            f"--prescribed {text!r}: the dose must be above 0 mg (leave out a drug that "
-            "is not given)",
-            field="prescribed",
-        )
-    return PrescribedDose(
-        text=text.strip(), drug=inn, method_word=method_word, dose_mg=dose_mg, per=per
-    )
-
-
-def _administrations(sheet: DoseSheet) -> dict[tuple[str, str], list[tuple[int, Administration]]]:
+def _administrations(sheet: DoseSheet) -> Given:
     """(drug, method) → [(day, administration)] in day order."""
-    found: dict[tuple[str, str], list[tuple[int, Administration]]] = {}
+    found: Given = {}
     for day in sheet.days:
         for item in day.administrations:
             found.setdefault((item.drug, item.method), []).append((day.day, item))
@@ -296,7 +85,7 @@ def _administrations(sheet: DoseSheet) -> dict[tuple[str, str], list[tuple[int, 
 
 def _resolve(
     prescribed: PrescribedDose, methods: Sequence[str], regimen_id: str
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, NoteCode | None]:
     """The regimen method this prescription addresses, or (None, why not).
 
     Raises when the prescription cannot be read without a guess (see module doc).
@@ -307,18 +96,18 @@ def _resolve(
         if len(methods) > 1:
             ways = " and ".join(f"{prescribed.drug}:{m}=DOSE" for m in methods)
             raise InputError(
-                f"--prescribed {prescribed.text!r}: {regimen_id} gives {prescribed.drug} "
+                f"{FIELD} {prescribed.text!r}: {regimen_id} gives {prescribed.drug} "
                 f"{len(methods)} ways ({', '.join(methods)}): write {ways}",
-                field="prescribed",
+                field=FIELD,
             )
         return methods[0], None
     matches = [m for m in METHOD_WORDS[prescribed.method_word] if m in methods]
     if len(matches) > 1:
         raise InputError(
-            f"--prescribed {prescribed.text!r}: {regimen_id} gives {prescribed.drug} as "
+            f"{FIELD} {prescribed.text!r}: {regimen_id} gives {prescribed.drug} as "
             f"both {' and '.join(matches)}: write {prescribed.drug}:short_infusion=DOSE or "
             f"{prescribed.drug}:continuous_infusion=DOSE",
-            field="prescribed",
+            field=FIELD,
         )
     if not matches:
         return None, "OTHER_METHOD"
@@ -326,18 +115,20 @@ def _resolve(
 
 
 def _number(value: float) -> str:
-    return format_number(round(value, 2))
+    """A dose in a note's parameters: two decimals at most, no trailing zeros (``728``,
+    ``154.7``), as the notes have always shown it."""
+    return f"{round(value, 2):.6g}"
 
 
-def _note(code: str, **params: str) -> CheckNote:
-    return CheckNote(code=code, message=note_text(code, params), params=params)
+def _note(code: NoteCode, **params: str) -> CheckNote:
+    return CheckNote(code=code, params=params)
 
 
 def check_prescription(
     library: Library,
     regimen: Regimen | str,
     patient: Patient,
-    prescribed: Sequence[PrescribedDose | str],
+    prescribed: Sequence[PrescribedDose],
     options: SheetOptions | None = None,
     *,
     supportive: Sequence[Regimen | str] = (),
@@ -345,13 +136,20 @@ def check_prescription(
     """Compare each prescribed dose with a fresh dose sheet (rules in the module doc).
 
     The tolerance is ``options.tolerance_percent`` (5 % by default, at most 10 %): the
-    same value bounds the recalculation's own rounding.
+    same value bounds the recalculation's own rounding. The prescribed doses are read
+    already (:func:`regimens._read.prescribed.parse_prescribed` reads the typed text).
     """
     options = options or SheetOptions()
     tolerance = options.tolerance_percent
     if not 0 < tolerance <= MAX_TOLERANCE_PERCENT:  # SheetOptions checks it too
         raise InputError(f"tolerance must be in (0, 10] %, got {tolerance:g}", field="tolerance")
-    doses = [parse_prescribed(p, library) if isinstance(p, str) else p for p in prescribed]
+    doses = list(prescribed)
+    for dose in doses:
+        if not isinstance(dose, PrescribedDose):
+            raise TypeError(
+                f"prescribed doses must be PrescribedDose objects, got {dose!r}: read "
+                "DRUG[:METHOD]=DOSE text with parse_prescribed(text, library)"
+            )
     sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
     given = _administrations(sheet)
     methods_of: dict[str, list[str]] = {}
@@ -382,9 +180,9 @@ def check_prescription(
         key = (dose.drug, resolved)
         if key in addressed:
             raise InputError(
-                f"--prescribed {dose.text!r}: {dose.drug} {resolved} is already prescribed "
+                f"{FIELD} {dose.text!r}: {dose.drug} {resolved} is already prescribed "
                 f"by {addressed[key]!r}; give each administration once",
-                field="prescribed",
+                field=FIELD,
             )
         addressed[key] = dose.text
         results.append(_compare(dose, resolved, given, tolerance))
@@ -423,7 +221,7 @@ def check_prescription(
         drug_names={
             **sheet.drug_names,
             **{
-                item.drug: dict(library.drug(item.drug).local_names)
+                item.drug: library.drug(item.drug).local_names
                 for item in extra
                 if library.drug(item.drug).local_names
             },
@@ -435,7 +233,7 @@ def check_prescription(
 def _compare(
     dose: PrescribedDose,
     method: str,
-    given: dict[tuple[str, str], list[tuple[int, Administration]]],
+    given: Given,
     tolerance: float,
 ) -> CheckResult:
     """One prescribed dose against the first day its drug is given this way."""

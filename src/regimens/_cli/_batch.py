@@ -24,7 +24,7 @@ from regimens._cli._common import (
 from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
 
 if TYPE_CHECKING:
-    from regimens._calc.batch import BatchResult
+    from regimens._models.batch import BatchResult
     from regimens._render.labels import Lang
 
 __all__ = ["batch_cmd"]
@@ -117,8 +117,9 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
-    from regimens._calc.batch import batch_sheets, read_csv_rows, read_jsonl_rows
+    from regimens._cli._exports_checkbatch import batch_sheets
     from regimens._errors import InputError
+    from regimens._read.rows import read_csv_rows, read_jsonl_rows
 
     for name in _PATIENT_OPTIONS:
         sheet_params[name] = None

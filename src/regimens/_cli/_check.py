@@ -22,7 +22,7 @@ from regimens._cli._common import (
 from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
 
 if TYPE_CHECKING:
-    from regimens._calc.check import CheckReport
+    from regimens._models.check import CheckReport
     from regimens._render.labels import Lang
 
 __all__ = ["EXIT_CHECK_FAILED", "check_cmd"]
@@ -109,7 +109,8 @@ def check_cmd(
       regimens check EOX --height 180 --weight 64.8 --crcl 80 --prescribed epirubicin=90mg \\
           --prescribed oxaliplatin=234mg --prescribed capecitabine=1100mg --format json
     """
-    from regimens._calc.check import check_prescription, parse_prescribed
+    from regimens._calc.check import check_prescription
+    from regimens._read.prescribed import parse_prescribed
 
     inputs = sheet_inputs(library_dirs, **sheet_params)
     doses = [parse_prescribed(text, inputs.library) for text in prescribed]

@@ -1,7 +1,8 @@
 """The prescription check as a text table, Markdown, CSV and JSON.
 
 The text formats are drawn from one :class:`_Document` in the requested language;
-the JSON is the model itself (``docs/check.md``).
+the JSON is the model itself (``docs/check.md``) with the English sentence of each note
+and warning added beside its code.
 """
 
 from __future__ import annotations
@@ -9,18 +10,47 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
-from regimens._calc.check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
-from regimens._models.sheet import warning_text
+from pydantic_core import to_json
+
+from regimens._models.check import CheckNote, CheckReport, CheckResult, deviation_within
 from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
 from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.messages import message, warning_dicts
+from regimens._render.warning_lines import (
+    ShownWarning,
+    markdown_line,
+    shown_warnings,
+    warning_lines,
+)
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 
 
+def _note_json(note: CheckNote) -> dict[str, Any]:
+    """A note as the JSON shows it: code, its English sentence, its values."""
+    return {
+        "code": note.code,
+        "message": message(note, "en", kind="check"),
+        "params": dict(note.params),
+    }
+
+
 def check_json(report: CheckReport) -> str:
-    """The JSON document of ``docs/check.md``."""
-    return report.model_dump_json(indent=2)
+    """The JSON document of ``docs/check.md``.
+
+    The model's own JSON, plus the English ``message`` of each note and warning (the
+    drug named by its INN, methods by their codes). Serialised by pydantic, as the
+    model would be, so that numbers are written the same way in every document.
+    """
+    document = report.model_dump(mode="json")
+    for shown, result in zip(document["results"], report.results, strict=True):
+        shown["notes"] = [_note_json(note) for note in result.notes]
+    for shown, extra in zip(document["extra"], report.extra, strict=True):
+        shown["reason"] = _note_json(extra.reason)
+    document["warnings"] = warning_dicts(report.warnings, "en")
+    return to_json(document, indent=2, inf_nan_mode="null").decode()
 
 
 def _deviation(result: CheckResult, tolerance: float) -> str:
@@ -48,6 +78,7 @@ def _tolerance(report: CheckReport) -> str:
 
 
 def _note(note: CheckNote, report: CheckReport, lang: Lang) -> str:
+    """The note's sentence in ``lang``, with its methods and drug named in ``lang``."""
     params = dict(note.params)
     for key in ("other", "given"):
         if params.get(key):
@@ -56,22 +87,8 @@ def _note(note: CheckNote, report: CheckReport, lang: Lang) -> str:
         params["methods"] = " / ".join(
             method_label(method, lang) for method in params["methods"].split(" / ")
         )
-    drug = params.get("drug")
-    return note_text(
-        note.code,
-        params,
-        lang,
-        drug_name=drug_name(drug, report.drug_names, lang) if drug else None,
-    )
-
-
-@dataclass(frozen=True)
-class _Warning:
-    severity: str
-    severity_label: str
-    code: str
-    drug: str
-    message: str
+    shown = note.model_copy(update={"params": params})
+    return message(shown, lang, kind="check", drug_names=report.drug_names)
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,7 @@ class _Document:
     notes: list[str]
     missing: list[str]
     extra: list[str]
-    warnings: list[_Warning]
+    warnings: list[ShownWarning]
     verdict: str
     notice: str
 
@@ -143,23 +160,7 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
         for item in report.missing
     ]
     extra = [f"{item.prescribed}: {_note(item.reason, report, lang)}" for item in report.extra]
-    warnings = [
-        _Warning(
-            severity=w.severity,
-            severity_label=label(w.severity, lang),
-            code=w.code,
-            drug=drug_name(w.drug, names, lang) if w.drug else "",
-            message=warning_text(
-                w.code,
-                w.params,
-                lang,
-                drug_name=drug_name(w.drug, names, lang) if w.drug else None,
-            )
-            if w.params
-            else w.message,
-        )
-        for w in report.warnings
-    ]
+    warnings = shown_warnings(report.warnings, lang, drug_names=names)
     if report.ok:
         verdict = label("check_pass", lang, tolerance=_tolerance(report))
     else:
@@ -217,13 +218,7 @@ def check_table(report: CheckReport, lang: Lang = "en", style: Styler | None = N
         )
         lines += [f"  {item}" for item in items]
     lines.append("")
-    lines.append(label("warnings", lang) if doc.warnings else label("warnings_none", lang))
-    for warning in doc.warnings:
-        mark = warning.severity_label
-        if style is not None:
-            mark = style(mark, warning.severity)
-        drug = f" [{warning.drug}]" if warning.drug else ""
-        lines.append(f"  {mark} {warning.code}{drug}: {warning.message}")
+    lines += warning_lines(doc.warnings, lang, style)
     lines += ["", doc.verdict, doc.notice]
     return "\n".join(lines)
 
@@ -250,9 +245,7 @@ def check_markdown(report: CheckReport, lang: Lang = "en") -> str:
     lines += [f"## {label('warnings', lang)}", ""]
     if not doc.warnings:
         lines.append(label("warnings_none", lang))
-    for warning in doc.warnings:
-        drug = f" [{warning.drug}]" if warning.drug else ""
-        lines.append(f"- **{warning.severity_label} {warning.code}**{drug}: {warning.message}")
+    lines += [markdown_line(warning) for warning in doc.warnings]
     lines += ["", f"**{doc.verdict}**", "", doc.notice, ""]
     return "\n".join(lines)
 

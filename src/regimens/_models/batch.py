@@ -1,0 +1,133 @@
+"""A batch of patients: the columns a row may have, a row once read, the outcome of each row.
+
+The rows are read by :mod:`regimens._read.rows` into :class:`BatchRow` (or a
+:class:`RowFailure` naming the field and the reason) and computed by
+:func:`regimens._calc.batch.batch_sheets`, which yields one :class:`BatchResult` per row.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import model_validator
+
+from regimens._errors import RegimensError, UnknownRegimenError
+from regimens._models.base import Frozen
+from regimens._models.patient import Patient
+from regimens._models.regimen import Regimen
+from regimens._models.sheet import DoseSheet
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ROW_OPTIONS",
+    "BatchError",
+    "BatchResult",
+    "BatchRow",
+    "RowFailure",
+    "batch_error",
+]
+
+#: Every column a batch row may have. ``regimen`` may be left out when the regimen
+#: is given once for all rows (``regimen=`` of :func:`~regimens._calc.batch.batch_sheets`).
+BATCH_COLUMNS: tuple[str, ...] = (
+    "patient_id",
+    "regimen",
+    "height",
+    "weight",
+    "sex",
+    "age",
+    "creatinine",
+    "cycle",
+    "dose_level",
+    "bsa_formula",
+    "patient_name",
+)
+
+#: Columns a CSV header must have (plus ``regimen`` unless given once for all rows).
+REQUIRED_COLUMNS: tuple[str, ...] = ("patient_id", "height", "weight")
+
+#: Columns a row may set for itself, overriding the batch's options for that row →
+#: the field of the sheet options each one sets.
+ROW_OPTIONS: dict[str, str] = {
+    "cycle": "cycle",
+    "dose_level": "dose_level_percent",
+    "bsa_formula": "bsa_formula",
+}
+
+#: Error messages are cut to this length (a whole bad line echoed back is no help).
+MAX_MESSAGE = 1000
+
+
+class BatchError(Frozen):
+    """Why a row gave no sheet: the input field (column) concerned and the reason.
+
+    ``message`` is the text of the package's error for that row (errors are written
+    for the person who typed the value; see :mod:`regimens._errors`).
+    """
+
+    field: str | None
+    message: str
+
+
+def batch_error(exc: RegimensError) -> BatchError:
+    """The error record of a row: the field the error names (``regimen`` for an unknown
+    regimen), its message on one line, cut to :data:`MAX_MESSAGE` characters."""
+    field = getattr(exc, "field", None)
+    if field is None and isinstance(exc, UnknownRegimenError):
+        field = "regimen"
+    message = " ".join(str(exc).split())
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    return BatchError(field=field, message=message)
+
+
+class BatchRow(Frozen):
+    """One input row, read: whose it is, the regimen, the patient, the row's own options.
+
+    ``options`` are the row's cells of :data:`ROW_OPTIONS` (column → value), in that
+    order, checked for type (a whole number, a number, a name) but not yet against the
+    options' rules, which the calculation applies.
+    """
+
+    patient_id: str | None  # None for a Patient given as a row
+    regimen: Regimen
+    patient: Patient
+    options: tuple[tuple[str, int | float | str], ...] = ()
+    patient_name: str | None = None
+
+
+class RowFailure(Frozen):
+    """An input row that could not be read: its patient_id when it has a usable one."""
+
+    patient_id: str | None
+    error: BatchError
+
+
+class BatchResult(Frozen):
+    """The outcome of one input row: a sheet, or an error, never both.
+
+    ``row`` is the 1-based number of the row among the input's data rows (blank
+    lines are neither rows nor counted; a CSV header is not a row).
+    """
+
+    row: int
+    patient_id: str | None
+    sheet: DoseSheet | None = None
+    error: BatchError | None = None
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Self:
+        if (self.sheet is None) == (self.error is None):
+            raise ValueError("a batch result has a sheet or an error, never both or neither")
+        return self
+
+    def error_record(self) -> dict[str, object]:
+        """``{"row": N, "patient_id": ..., "error": {"field": ..., "message": ...}}``."""
+        if self.error is None:
+            raise ValueError("this row has a sheet, not an error")
+        return {
+            "row": self.row,
+            "patient_id": self.patient_id,
+            "error": {"field": self.error.field, "message": self.error.message},
+        }

@@ -1,0 +1,282 @@
+"""Reading the rows of a batch: CSV and JSON Lines files, and each row's cells, streamed.
+
+:func:`read_csv_rows` and :func:`read_jsonl_rows` yield one item per data row, as the
+file is read: a mapping of column → value, or an :class:`~regimens._errors.InputError`
+for a row that cannot be read. A CSV header that cannot be used (an unknown, repeated
+or missing column) raises at once: no row of such a file could be read.
+
+:func:`read_batch_rows` reads each row's cells — from those readers, CSV dicts, JSONL
+objects, ``pandas.DataFrame.to_dict("records")`` or polars ``iter_rows(named=True)`` —
+into a :class:`~regimens._models.batch.BatchRow` (patient, regimen, the row's options),
+or a :class:`~regimens._models.batch.RowFailure` naming the field and the reason. Only
+the package's own errors become failures; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING
+
+from regimens._errors import InputError, RegimensError
+from regimens._models.batch import (
+    BATCH_COLUMNS,
+    REQUIRED_COLUMNS,
+    ROW_OPTIONS,
+    BatchRow,
+    RowFailure,
+    batch_error,
+)
+from regimens._models.patient import Patient, make_patient
+
+if TYPE_CHECKING:
+    # Library moves to _models/library.py (issue 16); until then this name is not found.
+    from regimens._models.library import Library  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from regimens._models.regimen import Regimen
+
+__all__ = ["read_batch_rows", "read_csv_rows", "read_jsonl_rows"]
+
+_COLUMN_SET = frozenset(BATCH_COLUMNS)
+#: At most this many distinct regimens are kept between rows.
+_CACHE_SIZE = 256
+
+
+def _header(names: list[str], *, regimen_given: bool) -> list[str]:
+    """The cleaned CSV header; refuses unknown, repeated or missing columns."""
+    header = [name.strip().lower() for name in names]
+    for name in header:
+        if name not in BATCH_COLUMNS:
+            raise InputError(
+                f"input: unknown column {name!r}; accepted: {', '.join(BATCH_COLUMNS)}",
+                field=name or "header",
+            )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"input: column {repeated[0]!r} appears twice", field=repeated[0])
+    required = REQUIRED_COLUMNS if regimen_given else ("patient_id", "regimen", "height", "weight")
+    for name in required:
+        if name not in header:
+            hint = " (or give the regimen for all rows)" if name == "regimen" else ""
+            raise InputError(
+                f"input: required column {name!r} is missing{hint}; the header has "
+                + ", ".join(header),
+                field=name,
+            )
+    return header
+
+
+def read_csv_rows(
+    stream: IO[str], *, regimen_given: bool = False
+) -> Iterator[dict[str, str] | InputError]:
+    """Stream the data rows of a CSV file as dicts, column → cell text.
+
+    Open the file with ``encoding="utf-8-sig", newline=""`` (a BOM is dropped; any
+    line ending is read). The header is checked first (unknown, repeated and missing
+    columns raise :class:`InputError`); an empty file has no rows. Blank lines are
+    skipped. A row with more or fewer cells than the header is yielded as an
+    :class:`InputError` (it becomes that row's error record).
+    """
+    reader = csv.reader(stream)
+    try:
+        first = next(reader)
+    except StopIteration:
+        return
+    header = _header(first, regimen_given=regimen_given)
+    width = len(header)
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) != width:
+            yield InputError(f"the row has {len(cells)} cells, the header has {width}", field=None)
+            continue
+        yield dict(zip(header, cells, strict=True))
+
+
+def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputError]:
+    """Stream the objects of a JSON Lines file, one per non-blank line.
+
+    A line that is not a JSON object is yielded as an :class:`InputError` (it becomes
+    that row's error record); keys are checked by :func:`regimens._calc.batch.batch_sheets`.
+    """
+    for line in stream:
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"the line is not valid JSON ({exc.msg})", field=None)
+            continue
+        if not isinstance(value, dict):
+            yield InputError(
+                f"the line must be a JSON object, got {type(value).__name__}", field=None
+            )
+            continue
+        yield value
+
+
+def _is_missing(value: object) -> bool:
+    """None, an empty cell, or pandas' NaN for an empty cell."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _text(value: object, column: str) -> str:
+    """A cell that must be text (an identifier, a name, a sex)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    raise InputError(f"{column} must be text, got {value!r}", field=column)
+
+
+def _measure(value: object, column: str) -> str | float | None:
+    """A measurement cell: text with or without a unit, or a number."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    raise InputError(f"{column} must be a number or text with a unit, got {value!r}", field=column)
+
+
+def _option_value(column: str, value: object) -> int | float | str:
+    """A row's cycle (integer), dose level (number) or BSA formula (name)."""
+    if column == "bsa_formula":
+        return _text(value, column)
+    if isinstance(value, bool):
+        raise InputError(f"{column} must be a number, got {value!r}", field=column)
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip() if column == "dose_level" else value.strip()
+        try:
+            return int(text) if column == "cycle" else float(text)
+        except ValueError:
+            kind = "a whole number" if column == "cycle" else "a number (percent)"
+            raise InputError(f"{column} must be {kind}, got {value!r}", field=column) from None
+    if column == "cycle":
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            return int(float(value))
+        raise InputError(f"cycle must be a whole number, got {value!r}", field=column)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise InputError(f"{column} must be a number, got {value!r}", field=column)
+
+
+def _patient_id(row: Mapping[str, object]) -> str:
+    value = row.get("patient_id")
+    if _is_missing(value):
+        raise InputError("patient_id is empty: every row needs one", field="patient_id")
+    return _text(value, "patient_id")
+
+
+def _quiet_patient_id(row: object) -> str | None:
+    """The row's patient_id for an error record, when it has a usable one."""
+    if isinstance(row, Mapping):
+        try:
+            return _patient_id(row)
+        except InputError:
+            return None
+    return None
+
+
+class _Rows:
+    """What stays the same from row to row: the library, the batch's regimen, a cache."""
+
+    def __init__(self, library: Library, regimen: str | None) -> None:
+        self.library = library
+        self.regimen: Regimen | None = library.get(regimen) if regimen is not None else None
+        self._regimens: dict[str, Regimen] = {}
+
+    def regimen_of(self, name: object) -> Regimen:
+        if _is_missing(name):
+            if self.regimen is None:
+                raise InputError("regimen is empty: give the regimen id", field="regimen")
+            return self.regimen
+        text = _text(name, "regimen")
+        found = self._regimens.get(text)
+        if found is None:
+            found = self.library.get(text)
+            if len(self._regimens) >= _CACHE_SIZE:
+                self._regimens.clear()
+            self._regimens[text] = found
+        if self.regimen is not None and found.id != self.regimen.id:
+            raise InputError(
+                f"regimen {text!r} differs from the regimen given for all rows "
+                f"({self.regimen.id}); leave the cell empty, or give no regimen for all rows",
+                field="regimen",
+            )
+        return found
+
+    def read(self, row: Mapping[str, object] | Patient) -> BatchRow:
+        """One row's cells, in a fixed order, so that a row with several faults always
+        reports the same one: columns, patient_id, regimen, patient, options, name."""
+        if isinstance(row, Patient):
+            if self.regimen is None:
+                raise InputError("a Patient row needs the regimen given for all rows")
+            return BatchRow(patient_id=None, regimen=self.regimen, patient=row)
+        unknown = [key for key in row if key not in _COLUMN_SET]
+        if unknown:
+            raise InputError(
+                f"unknown column {str(unknown[0])!r}; accepted: {', '.join(BATCH_COLUMNS)}",
+                field=str(unknown[0]),
+            )
+        patient_id = _patient_id(row)
+        get = row.get
+        regimen = self.regimen_of(get("regimen"))
+        patient = make_patient(
+            height=_measure(get("height"), "height"),
+            weight=_measure(get("weight"), "weight"),
+            sex=None if _is_missing(get("sex")) else _text(get("sex"), "sex"),
+            age=_measure(get("age"), "age"),
+            creatinine=_measure(get("creatinine"), "creatinine"),
+        )
+        options = tuple(
+            (column, _option_value(column, get(column)))
+            for column in ROW_OPTIONS
+            if not _is_missing(get(column))
+        )
+        name = get("patient_name")
+        return BatchRow(
+            patient_id=patient_id,
+            regimen=regimen,
+            patient=patient,
+            options=options,
+            patient_name=None if _is_missing(name) else _text(name, "patient_name"),
+        )
+
+
+def read_batch_rows(
+    rows: Iterable[Mapping[str, object] | Patient | InputError],
+    *,
+    library: Library,
+    regimen: str | None = None,
+) -> Iterator[BatchRow | RowFailure]:
+    """Read each row into a :class:`BatchRow`, or a :class:`RowFailure`; one per row, in order.
+
+    A row is a mapping with the columns of :data:`~regimens._models.batch.BATCH_COLUMNS`
+    (values as text with or without units, or numbers; ``None``, ``""`` and NaN mean
+    "not given"), or a :class:`Patient` (then ``regimen`` is required and the row has
+    no patient_id). ``regimen`` gives the regimen of rows whose ``regimen`` is empty; a
+    row naming another regimen is a failure. An :class:`InputError` in ``rows`` (an
+    unreadable line from :func:`read_jsonl_rows`) becomes that row's failure. An
+    unknown ``regimen`` raises at once (before the first row).
+    """
+    reader = _Rows(library, regimen)
+    for row in rows:
+        if isinstance(row, InputError):
+            yield RowFailure(patient_id=None, error=batch_error(row))
+            continue
+        try:
+            read = reader.read(row)
+        except RegimensError as exc:
+            yield RowFailure(patient_id=_quiet_patient_id(row), error=batch_error(exc))
+        else:
+            yield read
