@@ -81,8 +81,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Course": ("_calc.course", "Course"),
     "CourseReport": ("_calc.course", "CourseReport"),
     # FHIR R4 export (fhir.resources is imported only when these run)
-    "sheet_bundle": ("_render.fhir", "sheet_bundle"),
-    "calendar_bundle": ("_render.fhir", "calendar_bundle"),
+    "sheet_bundle": ("_cli._exports", "sheet_bundle"),
+    "calendar_bundle": ("_cli._exports", "calendar_bundle"),
     "bundle_json": ("_render.fhir", "bundle_json"),
     # errors
     "RegimensError": ("_errors", "RegimensError"),
@@ -190,6 +190,7 @@ if TYPE_CHECKING:
     from regimens._calc.measures import BsaResult, CrclResult, Measured
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
+    from regimens._cli._exports import calendar_bundle, sheet_bundle
     from regimens._errors import (
         InputError,
         LibraryError,
@@ -211,7 +212,7 @@ if TYPE_CHECKING:
         SheetWarning,
     )
     from regimens._read.library import Library, LibraryFile, load_library
-    from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
+    from regimens._render.fhir import bundle_json
 
 
 def __getattr__(name: str) -> Any:
