@@ -98,13 +98,13 @@ def _jsonl_line(result: BatchResult) -> str:
 def batch_cmd(
     input_path: str,
     regimen: str | None,
-    supportive: tuple[str, ...],
-    cycle: int,
-    pump_rate: float | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     lang: Lang,
+    supportive: tuple[str, ...],
+    cycle: int,
+    pump_rate: float | None,
     **params: Any,
 ) -> None:
     """Dose sheets for every row of a CSV or JSONL file of patients.

@@ -77,13 +77,13 @@ _TOLERANCE_HELP = (
 @lang_option
 def check_cmd(
     regimen: str,
-    prescribed: tuple[str, ...],
-    supportive: tuple[str, ...],
-    cycle: int,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     lang: Lang,
+    prescribed: tuple[str, ...],
+    supportive: tuple[str, ...],
+    cycle: int,
     **params: Any,
 ) -> None:
     """Check prescribed doses of REGIMEN against a fresh calculation.

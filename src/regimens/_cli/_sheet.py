@@ -62,15 +62,15 @@ _FORMATS = formats("sheet")
 @lang_option
 def sheet_cmd(
     regimen: str,
-    supportive: tuple[str, ...],
-    cycle: int,
-    pump_rate: float | None,
-    patient_id: str | None,
-    patient_name: str | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     lang: Lang,
+    patient_id: str | None,
+    patient_name: str | None,
+    supportive: tuple[str, ...],
+    cycle: int,
+    pump_rate: float | None,
     **params: Any,
 ) -> None:
     """Per-day dose sheet of one cycle of REGIMEN for a patient.
