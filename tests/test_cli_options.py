@@ -95,6 +95,15 @@ def test_calendar_doses_equal_the_sheets_with_the_same_options() -> None:
     assert _calendar_doses(options) == [item["dose_mg"] for item in sheet_day1]
 
 
+def test_calendar_refuses_dose_options_without_measurements() -> None:
+    """Without height and weight a calendar has no doses: a dose level would change
+    nothing on it, so it is refused rather than silently ignored."""
+    code, out, err = run("calendar EOX --start 2026-01-05 --cycles 1 --dose-level 80")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: --dose-level applies to doses")
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("command", "flag"),
     [

@@ -153,6 +153,20 @@ def calendar_cmd(
     patient = None
     if any(value is not None for value in measurements.values()):
         patient = patient_from(**measurements)
+    else:
+        # A dose option without measurements would change nothing: no dose is shown.
+        context = click.get_current_context()
+        given = [
+            name
+            for name in params
+            if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise click.UsageError(
+                f"{flag} applies to doses: give the patient's measurements (--height, "
+                "--weight...) for a calendar with doses"
+            )
     library = load_library(library_dirs)
     calendar = build_calendar(
         library,
