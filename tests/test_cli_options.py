@@ -142,3 +142,49 @@ def test_a_field_the_command_has_no_option_for_is_not_given_a_flag(tmp_path: Pat
     code, _, err = run(f"batch --input {path} --regimen EOX")
     assert code == 2
     assert "--weight" not in err
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "shown"),
+    [
+        pytest.param(
+            "pump_rate_ml_per_h: the library gives no concentration for ondansetron",
+            "pump_rate_ml_per_h",
+            "--pump-rate: the library gives no concentration for ondansetron",
+            id="model field label becomes the flag",
+        ),
+        pytest.param(
+            "option tolerance_percent: Input should be less than or equal to 10 (got 15.0)",
+            "tolerance_percent",
+            "--tolerance: Input should be less than or equal to 10 (got 15.0)",
+            id="pydantic label becomes the flag",
+        ),
+        pytest.param(
+            "prescribed dose 'oxaliplatin=170': give the dose with its unit",
+            "prescribed",
+            "prescribed dose 'oxaliplatin=170': give the dose with its unit",
+            id="option named in words stays",
+        ),
+        pytest.param(
+            "no concentration of ondansetron in the library",
+            "pump_rate_ml_per_h",
+            "--pump-rate: no concentration of ondansetron in the library",
+            id="flag in front",
+        ),
+        pytest.param(
+            "cannot tell the format: give --pump-rate",
+            "pump_rate",
+            "cannot tell the format: give --pump-rate",
+            id="flag already named",
+        ),
+        pytest.param("anything", None, "anything", id="no field"),
+    ],
+)
+def test_library_messages_are_printed_with_the_flag(
+    message: str, field: str | None, shown: str
+) -> None:
+    """The contract with the library: it names the field; the CLI prints the flag."""
+    from regimens._cli._common import _with_flag
+
+    flags = {"--pump-rate", "--tolerance", "--prescribed"}
+    assert _with_flag(message, field, flags) == shown
