@@ -31,7 +31,6 @@ OVERSIZED = {
     "regimens._models.regimen",
     "regimens._read.library",
     "regimens._render.calendar",
-    "regimens._render.fhir",
 }
 
 #: Modules over this many lines are split by role or concept (issue 16).

@@ -52,7 +52,7 @@ def test_bsa_in_inches_and_pounds() -> None:
 
 def test_bsa_schlich_needs_sex() -> None:
     """A formula that needs sex says so, naming the field."""
-    code, _, err = run("bsa", "--height", "170", "--weight", "70", "--formula", "schlich")
+    code, _, err = run("bsa", "--height", "170", "--weight", "70", "--bsa-formula", "schlich")
     assert code == 2
     assert "sex" in err
     assert "Traceback" not in err
@@ -97,9 +97,30 @@ def test_bsa_user_mistakes_are_one_line(args: list[str], message: str) -> None:
 
 def test_unknown_formula_suggests_the_closest() -> None:
     """A misspelt formula name is refused with the accepted names."""
-    code, _, err = run("bsa", "--height", "170", "--weight", "70", "--formula", "mostelle")
+    code, _, err = run("bsa", "--height", "170", "--weight", "70", "--bsa-formula", "mostelle")
     assert code == 2
     assert "mosteller" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bsa_old_formula_option_is_a_hidden_alias() -> None:
+    """``bsa --formula`` (before issue 16) gives what ``--bsa-formula`` gives; --help shows
+    only the new name."""
+    patient = ("bsa", "--height", "170", "--weight", "70", "--format", "json")
+    assert run(*patient, "--formula", "dubois") == run(*patient, "--bsa-formula", "dubois")
+    assert json.loads(run(*patient, "--formula", "dubois")[1])["formula"] == "dubois"
+    help_text = run("bsa", "--help")[1]
+    assert "--bsa-formula" in help_text
+    assert "--formula" not in help_text.replace("--bsa-formula", "")
+
+
+def test_bsa_old_and_new_formula_options_together_are_refused() -> None:
+    """Both spellings at once: one usage error, exit 2, nothing computed."""
+    code, out, err = run(
+        "bsa", "--height", "170", "--weight", "70", "--formula", "boyd", "--bsa-formula", "dubois"
+    )
+    assert (code, out) == (2, "")
+    assert "--formula is the old name of --bsa-formula" in err
     assert len(err.strip().splitlines()) == 1
 
 

@@ -248,10 +248,33 @@ def test_without_library_codes_the_drug_is_named_by_text(folfox: DoseSheet) -> N
         def drug(self, name: str) -> DrugFacts:
             return DrugFacts(inn=name, sources=("test",))
 
-    bundle = read_back(sheet_bundle(folfox, library=NoCodes()))  # type: ignore[arg-type]
+    bundle = read_back(sheet_bundle(folfox, library=NoCodes()))
     for request in resources(bundle, MedicationRequest):
         assert request.medicationCodeableConcept.coding is None
         assert request.medicationCodeableConcept.text
+
+
+def test_the_renderer_without_a_library_names_drugs_by_text(folfox: DoseSheet) -> None:
+    """The renderer reads no file: without a library no drug gets a code."""
+    bundle = read_back(sheet_bundle(folfox))
+    for request in resources(bundle, MedicationRequest):
+        assert request.medicationCodeableConcept.coding is None
+
+
+def test_public_bundles_use_the_builtin_library_by_default(
+    folfox: DoseSheet, library: Library
+) -> None:
+    """``regimens.sheet_bundle(sheet)`` (docs/fhir.md) reads the built-in library's ATC codes:
+    the same bundle as with the library given."""
+    import regimens
+
+    assert bundle_json(regimens.sheet_bundle(folfox)) == bundle_json(
+        sheet_bundle(folfox, library=library)
+    )
+    calendar = build_calendar(library, "FOLFOX-6", dt.date(2026, 1, 5), CalendarOptions(cycles=1))
+    assert bundle_json(regimens.calendar_bundle(calendar)) == bundle_json(
+        calendar_bundle(calendar, library=library)
+    )
 
 
 @pytest.mark.parametrize("regimen", ["DOCETAXEL", "EOX", "FOLFIRI", "FOLFOX-6", "XELIRI"])

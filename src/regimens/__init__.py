@@ -81,8 +81,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Course": ("_models.course", "Course"),
     "CourseReport": ("_models.course", "CourseReport"),
     # FHIR R4 export (fhir.resources is imported only when these run)
-    "sheet_bundle": ("_render.fhir", "sheet_bundle"),
-    "calendar_bundle": ("_render.fhir", "calendar_bundle"),
+    "sheet_bundle": ("_cli._exports", "sheet_bundle"),
+    "calendar_bundle": ("_cli._exports", "calendar_bundle"),
     "bundle_json": ("_render.fhir", "bundle_json"),
     # errors
     "RegimensError": ("_errors", "RegimensError"),
@@ -171,6 +171,7 @@ if TYPE_CHECKING:
     from regimens._calc.measures import BsaResult, CrclResult, Measured
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
+    from regimens._cli._exports import calendar_bundle, sheet_bundle
     from regimens._cli._exports_checkbatch import batch_sheets, check_prescription
     from regimens._errors import (
         InputError,
@@ -199,7 +200,7 @@ if TYPE_CHECKING:
     from regimens._read.library import Library, LibraryFile, load_library
     from regimens._read.prescribed import parse_prescribed
     from regimens._read.rows import read_csv_rows, read_jsonl_rows
-    from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
+    from regimens._render.fhir import bundle_json
 
 
 def __getattr__(name: str) -> Any:

@@ -59,7 +59,7 @@ class LazyGroup(click.Group):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
-        with report_errors():
+        with report_errors(ctx):
             try:
                 return super().invoke(ctx)
             except click.UsageError as exc:

@@ -18,10 +18,19 @@ from regimens._cli._common import (
     count,
     lang_option,
     library_option,
+    load_library,
     open_atomic,
     output_option,
 )
-from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
+from regimens._cli._options import (
+    BSA_SECTION,
+    DOSE_SECTION,
+    cycle_option,
+    dose_options,
+    pump_option,
+    sheet_options,
+    supportive_option,
+)
 
 if TYPE_CHECKING:
     from regimens._models.batch import BatchResult
@@ -29,8 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["batch_cmd"]
 
-#: Patient options of ``sheet``: in a batch they are the input's columns.
-_PATIENT_OPTIONS = ("height", "weight", "sex", "age", "creatinine", "crcl")
 _INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 #: Progress is shown every this many rows (only when stderr is a terminal).
 _PROGRESS_EVERY = 1000
@@ -60,11 +67,9 @@ def _jsonl_line(result: BatchResult) -> str:
     cls=SectionedCommand,
     sections={
         "Input": ["input_path", "regimen"],
-        **{
-            heading: [name for name in names if name not in _PATIENT_OPTIONS]
-            for heading, names in SHEET_SECTIONS.items()
-            if heading != "Patient"
-        },
+        # No patient options: in a batch the patient's values are the input's columns.
+        "Body surface area": BSA_SECTION,
+        "Dose": DOSE_SECTION,
         "Output": ["output_format", "output", "lang"],
         "Library": ["library_dirs"],
     },
@@ -77,7 +82,10 @@ def _jsonl_line(result: BatchResult) -> str:
     help="CSV (.csv) or JSON Lines (.jsonl, .ndjson) file, one patient per row.",
 )
 @click.option("--regimen", help="Regimen of every row (then the regimen column may be left out).")
-@sheet_options()
+@dose_options()
+@supportive_option
+@cycle_option
+@pump_option
 @library_option
 @click.option(
     "--format",
@@ -94,7 +102,10 @@ def batch_cmd(
     output_format: str | None,
     output: str | None,
     lang: Lang,
-    **sheet_params: Any,
+    supportive: tuple[str, ...],
+    cycle: int,
+    pump_rate: float | None,
+    **params: Any,
 ) -> None:
     """Dose sheets for every row of a CSV or JSONL file of patients.
 
@@ -121,9 +132,8 @@ def batch_cmd(
     from regimens._errors import InputError
     from regimens._read.rows import read_csv_rows, read_jsonl_rows
 
-    for name in _PATIENT_OPTIONS:
-        sheet_params[name] = None
-    inputs = sheet_inputs(library_dirs, **sheet_params)
+    library = load_library(library_dirs)
+    options = sheet_options(library, cycle=cycle, pump_rate=pump_rate, **params)
     input_format = _INPUT_FORMATS.get(Path(input_path).suffix.lower())
     if input_format is None:
         raise InputError(
@@ -146,10 +156,10 @@ def batch_cmd(
         )
         results = batch_sheets(
             rows,
-            library=inputs.library,
+            library=library,
             regimen=regimen,
-            options=inputs.options,
-            supportive=inputs.supportive,
+            options=options,
+            supportive=supportive,
         )
         try:
             if output is None:
@@ -177,8 +187,9 @@ def _write(
     results: Iterator[BatchResult], stream: IO[str], output_format: str, lang: Lang
 ) -> tuple[int, int, int, int]:
     """Write each result as it comes; return (rows, sheets, blocking sheets, errors)."""
-    from regimens._render.sheet import sheet_csv
+    from regimens._render.registry import renderer
 
+    sheet_csv = renderer("sheet", "csv").load()
     progress = sys.stderr.isatty()
     rows = sheets = blocking = errors = 0
     write = stream.write
@@ -206,7 +217,3 @@ def _write(
     if progress and rows >= _PROGRESS_EVERY:
         click.echo("", err=True)
     return rows, sheets, blocking, errors
-
-
-# The patient's values come from the input's columns, not from options.
-batch_cmd.params = [param for param in batch_cmd.params if param.name not in _PATIENT_OPTIONS]

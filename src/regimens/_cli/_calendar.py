@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,21 +11,31 @@ from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
+    emit_document,
     format_option,
     lang_option,
     library_option,
+    load_library,
     output_option,
-    write_atomic,
 )
-from regimens._cli._measure import height_option, sex_option, weight_option
+from regimens._cli._options import (
+    BSA_SECTION,
+    DOSE_GROUP,
+    PATIENT_OPTIONS,
+    dose_options,
+    patient_from,
+    patient_options,
+    sheet_options,
+    supportive_option,
+)
+from regimens._render.registry import formats
 
 if TYPE_CHECKING:
     from regimens._render.labels import Lang
 
 __all__ = ["calendar_cmd"]
 
-#: As regimens._render.calendar.FORMATS (not imported here: --help stays light).
-_FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics", "fhir")
+_FORMATS = formats("calendar")
 
 
 @click.command(
@@ -34,7 +44,9 @@ _FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics", "fhir")
     sections={
         "Course": ["start", "cycles", "delays", "supportive"],
         "Weekends and holidays": ["country", "avoid"],
-        "Patient (for doses)": ["height", "weight", "sex", "age", "creatinine", "crcl"],
+        "Patient (for doses)": PATIENT_OPTIONS,
+        "Body surface area": BSA_SECTION,
+        "Dose": DOSE_GROUP,
         "Output": ["output_format", "output", "lang", "course_key"],
         "Library": ["library_dirs"],
     },
@@ -66,19 +78,9 @@ _FORMATS = ("table", "grid", "markdown", "csv", "html", "json", "ics", "fhir")
     multiple=True,
     help="Move a cycle whose day 1 falls on a weekend and/or holiday to the next working day.",
 )
-@click.option(
-    "--with",
-    "supportive",
-    multiple=True,
-    metavar="SUPPORTIVE",
-    help="Supportive regimen given with this one, e.g. ZOLEDRONIC-ACID (repeatable).",
-)
-@height_option
-@weight_option
-@sex_option
-@click.option("--age", help="Age in years (with --creatinine).")
-@click.option("--creatinine", help="Serum creatinine, e.g. 0.9 (mg/dL) or '80 umol/L'.")
-@click.option("--crcl", help="Creatinine clearance in mL/min, instead of --creatinine.")
+@supportive_option
+@patient_options()
+@dose_options()
 @click.option(
     "--course-key",
     metavar="KEY",
@@ -97,24 +99,20 @@ def calendar_cmd(
     country: str | None,
     avoid: tuple[str, ...],
     supportive: tuple[str, ...],
-    height: str | None,
-    weight: str | None,
-    sex: str | None,
-    age: str | None,
-    creatinine: str | None,
-    crcl: str | None,
     course_key: str | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     lang: Lang,
+    **params: Any,
 ) -> None:
     """Dates of every cycle of REGIMEN and what is given on each date.
 
     Day N of a cycle is its day 1 + (N - 1) days. A delay postpones that cycle and
     every later one; both the planned and the actual day 1 are shown. Continuous
     infusions show the pump going on and coming off (46 h from day 1: day 3). With
-    the patient's measurements, each administration carries its dose.
+    the patient's measurements, each administration carries its dose, from each
+    cycle's dose sheet (the BSA and dose options as for `regimens sheet`).
     Formats: table (the default), grid (wall calendar), markdown, csv (one row per
     administration per date), html (self-contained, a month per A4 landscape page),
     json (docs/json-output.md), ics (calendar applications), fhir (a FHIR R4 Bundle
@@ -141,9 +139,6 @@ def calendar_cmd(
         parse_delay,
         parse_iso_date,
     )
-    from regimens._errors import InputError
-    from regimens._read.library import load_library
-    from regimens._render.calendar import render_calendar
 
     chosen = choose_format(output_format, output, _FORMATS)
     first_day = parse_iso_date(start, field="start")
@@ -154,37 +149,46 @@ def calendar_cmd(
         avoid=parse_avoid(avoid),
         supportive=supportive,
     )
-    if creatinine is not None and crcl is not None:
-        raise InputError(
-            "give --creatinine or --crcl, not both (--crcl overrides the Cockcroft-Gault "
-            "estimate; say which one to use)",
-            field="crcl",
-        )
+    measurements = {name: params.pop(name) for name in PATIENT_OPTIONS}
     patient = None
-    if any(value is not None for value in (height, weight, sex, age, creatinine, crcl)):
-        from regimens._models.patient import make_patient
-
-        patient = make_patient(
-            height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl
-        )
+    if any(value is not None for value in measurements.values()):
+        patient = patient_from(**measurements)
+    else:
+        # A dose option without measurements would change nothing: no dose is shown.
+        context = click.get_current_context()
+        given = [
+            name
+            for name in params
+            if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise click.UsageError(
+                f"{flag} applies to doses: give the patient's measurements (--height, "
+                "--weight...) for a calendar with doses"
+            )
     library = load_library(library_dirs)
-    for message in library.warnings:
-        click.echo(f"Warning: {message}", err=True)
-    calendar = build_calendar(library, regimen, first_day, options, patient=patient)
+    calendar = build_calendar(
+        library,
+        regimen,
+        first_day,
+        options,
+        patient=patient,
+        sheet_options=sheet_options(library, **params),
+    )
     drugs = {
         item.drug for cycle in calendar.cycles for day in cycle.days for item in day.administrations
     }
     names = {inn: dict(library.drug(inn).local_names) for inn in sorted(drugs)}
-    if chosen == "fhir":
-        # Only this format loads fhir.resources (docs/fhir.md).
-        from regimens._render import fhir
-
-        text = fhir.bundle_json(fhir.calendar_bundle(calendar, library=library))
-    else:
-        text = render_calendar(calendar, chosen, lang=lang, drug_names=names, course_key=course_key)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))  # an ICS file already ends in CRLF
-    else:
-        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    emit_document(
+        "calendar",
+        chosen,
+        calendar,
+        output,
+        lang=lang,
+        drug_names=names,
+        course_key=course_key,
+        library=library,
+    )
     if calendar.blocking:
         sys.exit(EXIT_BLOCKING)

@@ -11,18 +11,26 @@ from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
-    colour_enabled,
-    emit,
+    emit_document,
     format_option,
     lang_option,
     library_option,
+    load_library,
     output_option,
-    severity_styler,
 )
-from regimens._cli._sheet import SHEET_SECTIONS, sheet_inputs, sheet_options
+from regimens._cli._options import (
+    PATIENT_OPTIONS,
+    SHEET_SECTIONS,
+    cycle_option,
+    dose_options,
+    patient_from,
+    patient_options,
+    sheet_options,
+    supportive_option,
+)
+from regimens._render.registry import formats
 
 if TYPE_CHECKING:
-    from regimens._models.check import CheckReport
     from regimens._render.labels import Lang
 
 __all__ = ["EXIT_CHECK_FAILED", "check_cmd"]
@@ -30,24 +38,12 @@ __all__ = ["EXIT_CHECK_FAILED", "check_cmd"]
 #: The check ran and found a dose outside tolerance, a missing or an extra drug.
 EXIT_CHECK_FAILED = 1
 
-_FORMATS = ("table", "markdown", "csv", "json")
+_FORMATS = formats("check")
 
 _TOLERANCE_HELP = (
     "Largest deviation of a prescribed dose from the recalculated one, % (also the "
     "recalculation's rounding tolerance; at most 10, per HOPA)."
 )
-
-
-def _render(report: CheckReport, output_format: str, lang: Lang, *, styled: bool) -> str:
-    from regimens._render import check as render
-
-    if output_format == "json":
-        return render.check_json(report)
-    if output_format == "markdown":
-        return render.check_markdown(report, lang)
-    if output_format == "csv":
-        return render.check_csv(report, lang)
-    return render.check_table(report, lang, style=severity_styler if styled else None)
 
 
 @click.command(
@@ -71,19 +67,24 @@ def _render(report: CheckReport, output_format: str, lang: Lang, *, styled: bool
     "ends in /day). METHOD when the drug is given several ways: bolus, infusion, "
     "continuous_infusion... (repeatable).",
 )
-@sheet_options(tolerance_help=_TOLERANCE_HELP, pump=False)
+@patient_options()
+@dose_options(tolerance_help=_TOLERANCE_HELP)
+@supportive_option
+@cycle_option
 @library_option
 @format_option(*_FORMATS, default=None)
 @output_option
 @lang_option
 def check_cmd(
     regimen: str,
-    prescribed: tuple[str, ...],
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     lang: Lang,
-    **sheet_params: Any,
+    prescribed: tuple[str, ...],
+    supportive: tuple[str, ...],
+    cycle: int,
+    **params: Any,
 ) -> None:
     """Check prescribed doses of REGIMEN against a fresh calculation.
 
@@ -112,18 +113,13 @@ def check_cmd(
     from regimens._calc.check import check_prescription
     from regimens._read.prescribed import parse_prescribed
 
-    inputs = sheet_inputs(library_dirs, **sheet_params)
-    doses = [parse_prescribed(text, inputs.library) for text in prescribed]
+    patient = patient_from(**{name: params.pop(name) for name in PATIENT_OPTIONS})
+    library = load_library(library_dirs)
+    options = sheet_options(library, cycle=cycle, **params)
+    doses = [parse_prescribed(text, library) for text in prescribed]
     chosen = choose_format(output_format, output, _FORMATS)
-    report = check_prescription(
-        inputs.library,
-        regimen,
-        inputs.patient,
-        doses,
-        inputs.options,
-        supportive=inputs.supportive,
-    )
-    emit(_render(report, chosen, lang, styled=output is None and colour_enabled()), output)
+    report = check_prescription(library, regimen, patient, doses, options, supportive=supportive)
+    emit_document("check", chosen, report, output, lang=lang)
     if report.blocking:
         sys.exit(EXIT_BLOCKING)
     if not report.ok:

@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from regimens._errors import InputError, RegimensError
 
+if TYPE_CHECKING:
+    from regimens._read.library import Library
+
 __all__ = [
     "EXIT_BLOCKING",
     "EXIT_OK",
     "EXIT_USER_ERROR",
-    "FORMAT_BY_EXTENSION",
+    "FLAG_OF_FIELD",
     "SectionedCommand",
     "choose_format",
     "colour_enabled",
     "count",
     "emit",
+    "emit_document",
     "format_option",
     "lang_option",
     "library_option",
+    "load_library",
     "open_atomic",
     "output_option",
     "report_errors",
@@ -43,18 +49,6 @@ EXIT_USER_ERROR = 2
 #: (a contraindication, a dose that could not be rounded within tolerance...).
 EXIT_BLOCKING = 3
 
-#: ``--output dose.html`` without ``--format`` means ``--format html``.
-FORMAT_BY_EXTENSION = {
-    ".txt": "table",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".csv": "csv",
-    ".json": "json",
-    ".html": "html",
-    ".htm": "html",
-    ".ics": "ics",
-}
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -67,11 +61,101 @@ def _debug() -> bool:
     return False
 
 
+#: Library and model fields → the option a user typed to set them. The library names
+#: fields, never flags (issue 16); the CLI names the flag when it prints the error.
+FLAG_OF_FIELD: dict[str, str] = {
+    "height": "--height",
+    "weight": "--weight",
+    "sex": "--sex",
+    "age": "--age",
+    "creatinine": "--creatinine",
+    "crcl": "--crcl",
+    "creatinine_clearance": "--crcl",
+    "bsa_formula": "--bsa-formula",
+    "formula": "--bsa-formula",
+    "bsa_decimals": "--bsa-decimals",
+    "decimals": "--decimals",
+    "bsa_cap": "--bsa-cap",
+    "bsa_cap_m2": "--bsa-cap",
+    "weight_basis": "--weight-basis",
+    "dose_level": "--dose-level",
+    "dose_level_percent": "--dose-level",
+    "dose_level_reason": "--dose-level-reason",
+    "drug_dose_level": "--drug-dose-level",
+    "drug_dose_levels": "--drug-dose-level",
+    "percent": "--drug-dose-level",
+    "rounding": "--rounding",
+    "tolerance": "--tolerance",
+    "tolerance_percent": "--tolerance",
+    "cycle": "--cycle",
+    "pump_rate": "--pump-rate",
+    "pump_rate_ml_per_h": "--pump-rate",
+    "with": "--with",
+    "supportive": "--with",
+    "prescribed": "--prescribed",
+    "start": "--start",
+    "cycles": "--cycles",
+    "delay": "--delay",
+    "delays": "--delay",
+    "country": "--country",
+    "avoid": "--avoid",
+    "equivalence": "--equivalence",
+    "input": "--input",
+}
+
+
+def _with_flag(message: str, field: str | None, flags: set[str]) -> str:
+    """``message`` naming the option that set ``field``, e.g. ``--tolerance: ...``.
+
+    Only the options of the command that ran (``flags``) are named: a batch row's
+    ``weight`` is a column, not ``--weight``. A message that already names the flag, or
+    the option in words (``avoid: ...``, ``needs the patient's sex``), is left as it is;
+    a leading label naming the model's field (``option tolerance_percent: ...``) becomes
+    the flag; any other message gets the flag in front.
+    """
+    flag = FLAG_OF_FIELD.get(field or "")
+    if flag is None or flag not in flags or _names(flag, message):
+        return message
+    name = flag[2:]
+    words = {name, name.replace("-", "_"), name.replace("-", " ")}
+    label, separator, rest = message.partition(": ")
+    # "option cycle: ..." (a model's label) → "--cycle: ..."; "avoid: ..." stays.
+    prefixed = re.fullmatch(rf"(?:[a-z]+ ){{1,3}}{re.escape(field or '')}", label)
+    if separator and (prefixed or (label == field and field not in words)):
+        return f"{flag}: {rest}"
+    if any(_names(word, message) for word in words):
+        return message
+    return f"{flag}: {message}"
+
+
+def _names(word: str, message: str) -> bool:
+    """True when ``word`` stands in ``message`` as a word of its own (not inside another)."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", message) is not None
+
+
+def _command_flags(context: click.Context | None) -> set[str]:
+    """The long options of the subcommand that ``context`` (the group's) invoked."""
+    if context is None or not isinstance(context.command, click.Group):
+        return set()
+    command = context.command.get_command(context, context.invoked_subcommand or "")
+    if command is None:
+        return set()
+    return {
+        name
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in param.opts
+        if name.startswith("--")
+    }
+
+
 @contextmanager
-def report_errors() -> Iterator[None]:
+def report_errors(context: click.Context | None = None) -> Iterator[None]:
     """Turn the package's own errors into one line on stderr and exit status 2.
 
-    With ``regimens --debug`` the traceback is shown instead.
+    The line names the option to fix when the error says which field it is about
+    (:data:`FLAG_OF_FIELD`; ``context``: the group's, to know the options of the command
+    that ran). With ``regimens --debug`` the traceback is shown instead.
     """
     try:
         yield
@@ -80,6 +164,8 @@ def report_errors() -> Iterator[None]:
             raise
         # One line, and not a 50 MB one when a value from a file is echoed back.
         message = " ".join(str(exc).split())
+        if isinstance(exc, InputError):
+            message = _with_flag(message, exc.field, _command_flags(context))
         if len(message) > 1000:
             message = message[:997] + "..."
         click.echo(f"Error: {message}", err=True)
@@ -140,22 +226,19 @@ def choose_format(explicit: str | None, output: str | None, supported: tuple[str
     """The format asked for, else the one ``output``'s extension names, else ``table``."""
     if explicit is not None:
         return explicit.lower()
-    if output is not None:
-        suffix = Path(output).suffix.lower()
-        if "fhir" in supported and output.lower().endswith(".fhir.json"):
-            return "fhir"  # before ".json", which names the package's own JSON
-        inferred = FORMAT_BY_EXTENSION.get(suffix)
-        if inferred is None or inferred not in supported:
-            extensions = [s for s, f in FORMAT_BY_EXTENSION.items() if f in supported]
-            if "fhir" in supported:
-                extensions.append(".fhir.json")
-            raise InputError(
-                f"cannot tell the format from the file name {output!r}: give --format "
-                f"({', '.join(supported)}) or use one of the extensions " + ", ".join(extensions),
-                field="format",
-            )
-        return inferred
-    return "table"
+    if output is None:
+        return "table"
+    from regimens._render.registry import extensions_for, format_of_path
+
+    inferred = format_of_path(output, supported)
+    if inferred is None:
+        raise InputError(
+            f"cannot tell the format from the file name {output!r}: give --format "
+            f"({', '.join(supported)}) or use one of the extensions "
+            + ", ".join(extensions_for(supported)),
+            field="format",
+        )
+    return inferred
 
 
 @contextmanager
@@ -216,6 +299,19 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         ) from None
 
 
+def load_library(library_dirs: Sequence[str]) -> Library:
+    """The built-in library with ``library_dirs`` (and REGIMENS_LIBRARY) over it.
+
+    Its warnings (a user regimen shadowing a built-in one) are printed on stderr.
+    """
+    from regimens._read.library import load_library as load
+
+    library = load(library_dirs)
+    for message in library.warnings:
+        click.echo(f"Warning: {message}", err=True)
+    return library
+
+
 def count(number: int, noun: str) -> str:
     """``1 row``, ``2 rows``, ``0 rows``: a number with its noun (English, regular plural)."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
@@ -232,12 +328,33 @@ def severity_styler(text: str, severity: str) -> str:
     return click.style(text, fg=colour, bold=severity == "blocking") if colour else text
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` atomically, or to standard output."""
+def emit(text: str, output: str | None, *, ends_line: bool = False) -> None:
+    """Write ``text`` to ``output`` atomically, or to standard output.
+
+    ``ends_line``: a text that already ends in a line break (an ICS file's CRLF) gets
+    no second one on standard output.
+    """
     if output is None:
-        click.echo(text, color=colour_enabled())
+        click.echo(text, nl=not (ends_line and text.endswith("\n")), color=colour_enabled())
     else:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
+
+
+def emit_document(
+    kind: str, output_format: str, document: Any, output: str | None, **context: Any
+) -> None:
+    """Render ``document`` (a ``kind`` of the format registry) and :func:`emit` it.
+
+    A table written to the terminal is coloured by severity (:func:`colour_enabled`).
+    """
+    from regimens._render.registry import render
+
+    styled = output is None and colour_enabled()
+    text = render(
+        kind, output_format, document, style=severity_styler if styled else None, **context
+    )
+    # A calendar's ICS already ends in CRLF: no second line break on standard output.
+    emit(text, output, ends_line=kind == "calendar")
 
 
 class SectionedCommand(click.Command):

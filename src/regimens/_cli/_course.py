@@ -11,34 +11,21 @@ from regimens._cli._common import (
     EXIT_BLOCKING,
     SectionedCommand,
     choose_format,
-    colour_enabled,
-    emit,
+    emit_document,
     format_option,
     lang_option,
     library_option,
+    load_library,
     output_option,
-    severity_styler,
 )
+from regimens._render.registry import formats
 
 if TYPE_CHECKING:
-    from regimens._models.course import CourseReport
     from regimens._render.labels import Lang
 
 __all__ = ["course_cmd"]
 
-_FORMATS = ("table", "markdown", "csv", "json")
-
-
-def _render(report: CourseReport, output_format: str, lang: Lang, *, styled: bool) -> str:
-    from regimens._render import course as render
-
-    if output_format == "json":
-        return render.course_json(report)
-    if output_format == "markdown":
-        return render.course_markdown(report, lang)
-    if output_format == "csv":
-        return render.course_csv(report)
-    return render.course_table(report, lang, style=severity_styler if styled else None)
+_FORMATS = formats("course")
 
 
 def _equivalence(values: tuple[str, ...]) -> dict[str, float]:
@@ -113,15 +100,12 @@ def course_cmd(
     """
     from regimens._calc.course import compute_course
     from regimens._read.course import load_course
-    from regimens._read.library import load_library
 
     ratios = _equivalence(equivalence)
     chosen = choose_format(output_format, output, _FORMATS)
     library = load_library(library_dirs)
-    for message in library.warnings:
-        click.echo(f"Warning: {message}", err=True)
     course = load_course(file)
     report = compute_course(library, course, equivalence=ratios, source=file)
-    emit(_render(report, chosen, lang, styled=output is None and colour_enabled()), output)
+    emit_document("course", chosen, report, output, lang=lang)
     if report.blocking:
         sys.exit(EXIT_BLOCKING)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,32 +10,14 @@ from regimens._cli._common import (
     EXIT_USER_ERROR,
     SectionedCommand,
     count,
+    emit_document,
     format_option,
     library_option,
+    load_library,
 )
-
-if TYPE_CHECKING:
-    from regimens._models.regimen import (
-        Component,
-        DrugFacts,
-        Regimen,
-        RenalBand,
-        SupportiveSchedule,
-    )
-    from regimens._read.library import Library
+from regimens._render.registry import formats
 
 __all__ = ["list_cmd", "schema_cmd", "show_cmd", "validate_cmd"]
-
-_WIDTH = 100
-
-
-def _load(library_dirs: Sequence[str]) -> Library:
-    from regimens._read.library import load_library
-
-    library = load_library(library_dirs)
-    for message in library.warnings:
-        click.echo(f"Warning: {message}", err=True)
-    return library
 
 
 @click.command(
@@ -47,7 +26,7 @@ def _load(library_dirs: Sequence[str]) -> Library:
     sections={"Output": ["output_format"], "Library": ["library_dirs"]},
 )
 @library_option
-@format_option("table", "json")
+@format_option(*formats("list"))
 def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
     """List the regimens of the library.
 
@@ -60,40 +39,7 @@ def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
       regimens list
       regimens list --library ./my-regimens --format json
     """
-    library = _load(library_dirs)
-    if output_format == "json":
-        rows = [
-            {
-                "id": regimen.id,
-                "name": regimen.name,
-                "aliases": list(regimen.aliases),
-                "kind": regimen.kind,
-                "cycle_length_days": regimen.cycle_length_days,
-                "usual_cycles": regimen.usual_cycles,
-                "description": regimen.description,
-                "file": _file_json(library, regimen.id),
-            }
-            for regimen in library
-        ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    from tabulate import tabulate
-
-    table = [
-        [
-            regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
-            regimen.name,
-            regimen.kind,
-            f"{regimen.cycle_length_days} d",
-            regimen.usual_cycles if regimen.usual_cycles is not None else "-",
-            ", ".join(regimen.aliases) or "-",
-        ]
-        for regimen in library
-    ]
-    headers = ["ID", "Name", "Kind", "Cycle", "Cycles", "Aliases"]
-    click.echo(tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True))
-    if any(not library.file_of(regimen.id).builtin for regimen in library):
-        click.echo("\n* from a user library (--library or REGIMENS_LIBRARY)")
+    emit_document("list", output_format, load_library(library_dirs), None)
 
 
 @click.command(
@@ -103,7 +49,7 @@ def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
 )
 @click.argument("name")
 @library_option
-@format_option("table", "json")
+@format_option(*formats("show"))
 def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> None:
     """Show a regimen's protocol: doses, days, order, sources.
 
@@ -118,12 +64,8 @@ def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> No
       regimens show FOLFOX-6
       regimens show mfolfox6 --format json
     """
-    library = _load(library_dirs)
-    regimen = library.get(name)
-    if output_format == "json":
-        click.echo(json.dumps(_show_json(library, regimen), indent=2, ensure_ascii=False))
-    else:
-        click.echo(_show_text(library, regimen))
+    library = load_library(library_dirs)
+    emit_document("show", output_format, library.get(name), None, library=library)
 
 
 @click.command("validate", cls=SectionedCommand)
@@ -184,214 +126,3 @@ def schema_cmd(kind: str) -> None:
 
         schema = file_json_schema("drugs") if kind == "drugs" else file_json_schema("regimen")
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
-
-
-# --- rendering -------------------------------------------------------------------------
-
-
-def _file_json(library: Library, regimen_id: str) -> dict[str, Any]:
-    file = library.file_of(regimen_id)
-    return {"path": file.path, "sha256": file.sha256, "builtin": file.builtin}
-
-
-def _show_json(library: Library, regimen: Regimen) -> dict[str, Any]:
-    drugs = dict.fromkeys(component.drug for component in regimen.components)
-    return {
-        "regimen": regimen.model_dump(mode="json"),
-        "file": _file_json(library, regimen.id),
-        "drugs": {inn: library.drug(inn).model_dump(mode="json") for inn in drugs},
-        "given_with_this": [
-            {"supportive": supportive.id, "schedule": schedule.model_dump(mode="json")}
-            for supportive, schedule in library.supportive_for(regimen.id)
-        ],
-    }
-
-
-def _number(value: float) -> str:
-    return f"{value:.6g}"
-
-
-def _times(intakes: int) -> str:
-    return {1: "once daily", 2: "twice daily", 3: "three times daily"}.get(
-        intakes, f"{intakes} times daily"
-    )
-
-
-def _dose_text(component: Component) -> str:
-    dose, unit = component.dose, component.dose.unit
-    if component.dose_per == "day" and component.intakes_per_day > 1:
-        per_intake = _number(component.dose_per_intake)
-        return (
-            f"{_number(dose.amount)} {unit}/day = {per_intake} {unit} "
-            f"{_times(component.intakes_per_day)}"
-        )
-    if component.dose_per == "day":
-        return f"{_number(dose.amount)} {unit}/day"
-    if component.intakes_per_day > 1:
-        return f"{_number(dose.amount)} {unit} {_times(component.intakes_per_day)}"
-    return f"{_number(dose.amount)} {unit}"
-
-
-def _duration_text(hours: float | None) -> str:
-    if hours is None:
-        return "-"
-    if hours < 1 or not float(hours).is_integer():
-        return f"{_number(hours * 60)} min"
-    return f"{_number(hours)} h"
-
-
-def _method_text(component: Component) -> str:
-    return component.method.replace("_", " ")
-
-
-def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(
-        text,
-        width=_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-
-
-def _show_text(library: Library, regimen: Regimen) -> str:
-    from tabulate import tabulate
-
-    file = library.file_of(regimen.id)
-    cycles = str(regimen.usual_cycles) if regimen.usual_cycles else "not fixed"
-    lines = [
-        f"{regimen.id}: {regimen.name}",
-        f"Aliases:     {', '.join(regimen.aliases) or '-'}",
-        f"Kind:        {regimen.kind}",
-        f"Cycle:       every {regimen.cycle_length_days} days; usual number of cycles: {cycles}",
-        *textwrap.wrap(f"Setting:     {regimen.setting}", width=_WIDTH, subsequent_indent=" " * 13),
-        *textwrap.wrap(
-            f"Description: {regimen.description}", width=_WIDTH, subsequent_indent=" " * 13
-        ),
-        "",
-    ]
-    table = [
-        [
-            component.order,
-            component.days_text,
-            component.drug,
-            _dose_text(component),
-            component.route,
-            _method_text(component),
-            _duration_text(component.duration_h),
-        ]
-        for component in sorted(regimen.components, key=lambda c: c.order)
-    ]
-    headers = ["Order", "Days", "Drug", "Dose", "Route", "Given as", "Over"]
-    lines.append(tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True))
-    lines += ["", "Administration notes and sources:"]
-    for component in sorted(regimen.components, key=lambda c: c.order):
-        lines.append(f"  {component.order}. {component.drug} {_dose_text(component)}")
-        if component.notes:
-            lines.append(_wrap(f"Notes: {component.notes}", "     "))
-        lines.append(_wrap(f"Source: {component.source}", "     "))
-        lines.extend(_wrap(f"UNVERIFIED: {item}", "     ") for item in component.unverified)
-    lines += _given_with_text(library, regimen)
-    lines += _drug_facts_text(library, regimen)
-    if regimen.notes:
-        lines += ["", "Notes:"]
-        lines += [_wrap(f"- {note}") for note in regimen.notes]
-    lines += ["", "References:"]
-    for index, reference in enumerate(regimen.references, start=1):
-        ids = [
-            f"PMID:{reference.pmid}" if reference.pmid else "",
-            f"doi:{reference.doi}" if reference.doi else "",
-            reference.url or "",
-        ]
-        text = " ".join(part for part in [reference.citation, *ids] if part)
-        lines.append(_wrap(f"{index}. {text}"))
-        if reference.note:
-            lines.append(_wrap(reference.note, "     "))
-    origin = "built-in" if file.builtin else "user library"
-    lines += ["", f"File: {file.path} ({origin}, sha256 {file.sha256[:12]})"]
-    lines.append("Clinical decision support only: a qualified professional must check every dose.")
-    return "\n".join(lines)
-
-
-def _given_with_text(library: Library, regimen: Regimen) -> list[str]:
-    lines: list[str] = []
-    for schedule in regimen.given_with:
-        lines += [
-            "",
-            _wrap(f"Given with {schedule.regimen}: day {schedule.day} of {_every(schedule)}", ""),
-        ]
-        lines.append(_wrap(f"Source: {schedule.source}"))
-        if schedule.notes:
-            lines.append(_wrap(f"Notes: {schedule.notes}"))
-        lines.extend(_wrap(f"UNVERIFIED: {item}") for item in schedule.unverified)
-    for supportive, schedule in library.supportive_for(regimen.id):
-        text = (
-            f"Supportive treatment given with this regimen: {supportive.id} ({supportive.name}), "
-            f"day {schedule.day} of {_every(schedule)}"
-        )
-        lines += ["", _wrap(text, "")]
-    return lines
-
-
-def _every(schedule: SupportiveSchedule) -> str:
-    """``every 2nd cycle from cycle 1`` (the host's cycles 1, 3, 5...)."""
-    number = schedule.every_n_cycles
-    if number == 1:
-        every = "every cycle"
-    else:
-        last = number % 10 if number % 100 not in (11, 12, 13) else 0
-        every = f"every {number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(last, 'th') } cycle"
-    cycles = ", ".join(str(schedule.first_cycle + i * number) for i in range(3))
-    return f"{every} from cycle {schedule.first_cycle} (cycles {cycles}...)"
-
-
-def _drug_facts_text(library: Library, regimen: Regimen) -> list[str]:
-    lines = ["", "Drug facts (drugs.toml):"]
-    for inn in dict.fromkeys(component.drug for component in regimen.components):
-        facts = library.drug(inn)
-        names = f" ({', '.join(facts.aliases)})" if facts.aliases else ""
-        lines.append(_wrap(f"{facts.inn}{names}"))
-        lines += _product_lines(facts)
-        if facts.cumulative_limit:
-            limit = facts.cumulative_limit
-            # Named by its kind: an advisory threshold is not a label's limit.
-            kind = (
-                "Cumulative limit (label)"
-                if limit.kind == "limit"
-                else "Cumulative threshold (advisory)"
-            )
-            lines.append(
-                _wrap(f"{kind}: {_number(limit.amount)} {limit.unit}. {limit.source}", "     ")
-            )
-        if facts.renal_rule:
-            rule = facts.renal_rule
-            lines.append(_wrap(f"Renal rule (Cockcroft–Gault CrCl): {rule.source}", "     "))
-            for band in rule.bands:
-                lines.append(f"       {_band_interval(band)}  {band.label}")
-            lines.extend(_wrap(note, "     ") for note in rule.notes[:1])
-    return lines
-
-
-def _product_lines(facts: DrugFacts) -> list[str]:
-    parts = []
-    if facts.tablet_strengths_mg:
-        strengths = ", ".join(f"{_number(s)} mg" for s in facts.tablet_strengths_mg)
-        parts.append(f"tablets {strengths}")
-    if facts.concentration_mg_per_ml is not None:
-        parts.append(f"{_number(facts.concentration_mg_per_ml)} mg/mL")
-    if facts.rounding_increment_mg is not None:
-        parts.append(f"rounded to {_number(facts.rounding_increment_mg)} mg")
-    return [f"     Products: {'; '.join(parts)}"] if parts else []
-
-
-def _band_interval(band: RenalBand) -> str:
-    low = "[" if band.min_inclusive else "("
-    high = "]" if band.max_inclusive else ")"
-    lower = _number(band.min_ml_min) if band.min_ml_min is not None else "0"
-    if band.min_ml_min is None:
-        low = "["
-    upper = _number(band.max_ml_min) if band.max_ml_min is not None else "∞"
-    if band.max_ml_min is None:
-        high = ")"
-    return f"{low}{lower}, {upper}{high}".ljust(11)

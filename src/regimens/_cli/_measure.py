@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import click
 
-from regimens._cli._common import SectionedCommand, format_option
+from regimens._cli._common import SectionedCommand, emit_document, format_option
+from regimens._cli._options import BSA_FORMULAS, height_option, sex_option, weight_option
+from regimens._render.registry import formats
 
 __all__ = ["bsa_cmd", "crcl_cmd"]
-
-_FORMULA_NAMES = (
-    "mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, shuter-aslani, schlich"
-)
-
-height_option = click.option(
-    "--height", help="Height, e.g. 170, 170cm, 1.70 m, 67 in (bare number: cm)."
-)
-weight_option = click.option("--weight", help="Weight, e.g. 70, 70kg, 154 lb (bare number: kg).")
-sex_option = click.option("--sex", help="female or male (F/M).")
 
 
 @click.command(
@@ -24,18 +16,20 @@ sex_option = click.option("--sex", help="female or male (F/M).")
     cls=SectionedCommand,
     sections={
         "Patient": ["height", "weight", "sex"],
-        "Formula": ["formula", "decimals"],
+        "Formula": ["bsa_formula", "decimals"],
         "Output": ["output_format"],
     },
 )
 @height_option
 @weight_option
 @click.option(
-    "--formula",
+    "--bsa-formula",
     default="mosteller",
     show_default=True,
-    help=f"BSA formula: {_FORMULA_NAMES}.",
+    help=f"BSA formula: {BSA_FORMULAS}.",
 )
+# The spelling before issue 16, kept so that scripts using it go on working.
+@click.option("--formula", "old_formula", hidden=True)
 @sex_option
 @click.option(
     "--decimals",
@@ -44,11 +38,12 @@ sex_option = click.option("--sex", help="female or male (F/M).")
     show_default=True,
     help="Decimals of the BSA used for dosing (rounded half up).",
 )
-@format_option("table", "json")
+@format_option(*formats("bsa"))
 def bsa_cmd(
     height: str | None,
     weight: str | None,
-    formula: str,
+    bsa_formula: str,
+    old_formula: str | None,
     sex: str | None,
     decimals: int,
     output_format: str,
@@ -61,19 +56,19 @@ def bsa_cmd(
     \b
     Examples:
       regimens bsa --height 170 --weight 70
-      regimens bsa --height "67 in" --weight "154 lb" --formula dubois --format json
+      regimens bsa --height "67 in" --weight "154 lb" --bsa-formula dubois --format json
     """
     from regimens._calc.measures import compute_bsa_result
     from regimens._models.patient import make_patient
 
+    if old_formula is not None:
+        source = click.get_current_context().get_parameter_source("bsa_formula")
+        if source is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError("--formula is the old name of --bsa-formula: give one of them")
+        bsa_formula = old_formula
     patient = make_patient(height=height, weight=weight, sex=sex)
-    result = compute_bsa_result(patient, formula, decimals=decimals)
-    if output_format == "json":
-        click.echo(result.model_dump_json(indent=2))
-    else:
-        from regimens._render.measures import bsa_text
-
-        click.echo(bsa_text(result))
+    result = compute_bsa_result(patient, bsa_formula, decimals=decimals)
+    emit_document("bsa", output_format, result, None)
 
 
 @click.command(
@@ -97,7 +92,7 @@ def bsa_cmd(
     show_default=True,
     help="Weight used in Cockcroft-Gault (ideal and adjusted need --height).",
 )
-@format_option("table", "json")
+@format_option(*formats("crcl"))
 def crcl_cmd(
     age: str | None,
     weight: str | None,
@@ -123,9 +118,4 @@ def crcl_cmd(
 
     patient = make_patient(height=height, weight=weight, sex=sex, age=age, creatinine=creatinine)
     result = compute_crcl_result(patient, weight_basis)
-    if output_format == "json":
-        click.echo(result.model_dump_json(indent=2))
-    else:
-        from regimens._render.measures import crcl_text
-
-        click.echo(crcl_text(result))
+    emit_document("crcl", output_format, result, None)

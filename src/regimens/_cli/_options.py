@@ -1,0 +1,264 @@
+"""The option groups that several commands share, each defined once.
+
+- patient: ``--height --weight --sex --age --creatinine --crcl`` (sheet, calendar, check;
+  ``bsa`` and ``crcl`` use the single options);
+- dose: BSA formula, decimals and cap, weight basis, dose levels, rounding, tolerance
+  (sheet, calendar, check, batch), with :func:`sheet_options` turning them into
+  :class:`~regimens._calc.dosing.SheetOptions`;
+- ``--with``, ``--cycle``, ``--pump-rate``: for the commands whose dose sheets use them.
+
+Library errors name the model's field (``tolerance_percent``); ``report_errors`` in
+``_common`` names the option instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from regimens._calc.dosing import SheetOptions
+    from regimens._models.patient import Patient
+    from regimens._read.library import Library
+
+__all__ = [
+    "BSA_SECTION",
+    "DOSE_GROUP",
+    "DOSE_SECTION",
+    "PATIENT_OPTIONS",
+    "SHEET_SECTIONS",
+    "cycle_option",
+    "dose_options",
+    "height_option",
+    "patient_from",
+    "patient_options",
+    "pump_option",
+    "sex_option",
+    "sheet_options",
+    "supportive_option",
+    "weight_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The patient's measurements, as parameter names (help headings list them).
+PATIENT_OPTIONS = ["height", "weight", "sex", "age", "creatinine", "crcl"]
+#: Help heading "Body surface area".
+BSA_SECTION = ["bsa_formula", "bsa_decimals", "bsa_cap"]
+#: The dose group's own options under the help heading "Dose" (calendar).
+DOSE_GROUP = [
+    "weight_basis",
+    "dose_level",
+    "dose_level_reason",
+    "drug_dose_level",
+    "rounding",
+    "tolerance",
+]
+#: Help heading "Dose" of a sheet: the dose group, then the sheet's own options.
+DOSE_SECTION = [*DOSE_GROUP, "supportive", "cycle", "pump_rate"]
+#: Help headings of the options every dose calculation shares (sheet, check, batch).
+SHEET_SECTIONS: dict[str, list[str]] = {
+    "Patient": PATIENT_OPTIONS,
+    "Body surface area": BSA_SECTION,
+    "Dose": DOSE_SECTION,
+}
+
+BSA_FORMULAS = (
+    "mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, shuter-aslani, schlich"
+)
+
+height_option = click.option(
+    "--height", help="Height, e.g. 170, 170cm, 1.70 m, 67 in (bare number: cm)."
+)
+weight_option = click.option("--weight", help="Weight, e.g. 70, 70kg, 154 lb (bare number: kg).")
+sex_option = click.option("--sex", help="female or male (F/M).")
+supportive_option = click.option(
+    "--with",
+    "supportive",
+    multiple=True,
+    metavar="SUPPORTIVE",
+    help="Supportive regimen given with this one, e.g. ZOLEDRONIC-ACID (repeatable).",
+)
+cycle_option = click.option("--cycle", type=int, default=1, show_default=True, help="Cycle number.")
+pump_option = click.option(
+    "--pump-rate", type=float, metavar="ML_PER_H", help="Pump rate for continuous infusions."
+)
+
+_TOLERANCE_HELP = "Largest rounding deviation allowed, % (at most 10, per HOPA)."
+
+
+def _apply(decorators: list[Callable[[F], F]]) -> Callable[[F], F]:
+    """The decorators applied in the order listed (the first is the outermost)."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+def patient_options(
+    *, age_help: str = "Age in years (needed with --creatinine)."
+) -> Callable[[F], F]:
+    """The patient's measurements: height, weight, sex, age, creatinine or CrCl."""
+    return _apply(
+        [
+            height_option,
+            weight_option,
+            sex_option,
+            click.option("--age", help=age_help),
+            click.option(
+                "--creatinine",
+                help="Serum creatinine, e.g. 0.9 (mg/dL) or '80 umol/L'; with --age, --sex, "
+                "--weight.",
+            ),
+            click.option("--crcl", help="Creatinine clearance in mL/min, instead of --creatinine."),
+        ]
+    )
+
+
+def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
+    """How doses are calculated: BSA, weight basis, dose levels, rounding, tolerance."""
+    return _apply(
+        [
+            click.option(
+                "--bsa-formula",
+                default="mosteller",
+                show_default=True,
+                help="BSA formula.",
+            ),
+            click.option(
+                "--bsa-decimals",
+                type=int,
+                default=2,
+                show_default=True,
+                help="Decimals of the BSA used.",
+            ),
+            click.option(
+                "--bsa-cap", type=float, help="Cap the BSA at this many m2 (off by default)."
+            ),
+            click.option(
+                "--weight-basis",
+                type=click.Choice(["actual", "ideal", "adjusted"]),
+                default="actual",
+                show_default=True,
+                help="Weight for per-kg doses.",
+            ),
+            click.option(
+                "--dose-level",
+                type=float,
+                default=100.0,
+                show_default=True,
+                help="Dose level of all drugs, %.",
+            ),
+            click.option("--dose-level-reason", help="Why the dose level is not 100%."),
+            click.option(
+                "--drug-dose-level",
+                multiple=True,
+                metavar="DRUG=PCT[:REASON]",
+                help="Dose level of one drug, e.g. capecitabine=75:hand-foot syndrome "
+                "(repeatable).",
+            ),
+            click.option(
+                "--rounding",
+                type=click.Choice(["default", "none"]),
+                default="default",
+                show_default=True,
+                help="default: whole tablets / drug increment; none: calculated values.",
+            ),
+            click.option(
+                "--tolerance", type=float, default=5.0, show_default=True, help=tolerance_help
+            ),
+        ]
+    )
+
+
+def patient_from(
+    *,
+    height: str | None,
+    weight: str | None,
+    sex: str | None,
+    age: str | None,
+    creatinine: str | None,
+    crcl: str | None,
+) -> Patient:
+    """The patient the measurement options describe."""
+    from regimens._errors import InputError
+    from regimens._models.patient import make_patient
+
+    # moves to the library (issue 16, sheet helper)
+    if creatinine is not None and crcl is not None:
+        raise InputError(
+            "give --creatinine or --crcl, not both (--crcl overrides the Cockcroft-Gault "
+            "estimate; say which one to use)",
+            field="crcl",
+        )
+    return make_patient(
+        height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl
+    )
+
+
+def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
+    """``DRUG=PCT`` or ``DRUG=PCT:reason`` → (drug, percent text, reason)."""
+    from regimens._errors import InputError
+
+    levels = []
+    for value in values:
+        drug, sep, rest = value.partition("=")
+        if not sep or not drug.strip() or not rest.strip():
+            raise InputError(
+                f"--drug-dose-level must be DRUG=PCT (e.g. capecitabine=75), got {value!r}",
+                field="drug_dose_level",
+            )
+        percent, _, reason = rest.partition(":")
+        levels.append((drug.strip(), percent.strip().rstrip("%"), reason.strip() or None))
+    return levels
+
+
+def sheet_options(
+    library: Library,
+    *,
+    bsa_formula: str,
+    bsa_decimals: int,
+    bsa_cap: float | None,
+    weight_basis: str,
+    dose_level: float,
+    dose_level_reason: str | None,
+    drug_dose_level: tuple[str, ...],
+    rounding: str,
+    tolerance: float,
+    cycle: int = 1,
+    pump_rate: float | None = None,
+) -> SheetOptions:
+    """The :class:`~regimens._calc.dosing.SheetOptions` of the dose options' values.
+
+    ``library`` resolves the drugs of ``--drug-dose-level`` (aliases, local names).
+    """
+    from regimens._calc.dosing import DrugDoseLevel, SheetOptions
+    from regimens._errors import InputError
+
+    try:
+        levels = tuple(
+            DrugDoseLevel(drug=library.drug(drug).inn, percent=float(percent), reason=reason)
+            for drug, percent, reason in _drug_levels(drug_dose_level)
+        )
+    except ValueError as exc:  # float() of a drug dose level; an InputError passes as is
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"--drug-dose-level: {exc}", field="drug_dose_level") from None
+    return SheetOptions(
+        bsa_formula=bsa_formula,
+        bsa_decimals=bsa_decimals,
+        bsa_cap_m2=bsa_cap,
+        weight_basis=weight_basis,
+        dose_level_percent=dose_level,
+        dose_level_reason=dose_level_reason,
+        drug_dose_levels=levels,
+        rounding=rounding,
+        tolerance_percent=tolerance,
+        cycle=cycle,
+        pump_rate_ml_per_h=pump_rate,
+    )

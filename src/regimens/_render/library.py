@@ -1,0 +1,325 @@
+"""``regimens list`` and ``regimens show``: the regimen library as a table or JSON.
+
+The words come from the catalogue (``library.*`` keys); the commands print English
+(they have no ``--lang``), and the JSON keys are English in any case.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from regimens._render.catalogue import text
+
+if TYPE_CHECKING:
+    from regimens._models.regimen import (
+        Component,
+        DrugFacts,
+        Regimen,
+        RenalBand,
+        SupportiveSchedule,
+    )
+
+    # Moves to regimens._models.library (issue 16, library helper).
+    from regimens._read.library import Library
+
+__all__ = ["list_json", "list_table", "show_json", "show_table"]
+
+_WIDTH = 100
+
+
+# --- list --------------------------------------------------------------------------------
+
+
+def _file_json(library: Library, regimen_id: str) -> dict[str, Any]:
+    file = library.file_of(regimen_id)
+    return {"path": file.path, "sha256": file.sha256, "builtin": file.builtin}
+
+
+def list_json(library: Library) -> str:
+    """Every regimen of ``library``: id, name, aliases, kind, cycle, file."""
+    rows = [
+        {
+            "id": regimen.id,
+            "name": regimen.name,
+            "aliases": list(regimen.aliases),
+            "kind": regimen.kind,
+            "cycle_length_days": regimen.cycle_length_days,
+            "usual_cycles": regimen.usual_cycles,
+            "description": regimen.description,
+            "file": _file_json(library, regimen.id),
+        }
+        for regimen in library
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def list_table(library: Library, lang: str = "en") -> str:
+    """One line per regimen; a user regimen is marked with ``*`` and a note below."""
+    from tabulate import tabulate
+
+    table = [
+        [
+            regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
+            regimen.name,
+            regimen.kind,
+            text("library.list.days", lang, days=regimen.cycle_length_days),
+            regimen.usual_cycles if regimen.usual_cycles is not None else "-",
+            ", ".join(regimen.aliases) or "-",
+        ]
+        for regimen in library
+    ]
+    headers = [
+        text(f"library.list.{key}", lang)
+        for key in ("id", "name", "kind", "cycle", "cycles", "aliases")
+    ]
+    lines = [tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)]
+    if any(not library.file_of(regimen.id).builtin for regimen in library):
+        lines += ["", text("library.list.user_note", lang)]
+    return "\n".join(lines)
+
+
+# --- show --------------------------------------------------------------------------------
+
+
+def show_json(regimen: Regimen, *, library: Library) -> str:
+    """The regimen, its file, the facts of its drugs and the supportive regimens with it."""
+    drugs = dict.fromkeys(component.drug for component in regimen.components)
+    document = {
+        "regimen": regimen.model_dump(mode="json"),
+        "file": _file_json(library, regimen.id),
+        "drugs": {inn: library.drug(inn).model_dump(mode="json") for inn in drugs},
+        "given_with_this": [
+            {"supportive": supportive.id, "schedule": schedule.model_dump(mode="json")}
+            for supportive, schedule in library.supportive_for(regimen.id)
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _times(intakes: int, lang: str) -> str:
+    if intakes in (1, 2, 3):
+        return text(f"library.show.times/{intakes}", lang)
+    return text("library.show.times", lang, intakes=intakes)
+
+
+def _dose_text(component: Component, lang: str) -> str:
+    dose, unit = component.dose, component.dose.unit
+    intakes = component.intakes_per_day
+    if component.dose_per == "day" and intakes > 1:
+        per_intake = _number(component.dose_per_intake)
+        return f"{_number(dose.amount)} {unit}/day = {per_intake} {unit} {_times(intakes, lang)}"
+    if component.dose_per == "day":
+        return f"{_number(dose.amount)} {unit}/day"
+    if intakes > 1:
+        return f"{_number(dose.amount)} {unit} {_times(intakes, lang)}"
+    return f"{_number(dose.amount)} {unit}"
+
+
+def _duration_text(hours: float | None) -> str:
+    if hours is None:
+        return "-"
+    if hours < 1 or not float(hours).is_integer():
+        return f"{_number(hours * 60)} min"
+    return f"{_number(hours)} h"
+
+
+def _wrap(line: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        line,
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _header(regimen: Regimen, lang: str) -> list[str]:
+    cycles = (
+        str(regimen.usual_cycles)
+        if regimen.usual_cycles
+        else text("library.show.cycles_not_fixed", lang)
+    )
+    return [
+        text("library.show.title", lang, id=regimen.id, name=regimen.name),
+        text("library.show.aliases", lang, aliases=", ".join(regimen.aliases) or "-"),
+        text("library.show.kind", lang, kind=regimen.kind),
+        text("library.show.cycle", lang, days=regimen.cycle_length_days, cycles=cycles),
+        *textwrap.wrap(
+            text("library.show.setting", lang, setting=regimen.setting),
+            width=_WIDTH,
+            subsequent_indent=" " * 13,
+        ),
+        *textwrap.wrap(
+            text("library.show.description", lang, description=regimen.description),
+            width=_WIDTH,
+            subsequent_indent=" " * 13,
+        ),
+        "",
+    ]
+
+
+def _components(regimen: Regimen, lang: str) -> list[str]:
+    from tabulate import tabulate
+
+    ordered = sorted(regimen.components, key=lambda c: c.order)
+    table = [
+        [
+            component.order,
+            component.days_text,
+            component.drug,
+            _dose_text(component, lang),
+            component.route,
+            component.method.replace("_", " "),
+            _duration_text(component.duration_h),
+        ]
+        for component in ordered
+    ]
+    headers = [
+        text(f"library.show.{key}", lang)
+        for key in ("order", "days", "drug", "dose", "route", "given_as", "over")
+    ]
+    lines = [tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)]
+    lines += ["", text("library.show.notes_and_sources", lang)]
+    for component in ordered:
+        lines.append(f"  {component.order}. {component.drug} {_dose_text(component, lang)}")
+        if component.notes:
+            lines.append(
+                _wrap(text("library.show.item_notes", lang, notes=component.notes), " " * 5)
+            )
+        lines.append(_wrap(text("library.show.source", lang, source=component.source), " " * 5))
+        lines.extend(
+            _wrap(text("library.show.unverified", lang, item=item), " " * 5)
+            for item in component.unverified
+        )
+    return lines
+
+
+def show_table(regimen: Regimen, *, library: Library, lang: str = "en") -> str:
+    """The regimen's protocol as text: header, administrations, notes, facts, references."""
+    file = library.file_of(regimen.id)
+    lines = _header(regimen, lang) + _components(regimen, lang)
+    lines += _given_with_text(library, regimen, lang)
+    lines += _drug_facts_text(library, regimen, lang)
+    if regimen.notes:
+        lines += ["", text("library.show.notes", lang)]
+        lines += [_wrap(f"- {note}") for note in regimen.notes]
+    lines += ["", text("library.show.references", lang)]
+    for index, reference in enumerate(regimen.references, start=1):
+        ids = [
+            f"PMID:{reference.pmid}" if reference.pmid else "",
+            f"doi:{reference.doi}" if reference.doi else "",
+            reference.url or "",
+        ]
+        cited = " ".join(part for part in [reference.citation, *ids] if part)
+        lines.append(_wrap(f"{index}. {cited}"))
+        if reference.note:
+            lines.append(_wrap(reference.note, " " * 5))
+    origin = text("library.show.builtin" if file.builtin else "library.show.user_library", lang)
+    lines += [
+        "",
+        text("library.show.file", lang, path=file.path, origin=origin, sha256=file.sha256[:12]),
+        text("library.show.disclaimer", lang),
+    ]
+    return "\n".join(lines)
+
+
+def _given_with_text(library: Library, regimen: Regimen, lang: str) -> list[str]:
+    lines: list[str] = []
+    for schedule in regimen.given_with:
+        every = _every(schedule, lang)
+        given = text(
+            "library.show.given_with", lang, regimen=schedule.regimen, day=schedule.day, every=every
+        )
+        lines += ["", _wrap(given, "")]
+        lines.append(_wrap(text("library.show.source", lang, source=schedule.source)))
+        if schedule.notes:
+            lines.append(_wrap(text("library.show.item_notes", lang, notes=schedule.notes)))
+        lines.extend(
+            _wrap(text("library.show.unverified", lang, item=item)) for item in schedule.unverified
+        )
+    for supportive, schedule in library.supportive_for(regimen.id):
+        line = text(
+            "library.show.supportive_with",
+            lang,
+            id=supportive.id,
+            name=supportive.name,
+            day=schedule.day,
+            every=_every(schedule, lang),
+        )
+        lines += ["", _wrap(line, "")]
+    return lines
+
+
+def _every(schedule: SupportiveSchedule, lang: str) -> str:
+    """``every 2nd cycle from cycle 1 (cycles 1, 3, 5...)``."""
+    number = schedule.every_n_cycles
+    if number == 1:
+        every = text("library.show.every_cycle", lang)
+    else:
+        last = number % 10 if number % 100 not in (11, 12, 13) else 0
+        key = f"library.show.ordinal/{last}" if last in (1, 2, 3) else "library.show.ordinal"
+        ordinal = text(key, lang, number=number)
+        every = text("library.show.every_nth_cycle", lang, ordinal=ordinal)
+    cycles = ", ".join(str(schedule.first_cycle + i * number) for i in range(3))
+    return text(
+        "library.show.every_from", lang, every=every, first=schedule.first_cycle, cycles=cycles
+    )
+
+
+def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]:
+    lines = ["", text("library.show.drug_facts", lang)]
+    for inn in dict.fromkeys(component.drug for component in regimen.components):
+        facts = library.drug(inn)
+        names = f" ({', '.join(facts.aliases)})" if facts.aliases else ""
+        lines.append(_wrap(f"{facts.inn}{names}"))
+        lines += _product_lines(facts, lang)
+        if facts.cumulative_limit:
+            limit = facts.cumulative_limit
+            # Named by its kind: an advisory threshold is not a label's limit.
+            key = "library.show.limit" if limit.kind == "limit" else "library.show.threshold"
+            line = text(
+                key, lang, amount=_number(limit.amount), unit=limit.unit, source=limit.source
+            )
+            lines.append(_wrap(line, " " * 5))
+        if facts.renal_rule:
+            rule = facts.renal_rule
+            line = text("library.show.renal_rule", lang, source=rule.source)
+            lines.append(_wrap(line, " " * 5))
+            for band in rule.bands:
+                lines.append(f"       {_band_interval(band)}  {band.label}")
+            lines.extend(_wrap(note, " " * 5) for note in rule.notes[:1])
+    return lines
+
+
+def _product_lines(facts: DrugFacts, lang: str) -> list[str]:
+    parts = []
+    if facts.tablet_strengths_mg:
+        strengths = ", ".join(f"{_number(s)} mg" for s in facts.tablet_strengths_mg)
+        parts.append(text("library.show.tablets", lang, strengths=strengths))
+    if facts.concentration_mg_per_ml is not None:
+        parts.append(f"{_number(facts.concentration_mg_per_ml)} mg/mL")
+    if facts.rounding_increment_mg is not None:
+        increment = _number(facts.rounding_increment_mg)
+        parts.append(text("library.show.rounded_to", lang, increment=increment))
+    if not parts:
+        return []
+    return [" " * 5 + text("library.show.products", lang, products="; ".join(parts))]
+
+
+def _band_interval(band: RenalBand) -> str:
+    low = "[" if band.min_inclusive else "("
+    high = "]" if band.max_inclusive else ")"
+    lower = _number(band.min_ml_min) if band.min_ml_min is not None else "0"
+    if band.min_ml_min is None:
+        low = "["
+    upper = _number(band.max_ml_min) if band.max_ml_min is not None else "∞"
+    if band.max_ml_min is None:
+        high = ")"
+    return f"{low}{lower}, {upper}{high}".ljust(11)
