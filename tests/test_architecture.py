@@ -29,8 +29,6 @@ OVERSIZED = {
     "regimens._calc.calendar",
     "regimens._calc.course",
     "regimens._calc.dosing",
-    "regimens._models.regimen",
-    "regimens._read.library",
     "regimens._render.calendar",
     "regimens._render.fhir",
 }

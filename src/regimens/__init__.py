@@ -32,8 +32,8 @@ from regimens._version import __version__
 _EXPORTS: dict[str, tuple[str, str]] = {
     # the library of regimens
     "load_library": ("_read.library", "load_library"),
-    "Library": ("_read.library", "Library"),
-    "LibraryFile": ("_read.library", "LibraryFile"),
+    "Library": ("_models.library", "Library"),
+    "LibraryFile": ("_models.library", "LibraryFile"),
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
     # the patient and the measures
@@ -200,6 +200,7 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
+    from regimens._models.library import Library, LibraryFile
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen
     from regimens._models.sheet import (
@@ -210,7 +211,7 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
-    from regimens._read.library import Library, LibraryFile, load_library
+    from regimens._read.library import load_library
     from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 
 
