@@ -662,6 +662,28 @@ def test_a_library_is_built_from_layers_of_models(library: Library) -> None:
     assert list(built) == [eox]
 
 
+def test_library_notices_are_codes_and_params(tmp_path: Path) -> None:
+    """What a user layer changed is data (code + params) for a renderer to word."""
+    path = write(tmp_path, "eox.toml", "EOX", aliases='["mFOLFOX6"]')
+    library = load_library([tmp_path], use_env=False)
+    shadowed, moved = library.notices
+    assert shadowed.code == "shadowed"
+    assert shadowed.params == {
+        "what": "regimen",
+        "name": "EOX",
+        "path": str(path),
+        "layer": "extra_dirs",
+        "shadowed_path": library.file_of("FOLFOX-6").path.replace("folfox-6", "eox"),
+    }
+    assert moved.code == "name_moved"
+    assert (moved.params["name"], moved.params["target"], moved.params["previous"]) == (
+        "mFOLFOX6",
+        "EOX",
+        "FOLFOX-6",
+    )
+    assert len(library.warnings) == 2
+
+
 def test_describe_errors_places_any_models_problems_in_its_file() -> None:
     """The one translation of validation errors: any model, any TOML text, file:line: field."""
 

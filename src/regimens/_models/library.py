@@ -14,11 +14,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from pydantic import Field
 
 from regimens._errors import UnknownNameError, UnknownRegimenError
+from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
 
-__all__ = ["Library", "LibraryFile", "LibraryLayer", "normalize_name"]
+__all__ = ["Library", "LibraryFile", "LibraryLayer", "LibraryNotice", "normalize_name"]
+
+_Model = TypeVar("_Model", Regimen, DrugFacts)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,19 @@ class LibraryLayer:
     label: str
     regimens: Mapping[str, tuple[Regimen, LibraryFile]] = field(default_factory=dict)
     drugs: Mapping[str, tuple[DrugFacts, LibraryFile]] = field(default_factory=dict)
+
+
+class LibraryNotice(Frozen):
+    """Something a later layer changed in the library, which must not pass unnoticed.
+
+    ``shadowed``: the regimen or drug ``name`` of ``path`` (layer ``layer``) replaces the
+    one of ``shadowed_path``. ``name_moved``: the name ``name`` now means ``target`` of
+    ``path``, no longer ``previous`` of ``previous_path``. ``what`` is ``regimen`` or
+    ``drug``. Renderers word it; :attr:`Library.warnings` holds the English of today.
+    """
+
+    code: Literal["shadowed", "name_moved"]
+    params: FrozenMap[str, str] = Field(default_factory=FrozenDict)
 
 
 # Cached: every drug and regimen look-up normalises its name (about a fifth of a
@@ -66,24 +85,12 @@ class Library:
     """
 
     def __init__(self, layers: Sequence[LibraryLayer]) -> None:
-        warnings: list[str] = []
+        notices: list[LibraryNotice] = []
         regimens: dict[str, tuple[Regimen, LibraryFile]] = {}
         drugs: dict[str, tuple[DrugFacts, LibraryFile]] = {}
         for layer in layers:
-            for regimen_id, entry in layer.regimens.items():
-                if regimen_id in regimens:
-                    warnings.append(
-                        f"regimen {regimen_id} from {entry[1].path} ({layer.label}) shadows "
-                        f"{regimen_id} from {regimens[regimen_id][1].path}"
-                    )
-                regimens[regimen_id] = entry
-            for inn, drug_entry in layer.drugs.items():
-                if inn in drugs:
-                    warnings.append(
-                        f"drug {inn!r} from {drug_entry[1].path} ({layer.label}) shadows "
-                        f"{inn!r} from {drugs[inn][1].path}"
-                    )
-                drugs[inn] = drug_entry
+            _shadow(regimens, layer.regimens, layer.label, notices, what="regimen")
+            _shadow(drugs, layer.drugs, layer.label, notices, what="drug")
         # Names are claimed layer by layer, so that a later layer's claim wins.
         winners = [
             (entry[0].names(), regimen_id, entry[1])
@@ -99,15 +106,17 @@ class Library:
         ]
         self._entries = dict(sorted(regimens.items()))
         self._drug_entries = dict(sorted(drugs.items()))
-        self._names = _name_index(winners, warnings, what="regimen")
-        self._drug_names = _name_index(drug_winners, warnings, what="drug")
+        self._names = _name_index(winners, notices, what="regimen")
+        self._drug_names = _name_index(drug_winners, notices, what="drug")
         self.regimens: Mapping[str, Regimen] = MappingProxyType(
             {regimen_id: entry[0] for regimen_id, entry in self._entries.items()}
         )
         self.drugs: Mapping[str, DrugFacts] = MappingProxyType(
             {inn: entry[0] for inn, entry in self._drug_entries.items()}
         )
-        self.warnings: tuple[str, ...] = tuple(warnings)
+        self.notices: tuple[LibraryNotice, ...] = tuple(notices)
+        # English, as printed today; a renderer of the notices replaces it (issue 16).
+        self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
 
     def __repr__(self) -> str:
         return f"<Library {len(self.regimens)} regimens, {len(self.drugs)} drugs>"
@@ -167,20 +176,54 @@ def _unknown(name: str, index: Mapping[str, str], what: str) -> str:
     return f"unknown {what} {shown!r}{hint}"
 
 
+def _shadow(
+    merged: dict[str, tuple[_Model, LibraryFile]],
+    layer: Mapping[str, tuple[_Model, LibraryFile]],
+    label: str,
+    notices: list[LibraryNotice],
+    *,
+    what: str,
+) -> None:
+    """Add a layer's entries to ``merged``; an entry it replaces gets a notice."""
+    for key, entry in layer.items():
+        if key in merged:
+            params = {"what": what, "name": key, "path": entry[1].path, "layer": label}
+            params["shadowed_path"] = merged[key][1].path
+            notices.append(LibraryNotice(code="shadowed", params=params))
+        merged[key] = entry
+
+
 def _name_index(
-    items: Sequence[tuple[tuple[str, ...], str, LibraryFile]], warnings: list[str], *, what: str
+    items: Sequence[tuple[tuple[str, ...], str, LibraryFile]],
+    notices: list[LibraryNotice],
+    *,
+    what: str,
 ) -> dict[str, str]:
-    """Names → ids, in layer order; a later layer's claim on a name wins, with a warning."""
+    """Names → ids, in layer order; a later layer's claim on a name wins, with a notice."""
     index: dict[str, str] = {}
     claimed_by: dict[str, LibraryFile] = {}
     for names, target, file in items:
         for name in names:
             key = normalize_name(name)
             if key in index and index[key] != target:
-                warnings.append(
-                    f"{what} name {name!r} now means {target} from {file.path}, "
-                    f"not {index[key]} from {claimed_by[key].path}"
-                )
+                params = {"what": what, "name": name, "target": target, "path": file.path}
+                params |= {"previous": index[key], "previous_path": claimed_by[key].path}
+                notices.append(LibraryNotice(code="name_moved", params=params))
             index[key] = target
             claimed_by[key] = file
     return index
+
+
+def _english(notice: LibraryNotice) -> str:
+    """The notice as :attr:`Library.warnings` has always said it."""
+    p = notice.params
+    if notice.code == "shadowed":
+        name = p["name"] if p["what"] == "regimen" else repr(p["name"])
+        return (
+            f"{p['what']} {name} from {p['path']} ({p['layer']}) shadows "
+            f"{name} from {p['shadowed_path']}"
+        )
+    return (
+        f"{p['what']} name {p['name']!r} now means {p['target']} from {p['path']}, "
+        f"not {p['previous']} from {p['previous_path']}"
+    )

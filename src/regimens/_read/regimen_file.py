@@ -111,6 +111,8 @@ def _domain(model: BaseModel) -> dict[str, Any]:
     return {name: getattr(model, name) for name in type(model).model_fields}
 
 
+# Each file model takes its domain model's name (title=..., and _FileSchema below) and
+# docstring (a class does not inherit __doc__): the schema describes the file with them.
 class ComponentFile(Component, title="Component"):
     __doc__ = Component.__doc__
 
