@@ -1,4 +1,4 @@
-"""Finding, reading and validating regimen library files; look-up by id or alias.
+"""Finding, reading and validating regimen library files into a Library.
 
 A library is a directory of TOML files: one file per regimen (any ``*.toml`` name)
 and a ``drugs.toml`` holding the drug facts its regimens share (any other file made
