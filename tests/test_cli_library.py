@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from regimens._cli import main
-from regimens._models.regimen import file_json_schema
+from regimens._read.regimen_file import file_json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"

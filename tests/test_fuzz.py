@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from regimens._calc.course import compute_course
 from regimens._calc.dosing import compute_sheet
 from regimens._errors import RegimensError
+from regimens._models.library import Library
 from regimens._models.patient import Patient
 from regimens._read.course import load_course
 from regimens._read.library import (
-    Library,
     builtin_library_dir,
     load_drugs_file,
     load_library,

@@ -7,22 +7,27 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import Field, ValidationError
 
 from regimens._errors import LibraryError, UnknownNameError, UnknownRegimenError
-from regimens._models.regimen import Component, Regimen
+from regimens._models.base import Frozen, Whole
+from regimens._models.library import Library, LibraryFile, LibraryLayer
+from regimens._models.regimen import Component, CumulativeLimit, DrugFacts, Regimen
 from regimens._read.library import (
     ENV_VAR,
-    Library,
+    LibraryProblemsError,
     builtin_library_dir,
     load_drugs_file,
     load_library,
     load_regimen_file,
     validate_paths,
 )
+from regimens._read.validation import describe_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -344,6 +349,20 @@ def test_unknown_regimen_suggests_the_closest(library: Library) -> None:
     assert "unknown regimen 'FOLFOX6'" in str(caught.value)
 
 
+def test_unknown_regimen_message_names_no_command(library: Library) -> None:
+    """The library says what is unknown and what is close; pointing at a command is the CLI's.
+
+    The CLI adds "('regimens list' shows them all)" when it prints the error.
+    """
+    with pytest.raises(UnknownRegimenError) as caught:
+        library.get("FOLFOX6")
+    assert str(caught.value) == "unknown regimen 'FOLFOX6'; did you mean FOLFOX-6?"
+    with pytest.raises(UnknownRegimenError) as caught:
+        library.get("nothing-close")
+    assert "regimens list" not in str(caught.value)
+    assert str(caught.value).startswith("unknown regimen 'nothing-close'; known regimens: ")
+
+
 def test_unknown_drug_names_the_field(library: Library) -> None:
     """An unknown drug is an UnknownNameError on the 'drug' field."""
     with pytest.raises(UnknownNameError, match="unknown drug 'cisplatin'") as caught:
@@ -589,6 +608,99 @@ def test_a_broken_user_library_fails_to_load_with_a_count(tmp_path: Path) -> Non
         (tmp_path / fixture).write_bytes((BROKEN / fixture).read_bytes())
     with pytest.raises(LibraryError, match=r"day_outside_cycle\.toml:29: .*and 1 more"):
         load_library([tmp_path], use_env=False)
+
+
+def test_a_broken_library_error_carries_every_problem(tmp_path: Path) -> None:
+    """The error of a broken library lists every problem, so the CLI can show them all."""
+    for fixture in ("unknown_key.toml", "day_outside_cycle.toml"):
+        (tmp_path / fixture).write_bytes((BROKEN / fixture).read_bytes())
+    with pytest.raises(LibraryProblemsError) as caught:
+        load_library([tmp_path], use_env=False)
+    assert len(caught.value.problems) == 2
+    assert str(caught.value) == caught.value.problems[0] + " (and 1 more problems)"
+    assert "regimens validate" not in str(caught.value)
+
+
+def test_a_missing_extra_directory_names_the_argument(tmp_path: Path) -> None:
+    """A directory given to load_library is named with the argument it came from."""
+    with pytest.raises(LibraryError, match=r"nowhere: library directory \(from extra_dirs\)"):
+        load_library([tmp_path / "nowhere"], use_env=False)
+
+
+def test_loaded_models_are_the_domain_models(library: Library) -> None:
+    """The loader hands back the domain models, not the file models that read the spelling.
+
+    Each is equal to itself validated again from its dump: built from the file, it holds
+    exactly what the domain model's own validation accepts.
+    """
+    for regimen in library:
+        assert type(regimen) is Regimen
+        assert {type(component) for component in regimen.components} == {Component}
+        assert Regimen.model_validate(regimen.model_dump()) == regimen
+    for facts in library.drugs.values():
+        assert type(facts) is DrugFacts
+        if facts.cumulative_limit is not None:
+            assert type(facts.cumulative_limit) is CumulativeLimit
+        assert DrugFacts.model_validate(facts.model_dump()) == facts
+
+
+def test_a_library_is_built_from_layers_of_models(library: Library) -> None:
+    """Library is a container of models: layers of (model, file), the later one winning."""
+    eox = library.get("EOX")
+    first = LibraryFile(path="a/eox.toml", sha256="0" * 64, builtin=True)
+    second = LibraryFile(path="b/eox.toml", sha256="1" * 64, builtin=False)
+    built = Library(
+        [
+            LibraryLayer("built-in", regimens={"EOX": (eox, first)}),
+            LibraryLayer("extra_dirs", regimens={"EOX": (eox, second)}),
+        ]
+    )
+    assert built.file_of("eox") == second
+    assert built.warnings == (
+        "regimen EOX from b/eox.toml (extra_dirs) shadows EOX from a/eox.toml",
+    )
+    assert list(built) == [eox]
+
+
+def test_library_notices_are_codes_and_params(tmp_path: Path) -> None:
+    """What a user layer changed is data (code + params) for a renderer to word."""
+    path = write(tmp_path, "eox.toml", "EOX", aliases='["mFOLFOX6"]')
+    library = load_library([tmp_path], use_env=False)
+    shadowed, moved = library.notices
+    assert shadowed.code == "shadowed"
+    assert shadowed.params == {
+        "what": "regimen",
+        "name": "EOX",
+        "path": str(path),
+        "layer": "extra_dirs",
+        "shadowed_path": library.file_of("FOLFOX-6").path.replace("folfox-6", "eox"),
+    }
+    assert moved.code == "name_moved"
+    assert (moved.params["name"], moved.params["target"], moved.params["previous"]) == (
+        "mFOLFOX6",
+        "EOX",
+        "FOLFOX-6",
+    )
+    assert len(library.warnings) == 2
+
+
+def test_describe_errors_places_any_models_problems_in_its_file() -> None:
+    """The one translation of validation errors: any model, any TOML text, file:line: field."""
+
+    class Row(Frozen):
+        amount: Whole = Field(ge=1)
+
+    class Sheet(Frozen):
+        title: str
+        rows: tuple[Row, ...]
+
+    text = 'title = "t"\n\n[[rows]]\namount = 1\n\n[[rows]]\namount = 0\ncolour = "red"\n'
+    with pytest.raises(ValidationError) as caught:
+        Sheet.model_validate(tomllib.loads(text))
+    assert describe_errors(caught.value, Sheet, source="s.toml", text=text) == [
+        "s.toml:7: rows[2].amount: Input should be greater than or equal to 1, got 0",
+        "s.toml:8: rows[2].colour: unknown key 'colour' (accepted keys: amount)",
+    ]
 
 
 def test_validate_collects_every_problem_of_every_path(tmp_path: Path) -> None:

@@ -11,32 +11,38 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from regimens._errors import InputError, UnitError
+from regimens._models.library import normalize_name
 from regimens._models.regimen import (
-    FAST_CONCENTRATION_UNITS,
-    FAST_DOSE_UNITS,
-    FAST_DURATION_UNITS,
     Component,
     Dose,
     DrugCodes,
-    DrugFacts,
-    DrugsFile,
     FieldPathError,
-    Regimen,
     RenalBand,
     RenalRule,
-    _parse_concentration,
-    _parse_dose_with_pint,
-    _string_schema,
     check_contiguous,
-    file_json_schema,
-    normalize_name,
+)
+from regimens._read.regimen import (
+    FAST_CONCENTRATION_UNITS,
+    FAST_DOSE_UNITS,
+    FAST_DURATION_UNITS,
+    _parse_dose_with_pint,
+    parse_concentration,
     parse_days,
     parse_dose,
     parse_duration_h,
     parse_mass_mg,
+)
+from regimens._read.regimen_file import (
+    ComponentFile,
+    DoseText,
+    DrugFactsFile,
+    DrugsFile,
+    RegimenFile,
+    _string_schema,
+    file_json_schema,
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -65,7 +71,7 @@ def test_dose_text_gives_canonical_amount_and_basis(
     text: str, amount: float, basis: str, unit: str
 ) -> None:
     """The unit decides the basis; the amount is converted to mg per m², per kg, mg or AUC."""
-    dose = Dose.model_validate(text)
+    dose = TypeAdapter(DoseText).validate_python(text)
     assert (dose.amount, dose.basis, dose.unit, dose.text) == (amount, basis, unit, text)
 
 
@@ -86,7 +92,26 @@ def test_dose_text_gives_canonical_amount_and_basis(
 def test_dose_of_wrong_dimension_is_refused(text: str, reason: str) -> None:
     """A per-m² dose must be a mass per area, a flat dose a mass: anything else is refused."""
     with pytest.raises(ValidationError, match=reason):
-        Dose.model_validate(text)
+        TypeAdapter(DoseText).validate_python(text)
+
+
+def test_a_domain_dose_does_not_read_text() -> None:
+    """The model holds numbers; reading "625 mg/m2" is the reader's (DoseText)."""
+    with pytest.raises(ValidationError):
+        Dose.model_validate("625 mg/m2")
+    assert Dose.model_validate(TypeAdapter(DoseText).validate_python("1 g").model_dump()) == Dose(
+        text="1 g", amount=1000.0, basis="flat", unit="mg"
+    )
+
+
+@pytest.mark.parametrize(
+    "days", [(), (0,), (8, 1), (1, 1)], ids=["none", "day 0", "reversed", "twice"]
+)
+def test_domain_component_days_are_counted_from_1_once_in_order(days: tuple[int, ...]) -> None:
+    """A component built in Python keeps the invariant the file reading ensures."""
+    data = ComponentFile.model_validate(component()).to_model().model_dump()
+    with pytest.raises(ValidationError):
+        Component.model_validate({**data, "days": days})
 
 
 @pytest.mark.parametrize("unit", sorted(FAST_DOSE_UNITS))
@@ -111,7 +136,7 @@ def test_fast_concentration_units_read_as_pint_reads_them(unit: str) -> None:
     from regimens._read.units import parse_quantity
 
     expected = parse_quantity(f"0.8 {unit}", field="c").to("mg/mL").magnitude
-    assert _parse_concentration(f"0.8 {unit}") == pytest.approx(expected, rel=1e-12)
+    assert parse_concentration(f"0.8 {unit}") == pytest.approx(expected, rel=1e-12)
 
 
 # --- days and durations ----------------------------------------------------------------
@@ -193,7 +218,7 @@ def component(**changes: Any) -> dict[str, Any]:
 
 def test_component_stores_file_spellings_and_canonical_values() -> None:
     """The file's '2 h' and '1-14' are kept as text beside the canonical values."""
-    item = Component.model_validate(component(days="1-14"))
+    item = ComponentFile.model_validate(component(days="1-14"))
     assert item.duration_h == 2.0
     assert item.days == tuple(range(1, 15))
     assert item.days_text == "1-14"
@@ -201,7 +226,7 @@ def test_component_stores_file_spellings_and_canonical_values() -> None:
 
 def test_daily_dose_is_divided_into_intakes() -> None:
     """EOX capecitabine: 1250 mg/m²/day in 2 intakes is 625 mg/m² per intake."""
-    item = Component.model_validate(
+    item = ComponentFile.model_validate(
         component(
             drug="capecitabine",
             dose="1250 mg/m2",
@@ -219,7 +244,7 @@ def test_daily_dose_is_divided_into_intakes() -> None:
 
 def test_dose_per_intake_times_intakes_is_the_daily_amount() -> None:
     """625 mg/m² twice daily written per intake is 1250 mg/m² a day."""
-    item = Component.model_validate(
+    item = ComponentFile.model_validate(
         component(
             drug="capecitabine",
             dose="625 mg/m2",
@@ -252,7 +277,7 @@ def test_dose_per_intake_times_intakes_is_the_daily_amount() -> None:
 def test_administration_must_be_consistent(changes: dict[str, Any], path: str, reason: str) -> None:
     """Route, method and duration must agree."""
     with pytest.raises(ValidationError) as caught:
-        Component.model_validate(component(**changes))
+        ComponentFile.model_validate(component(**changes))
     cause = caught.value.errors()[0]["ctx"]["error"]
     assert isinstance(cause, FieldPathError)
     assert cause.path == path
@@ -262,24 +287,24 @@ def test_administration_must_be_consistent(changes: dict[str, Any], path: str, r
 def test_drug_must_be_the_lowercase_inn() -> None:
     """Components name drugs by lowercase INN, as drugs.toml lists them."""
     with pytest.raises(ValidationError, match="lowercase INN"):
-        Component.model_validate(component(drug="Oxaliplatin"))
+        ComponentFile.model_validate(component(drug="Oxaliplatin"))
 
 
 def test_unknown_key_is_refused() -> None:
     """extra='forbid': a misspelt key fails instead of being ignored."""
     with pytest.raises(ValidationError, match="Extra inputs"):
-        Component.model_validate(component(note="typo"))
+        ComponentFile.model_validate(component(note="typo"))
 
 
 def test_component_round_trips_through_its_dump() -> None:
     """A dumped component (canonical fields) validates back to an equal object."""
-    item = Component.model_validate(component())
+    item = ComponentFile.model_validate(component()).to_model()
     assert Component.model_validate(item.model_dump()) == item
 
 
 def test_models_are_frozen() -> None:
     """Domain objects are immutable; changes go through model_copy."""
-    item = Component.model_validate(component())
+    item = ComponentFile.model_validate(component())
     with pytest.raises(ValidationError):
         item.order = 2  # type: ignore[misc]
 
@@ -333,7 +358,7 @@ def regimen(**changes: Any) -> dict[str, Any]:
 def test_regimen_checks_fields_together(changes: dict[str, Any], path: str, reason: str) -> None:
     """Checks that need several fields name the field path they concern."""
     with pytest.raises(ValidationError) as caught:
-        Regimen.model_validate(regimen(**changes))
+        RegimenFile.model_validate(regimen(**changes))
     cause = caught.value.errors()[0]["ctx"]["error"]
     assert isinstance(cause, FieldPathError)
     assert (cause.path, reason in cause.reason) == (path, True)
@@ -343,15 +368,15 @@ def test_regimen_checks_fields_together(changes: dict[str, Any], path: str, reas
 def test_regimen_id_is_upper_case(bad_id: str) -> None:
     """Ids are upper-case letters, digits and hyphens (FOLFOX-6)."""
     with pytest.raises(ValidationError, match="id"):
-        Regimen.model_validate(regimen(id=bad_id))
+        RegimenFile.model_validate(regimen(id=bad_id))
 
 
 def test_regimen_needs_components_and_references() -> None:
     """An empty regimen or one without any reference is refused."""
     with pytest.raises(ValidationError, match="components"):
-        Regimen.model_validate(regimen(components=[]))
+        RegimenFile.model_validate(regimen(components=[]))
     with pytest.raises(ValidationError, match="references"):
-        Regimen.model_validate(regimen(references=[]))
+        RegimenFile.model_validate(regimen(references=[]))
 
 
 # --- renal bands -----------------------------------------------------------------------
@@ -482,7 +507,7 @@ def test_contiguity_check_is_reusable_for_other_measures() -> None:
 
 def test_drug_facts_read_products_with_units() -> None:
     """Tablet strengths, concentration and rounding step are written with units."""
-    facts = DrugFacts.model_validate(
+    facts = DrugFactsFile.model_validate(
         {
             "inn": "capecitabine",
             "tablet_strengths": ["500 mg", "150 mg"],
@@ -520,7 +545,7 @@ def test_drug_facts_read_products_with_units() -> None:
 def test_drug_facts_are_checked(changes: dict[str, Any], reason: str) -> None:
     """Every fact has the right dimension and a source."""
     with pytest.raises(ValidationError, match=reason):
-        DrugFacts.model_validate({"inn": "x", "sources": ["s"], **changes})
+        DrugFactsFile.model_validate({"inn": "x", "sources": ["s"], **changes})
 
 
 @pytest.mark.parametrize(
@@ -582,7 +607,7 @@ def test_days_text_is_the_file_spelling_without_spaces(written: Any, shown: str)
     Worked by hand: ' 1 - 3 , 8 ' without whitespace is '1-3,8'; [1, 8, 15] joined by
     commas is '1,8,15'; the single day 8 is '8'.
     """
-    assert Component.model_validate(component(days=written)).days_text == shown
+    assert ComponentFile.model_validate(component(days=written)).days_text == shown
 
 
 @pytest.mark.parametrize(
@@ -591,10 +616,10 @@ def test_days_text_is_the_file_spelling_without_spaces(written: Any, shown: str)
         (parse_duration_h, -2, "a duration must be a positive finite number, got '-2'"),
         (parse_duration_h, 0.0, "a duration must be a positive finite number, got '0.0'"),
         (parse_mass_mg, -150, "a mass must be a positive finite number, got '-150'"),
-        (_parse_concentration, 0, "a concentration must be a positive finite number, got '0'"),
+        (parse_concentration, 0, "a concentration must be a positive finite number, got '0'"),
         (parse_duration_h, "0 h", "a duration must be a positive finite number, got '0 h'"),
         (
-            _parse_concentration,
+            parse_concentration,
             "0 mg/mL",
             "a concentration must be a positive finite number, got '0 mg/mL'",
         ),
@@ -610,7 +635,7 @@ def test_days_text_is_the_file_spelling_without_spaces(written: Any, shown: str)
         ),
         (parse_mass_mg, [500], "write the amount as text with its unit, e.g. '500 mg', got [500]"),
         (
-            _parse_concentration,
+            parse_concentration,
             [50],
             "write the concentration with its unit, e.g. '50 mg/mL', got [50]",
         ),
@@ -644,8 +669,8 @@ def test_quantity_messages_name_what_is_wrong(parse: Any, value: object, message
     [
         (parse_duration_h, 46, 46.0),
         (parse_mass_mg, 150, 150.0),
-        (_parse_concentration, 50, 50.0),
-        (_parse_concentration, 2.5, 2.5),
+        (parse_concentration, 50, 50.0),
+        (parse_concentration, 2.5, 2.5),
     ],
 )
 def test_a_number_is_read_back_in_the_canonical_unit(
@@ -658,8 +683,8 @@ def test_a_number_is_read_back_in_the_canonical_unit(
 @pytest.mark.parametrize(
     ("parse", "text", "expected"),
     [
-        (_parse_concentration, "0.05 g/mL", 50.0),
-        (_parse_concentration, "50 g/L", 50.0),
+        (parse_concentration, "0.05 g/mL", 50.0),
+        (parse_concentration, "50 g/L", 50.0),
         (parse_duration_h, "1 day", 24.0),
     ],
 )
@@ -679,13 +704,13 @@ def test_other_units_are_converted_by_pint(parse: Any, text: str, expected: floa
             "duration 'two h' does not start with a number: give e.g. '46 h'",
         ),
         (
-            _parse_concentration,
+            parse_concentration,
             "fifty mg/mL",
             "concentration",
             "concentration 'fifty mg/mL' does not start with a number: give e.g. '50 mg/mL'",
         ),
         (
-            _parse_concentration,
+            parse_concentration,
             "50 MG/ML",
             "concentration",
             "concentration '50 MG/ML': unknown unit MG",
@@ -710,7 +735,7 @@ def test_unreadable_quantity_names_its_field(
     [
         (parse_duration_h, "46 h", 46.0),
         (parse_duration_h, "15 min", 0.25),
-        (_parse_concentration, "50 mg/mL", 50.0),
+        (parse_concentration, "50 mg/mL", 50.0),
         (parse_dose, "625 mg/m2", {"amount": 625.0}),
     ],
 )
@@ -877,7 +902,7 @@ def test_dose_unit_must_be_the_canonical_unit_of_its_basis() -> None:
 def test_component_without_days_says_days_is_missing() -> None:
     """A component with no days is reported as the missing key 'days', not a crash."""
     with pytest.raises(ValidationError) as caught:
-        Component.model_validate(component(days=None))
+        ComponentFile.model_validate(component(days=None))
     assert [(error["loc"], error["type"]) for error in caught.value.errors()] == [
         (("days",), "missing")
     ]
@@ -885,8 +910,8 @@ def test_component_without_days_says_days_is_missing() -> None:
 
 def test_days_text_survives_a_dump_and_reload() -> None:
     """A component dumped (days as 1..14) and read back keeps the file's spelling '1-14'."""
-    item = Component.model_validate(component(days="1-14"))
-    assert Component.model_validate(item.model_dump()).days_text == "1-14"
+    item = ComponentFile.model_validate(component(days="1-14"))
+    assert ComponentFile.model_validate(item.model_dump()).days_text == "1-14"
 
 
 @pytest.mark.parametrize(
@@ -912,12 +937,12 @@ def test_days_text_survives_a_dump_and_reload() -> None:
 )
 def test_administration_messages_are_exact(changes: dict[str, Any], path: str, reason: str) -> None:
     """Route, method and duration problems say what to write (method spelled with spaces)."""
-    assert refusal(Component, component(**changes)) == ((), path, reason)
+    assert refusal(ComponentFile, component(**changes)) == ((), path, reason)
 
 
 def test_component_drug_message_gives_the_lowercase_inn() -> None:
     """'Oxaliplatin' is refused with the spelling to write instead: 'oxaliplatin'."""
-    assert refusal(Component, component(drug="Oxaliplatin")) == (
+    assert refusal(ComponentFile, component(drug="Oxaliplatin")) == (
         ("drug",),
         None,
         "write the drug as its lowercase INN: 'oxaliplatin', not 'Oxaliplatin'",
@@ -950,7 +975,7 @@ def test_component_drug_message_gives_the_lowercase_inn() -> None:
 )
 def test_regimen_messages_are_exact(changes: dict[str, Any], expected: tuple[Any, ...]) -> None:
     """Regimen-level problems name the field and the earlier item they clash with."""
-    assert refusal(Regimen, regimen(**changes)) == expected
+    assert refusal(RegimenFile, regimen(**changes)) == expected
 
 
 @pytest.mark.parametrize(
@@ -976,7 +1001,7 @@ def test_band_action_messages_are_exact(extra: dict[str, Any], path: str, reason
 def test_cumulative_limit_in_auc_is_refused_on_limit() -> None:
     """A cumulative limit written as an AUC (5 mg/mL*min) is refused on its 'limit' key."""
     data = facts(cumulative_limit={"limit": "5 mg/mL*min", "source": "s"})
-    assert refusal(DrugFacts, data) == (
+    assert refusal(DrugFactsFile, data) == (
         ("cumulative_limit",),
         "limit",
         "a cumulative limit is a dose in mg/m2, mg/kg or mg",
@@ -999,7 +1024,7 @@ def test_atc_code_must_have_the_atc_shape() -> None:
 
 def test_drug_facts_inn_message_gives_the_lowercase_inn() -> None:
     """'Capecitabine' in drugs.toml is refused with the spelling to write: 'capecitabine'."""
-    assert refusal(DrugFacts, facts(inn="Capecitabine")) == (
+    assert refusal(DrugFactsFile, facts(inn="Capecitabine")) == (
         ("inn",),
         None,
         "write the INN in lowercase: 'capecitabine'",
@@ -1021,13 +1046,13 @@ def test_drug_facts_inn_message_gives_the_lowercase_inn() -> None:
 def test_tablet_strength_messages_are_exact(strengths: list[str], reason: str) -> None:
     """Tablet strengths are whole mg, once each (150.5 mg would stop every capecitabine sheet)."""
     data = facts(tablet_strengths=strengths, products_source="label")
-    assert refusal(DrugFacts, data) == (("tablet_strengths",), None, reason)
+    assert refusal(DrugFactsFile, data) == (("tablet_strengths",), None, reason)
 
 
 def test_a_one_mg_tablet_is_accepted() -> None:
     """1 mg is the smallest whole-mg strength (e.g. anastrozole 1 mg tablets): accepted."""
     data = facts(tablet_strengths=["1 mg"], products_source="label")
-    assert DrugFacts.model_validate(data).tablet_strengths_mg == (1.0,)
+    assert DrugFactsFile.model_validate(data).tablet_strengths_mg == (1.0,)
 
 
 @pytest.mark.parametrize("strength", [0.0, -150.0, math.inf])
@@ -1038,7 +1063,7 @@ def test_strengths_not_read_from_text_are_checked_too(strength: float) -> None:
     reaches the check as is. 0, -150 and ∞ mg are not tablet strengths.
     """
     data = facts(tablet_strengths_mg={strength}, products_source="label")
-    assert refusal(DrugFacts, data) == (
+    assert refusal(DrugFactsFile, data) == (
         ("tablet_strengths_mg",),
         None,
         "tablet strengths must be positive",
@@ -1054,13 +1079,13 @@ def test_strengths_not_read_from_text_are_checked_too(strength: float) -> None:
 )
 def test_drug_alias_messages_are_exact(aliases: list[str], path: str, reason: str) -> None:
     """A blank or repeated drug alias is refused on aliases[N], N counted from 1."""
-    assert refusal(DrugFacts, facts(aliases=aliases)) == (("aliases",), path, reason)
+    assert refusal(DrugFactsFile, facts(aliases=aliases)) == (("aliases",), path, reason)
 
 
 def test_local_name_must_be_an_alias() -> None:
     """The French name used on sheets must also be an alias, so that it finds the drug."""
     data = facts(local_names={"fr": "capécitabine"})
-    assert refusal(DrugFacts, data) == (
+    assert refusal(DrugFactsFile, data) == (
         (),
         "local_names.fr",
         "'capécitabine' must also be listed in aliases",
@@ -1086,7 +1111,7 @@ def test_product_facts_need_a_source_exactly(
     changes: dict[str, Any], path: str, reason: str
 ) -> None:
     """A concentration or rounding step without its source is refused on the source key."""
-    assert refusal(DrugFacts, facts(**changes)) == ((), path, reason)
+    assert refusal(DrugFactsFile, facts(**changes)) == ((), path, reason)
 
 
 def test_drug_name_claimed_twice_names_both_drugs() -> None:
@@ -1112,13 +1137,15 @@ def test_drug_name_claimed_twice_names_both_drugs() -> None:
     ("model", "data", "loc"),
     [
         pytest.param(
-            Component, component(intakes_per_day=True), ("intakes_per_day",), id="intakes"
+            ComponentFile, component(intakes_per_day=True), ("intakes_per_day",), id="intakes"
         ),
-        pytest.param(Component, component(order=True), ("order",), id="order"),
-        pytest.param(Regimen, regimen(cycle_length_days=True), ("cycle_length_days",), id="cycle"),
-        pytest.param(Regimen, regimen(usual_cycles=True), ("usual_cycles",), id="usual cycles"),
+        pytest.param(ComponentFile, component(order=True), ("order",), id="order"),
         pytest.param(
-            Regimen,
+            RegimenFile, regimen(cycle_length_days=True), ("cycle_length_days",), id="cycle"
+        ),
+        pytest.param(RegimenFile, regimen(usual_cycles=True), ("usual_cycles",), id="usual cycles"),
+        pytest.param(
+            RegimenFile,
             regimen(
                 kind="supportive",
                 given_with=[{"regimen": "X", "every_n_cycles": True, "day": 1, "source": "s"}],
@@ -1133,7 +1160,7 @@ def test_drug_name_claimed_twice_names_both_drugs() -> None:
             id="band percent",
         ),
         pytest.param(
-            DrugFacts,
+            DrugFactsFile,
             {
                 "inn": "x",
                 "sources": ["s"],
@@ -1158,4 +1185,4 @@ def test_a_boolean_is_not_read_as_1(model: Any, data: dict[str, Any], loc: tuple
 def test_whole_numbers_and_decimals_still_read() -> None:
     """Integers where a number is expected (a band edge of 30) are still read."""
     assert RenalBand.model_validate(band(30, True, None, False)).min_ml_min == 30.0
-    assert Regimen.model_validate(regimen(cycle_length_days=14)).cycle_length_days == 14
+    assert RegimenFile.model_validate(regimen(cycle_length_days=14)).cycle_length_days == 14

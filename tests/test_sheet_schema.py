@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from regimens._cli import main
-from regimens._models.regimen import file_json_schema
 from regimens._models.sheet import sheet_json_schema
+from regimens._read.regimen_file import file_json_schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

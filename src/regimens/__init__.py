@@ -32,8 +32,8 @@ from regimens._version import __version__
 _EXPORTS: dict[str, tuple[str, str]] = {
     # the library of regimens
     "load_library": ("_read.library", "load_library"),
-    "Library": ("_read.library", "Library"),
-    "LibraryFile": ("_read.library", "LibraryFile"),
+    "Library": ("_models.library", "Library"),
+    "LibraryFile": ("_models.library", "LibraryFile"),
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
     # the patient and the measures
@@ -186,6 +186,7 @@ if TYPE_CHECKING:
     from regimens._models.batch import BatchError, BatchResult
     from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.course import Course, CourseReport
+    from regimens._models.library import Library, LibraryFile
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen
     from regimens._models.sheet import (
@@ -197,7 +198,7 @@ if TYPE_CHECKING:
         SheetWarning,
     )
     from regimens._read.course import load_course, parse_course
-    from regimens._read.library import Library, LibraryFile, load_library
+    from regimens._read.library import load_library
     from regimens._read.prescribed import parse_prescribed
     from regimens._read.rows import read_csv_rows, read_jsonl_rows
     from regimens._render.fhir import bundle_json

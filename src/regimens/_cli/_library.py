@@ -122,7 +122,7 @@ def schema_cmd(kind: str) -> None:
 
         schema = sheet_json_schema()
     else:
-        from regimens._models.regimen import file_json_schema
+        from regimens._read.regimen_file import file_json_schema
 
         schema = file_json_schema("drugs") if kind == "drugs" else file_json_schema("regimen")
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

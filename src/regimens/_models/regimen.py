@@ -1,25 +1,12 @@
-"""The regimen models: what a regimen file means, validated.
+"""The regimen models: what a regimen or drug file means, in numbers and codes.
 
-These frozen pydantic models are the only description of the library format: the
-loader (:mod:`regimens._read.library`) reads TOML and hands plain data to them, and the
-JSON Schema in ``docs/regimen.schema.json`` is generated from them. They accept the
-*file* spelling of each value, the one a pharmacist writes, and store a canonical
-value beside it:
-
-==============================  ======================================================
-file                            model
-==============================  ======================================================
-``dose = "1.25 g/m2"``          ``Dose(text="1.25 g/m2", amount=1250.0, basis="per_m2",
-                                unit="mg/m2")``
-``days = "1-14"``               ``days=(1, 2, ..., 14)``, ``days_text="1-14"``
-``duration = "46 h"``           ``duration_h=46.0``
-``concentration = "50 mg/mL"``  ``concentration_mg_per_ml=50.0``
-==============================  ======================================================
-
-Every quantity in a file is written with its unit and checked for its dimension
-here, at load: a per-m² dose must be a mass per area, a duration a time. Common
-spellings (``mg/m2``, ``h``...) are read by a fast table that a test proves equal to
-pint's reading; anything else goes through :func:`regimens._read.units.parse_quantity`.
+These frozen models hold a regimen as the calculators use it: each dose as an amount
+in its canonical unit (:data:`CANONICAL_UNIT`), days as numbers, durations in hours,
+strengths in milligrams. They check their own invariants: the days of a component lie
+in the cycle, an infusion has a duration, a route is given by a method it allows, the
+bands of an organ-function rule cover 0 to infinity once. Reading the file spelling
+(``dose = "1.25 g/m2"``, ``days = "1-14"``) is the reader's part
+(:mod:`regimens._read.regimen`, :mod:`regimens._read.regimen_file`).
 
 Organ-function rules are data (:class:`RenalRule`): bands of Cockcroft–Gault
 creatinine clearance with explicit edges, checked to cover 0 to infinity with no
@@ -30,29 +17,19 @@ rule can reuse it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import Field, field_validator, model_validator
 
 from regimens._errors import InputError
-from regimens._models.base import Number, Whole
+from regimens._models.base import Frozen, FrozenDict, FrozenMap, Number, Whole
 
 __all__ = [
+    "CANONICAL_UNIT",
     "Component",
     "CumulativeLimit",
     "Dose",
@@ -60,29 +37,25 @@ __all__ = [
     "DoxorubicinEquivalence",
     "DrugCodes",
     "DrugFacts",
-    "DrugsFile",
     "Evidence",
     "FieldPathError",
     "Method",
+    "NonEmpty",
     "Reference",
     "Regimen",
     "RenalAction",
     "RenalBand",
     "RenalRule",
+    "Route",
     "SupportiveSchedule",
     "check_contiguous",
-    "file_json_schema",
-    "normalize_name",
-    "parse_days",
-    "parse_dose",
-    "parse_duration_h",
-    "parse_mass_mg",
 ]
 
 DoseBasis = Literal["per_m2", "per_kg", "flat", "auc"]
 Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"]
 Route = Literal["IV", "PO", "SC", "IM"]
 RenalAction = Literal["full", "percent", "absolute", "contraindicated"]
+Evidence = Literal["V", "P", "U"]
 
 #: Canonical display unit of each dose basis; ``Dose.amount`` is in this unit.
 CANONICAL_UNIT: dict[str, str] = {
@@ -91,29 +64,6 @@ CANONICAL_UNIT: dict[str, str] = {
     "flat": "mg",
     "auc": "mg/mL*min",
 }
-_PINT_UNIT = {"per_m2": "mg/m**2", "per_kg": "mg/kg", "flat": "mg", "auc": "mg*min/mL"}
-
-# Fast readings of the spellings the library uses, so that loading the library does
-# not build the pint registry (about 0.1 s of every command's start). A test checks
-# that each entry reads exactly as pint reads it.
-FAST_DOSE_UNITS: dict[str, tuple[str, float]] = {
-    "mg/m2": ("per_m2", 1.0),
-    "mg/m²": ("per_m2", 1.0),
-    "g/m2": ("per_m2", 1000.0),
-    "g/m²": ("per_m2", 1000.0),
-    "mg/kg": ("per_kg", 1.0),
-    "mg": ("flat", 1.0),
-    "g": ("flat", 1000.0),
-    "mg/mL*min": ("auc", 1.0),
-}
-FAST_DURATION_UNITS: dict[str, float] = {"h": 1.0, "min": 1.0 / 60.0}
-FAST_CONCENTRATION_UNITS: dict[str, float] = {"mg/mL": 1.0}
-
-_QUANTITY = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(\S.*?)?\s*$")
-_ACCEPTED_DOSE_UNITS = (
-    "mg/m2 (per body-surface area), mg/kg (per kg of body weight), mg (flat) "
-    "or mg/mL*min (carboplatin-style AUC, Calvert)"
-)
 
 
 class FieldPathError(ValueError):
@@ -130,215 +80,10 @@ class FieldPathError(ValueError):
         self.reason = reason
 
 
-def _clean_number(value: float) -> float:
-    """Drop float noise from a unit conversion (1.25 g → 1250.0000000000002 mg)."""
-    return float(f"{value:.12g}")
-
-
-def _split_quantity(text: str) -> tuple[float, str] | None:
-    match = _QUANTITY.match(text)
-    if match is None:
-        return None
-    return float(match.group(1)), (match.group(2) or "").replace(" ", "")
-
-
-def _check_positive(value: float, what: str, text: str) -> None:
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{what} must be a positive finite number, got {text!r}")
-
-
-def parse_dose(text: str) -> dict[str, Any]:
-    """Read a dose text (``"625 mg/m2"``) into the fields of :class:`Dose`.
-
-    The basis follows from the unit: mass per area → ``per_m2``, mass per mass →
-    ``per_kg``, mass → ``flat``, mass·time per volume → ``auc``. Anything else is
-    refused with the list of accepted units.
-    """
-    if not isinstance(text, str):
-        raise ValueError(f"write the dose as text with its unit, e.g. '625 mg/m2', got {text!r}")
-    split = _split_quantity(text)
-    if split is not None and split[1] in FAST_DOSE_UNITS:
-        basis, factor = FAST_DOSE_UNITS[split[1]]
-        amount = _clean_number(split[0] * factor)
-    else:
-        basis, amount = _parse_dose_with_pint(text)
-    _check_positive(amount, "a dose", text)
-    return {"text": text.strip(), "amount": amount, "basis": basis, "unit": CANONICAL_UNIT[basis]}
-
-
-def _parse_dose_with_pint(text: str) -> tuple[str, float]:
-    from regimens._read.units import get_registry, parse_quantity
-
-    quantity = parse_quantity(text, field="dose", example="625 mg/m2")
-    units = list(quantity.unit_items())
-    if units:  # a bare number has no unit, and mg/kg is "dimensionless" to pint
-        registry = get_registry()
-        numerator = registry.Quantity(1.0, "")
-        denominator = registry.Quantity(1.0, "")
-        for name, power in units:
-            exponent = float(str(power))
-            if exponent > 0:
-                numerator = numerator * registry.Quantity(1.0, name) ** exponent
-            else:
-                denominator = denominator * registry.Quantity(1.0, name) ** -exponent
-        shape = (str(numerator.dimensionality), str(denominator.dimensionality))
-        basis = {
-            ("[mass]", "[length] ** 2"): "per_m2",
-            ("[mass]", "[mass]"): "per_kg",
-            ("[mass]", "dimensionless"): "flat",
-            ("[mass] * [time]", "[length] ** 3"): "auc",
-        }.get(shape)
-        if basis is not None:
-            return basis, _clean_number(float(quantity.to(_PINT_UNIT[basis]).magnitude))
-    raise ValueError(f"{text.strip()!r} is not a dose: write it in {_ACCEPTED_DOSE_UNITS}")
-
-
-def _number_as_is(value: object, what: str) -> float | None:
-    """A number already in the canonical unit (a model dumped and read back)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    _check_positive(number, what, str(value))
-    return number
-
-
-def parse_duration_h(value: object) -> float | None:
-    """Read a duration text (``"46 h"``, ``"15 min"``) into hours; ``None`` stays ``None``."""
-    if value is None:
-        return None
-    as_is = _number_as_is(value, "a duration")
-    if as_is is not None:
-        return as_is
-    if not isinstance(value, str):
-        raise ValueError(f"write the duration as text with its unit, e.g. '46 h', got {value!r}")
-    split = _split_quantity(value)
-    if split is not None and split[1] in FAST_DURATION_UNITS:
-        hours = _clean_number(split[0] * FAST_DURATION_UNITS[split[1]])
-    else:
-        from regimens._read.units import get_registry, parse_quantity
-
-        quantity = parse_quantity(value, field="duration", example="46 h")
-        if quantity.dimensionality != get_registry().get_dimensionality("[time]"):
-            raise ValueError(f"{value.strip()!r} is not a duration: write it in h or min")
-        hours = _clean_number(float(quantity.to("h").magnitude))
-    _check_positive(hours, "a duration", value)
-    return hours
-
-
-def parse_mass_mg(value: object) -> float | None:
-    """Read a mass text (``"500 mg"``) into milligrams; ``None`` stays ``None``."""
-    if value is None:
-        return None
-    as_is = _number_as_is(value, "a mass")
-    if as_is is not None:
-        return as_is
-    if not isinstance(value, str):
-        raise ValueError(f"write the amount as text with its unit, e.g. '500 mg', got {value!r}")
-    dose = parse_dose(value)
-    if dose["basis"] != "flat":
-        raise ValueError(f"{value.strip()!r} is not a mass: write it in mg")
-    amount: float = dose["amount"]
-    return amount
-
-
-def _parse_concentration(value: object) -> float | None:
-    if value is None:
-        return None
-    as_is = _number_as_is(value, "a concentration")
-    if as_is is not None:
-        return as_is
-    if not isinstance(value, str):
-        raise ValueError(f"write the concentration with its unit, e.g. '50 mg/mL', got {value!r}")
-    split = _split_quantity(value)
-    if split is not None and split[1] in FAST_CONCENTRATION_UNITS:
-        amount = _clean_number(split[0] * FAST_CONCENTRATION_UNITS[split[1]])
-    else:
-        from regimens._read.units import get_registry, parse_quantity
-
-        quantity = parse_quantity(value, field="concentration", example="50 mg/mL")
-        wanted = get_registry().get_dimensionality("[mass] / [length] ** 3")
-        if quantity.dimensionality != wanted:
-            raise ValueError(f"{value.strip()!r} is not a concentration: write it in mg/mL")
-        amount = _clean_number(float(quantity.to("mg/mL").magnitude))
-    _check_positive(amount, "a concentration", value)
-    return amount
-
-
-def _parse_strengths(value: object) -> object:
-    if isinstance(value, list | tuple):
-        return tuple(parse_mass_mg(item) for item in value)
-    return value
-
-
-_DAY_PART = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
-
-
-def parse_days(value: object) -> tuple[int, ...]:
-    """Read cycle days: ``1``, ``"1-21"``, ``"1,8,15"``, ``"1-3, 8"`` or ``[1, 8, 15]``.
-
-    Days are 1-based; ranges are inclusive. A day given twice, a reversed range or a
-    day 0 is refused (each is a likely typo in a protocol).
-    """
-    days: list[int] = []
-    if isinstance(value, bool):
-        raise ValueError(f"days must be a day number or text such as '1-14', got {value!r}")
-    if isinstance(value, int):
-        days = [value]
-    elif isinstance(value, list | tuple):
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int):
-                raise ValueError(f"days must be whole numbers, got {item!r}")
-            days.append(item)
-    elif isinstance(value, str):
-        parts = [part.strip() for part in value.split(",")]
-        for part in parts:
-            match = _DAY_PART.match(part)
-            if match is None:
-                raise ValueError(
-                    f"{value!r} is not a list of days: write e.g. '1', '1-14' or '1,8,15'"
-                )
-            first = int(match.group(1))
-            last = int(match.group(2)) if match.group(2) else first
-            if last < first:
-                raise ValueError(f"day range {part!r} runs backwards: write it as {last}-{first}")
-            days.extend(range(first, last + 1))
-    else:
-        raise ValueError(f"days must be a day number or text such as '1-14', got {value!r}")
-    if not days:
-        raise ValueError("days is empty: give at least one day, e.g. '1'")
-    if min(days) < 1:
-        raise ValueError(
-            f"days are counted from 1 (day 1 is the first day of the cycle), got {value!r}"
-        )
-    repeated = sorted({day for day in days if days.count(day) > 1})
-    if repeated:
-        raise ValueError(f"day {repeated[0]} is given twice in {value!r}")
-    return tuple(sorted(days))
-
-
-def _days_text(value: object) -> str:
-    if isinstance(value, str):
-        return re.sub(r"\s+", "", value).replace("–", "-")
-    if isinstance(value, list | tuple):
-        return ",".join(str(item) for item in value)
-    return str(value)
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-def _string_schema(description: str, examples: Sequence[object]) -> WithJsonSchema:
-    return WithJsonSchema(
-        {"type": "string", "description": description, "examples": list(examples)},
-        mode="validation",
-    )
-
-
-class Reference(_Frozen):
+class Reference(Frozen, str_strip_whitespace=True):
     """A published source of a regimen: citation, year and an identifier where known."""
 
     citation: NonEmpty = Field(description="Authors, title, journal, volume:pages.")
@@ -351,7 +96,7 @@ class Reference(_Frozen):
     note: str = ""
 
 
-class Dose(_Frozen):
+class Dose(Frozen, str_strip_whitespace=True):
     """A dose as written and in canonical units.
 
     ``amount`` is in ``unit``: mg per m² of body-surface area (``per_m2``), mg per kg
@@ -364,13 +109,6 @@ class Dose(_Frozen):
     basis: DoseBasis
     unit: str
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, data: object) -> object:
-        if isinstance(data, str):
-            return parse_dose(data)
-        return data
-
     @model_validator(mode="after")
     def _unit_matches_basis(self) -> Dose:
         if self.unit != CANONICAL_UNIT[self.basis]:
@@ -381,56 +119,23 @@ class Dose(_Frozen):
         return self
 
 
-DoseText = Annotated[
-    Dose,
-    _string_schema(
-        f"The dose with its unit: {_ACCEPTED_DOSE_UNITS}.",
-        ["625 mg/m2", "1.25 g/m2", "4 mg", "5 mg/kg", "5 mg/mL*min"],
-    ),
-]
-DaysField = Annotated[
-    tuple[int, ...],
-    BeforeValidator(parse_days),
-    WithJsonSchema(
-        {
-            "description": "Days of the cycle, from 1: '1', '1-21', '1,8,15', or a list.",
-            "anyOf": [
-                {
-                    "type": "string",
-                    "pattern": r"^\s*\d+(\s*[-–]\s*\d+)?(\s*,\s*\d+(\s*[-–]\s*\d+)?)*\s*$",
-                },
-                {"type": "integer", "minimum": 1},
-                {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
-            ],
-            "examples": ["1", "1-21", "1,8,15"],
-        },
-        mode="validation",
-    ),
-]
-DurationField = Annotated[
-    float | None,
-    BeforeValidator(parse_duration_h),
-    _string_schema("Infusion duration with its unit.", ["46 h", "2 h", "15 min"]),
-]
-
-
-class Component(_Frozen):
+class Component(Frozen, str_strip_whitespace=True):
     """One drug administration of a cycle: what, how much, on which days, how given."""
 
     drug: NonEmpty = Field(description="Lowercase INN, as listed in drugs.toml.")
-    dose: DoseText
+    dose: Dose
     dose_per: Literal["intake", "day"] = Field(
         default="intake",
         description="'day': the dose is a daily total divided equally into intakes_per_day.",
     )
     intakes_per_day: Whole = Field(default=1, ge=1, le=6)
-    days: DaysField
-    days_text: SkipJsonSchema[str] = ""
+    days: tuple[Annotated[int, Field(ge=1)], ...] = Field(
+        min_length=1, description="Days of the cycle, from 1, in order."
+    )
+    days_text: str = Field(default="", description="The days as the file writes them.")
     route: Route
     method: Method
-    duration_h: DurationField = Field(
-        default=None, validation_alias=AliasChoices("duration", "duration_h")
-    )
+    duration_h: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     order: Whole = Field(ge=1, description="Administration order on the day (1 = first).")
     notes: str = ""
     source: NonEmpty = Field(description="Where the dose, days and administration come from.")
@@ -438,19 +143,19 @@ class Component(_Frozen):
         default=(), description="What in this component no seen source confirms."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _remember_days_text(cls, data: object) -> object:
-        if isinstance(data, dict) and "days" in data and not data.get("days_text"):
-            return {**data, "days_text": _days_text(data["days"])}
-        return data
-
     @field_validator("drug")
     @classmethod
     def _lowercase_inn(cls, drug: str) -> str:
         if drug != drug.lower():
             raise ValueError(f"write the drug as its lowercase INN: {drug.lower()!r}, not {drug!r}")
         return drug
+
+    @field_validator("days")
+    @classmethod
+    def _days_once_in_order(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        if any(later <= earlier for earlier, later in itertools.pairwise(days)):
+            raise ValueError(f"days must be listed once each, in order, got {days!r}")
+        return days
 
     @model_validator(mode="after")
     def _consistent_administration(self) -> Component:
@@ -486,7 +191,7 @@ class Component(_Frozen):
         return self.dose.amount * self.intakes_per_day
 
 
-class SupportiveSchedule(_Frozen):
+class SupportiveSchedule(Frozen, str_strip_whitespace=True):
     """How a supportive regimen is added to a chemotherapy regimen.
 
     E.g. zoledronic acid with FOLFOX-6 (14-day cycles): ``every_n_cycles = 2``,
@@ -505,16 +210,8 @@ class SupportiveSchedule(_Frozen):
 _ID = r"^[A-Z0-9][A-Z0-9-]*$"
 
 
-class Regimen(_Frozen):
+class Regimen(Frozen, str_strip_whitespace=True):
     """A chemotherapy or supportive regimen: one file of the library."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "title": "regimens: regimen file",
-            "description": "One regimen of the regimens library (TOML); "
-            "see docs/regimen-format.md.",
-        }
-    )
 
     id: str = Field(pattern=_ID, description="Upper-case id, e.g. 'FOLFOX-6'.")
     name: NonEmpty
@@ -635,7 +332,7 @@ def check_contiguous(
         )
 
 
-class RenalBand(_Frozen):
+class RenalBand(Frozen, str_strip_whitespace=True):
     """One band of creatinine clearance (mL/min) and what it does to the dose."""
 
     label: NonEmpty = Field(description="As a pharmacist reads it, e.g. 'CrCl 30–50 mL/min'.")
@@ -673,7 +370,7 @@ class RenalBand(_Frozen):
         )
 
 
-class RenalRule(_Frozen):
+class RenalRule(Frozen, str_strip_whitespace=True):
     """A drug's dose by Cockcroft–Gault creatinine clearance, as contiguous bands."""
 
     measure: Literal["cockcroft_gault"] = "cockcroft_gault"
@@ -708,10 +405,7 @@ class RenalRule(_Frozen):
         return matches[0]
 
 
-Evidence = Literal["V", "P", "U"]
-
-
-class CumulativeLimit(_Frozen):
+class CumulativeLimit(Frozen, str_strip_whitespace=True):
     """A lifetime cumulative dose above which a warning is due (e.g. epirubicin).
 
     ``kind = "limit"`` is a limit printed by a label (epirubicin 900 mg/m²): going past
@@ -720,7 +414,7 @@ class CumulativeLimit(_Frozen):
     going past it is a caution.
     """
 
-    limit: DoseText
+    limit: Dose
     kind: Literal["limit", "advisory"] = Field(
         default="limit",
         description="'limit': a label's cumulative limit; 'advisory': a published "
@@ -750,7 +444,7 @@ class CumulativeLimit(_Frozen):
         return self.limit.unit
 
 
-class DoxorubicinEquivalence(_Frozen):
+class DoxorubicinEquivalence(Frozen, str_strip_whitespace=True):
     """How many mg of doxorubicin one mg of an anthracycline counts as (cardiotoxicity).
 
     Sources disagree (epirubicin 1 in COG substitution rules, 0.8 in Feijen, JAMA Oncol
@@ -767,7 +461,7 @@ class DoxorubicinEquivalence(_Frozen):
 _ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")
 
 
-class DrugCodes(_Frozen):
+class DrugCodes(Frozen, str_strip_whitespace=True):
     """Standard identifiers of a drug, with where they were checked.
 
     Used to name the drug to other systems (the FHIR export, ``docs/fhir.md``);
@@ -796,45 +490,27 @@ class DrugCodes(_Frozen):
         return atc
 
 
-class DrugFacts(_Frozen):
+class DrugFacts(Frozen, str_strip_whitespace=True):
     """What the library knows of a drug, shared by every regimen that uses it."""
 
     inn: NonEmpty = Field(description="Lowercase INN, the name components use.")
     aliases: tuple[str, ...] = Field(
         default=(), description="Other names: brands, abbreviations, other languages."
     )
-    local_names: dict[str, str] = Field(
-        default_factory=dict,
+    local_names: FrozenMap[str, str] = Field(
+        default_factory=FrozenDict,
         description="The drug's name per output language, e.g. {fr = 'capécitabine'}; "
         "each name must be one of the aliases.",
     )
-    tablet_strengths_mg: Annotated[
-        tuple[float, ...],
-        BeforeValidator(_parse_strengths),
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "Tablet strengths with unit (oral drugs only).",
-                "examples": [["150 mg", "500 mg"]],
-            },
-            mode="validation",
-        ),
-    ] = Field(default=(), validation_alias=AliasChoices("tablet_strengths", "tablet_strengths_mg"))
-    concentration_mg_per_ml: Annotated[
-        float | None,
-        BeforeValidator(_parse_concentration),
-        _string_schema("Concentration of the solution drawn up, with unit.", ["50 mg/mL"]),
-    ] = Field(
-        default=None, validation_alias=AliasChoices("concentration", "concentration_mg_per_ml")
+    tablet_strengths_mg: tuple[Number, ...] = Field(
+        default=(), description="Tablet strengths in mg (oral drugs only)."
+    )
+    concentration_mg_per_ml: Number | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="Of the solution drawn up."
     )
     products_source: str = Field(default="", description="Source of strengths/concentration.")
-    rounding_increment_mg: Annotated[
-        float | None,
-        BeforeValidator(parse_mass_mg),
-        _string_schema("Step to which a parenteral dose is rounded.", ["1 mg", "0.1 mg"]),
-    ] = Field(
-        default=None, validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg")
+    rounding_increment_mg: Number | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="Step of a parenteral dose."
     )
     rounding_source: str = ""
     cumulative_limit: CumulativeLimit | None = None
@@ -906,56 +582,3 @@ class DrugFacts(_Frozen):
     def names(self) -> tuple[str, ...]:
         """The INN followed by the aliases."""
         return (self.inn, *self.aliases)
-
-
-class DrugsFile(_Frozen):
-    """The shared drug-facts file, ``drugs.toml``: one ``[[drug]]`` table per drug."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "title": "regimens: drugs.toml",
-            "description": "Drug facts shared by the regimens of a library.",
-        }
-    )
-
-    drug: tuple[DrugFacts, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> DrugsFile:
-        owner: dict[str, str] = {}
-        for index, facts in enumerate(self.drug, start=1):
-            for name in facts.names():
-                key = normalize_name(name)
-                if owner.get(key, facts.inn) != facts.inn:
-                    raise FieldPathError(
-                        f"drug[{index}]",
-                        f"name {name!r} of {facts.inn!r} is already a name of {owner[key]!r}",
-                    )
-                owner[key] = facts.inn
-        return self
-
-
-def file_json_schema(kind: Literal["regimen", "drugs"] = "regimen") -> dict[str, Any]:
-    """The JSON Schema of a library file as written (``regimens schema``).
-
-    It describes the file spelling (``dose = "625 mg/m2"``), not the canonical fields.
-    ``docs/regimen.schema.json`` is this schema for a regimen file.
-    """
-    model: type[BaseModel] = Regimen if kind == "regimen" else DrugsFile
-    schema = model.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-
-
-# Cached: every drug and regimen look-up normalises its name (about a fifth of a
-# sheet's computation before the cache); bounded, so a batch of distinct names
-# keeps memory flat.
-@lru_cache(maxsize=4096)
-def normalize_name(name: str) -> str:
-    """The look-up key of a name: case-, accent- and spacing-insensitive.
-
-    ``"Capécitabine"`` and ``"capecitabine"`` give the same key, so the French names
-    of the case report find their drug; hyphens and digits are kept (``5-FU``).
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())

@@ -1,16 +1,17 @@
-"""Finding, reading and validating regimen library files; look-up by id or alias.
+"""Finding, reading and validating regimen library files into a Library.
 
 A library is a directory of TOML files: one file per regimen (any ``*.toml`` name)
 and a ``drugs.toml`` holding the drug facts its regimens share (any other file made
 of ``[[drug]]`` tables is read as drug facts too). The
-loader only reads bytes, parses TOML (:mod:`tomllib`) and hands the data to the
-models of :mod:`regimens._models.regimen`, which validate it; then it checks what no single
-file can: that ids and aliases are unique, that every drug is described, that a
-supportive regimen's host exists.
+loader only reads bytes, parses TOML (:mod:`tomllib`) and hands the data to the file
+models of :mod:`regimens._read.regimen_file`, which read each value's spelling and
+validate it into the models of :mod:`regimens._models.regimen`; then it checks what no
+single file can: that ids and aliases are unique, that every drug is described, that a
+supportive regimen's host exists. The result is a :class:`~regimens._models.library.Library`.
 
 Libraries are layered, each shadowing the ones before it::
 
-    built-in  <  REGIMENS_LIBRARY directories (in order)  <  --library directories
+    built-in  <  REGIMENS_LIBRARY directories (in order)  <  extra_dirs (the CLI's --library)
 
 A regimen (or drug) of a later layer with the id of an earlier one replaces it, and
 :attr:`Library.warnings` says so: a shadowed built-in must never pass unnoticed.
@@ -18,42 +19,35 @@ Within one layer a repeated id or name is an error.
 
 Every problem names the file, the line where it can be found, the field path
 (``components[2].dose``; lists are counted from 1, as a reader counts the
-``[[components]]`` blocks) and the reason.
+``[[components]]`` blocks) and the reason (:func:`regimens._read.validation.describe_errors`).
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import math
 import os
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
 
-from regimens._errors import LibraryError, UnknownNameError, UnknownRegimenError
-from regimens._models.regimen import (
-    DrugFacts,
-    DrugsFile,
-    FieldPathError,
-    Regimen,
-    SupportiveSchedule,
-    normalize_name,
-)
+from regimens._errors import LibraryError, UnknownNameError
+from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
+from regimens._models.regimen import DrugFacts, Regimen
+from regimens._read.regimen_file import DrugsFile, RegimenFile
+from regimens._read.validation import describe_errors, key_lines, problem_at
 
 __all__ = [
     "DRUGS_FILE",
     "ENV_VAR",
     "Library",
     "LibraryFile",
+    "LibraryProblemsError",
     "builtin_library_dir",
     "load_drugs_file",
     "load_library",
@@ -66,17 +60,11 @@ ENV_VAR = "REGIMENS_LIBRARY"
 #: The file of a library directory that holds drug facts (as does any *.toml made of
 #: [[drug]] tables); every other *.toml is a regimen.
 DRUGS_FILE = "drugs.toml"
+#: The label of the directories given to :func:`load_library` (the CLI's ``--library``),
+#: in messages and shadowing warnings.
+EXTRA_DIRS = "extra_dirs"
 
 _Model = TypeVar("_Model", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class LibraryFile:
-    """Where a regimen or drug came from: for the provenance of a dose sheet."""
-
-    path: str
-    sha256: str  # of the file's bytes, as read
-    builtin: bool
 
 
 def builtin_library_dir() -> Path:
@@ -135,228 +123,63 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
     return _Read(path=path, text=text, data=data, file=file)
 
 
+class LibraryProblemsError(LibraryError):
+    """A :class:`LibraryError` that also carries every problem found, one line each.
+
+    Its message is the first problem and how many more there are; ``problems`` holds
+    them all (the CLI says that ``regimens validate DIR`` lists them).
+    """
+
+    def __init__(self, problems: Sequence[str], *, source: str) -> None:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more, source=source)
+        self.problems = tuple(problems)
+
+
 def _validate(model: type[_Model], read: _Read) -> _Model:
     try:
         return model.model_validate(read.data)
     except ValidationError as exc:
-        problems = _describe(exc, model, read)
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise _FileProblemsError(problems, problems[0] + more, source=str(read.path)) from None
+        problems = describe_errors(exc, model, source=read.path, text=read.text)
+        raise LibraryProblemsError(problems, source=str(read.path)) from None
 
 
-class _FileProblemsError(LibraryError):
-    """A LibraryError that also carries every problem of the file, one line each."""
+def _regimen(read: _Read) -> Regimen:
+    return _validate(RegimenFile, read).to_model()
 
-    def __init__(self, problems: list[str], message: str, *, source: str) -> None:
-        super().__init__(message, source=source)
-        self.problems = problems
+
+def _drugs(read: _Read) -> tuple[DrugFacts, ...]:
+    return _validate(DrugsFile, read).to_models()
 
 
 def load_regimen_file(path: str | os.PathLike[str]) -> Regimen:
     """Read and validate one regimen file (no cross-file checks)."""
-    return _validate(Regimen, _read_toml(Path(path), builtin=False))
+    return _regimen(_read_toml(Path(path), builtin=False))
 
 
 def load_drugs_file(path: str | os.PathLike[str]) -> tuple[DrugFacts, ...]:
     """Read and validate one drug-facts file."""
-    return _validate(DrugsFile, _read_toml(Path(path), builtin=False)).drug
-
-
-# --- describing validation errors ------------------------------------------------------
-
-
-_PATH_TOKEN = re.compile(r"([A-Za-z_][\w-]*)|\[(\d+)\]")
-
-
-def _parse_path(path: str) -> tuple[str | int, ...]:
-    """``"components[2].days"`` → ``("components", 1, "days")`` (0-based, as pydantic)."""
-    return tuple(name if name else int(number) - 1 for name, number in _PATH_TOKEN.findall(path))
-
-
-def _format_path(loc: Sequence[str | int]) -> str:
-    """``("components", 1, "days")`` → ``"components[2].days"`` (1-based for readers)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-def _describe(exc: ValidationError, model: type[BaseModel], read: _Read) -> list[str]:
-    lines = _key_lines(read.text)
-    problems: list[tuple[float, str]] = []
-    errors = exc.errors()
-    # A list whose item failed is also reported as "too short"; the item's error says more.
-    located = [tuple(error["loc"]) for error in errors if error["type"] != "too_short"]
-    for error in errors:
-        if error["type"] == "too_short" and any(
-            loc[: len(error["loc"])] == tuple(error["loc"]) for loc in located
-        ):
-            continue
-        loc: tuple[str | int, ...] = tuple(error["loc"])
-        cause = error.get("ctx", {}).get("error")
-        if isinstance(cause, FieldPathError):
-            loc = loc + _parse_path(cause.path)
-            reason = cause.reason
-        elif isinstance(cause, ValueError):
-            reason = str(cause)
-        else:
-            reason = _reason(error, model, loc)
-        line = _line_of(lines, loc)
-        problems.append((line or math.inf, _problem(read.path, lines, loc, reason)))
-    # In file order; a missing key (no line) after the misspelt key that explains it.
-    return [problem for _, problem in sorted(problems, key=lambda item: item[0])]
-
-
-def _problem(
-    path: Path, lines: dict[tuple[str | int, ...], int], loc: Sequence[str | int], reason: str
-) -> str:
-    line = _line_of(lines, tuple(loc))
-    where = f"{path}:{line}" if line else str(path)
-    field_path = _format_path(loc)
-    return f"{where}: {field_path}: {reason}" if field_path else f"{where}: {reason}"
-
-
-def _reason(error: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        accepted = _accepted_keys(model, loc[:-1])
-        close = difflib.get_close_matches(key, accepted, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown key {key!r}{hint} (accepted keys: {', '.join(accepted)})"
-    if kind == "missing":
-        return "missing: this key is required"
-    shown = error.get("input")
-    if isinstance(shown, dict | list):
-        return str(error["msg"])
-    return f"{error['msg']}, got {shown!r}"
-
-
-def _accepted_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """The keys a file may write at ``loc``: field names, or their first alias."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None or isinstance(part, int):
-            continue
-        info = current.model_fields.get(part) or _field_by_alias(current, part)
-        current = _nested_model(info.annotation) if info else None
-    if current is None:
-        return []
-    keys = []
-    for name, info in current.model_fields.items():
-        alias = info.validation_alias
-        choices = getattr(alias, "choices", None)
-        if choices:
-            keys.append(str(choices[0]))
-        elif name != "days_text":  # derived from days, never written
-            keys.append(name)
-    return keys
-
-
-def _field_by_alias(model: type[BaseModel], key: str) -> FieldInfo | None:
-    for info in model.model_fields.values():
-        choices = getattr(info.validation_alias, "choices", None) or ()
-        if key in choices:
-            return info
-    return None
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
-
-
-def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map field locations (0-based, as pydantic) to the line that writes them.
-
-    A light scan of the TOML text, enough for tables, arrays of tables and keys; for
-    positions it cannot see (inside inline arrays) the nearest enclosing key is used.
-    """
-    lines: dict[tuple[str | int, ...], int] = {}
-    counts: dict[tuple[str | int, ...], int] = {}
-    table: tuple[str | int, ...] = ()
-    in_string: str | None = None
-    depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_string:
-            if in_string in line:
-                in_string = None
-            continue
-        if depth == 0:
-            header = _HEADER.match(line)
-            if header:
-                table = _resolve_header(header.group(2), counts, array=header.group(1) == "[[")
-                lines.setdefault(table, number)
-                continue
-            key = _KEY.match(line)
-            if key:
-                lines.setdefault((*table, key.group(1).strip("\"'")), number)
-        stripped = re.sub(r'"(?:\\.|[^"\\])*"|\'[^\']*\'', "", line).split("#", 1)[0]
-        for quote in ('"""', "'''"):
-            if line.count(quote) % 2 == 1:
-                in_string = quote
-        depth = max(0, depth + stripped.count("[") - stripped.count("]"))
-    return lines
-
-
-def _resolve_header(
-    name: str, counts: dict[tuple[str | int, ...], int], *, array: bool
-) -> tuple[str | int, ...]:
-    path: tuple[str | int, ...] = ()
-    parts = [part.strip().strip("\"'") for part in name.split(".")]
-    for index, part in enumerate(parts):
-        path = (*path, part)
-        last = index == len(parts) - 1
-        if last and array:
-            counts[path] = counts.get(path, -1) + 1
-            path = (*path, counts[path])
-        elif path in counts:
-            path = (*path, counts[path])
-    return path
-
-
-def _line_of(lines: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int | None:
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
+    return _drugs(_read_toml(Path(path), builtin=False))
 
 
 # --- layers ----------------------------------------------------------------------------
 
 
 @dataclass
-class _Entry:
-    regimen: Regimen
-    read: _Read
-
-
-@dataclass
-class _DrugEntry:
-    facts: DrugFacts
-    read: _Read
-    index: int  # 0-based position in the file's [[drug]] list
-
-
-@dataclass
 class _Layer:
-    label: str  # "built-in", "REGIMENS_LIBRARY", "--library"
-    directory: Path | None
-    builtin: bool
-    regimens: dict[str, _Entry] = field(default_factory=dict)
-    drugs: dict[str, _DrugEntry] = field(default_factory=dict)
+    """One layer as read: each regimen and drug with the file it came from."""
+
+    label: str  # "built-in", "REGIMENS_LIBRARY", "extra_dirs", "validate"
+    regimens: dict[str, tuple[Regimen, _Read]] = field(default_factory=dict)
+    drugs: dict[str, tuple[DrugFacts, _Read]] = field(default_factory=dict)
+
+    def model(self) -> LibraryLayer:
+        """The layer as the library holds it (each model with its file's provenance)."""
+        return LibraryLayer(
+            label=self.label,
+            regimens={key: (regimen, read.file) for key, (regimen, read) in self.regimens.items()},
+            drugs={key: (facts, read.file) for key, (facts, read) in self.drugs.items()},
+        )
 
 
 def _library_files(directory: Path) -> list[Path]:
@@ -376,11 +199,9 @@ def _is_drugs_file(read: _Read) -> bool:
     return read.path.name == DRUGS_FILE or ("drug" in read.data and "id" not in read.data)
 
 
-def _scan(
-    paths: Sequence[Path], *, label: str, directory: Path | None, builtin: bool
-) -> tuple[_Layer, list[str]]:
+def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, list[str]]:
     """Read and validate files into one layer; return it with every problem found."""
-    layer = _Layer(label=label, directory=directory, builtin=builtin)
+    layer = _Layer(label=label)
     problems: list[str] = []
     names: dict[str, tuple[str, _Read]] = {}
     drug_names: dict[str, tuple[str, _Read]] = {}
@@ -389,10 +210,10 @@ def _scan(
             read = _read_toml(path, builtin=builtin)
             is_drugs = _is_drugs_file(read)
             if is_drugs:
-                drugs = _validate(DrugsFile, read).drug
+                drugs = _drugs(read)
             else:
-                regimen = _validate(Regimen, read)
-        except _FileProblemsError as exc:
+                regimen = _regimen(read)
+        except LibraryProblemsError as exc:
             problems.extend(exc.problems)
             continue
         except LibraryError as exc:
@@ -400,7 +221,7 @@ def _scan(
             continue
         if is_drugs:
             for index, facts in enumerate(drugs):
-                layer.drugs[facts.inn] = _DrugEntry(facts, read, index)
+                layer.drugs[facts.inn] = (facts, read)
                 for name in facts.names():
                     key = normalize_name(name)
                     owner = drug_names.get(key)
@@ -411,11 +232,11 @@ def _scan(
                         )
                     drug_names[key] = (facts.inn, read)
             continue
-        lines = _key_lines(read.text)
+        lines = key_lines(read.text)
         if regimen.id in layer.regimens:
-            other = layer.regimens[regimen.id].read.path
+            other = layer.regimens[regimen.id][1].path
             problems.append(
-                _problem(path, lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}")
+                problem_at(path, lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}")
             )
             continue
         for position, name in enumerate(regimen.names()):
@@ -425,7 +246,7 @@ def _scan(
                 loc: tuple[str | int, ...] = ("aliases", position - 1) if position else ("id",)
                 what = "id" if position == 0 else "alias"
                 problems.append(
-                    _problem(
+                    problem_at(
                         path,
                         lines,
                         loc,
@@ -434,15 +255,13 @@ def _scan(
                     )
                 )
             names[key] = (regimen.id, read)
-        layer.regimens[regimen.id] = _Entry(regimen, read)
+        layer.regimens[regimen.id] = (regimen, read)
     return layer, problems
 
 
 @lru_cache(maxsize=4)
 def _builtin_layer(directory: Path) -> tuple[_Layer, tuple[str, ...]]:
-    layer, problems = _scan(
-        _library_files(directory), label="built-in", directory=directory, builtin=True
-    )
+    layer, problems = _scan(_library_files(directory), label="built-in", builtin=True)
     return layer, tuple(problems)
 
 
@@ -450,145 +269,19 @@ def _directory_layer(directory: Path, label: str) -> tuple[_Layer, list[str]]:
     if not directory.is_dir():
         what = "does not exist" if not directory.exists() else "is not a directory"
         problem = f"{directory}: library directory (from {label}) {what}"
-        return _Layer(label=label, directory=directory, builtin=False), [problem]
-    return _scan(_library_files(directory), label=label, directory=directory, builtin=False)
+        return _Layer(label=label), [problem]
+    return _scan(_library_files(directory), label=label, builtin=False)
 
 
-# --- the merged library -----------------------------------------------------------------
+def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
+    """Checks across files: drugs described, supportive hosts present and sound.
 
-
-class Library:
-    """The regimens and drug facts of every layer, later layers shadowing earlier ones.
-
-    Build it with :func:`load_library`. Look-ups are case-insensitive; drug names are
-    also accent-insensitive (``capécitabine``).
+    ``reads`` gives the text of each file by path, for the lines of the problems.
     """
-
-    def __init__(self, layers: Sequence[_Layer]) -> None:
-        warnings: list[str] = []
-        regimens: dict[str, _Entry] = {}
-        drugs: dict[str, _DrugEntry] = {}
-        for layer in layers:
-            for regimen_id, entry in layer.regimens.items():
-                if regimen_id in regimens:
-                    warnings.append(
-                        f"regimen {regimen_id} from {entry.read.path} ({layer.label}) shadows "
-                        f"{regimen_id} from {regimens[regimen_id].read.path}"
-                    )
-                regimens[regimen_id] = entry
-            for inn, drug_entry in layer.drugs.items():
-                if inn in drugs:
-                    warnings.append(
-                        f"drug {inn!r} from {drug_entry.read.path} ({layer.label}) shadows "
-                        f"{inn!r} from {drugs[inn].read.path}"
-                    )
-                drugs[inn] = drug_entry
-        # Names are claimed layer by layer, so that a later layer's claim wins.
-        winners = [
-            (entry.regimen.names(), regimen_id, entry.read)
-            for layer in layers
-            for regimen_id, entry in layer.regimens.items()
-            if regimens[regimen_id] is entry
-        ]
-        drug_winners = [
-            (entry.facts.names(), inn, entry.read)
-            for layer in layers
-            for inn, entry in layer.drugs.items()
-            if drugs[inn] is entry
-        ]
-        self._entries = dict(sorted(regimens.items()))
-        self._drug_entries = dict(sorted(drugs.items()))
-        self._names = _name_index(winners, warnings, what="regimen")
-        self._drug_names = _name_index(drug_winners, warnings, what="drug")
-        self.regimens: Mapping[str, Regimen] = MappingProxyType(
-            {regimen_id: entry.regimen for regimen_id, entry in self._entries.items()}
-        )
-        self.drugs: Mapping[str, DrugFacts] = MappingProxyType(
-            {inn: entry.facts for inn, entry in self._drug_entries.items()}
-        )
-        self.warnings: tuple[str, ...] = tuple(warnings)
-
-    def __repr__(self) -> str:
-        return f"<Library {len(self.regimens)} regimens, {len(self.drugs)} drugs>"
-
-    def get(self, name: str) -> Regimen:
-        """The regimen with this id or alias (case-insensitive)."""
-        regimen_id = self._names.get(normalize_name(name))
-        if regimen_id is None:
-            raise UnknownRegimenError(self._unknown(name, self._names, "regimen", "list"))
-        return self._entries[regimen_id].regimen
-
-    def drug(self, name: str) -> DrugFacts:
-        """The facts of the drug with this INN or alias (case- and accent-insensitive)."""
-        inn = self._drug_names.get(normalize_name(name))
-        if inn is None:
-            raise UnknownNameError(
-                self._unknown(name, self._drug_names, "drug", None), field="drug"
-            )
-        return self._drug_entries[inn].facts
-
-    def file_of(self, regimen_id: str) -> LibraryFile:
-        """The file a regimen was read from (path, SHA-256 of its bytes, built-in or not)."""
-        return self._entries[self.get(regimen_id).id].read.file
-
-    def file_of_drug(self, name: str) -> LibraryFile:
-        """The drug-facts file a drug was read from."""
-        return self._drug_entries[self.drug(name).inn].read.file
-
-    def supportive_for(self, regimen_id: str) -> tuple[tuple[Regimen, SupportiveSchedule], ...]:
-        """The supportive regimens given with a regimen, with how they are added to it."""
-        host = self.get(regimen_id).id
-        return tuple(
-            (regimen, schedule)
-            for regimen in self.regimens.values()
-            for schedule in regimen.given_with
-            if schedule.regimen == host
-        )
-
-    def __iter__(self) -> Iterator[Regimen]:
-        return iter(self.regimens.values())
-
-    def __len__(self) -> int:
-        return len(self.regimens)
-
-    @staticmethod
-    def _unknown(name: str, index: Mapping[str, str], what: str, command: str | None) -> str:
-        close = difflib.get_close_matches(normalize_name(name), list(index), n=3, cutoff=0.5)
-        targets = list(dict.fromkeys(index[key] for key in close))
-        hint = f"; did you mean {', '.join(targets)}?" if targets else ""
-        listing = f" ('regimens {command}' shows them all)" if command else ""
-        known = sorted(set(index.values()))
-        if not targets and len(known) <= 12:
-            hint = f"; known {what}s: {', '.join(known)}"
-        shown = name if len(name) <= 80 else name[:77] + "..."
-        return f"unknown {what} {shown!r}{hint}{listing}"
-
-
-def _name_index(
-    items: Sequence[tuple[tuple[str, ...], str, _Read]], warnings: list[str], *, what: str
-) -> dict[str, str]:
-    """Names → ids, in layer order; a later layer's claim on a name wins, with a warning."""
-    index: dict[str, str] = {}
-    claimed_by: dict[str, _Read] = {}
-    for names, target, read in items:
-        for name in names:
-            key = normalize_name(name)
-            if key in index and index[key] != target:
-                warnings.append(
-                    f"{what} name {name!r} now means {target} from {read.path}, "
-                    f"not {index[key]} from {claimed_by[key].path}"
-                )
-            index[key] = target
-            claimed_by[key] = read
-    return index
-
-
-def _cross_check(library: Library) -> list[str]:
-    """Checks across files: drugs described, supportive hosts present and sound."""
     problems: list[str] = []
-    for entry in library._entries.values():
-        regimen, read = entry.regimen, entry.read
-        lines = _key_lines(read.text)
+    for regimen in library:
+        read = reads[library.file_of(regimen.id).path]
+        lines = key_lines(read.text)
         for index, component in enumerate(regimen.components):
             if component.drug in library.drugs:
                 continue
@@ -601,21 +294,21 @@ def _cross_check(library: Library) -> list[str]:
                     f"unknown drug {component.drug!r}: describe it in {DRUGS_FILE} "
                     f"(known: {', '.join(library.drugs)})"
                 )
-            problems.append(_problem(read.path, lines, loc, reason))
+            problems.append(problem_at(read.path, lines, loc, reason))
         for index, schedule in enumerate(regimen.given_with):
             loc = ("given_with", index, "regimen")
             host = library.regimens.get(schedule.regimen)
             if host is None:
                 problems.append(
-                    _problem(read.path, lines, loc, f"no regimen has the id {schedule.regimen!r}")
+                    problem_at(read.path, lines, loc, f"no regimen has the id {schedule.regimen!r}")
                 )
             elif host.kind != "chemotherapy":
                 problems.append(
-                    _problem(read.path, lines, loc, f"{host.id} is not a chemotherapy regimen")
+                    problem_at(read.path, lines, loc, f"{host.id} is not a chemotherapy regimen")
                 )
             elif schedule.day > host.cycle_length_days:
                 problems.append(
-                    _problem(
+                    problem_at(
                         read.path,
                         lines,
                         ("given_with", index, "day"),
@@ -627,8 +320,13 @@ def _cross_check(library: Library) -> list[str]:
 
 
 def _build(layers: Sequence[_Layer]) -> tuple[Library, list[str]]:
-    library = Library(layers)
-    return library, _cross_check(library)
+    library = Library([layer.model() for layer in layers])
+    reads = {
+        read.file.path: read
+        for layer in layers
+        for _, read in (*layer.regimens.values(), *layer.drugs.values())
+    }
+    return library, _cross_check(library, reads)
 
 
 def _extra_directories(
@@ -641,7 +339,7 @@ def _extra_directories(
         for part in os.environ.get(ENV_VAR, "").split(os.pathsep):
             if part.strip():
                 directories.append((Path(part.strip()).expanduser(), ENV_VAR))
-    directories.extend((Path(directory).expanduser(), "--library") for directory in extra_dirs)
+    directories.extend((Path(directory).expanduser(), EXTRA_DIRS) for directory in extra_dirs)
     return directories
 
 
@@ -650,10 +348,12 @@ def load_library(
 ) -> Library:
     """Load the built-in library and the user libraries layered over it.
 
-    ``extra_dirs`` are the ``--library`` directories; with ``use_env`` the directories
-    of the ``REGIMENS_LIBRARY`` environment variable (separated by ``os.pathsep``)
-    come between the built-in library and them. The first problem found raises
-    :class:`LibraryError` naming the file, line, field and reason.
+    ``extra_dirs`` are the user's directories (the CLI's ``--library``); with
+    ``use_env`` the directories of the ``REGIMENS_LIBRARY`` environment variable
+    (separated by ``os.pathsep``) come between the built-in library and them. The
+    problems found raise :class:`LibraryProblemsError` (a :class:`LibraryError`): its
+    message is the first, naming the file, line, field and reason, and how many more
+    there are; its ``problems`` lists them all.
     """
     builtin, builtin_problems = _builtin_layer(builtin_library_dir())
     layers = [builtin]
@@ -671,13 +371,7 @@ def load_library(
 
 
 def _first(problems: list[str]) -> LibraryError:
-    more = (
-        f" (and {len(problems) - 1} more: 'regimens validate DIR' lists them all)"
-        if len(problems) > 1
-        else ""
-    )
-    source = problems[0].split(":", 1)[0]
-    return LibraryError(problems[0] + more, source=source)
+    return LibraryProblemsError(problems, source=problems[0].split(":", 1)[0])
 
 
 def validate_paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -704,7 +398,7 @@ def validate_paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
             sibling = path.parent / DRUGS_FILE
             if path.name != DRUGS_FILE and sibling.is_file():
                 files.insert(0, sibling)
-            layer, found = _scan(files, label="validate", directory=path.parent, builtin=False)
+            layer, found = _scan(files, label="validate", builtin=False)
             layers = [builtin, layer]
         else:
             problems.append(f"{path}: no such file or directory")

@@ -1,0 +1,229 @@
+"""The library: regimens and drug facts merged from their layers, looked up by name.
+
+A :class:`Library` is what the calculators are given: every regimen and drug of the
+layers it was built from (built-in, then user directories), later layers shadowing
+earlier ones, with the file each came from. Reading and checking the files is the
+reader's part (:func:`regimens._read.library.load_library` builds it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from pydantic import Field
+
+from regimens._errors import UnknownNameError, UnknownRegimenError
+from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
+
+__all__ = ["Library", "LibraryFile", "LibraryLayer", "LibraryNotice", "normalize_name"]
+
+_Model = TypeVar("_Model", Regimen, DrugFacts)
+
+
+@dataclass(frozen=True)
+class LibraryFile:
+    """Where a regimen or drug came from: for the provenance of a dose sheet."""
+
+    path: str
+    sha256: str  # of the file's bytes, as read
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class LibraryLayer:
+    """The regimens and drugs of one layer (one directory), each with its file.
+
+    ``label`` says where the layer comes from: ``built-in``, ``REGIMENS_LIBRARY``,
+    ``extra_dirs`` (the directories given to :func:`~regimens.load_library`).
+    """
+
+    label: str
+    regimens: Mapping[str, tuple[Regimen, LibraryFile]] = field(default_factory=dict)
+    drugs: Mapping[str, tuple[DrugFacts, LibraryFile]] = field(default_factory=dict)
+
+
+class LibraryNotice(Frozen):
+    """Something a later layer changed in the library, which must not pass unnoticed.
+
+    ``shadowed``: the regimen or drug ``name`` of ``path`` (layer ``layer``) replaces the
+    one of ``shadowed_path``. ``name_moved``: the name ``name`` now means ``target`` of
+    ``path``, no longer ``previous`` of ``previous_path``. ``what`` is ``regimen`` or
+    ``drug``. Renderers word it; :attr:`Library.warnings` holds the English of today.
+    """
+
+    code: Literal["shadowed", "name_moved"]
+    params: FrozenMap[str, str] = Field(default_factory=FrozenDict)
+
+
+# Cached: every drug and regimen look-up normalises its name (about a fifth of a
+# sheet's computation before the cache); bounded, so a batch of distinct names
+# keeps memory flat.
+@lru_cache(maxsize=4096)
+def normalize_name(name: str) -> str:
+    """The look-up key of a name: case-, accent- and spacing-insensitive.
+
+    ``"Capécitabine"`` and ``"capecitabine"`` give the same key, so the French names
+    of the case report find their drug; hyphens and digits are kept (``5-FU``).
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+class Library:
+    """The regimens and drug facts of every layer, later layers shadowing earlier ones.
+
+    Build it with :func:`~regimens.load_library`. Look-ups are case-insensitive; drug
+    names are also accent-insensitive (``capécitabine``).
+    """
+
+    def __init__(self, layers: Sequence[LibraryLayer]) -> None:
+        notices: list[LibraryNotice] = []
+        regimens: dict[str, tuple[Regimen, LibraryFile]] = {}
+        drugs: dict[str, tuple[DrugFacts, LibraryFile]] = {}
+        for layer in layers:
+            _shadow(regimens, layer.regimens, layer.label, notices, what="regimen")
+            _shadow(drugs, layer.drugs, layer.label, notices, what="drug")
+        # Names are claimed layer by layer, so that a later layer's claim wins.
+        winners = [
+            (entry[0].names(), regimen_id, entry[1])
+            for layer in layers
+            for regimen_id, entry in layer.regimens.items()
+            if regimens[regimen_id] is entry
+        ]
+        drug_winners = [
+            (entry[0].names(), inn, entry[1])
+            for layer in layers
+            for inn, entry in layer.drugs.items()
+            if drugs[inn] is entry
+        ]
+        self._entries = dict(sorted(regimens.items()))
+        self._drug_entries = dict(sorted(drugs.items()))
+        self._names = _name_index(winners, notices, what="regimen")
+        self._drug_names = _name_index(drug_winners, notices, what="drug")
+        self.regimens: Mapping[str, Regimen] = MappingProxyType(
+            {regimen_id: entry[0] for regimen_id, entry in self._entries.items()}
+        )
+        self.drugs: Mapping[str, DrugFacts] = MappingProxyType(
+            {inn: entry[0] for inn, entry in self._drug_entries.items()}
+        )
+        self.notices: tuple[LibraryNotice, ...] = tuple(notices)
+        # English, as printed today; a renderer of the notices replaces it (issue 16).
+        self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
+
+    def __repr__(self) -> str:
+        return f"<Library {len(self.regimens)} regimens, {len(self.drugs)} drugs>"
+
+    def get(self, name: str) -> Regimen:
+        """The regimen with this id or alias (case-insensitive)."""
+        regimen_id = self._names.get(normalize_name(name))
+        if regimen_id is None:
+            raise UnknownRegimenError(_unknown(name, self._names, "regimen"))
+        return self._entries[regimen_id][0]
+
+    def drug(self, name: str) -> DrugFacts:
+        """The facts of the drug with this INN or alias (case- and accent-insensitive)."""
+        inn = self._drug_names.get(normalize_name(name))
+        if inn is None:
+            raise UnknownNameError(_unknown(name, self._drug_names, "drug"), field="drug")
+        return self._drug_entries[inn][0]
+
+    def file_of(self, regimen_id: str) -> LibraryFile:
+        """The file a regimen was read from (path, SHA-256 of its bytes, built-in or not)."""
+        return self._entries[self.get(regimen_id).id][1]
+
+    def file_of_drug(self, name: str) -> LibraryFile:
+        """The drug-facts file a drug was read from."""
+        return self._drug_entries[self.drug(name).inn][1]
+
+    def supportive_for(self, regimen_id: str) -> tuple[tuple[Regimen, SupportiveSchedule], ...]:
+        """The supportive regimens given with a regimen, with how they are added to it."""
+        host = self.get(regimen_id).id
+        return tuple(
+            (regimen, schedule)
+            for regimen in self.regimens.values()
+            for schedule in regimen.given_with
+            if schedule.regimen == host
+        )
+
+    def __iter__(self) -> Iterator[Regimen]:
+        return iter(self.regimens.values())
+
+    def __len__(self) -> int:
+        return len(self.regimens)
+
+
+def _unknown(name: str, index: Mapping[str, str], what: str) -> str:
+    """``unknown regimen 'X'`` with the close matches, or every name of a short list.
+
+    The message names what is unknown and what is close; how to list every name is
+    the caller's to add (the CLI adds ``'regimens list' shows them all``).
+    """
+    close = difflib.get_close_matches(normalize_name(name), list(index), n=3, cutoff=0.5)
+    targets = list(dict.fromkeys(index[key] for key in close))
+    hint = f"; did you mean {', '.join(targets)}?" if targets else ""
+    known = sorted(set(index.values()))
+    if not targets and len(known) <= 12:
+        hint = f"; known {what}s: {', '.join(known)}"
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    return f"unknown {what} {shown!r}{hint}"
+
+
+def _shadow(
+    merged: dict[str, tuple[_Model, LibraryFile]],
+    layer: Mapping[str, tuple[_Model, LibraryFile]],
+    label: str,
+    notices: list[LibraryNotice],
+    *,
+    what: str,
+) -> None:
+    """Add a layer's entries to ``merged``; an entry it replaces gets a notice."""
+    for key, entry in layer.items():
+        if key in merged:
+            params = {"what": what, "name": key, "path": entry[1].path, "layer": label}
+            params["shadowed_path"] = merged[key][1].path
+            notices.append(LibraryNotice(code="shadowed", params=params))
+        merged[key] = entry
+
+
+def _name_index(
+    items: Sequence[tuple[tuple[str, ...], str, LibraryFile]],
+    notices: list[LibraryNotice],
+    *,
+    what: str,
+) -> dict[str, str]:
+    """Names → ids, in layer order; a later layer's claim on a name wins, with a notice."""
+    index: dict[str, str] = {}
+    claimed_by: dict[str, LibraryFile] = {}
+    for names, target, file in items:
+        for name in names:
+            key = normalize_name(name)
+            if key in index and index[key] != target:
+                params = {"what": what, "name": name, "target": target, "path": file.path}
+                params |= {"previous": index[key], "previous_path": claimed_by[key].path}
+                notices.append(LibraryNotice(code="name_moved", params=params))
+            index[key] = target
+            claimed_by[key] = file
+    return index
+
+
+def _english(notice: LibraryNotice) -> str:
+    """The notice as :attr:`Library.warnings` has always said it."""
+    p = notice.params
+    if notice.code == "shadowed":
+        name = p["name"] if p["what"] == "regimen" else repr(p["name"])
+        return (
+            f"{p['what']} {name} from {p['path']} ({p['layer']}) shadows "
+            f"{name} from {p['shadowed_path']}"
+        )
+    return (
+        f"{p['what']} name {p['name']!r} now means {p['target']} from {p['path']}, "
+        f"not {p['previous']} from {p['previous_path']}"
+    )

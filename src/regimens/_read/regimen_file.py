@@ -1,0 +1,253 @@
+"""The library files as written: the models that read a regimen or drug file's spelling.
+
+A file writes ``dose = "625 mg/m2"``, ``days = "1-14"``, ``duration = "46 h"``,
+``tablet_strengths = ["150 mg"]``; the models of :mod:`regimens._models.regimen` hold
+the numbers. Each file model here is its domain model with the fields a file spells
+differently replaced by the same field reading that spelling
+(:mod:`regimens._read.regimen`), so one validation checks both the spelling and every
+invariant of the domain model, and reports every problem of the file at once. Then
+:meth:`RegimenFile.to_model` / :meth:`DrugsFile.to_models` hand back the domain models,
+already validated.
+
+The JSON Schema of a library file (``docs/regimen.schema.json``,
+``docs/drugs.schema.json``, ``regimens schema``) is generated from these models, so it
+documents the file spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import GenerateJsonSchema, SkipJsonSchema
+
+from regimens._models.base import Frozen
+from regimens._models.library import normalize_name
+from regimens._models.regimen import (
+    Component,
+    CumulativeLimit,
+    Dose,
+    DrugFacts,
+    FieldPathError,
+    Regimen,
+)
+from regimens._read.regimen import (
+    ACCEPTED_DOSE_UNITS,
+    days_text,
+    parse_concentration,
+    parse_days,
+    parse_dose,
+    parse_duration_h,
+    parse_mass_mg,
+    parse_strengths,
+)
+
+__all__ = [
+    "ComponentFile",
+    "CumulativeLimitFile",
+    "DrugFactsFile",
+    "DrugsFile",
+    "RegimenFile",
+    "file_json_schema",
+]
+
+
+def _string_schema(description: str, examples: Sequence[object]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "description": description, "examples": list(examples)},
+        mode="validation",
+    )
+
+
+def _dose_from_text(value: object) -> object:
+    return parse_dose(value) if isinstance(value, str) else value
+
+
+DoseText = Annotated[
+    Dose,
+    BeforeValidator(_dose_from_text),
+    _string_schema(
+        f"The dose with its unit: {ACCEPTED_DOSE_UNITS}.",
+        ["625 mg/m2", "1.25 g/m2", "4 mg", "5 mg/kg", "5 mg/mL*min"],
+    ),
+]
+DaysField = Annotated[
+    tuple[int, ...],
+    BeforeValidator(parse_days),
+    WithJsonSchema(
+        {
+            "description": "Days of the cycle, from 1: '1', '1-21', '1,8,15', or a list.",
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": r"^\s*\d+(\s*[-–]\s*\d+)?(\s*,\s*\d+(\s*[-–]\s*\d+)?)*\s*$",
+                },
+                {"type": "integer", "minimum": 1},
+                {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+            ],
+            "examples": ["1", "1-21", "1,8,15"],
+        },
+        mode="validation",
+    ),
+]
+DurationField = Annotated[
+    float | None,
+    BeforeValidator(parse_duration_h),
+    _string_schema("Infusion duration with its unit.", ["46 h", "2 h", "15 min"]),
+]
+
+
+def _domain(model: BaseModel) -> dict[str, Any]:
+    """The fields of a validated file model, to build its domain model from."""
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
+# Each file model takes its domain model's name (title=..., and _FileSchema below) and
+# docstring (a class does not inherit __doc__): the schema describes the file with them.
+class ComponentFile(Component, title="Component"):
+    __doc__ = Component.__doc__
+
+    dose: DoseText
+    days: DaysField
+    days_text: SkipJsonSchema[str] = ""
+    duration_h: DurationField = Field(
+        default=None, validation_alias=AliasChoices("duration", "duration_h")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _remember_days_text(cls, data: object) -> object:
+        if isinstance(data, dict) and "days" in data and not data.get("days_text"):
+            return {**data, "days_text": days_text(data["days"])}
+        return data
+
+    def to_model(self) -> Component:
+        """The domain component (no second validation: this one checked it all)."""
+        return Component.model_construct(self.model_fields_set, **_domain(self))
+
+
+class RegimenFile(Regimen):
+    __doc__ = Regimen.__doc__
+    model_config = ConfigDict(
+        json_schema_extra={
+            "title": "regimens: regimen file",
+            "description": "One regimen of the regimens library (TOML); "
+            "see docs/regimen-format.md.",
+        }
+    )
+
+    components: tuple[ComponentFile, ...] = Field(min_length=1)
+
+    def to_model(self) -> Regimen:
+        """The domain regimen, components included."""
+        fields = _domain(self)
+        fields["components"] = tuple(component.to_model() for component in self.components)
+        return Regimen.model_construct(self.model_fields_set, **fields)
+
+
+class CumulativeLimitFile(CumulativeLimit, title="CumulativeLimit"):
+    __doc__ = CumulativeLimit.__doc__
+
+    limit: DoseText
+
+    def to_model(self) -> CumulativeLimit:
+        """The domain limit."""
+        return CumulativeLimit.model_construct(self.model_fields_set, **_domain(self))
+
+
+class DrugFactsFile(DrugFacts, title="DrugFacts"):
+    __doc__ = DrugFacts.__doc__
+
+    tablet_strengths_mg: Annotated[
+        tuple[float, ...],
+        BeforeValidator(parse_strengths),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Tablet strengths with unit (oral drugs only).",
+                "examples": [["150 mg", "500 mg"]],
+            },
+            mode="validation",
+        ),
+    ] = Field(default=(), validation_alias=AliasChoices("tablet_strengths", "tablet_strengths_mg"))
+    concentration_mg_per_ml: Annotated[
+        float | None,
+        BeforeValidator(parse_concentration),
+        _string_schema("Concentration of the solution drawn up, with unit.", ["50 mg/mL"]),
+    ] = Field(
+        default=None, validation_alias=AliasChoices("concentration", "concentration_mg_per_ml")
+    )
+    rounding_increment_mg: Annotated[
+        float | None,
+        BeforeValidator(parse_mass_mg),
+        _string_schema("Step to which a parenteral dose is rounded.", ["1 mg", "0.1 mg"]),
+    ] = Field(
+        default=None, validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg")
+    )
+    cumulative_limit: CumulativeLimitFile | None = None
+
+    def to_model(self) -> DrugFacts:
+        """The domain drug facts."""
+        fields = _domain(self)
+        if self.cumulative_limit is not None:
+            fields["cumulative_limit"] = self.cumulative_limit.to_model()
+        return DrugFacts.model_construct(self.model_fields_set, **fields)
+
+
+class DrugsFile(Frozen, str_strip_whitespace=True):
+    """The shared drug-facts file, ``drugs.toml``: one ``[[drug]]`` table per drug."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "title": "regimens: drugs.toml",
+            "description": "Drug facts shared by the regimens of a library.",
+        }
+    )
+
+    drug: tuple[DrugFactsFile, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> DrugsFile:
+        owner: dict[str, str] = {}
+        for index, facts in enumerate(self.drug, start=1):
+            for name in facts.names():
+                key = normalize_name(name)
+                if owner.get(key, facts.inn) != facts.inn:
+                    raise FieldPathError(
+                        f"drug[{index}]",
+                        f"name {name!r} of {facts.inn!r} is already a name of {owner[key]!r}",
+                    )
+                owner[key] = facts.inn
+        return self
+
+    def to_models(self) -> tuple[DrugFacts, ...]:
+        """The domain drug facts of the file, in file order."""
+        return tuple(facts.to_model() for facts in self.drug)
+
+
+class _FileSchema(GenerateJsonSchema):
+    """Names each definition after its domain model (``Component``, not ``ComponentFile``)."""
+
+    def normalize_name(self, name: str) -> str:
+        return super().normalize_name(name).removesuffix("File")
+
+
+def file_json_schema(kind: Literal["regimen", "drugs"] = "regimen") -> dict[str, Any]:
+    """The JSON Schema of a library file as written (``regimens schema``).
+
+    It describes the file spelling (``dose = "625 mg/m2"``), not the canonical fields.
+    ``docs/regimen.schema.json`` is this schema for a regimen file.
+    """
+    model: type[BaseModel] = RegimenFile if kind == "regimen" else DrugsFile
+    schema = model.model_json_schema(mode="validation", schema_generator=_FileSchema)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
