@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from regimens._errors import InputError, RegimensError
+from regimens._errors import InputError, RegimensError, UnknownRegimenError
 
 if TYPE_CHECKING:
     from regimens._read.library import Library
@@ -149,6 +149,12 @@ def _command_flags(context: click.Context | None) -> set[str]:
     }
 
 
+def cli_words(message: str) -> str:
+    """A library message in the CLI's words: the user's library directories are the
+    ``--library`` ones (the library calls them ``extra_dirs``)."""
+    return message.replace("extra_dirs", "--library")
+
+
 @contextmanager
 def report_errors(context: click.Context | None = None) -> Iterator[None]:
     """Turn the package's own errors into one line on stderr and exit status 2.
@@ -163,7 +169,15 @@ def report_errors(context: click.Context | None = None) -> Iterator[None]:
         if _debug():
             raise
         # One line, and not a 50 MB one when a value from a file is echoed back.
-        message = " ".join(str(exc).split())
+        message = cli_words(" ".join(str(exc).split()))
+        problems: tuple[str, ...] = getattr(exc, "problems", ())
+        if len(problems) > 1:
+            message = (
+                f"{cli_words(' '.join(problems[0].split()))} (and {len(problems) - 1} more: "
+                "'regimens validate DIR' lists them all)"
+            )
+        elif isinstance(exc, UnknownRegimenError) or "unknown regimen " in message:
+            message += " ('regimens list' shows them all)"
         if isinstance(exc, InputError):
             message = _with_flag(message, exc.field, _command_flags(context))
         if len(message) > 1000:
@@ -308,7 +322,7 @@ def load_library(library_dirs: Sequence[str]) -> Library:
 
     library = load(library_dirs)
     for message in library.warnings:
-        click.echo(f"Warning: {message}", err=True)
+        click.echo(f"Warning: {cli_words(message)}", err=True)
     return library
 
 
