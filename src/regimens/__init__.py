@@ -64,11 +64,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "BatchError": ("_calc.batch", "BatchError"),
     # calendars
     "build_calendar": ("_calc.calendar", "build_calendar"),
-    "CalendarOptions": ("_calc.calendar", "CalendarOptions"),
-    "Delay": ("_calc.calendar", "Delay"),
-    "Calendar": ("_calc.calendar", "Calendar"),
-    "CalendarCycle": ("_calc.calendar", "CalendarCycle"),
-    "CalendarDay": ("_calc.calendar", "CalendarDay"),
+    "CalendarOptions": ("_models.calendar", "CalendarOptions"),
+    "Delay": ("_models.calendar", "Delay"),
+    "Calendar": ("_models.calendar", "Calendar"),
+    "CalendarCycle": ("_models.calendar", "CalendarCycle"),
+    "CalendarDay": ("_models.calendar", "CalendarDay"),
     # prescription checks
     "check_prescription": ("_calc.check", "check_prescription"),
     "parse_prescribed": ("_calc.check", "parse_prescribed"),
@@ -165,14 +165,7 @@ if TYPE_CHECKING:
     )
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
-    from regimens._calc.calendar import (
-        Calendar,
-        CalendarCycle,
-        CalendarDay,
-        CalendarOptions,
-        Delay,
-        build_calendar,
-    )
+    from regimens._calc.calendar import build_calendar
     from regimens._calc.check import (
         CheckReport,
         PrescribedDose,
@@ -199,6 +192,13 @@ if TYPE_CHECKING:
         UnitError,
         UnknownNameError,
         UnknownRegimenError,
+    )
+    from regimens._models.calendar import (
+        Calendar,
+        CalendarCycle,
+        CalendarDay,
+        CalendarOptions,
+        Delay,
     )
     from regimens._models.patient import Patient, make_patient
     from regimens._models.regimen import DrugFacts, Regimen

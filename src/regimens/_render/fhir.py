@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from regimens._render._text import format_mg, regimen_title, signed_percent
+from regimens._render.calendar_words import calendar_notes, moved_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -51,8 +52,13 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.requestgroup import RequestGroupAction
     from fhir.resources.R4B.resource import Resource
 
-    from regimens._calc.calendar import Calendar, CalendarAdministration, CalendarCycle, CalendarDay
     from regimens._calc.measures import Measured
+    from regimens._models.calendar import (
+        Calendar,
+        CalendarAdministration,
+        CalendarCycle,
+        CalendarDay,
+    )
     from regimens._models.sheet import Administration, DoseSheet, SheetWarning, TabletCount
     from regimens._read.library import Library
 
@@ -707,7 +713,7 @@ def calendar_bundle(calendar: Calendar, *, library: Library | None = None) -> Bu
     from fhir.resources.R4B.requestgroup import RequestGroupAction
 
     builder = _Builder(
-        seed=_seed(calendar.model_dump_json()),
+        seed=_seed(calendar.model_dump_json(exclude={"provenance"})),  # not its time
         library=library if library is not None else _builtin_library(),
         issued=None,  # a calendar records no time of calculation
     )
@@ -761,7 +767,7 @@ def calendar_bundle(calendar: Calendar, *, library: Library | None = None) -> Bu
         if cycle.moved_from is not None:
             description.append(
                 f"moved from {cycle.moved_from.isoformat()}"
-                + (f" ({cycle.moved_reason})" if cycle.moved_reason else "")
+                + (f" ({moved_text(cycle)})" if cycle.moved_reasons else "")
             )
         cycle_actions.append(
             RequestGroupAction(
@@ -777,7 +783,7 @@ def calendar_bundle(calendar: Calendar, *, library: Library | None = None) -> Bu
         builder,
         patient,
         regimen_title(calendar.regimen.name, calendar.regimen.id),
-        [_DISCLAIMER.format(version=calendar.tool_version), *calendar.notes, *general],
+        [_DISCLAIMER.format(version=calendar.tool_version), *calendar_notes(calendar), *general],
         cycle_actions,
     )
     return builder.bundle()
