@@ -300,7 +300,7 @@ TEXTS: dict[str, str] = {
     "calendar.moved_weekend": "{date} {weekday} (week-end)",
     "calendar.moved_holiday": "{date} {name} (jour férié, {country})",
     "calendar.long_oral": "{given} par voie orale ({route})",
-    "calendar.long_how": "{given} {route} {method}",
+    "calendar.long_how": "{given} {method} {route}",
     "calendar.long_over": " sur {duration}",
     "calendar.long_pump": " (diffuseur posé)",
     "calendar.ics_name": "Calendrier de traitement {regimen}",
