@@ -46,6 +46,7 @@ CORE = (
     "_calc.calendar",
     "_calc.course",
     "_models.regimen",
+    "_models.calendar",
 )
 COPIED = (
     "pyproject.toml",
@@ -88,6 +89,11 @@ TESTS = {
         "tests/test_calendar_outputs.py",
     ],
     "_calc.calendar": [
+        "tests/test_calendar.py",
+        "tests/test_cli_calendar.py",
+        "tests/test_calendar_outputs.py",
+    ],
+    "_models.calendar": [
         "tests/test_calendar.py",
         "tests/test_cli_calendar.py",
         "tests/test_calendar_outputs.py",

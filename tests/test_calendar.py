@@ -26,24 +26,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.calendar import (
+from regimens._calc.calendar import build_calendar, pump_off_day
+from regimens._calc.dosing import SheetOptions, compute_sheet
+from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._models.calendar import (
     WEEKDAYS,
     Calendar,
     CalendarCycle,
     CalendarDay,
     CalendarOptions,
     Delay,
-    build_calendar,
-    calendar_json_schema,
-    parse_avoid,
-    parse_delay,
-    parse_iso_date,
-    pump_off_day,
 )
-from regimens._calc.dosing import SheetOptions, compute_sheet
-from regimens._errors import InputError, MissingInputError, UnknownNameError
 from regimens._models.patient import make_patient
+from regimens._read.calendar import parse_avoid, parse_delay, parse_iso_date
 from regimens._read.library import Library, load_library
+from regimens._render.calendar_json import calendar_json_schema
+from regimens._render.calendar_words import moved_text
+from regimens._render.messages import message
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
@@ -442,7 +441,11 @@ def test_avoid_weekends_moves_day_1_and_the_course_follows(library: Library) -> 
         D(2026, 1, 5),
         D(2026, 1, 3),
     )
-    assert first.moved_reason == "2026-01-03 Saturday (weekend); 2026-01-04 Sunday (weekend)"
+    assert [(r.code, r.date) for r in first.moved_reasons] == [
+        ("weekend", D(2026, 1, 3)),
+        ("weekend", D(2026, 1, 4)),
+    ]
+    assert moved_text(first) == "2026-01-03 Saturday (weekend); 2026-01-04 Sunday (weekend)"
     assert first.shift_days == 2
     assert first.days[0].flags == ("moved", "pump_on")
     assert (second.planned_start_date, second.start_date) == (D(2026, 1, 17), D(2026, 1, 19))
@@ -456,7 +459,10 @@ def test_avoid_holidays_easter_monday_2027(library: Library) -> None:
     )
     second, third = calendar.cycles[1], calendar.cycles[2]
     assert (second.moved_from, second.start_date) == (D(2027, 3, 29), D(2027, 3, 30))
-    assert second.moved_reason == "2027-03-29 Easter Monday (public holiday in FR)"
+    (reason,) = second.moved_reasons
+    assert (reason.code, reason.date) == ("holiday", D(2027, 3, 29))
+    assert reason.params == {"name": "Easter Monday", "country": "FR"}
+    assert moved_text(second) == "2027-03-29 Easter Monday (public holiday in FR)"
     assert day(second, 3).date == D(2027, 4, 1)
     assert (third.planned_start_date, third.start_date) == (D(2027, 4, 12), D(2027, 4, 13))
 
@@ -473,7 +479,8 @@ def test_avoid_weekends_and_holidays_skips_the_easter_weekend(library: Library) 
     )
     cycle = calendar.cycles[0]
     assert cycle.start_date == D(2027, 3, 30)
-    assert cycle.moved_reason == (
+    assert [r.code for r in cycle.moved_reasons] == ["weekend", "weekend", "holiday"]
+    assert moved_text(cycle) == (
         "2027-03-27 Saturday (weekend); 2027-03-28 Sunday (weekend); "
         "2027-03-29 Easter Monday (public holiday in FR)"
     )
@@ -518,7 +525,8 @@ def test_avoid_holidays_needs_a_country(library: Library) -> None:
     with pytest.raises(MissingInputError) as caught:
         make(library, "FOLFOX-6", D(2026, 1, 5), cycles=1, avoid=("holidays",))
     assert str(caught.value) == (
-        "avoid: holidays needs the country whose public holidays to avoid (--country CODE)"
+        "avoid: holidays needs the country whose public holidays to avoid "
+        "(country: an ISO code such as FR)"
     )
     assert caught.value.field == "avoid"
 
@@ -632,7 +640,7 @@ def test_each_cycle_has_its_own_sheet(library: Library) -> None:
     assert [w.code for w in first.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"] == []
     (note,) = [w for w in second.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"]
     assert (
-        note.message
+        message(note)
         == "Zoledronic acid 4 mg every 3 to 4 weeks is not given in cycle 2 of FOLFOX-6"
     )
     assert note.params["cycle"] == "2"
@@ -666,7 +674,7 @@ def test_cycles_default_needs_a_usual_number(library: Library) -> None:
         make(library, "FOLFOX-6", D(2026, 1, 5))
     assert str(caught.value) == (
         "cycles: FOLFOX-6 has no usual number of cycles in the library: "
-        "give the number of cycles (--cycles N, 1 to 100)"
+        "give the number of cycles (1 to 100)"
     )
     assert caught.value.field == "cycles"
 
@@ -745,11 +753,11 @@ def test_parse_iso_date_refuses(text: str, reason: str) -> None:
 
 
 def test_checked_in_schema_is_current() -> None:
-    """docs/calendar.schema.json equals what the Calendar model generates."""
+    """docs/calendar.schema.json equals what the Calendar model and its JSON renderer generate."""
     checked_in = json.loads((DOCS / "calendar.schema.json").read_text(encoding="utf-8"))
     assert checked_in == calendar_json_schema(), (
         "docs/calendar.schema.json is stale: regenerate it with python -c "
-        "'import json; from regimens._calc.calendar import calendar_json_schema as s; "
+        "'import json; from regimens._render.calendar_json import calendar_json_schema as s; "
         "print(json.dumps(s(), indent=2, ensure_ascii=False))' > docs/calendar.schema.json"
     )
 

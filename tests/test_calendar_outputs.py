@@ -23,18 +23,23 @@ import io
 import json
 import re
 import shlex
+import string
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, print_pdf
-from regimens._calc.calendar import CalendarOptions, build_calendar, parse_delay
+from regimens._calc.calendar import build_calendar
 from regimens._cli import main
+from regimens._models.calendar import CalendarOptions
 from regimens._models.patient import make_patient
+from regimens._read.calendar import parse_delay
 from regimens._read.library import load_library
-from regimens._render.calendar import Words, _notes_from_facts, calendar_notes
 from regimens._render.calendar_html import calendar_html
+from regimens._render.calendar_words import calendar_notes
+from regimens._render.catalogue import en, fr
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLFOX_12 = "calendar FOLFOX-6 --start 2026-03-30 --cycles 12"
@@ -117,7 +122,7 @@ def test_csv_delay_columns() -> None:
 
 
 def test_csv_in_french_translates_headers_not_values() -> None:
-    """--lang fr: French header names and drug names; dates, weekdays and codes unchanged."""
+    """--lang fr: French header names, drug names and weekdays; dates and codes unchanged."""
     _, out, _ = run(f"{FOLFOX_12} --format csv --lang fr --height 170 --weight 70 --crcl 80")
     table = rows(out)
     assert out.splitlines()[0].startswith("protocole,cycle,j1_prevu,j1,")
@@ -125,7 +130,7 @@ def test_csv_in_french_translates_headers_not_values() -> None:
     assert (first["dci"], first["medicament"]) == ("oxaliplatin", "oxaliplatine")
     assert (first["date"], first["jour_semaine"], first["venue"]) == (
         "2026-03-30",
-        "Monday",
+        "lundi",
         "clinic",
     )
     assert first["dose_mg"] == "155.0"
@@ -230,7 +235,7 @@ def test_french_warning_and_delay() -> None:
 
 
 def test_french_notes_match_the_english_ones() -> None:
-    """The notes rebuilt for another language say what the model's English notes say."""
+    """The model's notes are codes: each has its words in English and in French."""
     library = load_library()
     patient = make_patient(height="170", weight="70", crcl="80")
     calendars = [
@@ -251,20 +256,75 @@ def test_french_notes_match_the_english_ones() -> None:
         ),
     ]
     for calendar in calendars:
-        assert _notes_from_facts(calendar, Words("en")) == list(calendar.notes)
-        assert len(calendar_notes(calendar, "fr")) == len(calendar.notes)
+        english, french = calendar_notes(calendar, "en"), calendar_notes(calendar, "fr")
+        assert len(english) == len(french) == len(calendar.notes)
+        assert all(en != fr for en, fr in zip(english, french, strict=True))
 
 
-def test_json_and_ics_do_not_change_with_the_language() -> None:
-    """JSON keys and values, and ICS summaries, are the same in English and French."""
+def _untimed(text: str) -> dict[str, object]:
+    document: dict[str, object] = json.loads(text)
+    document["provenance"] = {**document["provenance"], "calculated_at": None}  # type: ignore[dict-item]
+    return document
+
+
+def test_json_does_not_change_with_the_language_and_ics_does() -> None:
+    """JSON keys and values are the same in English and French (its readers are
+    programs); the ICS file's events are the same, their words in the language."""
     _, english, _ = run(f"{FOLFOX_12} --format json --height 170 --weight 70")
     _, french, _ = run(f"{FOLFOX_12} --format json --height 170 --weight 70 --lang fr")
-    assert json.loads(english) == json.loads(french)
+    assert _untimed(english) == _untimed(french)
     _, ics_en, _ = run(f"{FOLFOX_12} --format ics")
     _, ics_fr, _ = run(f"{FOLFOX_12} --format ics --lang fr")
-    summaries = [line for line in ics_en.splitlines() if line.startswith("SUMMARY")]
-    assert summaries == [line for line in ics_fr.splitlines() if line.startswith("SUMMARY")]
-    assert "SUMMARY:FOLFOX-6 C12 D1: clinic visit" in summaries
+    for field in ("UID", "DTSTART", "DTEND"):
+        lines = [line for line in ics_en.splitlines() if line.startswith(field)]
+        assert lines == [line for line in ics_fr.splitlines() if line.startswith(field)]
+    assert "SUMMARY:FOLFOX-6 C12 D1: clinic visit" in ics_en.splitlines()
+    assert "SUMMARY:FOLFOX-6 C12 J1 : venue à l'hôpital" in ics_fr.splitlines()
+
+
+_ENGLISH_NAMES = re.compile(
+    r"\b(?:" + "|".join([*en.WEEKDAYS, *en.MONTHS]) + r")\b",
+)
+#: French calendars: FOLFOX-6 moved off a weekend, delayed, with doses (pumps, notes);
+#: EOX with a clearance that withholds capecitabine (oral runs, a blocking warning).
+#: No public holiday falls on their treatment days (its name is data, in English).
+_FRENCH_CASES = [
+    "calendar FOLFOX-6 --start 2026-03-28 --cycles 3 --avoid weekends --country FR "
+    "--delay 2=7:neutropénie --height 170 --weight 70",
+    "calendar EOX --start 2026-01-05 --cycles 2 --height 180 --weight 80 --crcl 25",
+]
+
+
+def _english_fragments() -> set[str]:
+    """The words of every ``calendar.*`` English text that its French text does not share."""
+    found: set[str] = set()
+    for key, english in en.TEXTS.items():
+        if not key.startswith("calendar."):
+            continue
+        french = {part.strip() for part, *_ in string.Formatter().parse(fr.TEXTS[key])}
+        for literal, *_ in string.Formatter().parse(english):
+            part = literal.strip(" ;:,.()")
+            if len(part) >= 4 and part not in french:
+                found.add(part)
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["table", "grid", "markdown", "csv", "html", "ics"])
+@pytest.mark.parametrize("case", _FRENCH_CASES, ids=["folfox-6", "eox"])
+def test_french_output_has_no_english_words(case: str, fmt: str) -> None:
+    """--lang fr: no English weekday or month name, no English calendar text (notes,
+    moves, ICS words) and no English warning in any format a person reads."""
+    code, out, _ = run(f"{case} --lang fr --format {fmt}")
+    assert code in (0, 3), out
+    assert _ENGLISH_NAMES.findall(out) == []
+    fragments = _english_fragments()
+    assert {"by mouth", "clinic visit", "public holiday in"} <= fragments  # the scan's reach
+    unfolded = out.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")  # ICS lines
+    # Whole words: the HTML footer lists the options as typed (avoid: weekends).
+    assert [part for part in fragments if re.search(rf"\b{re.escape(part)}\b", unfolded)] == []
+    _, english_json, _ = run(f"{case} --format json")
+    for warning in json.loads(english_json)["warnings"]:
+        assert warning["message"] not in unfolded
 
 
 # --- HTML -------------------------------------------------------------------------------

@@ -331,7 +331,7 @@ def test_output_into_a_missing_directory(tmp_path: Path) -> None:
         pytest.param(
             "--start 2026-01-05",
             "cycles: FOLFOX-6 has no usual number of cycles in the library: give the number "
-            "of cycles (--cycles N, 1 to 100)",
+            "of cycles (1 to 100)",
             id="no-usual-cycles",
         ),
         pytest.param(
@@ -354,7 +354,8 @@ def test_output_into_a_missing_directory(tmp_path: Path) -> None:
         ),
         pytest.param(
             "--start 2026-01-05 --cycles 2 --avoid holidays",
-            "avoid: holidays needs the country whose public holidays to avoid (--country CODE)",
+            "avoid: holidays needs the country whose public holidays to avoid "
+            "(country: an ISO code such as FR)",
             id="avoid-holidays-without-country",
         ),
         pytest.param(

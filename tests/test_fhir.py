@@ -26,9 +26,10 @@ from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.requestgroup import RequestGroup
 from pydantic import ValidationError
 
-from regimens._calc.calendar import Calendar, CalendarOptions, Delay, build_calendar
+from regimens._calc.calendar import build_calendar
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli import main
+from regimens._models.calendar import Calendar, CalendarOptions, Delay
 from regimens._models.patient import make_patient
 from regimens._models.regimen import DrugCodes, DrugFacts
 from regimens._models.sheet import DoseSheet

@@ -64,11 +64,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "BatchError": ("_models.batch", "BatchError"),
     # calendars
     "build_calendar": ("_calc.calendar", "build_calendar"),
-    "CalendarOptions": ("_calc.calendar", "CalendarOptions"),
-    "Delay": ("_calc.calendar", "Delay"),
-    "Calendar": ("_calc.calendar", "Calendar"),
-    "CalendarCycle": ("_calc.calendar", "CalendarCycle"),
-    "CalendarDay": ("_calc.calendar", "CalendarDay"),
+    "CalendarOptions": ("_models.calendar", "CalendarOptions"),
+    "Delay": ("_models.calendar", "Delay"),
+    "Calendar": ("_models.calendar", "Calendar"),
+    "CalendarCycle": ("_models.calendar", "CalendarCycle"),
+    "CalendarDay": ("_models.calendar", "CalendarDay"),
     # prescription checks
     "check_prescription": ("_cli._exports_checkbatch", "check_prescription"),
     "parse_prescribed": ("_read.prescribed", "parse_prescribed"),
@@ -158,14 +158,7 @@ __all__ = [
 if TYPE_CHECKING:
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
-    from regimens._calc.calendar import (
-        Calendar,
-        CalendarCycle,
-        CalendarDay,
-        CalendarOptions,
-        Delay,
-        build_calendar,
-    )
+    from regimens._calc.calendar import build_calendar
     from regimens._calc.course import compute_course
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
     from regimens._calc.measures import BsaResult, CrclResult, Measured
@@ -184,6 +177,13 @@ if TYPE_CHECKING:
         UnknownRegimenError,
     )
     from regimens._models.batch import BatchError, BatchResult
+    from regimens._models.calendar import (
+        Calendar,
+        CalendarCycle,
+        CalendarDay,
+        CalendarOptions,
+        Delay,
+    )
     from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.course import Course, CourseReport
     from regimens._models.library import Library, LibraryFile

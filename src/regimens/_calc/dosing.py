@@ -810,3 +810,8 @@ def _regimen_ref(library: Library, regimen: Regimen) -> RegimenRef:
 def _number(value: float) -> str:
     """A dose for display: 625, 62.5, 3.3 — never 625.0 or 3.3000000000000003."""
     return f"{value:.6g}"
+
+
+# Public names for the calendar (issue 16: the sheet's split gives them their own home).
+components_for_cycle = _components_for_cycle
+regimen_ref = _regimen_ref

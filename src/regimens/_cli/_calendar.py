@@ -132,13 +132,9 @@ def calendar_cmd(
       regimens calendar EOX --start 2026-01-05 --height 165 --weight 60 --crcl 80 \\
           --lang fr --output eox.html
     """
-    from regimens._calc.calendar import (
-        CalendarOptions,
-        build_calendar,
-        parse_avoid,
-        parse_delay,
-        parse_iso_date,
-    )
+    from regimens._calc.calendar import build_calendar
+    from regimens._models.calendar import CalendarOptions
+    from regimens._read.calendar import parse_avoid, parse_delay, parse_iso_date
 
     chosen = choose_format(output_format, output, _FORMATS)
     first_day = parse_iso_date(start, field="start")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
 
-    from regimens._calc.calendar import Calendar
+    from regimens._models.calendar import Calendar
     from regimens._models.sheet import DoseSheet
     from regimens._render.fhir import DrugLookup
 

@@ -14,13 +14,12 @@ import calendar as stdlib_calendar
 import datetime as dt
 from collections.abc import Mapping
 
-from regimens._calc.calendar import Calendar, CalendarCycle, CalendarDay
+from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
 from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
 from regimens._render._text import provenance_line
-from regimens._render.calendar import (
-    CalendarDocument,
+from regimens._render.calendar_document import CalendarDocument, calendar_document
+from regimens._render.calendar_words import (
     Words,
-    calendar_document,
     calendar_options,
     flag_words,
     given_text,

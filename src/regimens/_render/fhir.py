@@ -35,6 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from regimens._render._text import format_mg, regimen_title, signed_percent
+from regimens._render.calendar_words import calendar_notes, moved_text
 from regimens._render.fhir_build import (
     ATC_SYSTEM,
     DISCLAIMER,
@@ -61,7 +62,12 @@ from regimens._render.fhir_build import (
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
 
-    from regimens._calc.calendar import Calendar, CalendarAdministration, CalendarCycle, CalendarDay
+    from regimens._models.calendar import (
+        Calendar,
+        CalendarAdministration,
+        CalendarCycle,
+        CalendarDay,
+    )
     from regimens._models.sheet import Administration, DoseSheet
 
 __all__ = [
@@ -268,7 +274,7 @@ def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) ->
     from fhir.resources.R4B.requestgroup import RequestGroupAction
 
     builder = Builder(
-        seed=seed_of(calendar.model_dump_json()),
+        seed=seed_of(calendar.model_dump_json(exclude={"provenance"})),  # not its time
         library=library,
         issued=None,  # a calendar records no time of calculation
     )
@@ -322,7 +328,7 @@ def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) ->
         if cycle.moved_from is not None:
             description.append(
                 f"moved from {cycle.moved_from.isoformat()}"
-                + (f" ({cycle.moved_reason})" if cycle.moved_reason else "")
+                + (f" ({moved_text(cycle)})" if cycle.moved_reasons else "")
             )
         cycle_actions.append(
             RequestGroupAction(
@@ -338,7 +344,7 @@ def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) ->
         builder,
         patient,
         regimen_title(calendar.regimen.name, calendar.regimen.id),
-        [DISCLAIMER.format(version=calendar.tool_version), *calendar.notes, *general],
+        [DISCLAIMER.format(version=calendar.tool_version), *calendar_notes(calendar), *general],
         cycle_actions,
     )
     return builder.bundle()

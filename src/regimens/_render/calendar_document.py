@@ -1,0 +1,195 @@
+"""One calendar document for every human-readable format (table, Markdown, grid, HTML).
+
+:func:`calendar_document` turns a :class:`~regimens._models.calendar.Calendar` into the
+title, header, cycle and day rows, warnings and notes they all show, in one language
+and one order; each format only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from regimens._models.calendar import Calendar
+from regimens._render._text import regimen_title
+from regimens._render.calendar_words import (
+    Words,
+    calendar_notes,
+    flags_text,
+    given_text,
+    pump_off_text,
+    why_text,
+)
+from regimens._render.labels import Lang
+from regimens._render.messages import message
+
+__all__ = ["SEVERITY_RANK", "CalendarDocument", "CalendarWarning", "calendar_document"]
+
+#: Warnings are listed blocking first.
+SEVERITY_RANK = {"blocking": 0, "caution": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    """A dose-sheet warning and the cycles it was raised in."""
+
+    severity: str
+    severity_label: str
+    code: str
+    cycles: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CalendarDocument:
+    """What the table, Markdown and HTML show, in one language and one order."""
+
+    title: str
+    subtitle: list[str]
+    header: list[tuple[str, str]]
+    cycle_columns: list[str]
+    cycle_rows: list[list[str]]
+    day_columns: list[str]
+    day_rows: list[list[str]]
+    warnings: list[CalendarWarning]
+    notes: list[str]
+    closing: str
+    words: Words
+
+
+def _patient_text(calendar: Calendar, words: Words) -> str:
+    """``height 170 cm, weight 70 kg, crcl 80 mL/min`` / ``taille 170 cm, poids 70 kg...``."""
+    assert calendar.dosing is not None
+    parts = []
+    for key, value in calendar.dosing.patient.items():
+        if isinstance(value, str):
+            parts.append(words(value) if value in {"female", "male"} else value)
+        else:
+            unit = words("years") if value.unit == "years" else value.unit
+            parts.append(f"{words(f'field_{key}')} {value.value:g} {unit}")
+    return ", ".join(parts)
+
+
+def _header_rows(calendar: Calendar, words: Words) -> list[tuple[str, str]]:
+    start = calendar.start_date
+    rows = [
+        (words("cal_start"), f"{words.date(start)} {words.weekday(start)}"),
+        (words("cal_holidays"), calendar.country or words("cal_holidays_unchecked")),
+        (
+            words("cal_weekend"),
+            ", ".join(words.weekday_named(name) for name in calendar.weekend_days),
+        ),
+    ]
+    if calendar.avoid:
+        what = ", ".join(words(f"cal_avoid_{name}") for name in calendar.avoid)
+        rows.append((words("cal_avoid"), words("cal_avoid_value", what=what)))
+    if calendar.dosing is not None:
+        dosing = calendar.dosing
+        rows.append((words("patient"), _patient_text(calendar, words)))
+        if dosing.bsa_m2 is not None:
+            rows.append((words("cal_bsa"), f"{dosing.bsa_m2:g} m2 ({dosing.bsa_formula})"))
+        if dosing.crcl_ml_min is not None and "crcl" not in dosing.patient:
+            rows.append((words("cal_crcl"), f"{dosing.crcl_ml_min:.1f} mL/min"))
+    return rows
+
+
+def _warnings(calendar: Calendar, words: Words) -> list[CalendarWarning]:
+    """Each cycle's dose-sheet warnings, once each with the cycles they were raised in."""
+    found: dict[tuple[str, str, str], list[int]] = {}
+    for cycle in calendar.cycles:
+        for warning in cycle.warnings:
+            if warning.code == "SUPPORTIVE_NOT_THIS_CYCLE":  # the calendar shows where it is
+                continue
+            said = message(warning, words.lang, drug_names=words.names)
+            found.setdefault((warning.severity, warning.code, said), []).append(cycle.cycle)
+    ordered = sorted(found.items(), key=lambda item: SEVERITY_RANK[item[0][0]])
+    return [
+        CalendarWarning(
+            severity=severity,
+            severity_label=words(severity),
+            code=code,
+            cycles=", ".join(str(number) for number in cycles),
+            message=said,
+        )
+        for (severity, code, said), cycles in ordered
+    ]
+
+
+def calendar_document(
+    calendar: Calendar,
+    lang: Lang = "en",
+    drug_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> CalendarDocument:
+    """The content every human-readable format shows, in ``lang``."""
+    words = Words(lang, calendar.drug_names if drug_names is None else drug_names)
+    regimen = calendar.regimen
+    course = (
+        words("cal_course_one", days=regimen.cycle_length_days)
+        if calendar.cycle_count == 1
+        else words("cal_course", count=calendar.cycle_count, days=regimen.cycle_length_days)
+    )
+    cycle_rows = [
+        [
+            str(cycle.cycle),
+            words.date(cycle.planned_start_date),
+            words.date(cycle.start_date),
+            words.wd(cycle.start_date),
+            words("cal_shift_days", days=cycle.shift_days) if cycle.shift_days else "",
+            ", ".join(cycle.supportive),
+            why_text(cycle, words),
+        ]
+        for cycle in calendar.cycles
+    ]
+    day_rows = [
+        [
+            words.date(day.date),
+            words.wd(day.date),
+            str(cycle.cycle),
+            words.day(day.day),
+            words(f"visit_{day.visit}"),
+            ", ".join(
+                [given_text(item, words) for item in day.administrations]
+                + [pump_off_text(pump, words) for pump in day.pump_off]
+            ),
+            flags_text(cycle, day, words),
+        ]
+        for cycle, day in calendar.dated_days()
+    ]
+    return CalendarDocument(
+        title=f"{regimen_title(regimen.name, regimen.id)}, {course}",
+        subtitle=[
+            f"{words('with')} {regimen_title(extra.name, extra.id)}"
+            for extra in calendar.supportive
+        ],
+        header=_header_rows(calendar, words),
+        cycle_columns=[
+            words(key)
+            for key in (
+                "cal_cycle",
+                "cal_planned_d1",
+                "cal_day_1",
+                "cal_weekday",
+                "cal_shift",
+                "cal_also_given",
+                "cal_why",
+            )
+        ],
+        cycle_rows=cycle_rows,
+        day_columns=[
+            words(key)
+            for key in (
+                "cal_date",
+                "cal_weekday",
+                "cal_cycle",
+                "cal_day",
+                "cal_visit",
+                "cal_given",
+                "cal_flags",
+            )
+        ],
+        day_rows=day_rows,
+        warnings=_warnings(calendar, words),
+        notes=calendar_notes(calendar, lang),
+        closing=f"regimens {calendar.tool_version}. {words('check_notice')}",
+        words=words,
+    )

@@ -1,0 +1,179 @@
+"""A cycle calendar as an iCalendar file (RFC 5545) for calendar applications.
+
+All-day events with stable UIDs (:func:`event_uid`): one per clinic visit, one per pump
+disconnection, one per run of oral days at home. Summaries and descriptions are in the
+rendering's language, from the catalogue. icalendar is imported here only, when a
+file is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+
+from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
+from regimens._render.calendar_words import (
+    Words,
+    flags_text,
+    given_text,
+    oral_drugs,
+    oral_runs,
+    pump_off_text,
+    span,
+)
+from regimens._render.labels import Lang
+
+__all__ = ["calendar_ics", "event_uid"]
+
+
+def event_uid(
+    regimen_id: str, cycle: int, day: int, kind: str, course_key: str | None = None
+) -> str:
+    """A UID that names the event, not its date: ``folfox-6.c3.d1.clinic@regimens``.
+
+    A re-export after a delay keeps every UID, so a calendar application moves the
+    events instead of adding copies. ``course_key`` (a patient or course key) is added
+    as a SHA-256 prefix: two patients' calendars do not collide and no identifier is
+    written into the file in clear.
+    """
+    parts = [regimen_id.lower(), f"c{cycle}", f"d{day}", kind]
+    if course_key:
+        parts.append(hashlib.sha256(course_key.encode("utf-8")).hexdigest()[:16])
+    return ".".join(parts) + "@regimens"
+
+
+def _clinic_lines(cycle: CalendarCycle, day: CalendarDay, words: Words) -> list[str]:
+    """A clinic visit's description: each parenteral drug, and when each pump comes off."""
+    ends = {
+        (pump.regimen, pump.order, pump.started_day): other
+        for other in cycle.days
+        for pump in other.pump_off
+    }
+    lines = []
+    for item in day.administrations:
+        if item.method == "oral":
+            continue
+        line = f"- {given_text(item, words, long=True)}"
+        end = ends.get((item.regimen, item.order, day.day))
+        if end is not None:
+            line += words.calendar(
+                "ics_pump_off_on",
+                day=end.day,
+                weekday=words.weekday(end.date),
+                date=words.date(end.date),
+            )
+        lines.append(line)
+    return lines
+
+
+def _when(days: list[CalendarDay], words: Words) -> str:
+    """``Monday 2026-03-30`` or ``2026-04-01 to 2026-04-14``."""
+    first, last = days[0], days[-1]
+    if first is last:
+        return words.calendar(
+            "ics_when_one", weekday=words.weekday(first.date), date=words.date(first.date)
+        )
+    return words.calendar(
+        "ics_when_range", first=words.date(first.date), last=words.date(last.date)
+    )
+
+
+def calendar_ics(
+    calendar: Calendar,
+    *,
+    course_key: str | None = None,
+    stamp: dt.datetime | None = None,
+    lang: Lang = "en",
+    drug_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """An iCalendar file of all-day events with stable UIDs (:func:`event_uid`).
+
+    One event per clinic visit (drugs in the description), one per pump
+    disconnection, and one per run of oral days at home (capecitabine D1–14 is one
+    event over 14 days). ``stamp`` (default: now, UTC) is every event's DTSTAMP and
+    LAST-MODIFIED; SEQUENCE is the number of minutes from 2020-01-01 to it, so a later
+    export always carries a higher sequence and applications take it as an update.
+    """
+    from icalendar import Calendar as ICalendar
+    from icalendar import Event
+
+    words = Words(lang, calendar.drug_names if drug_names is None else drug_names)
+    stamp = stamp or dt.datetime.now(dt.UTC)
+    sequence = int((stamp - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds() // 60)
+    regimen = calendar.regimen
+    ics = ICalendar()
+    ics.add("prodid", f"-//regimens {calendar.tool_version}//cycle calendar//EN")
+    ics.add("version", "2.0")
+    ics.add("calscale", "GREGORIAN")
+    ics.add("x-wr-calname", words.calendar("ics_name", regimen=regimen.id))
+    flag_names = {
+        "weekend": words("flag_weekend"),
+        "holiday": words.calendar("ics_flag_holiday"),
+    }
+
+    def event(
+        kind: str, cycle: CalendarCycle, days: list[CalendarDay], what: str, lines: list[str]
+    ) -> None:
+        first, last = days[0], days[-1]
+        days_span = span(days, words)
+        flagged = [flag_names[flag] for flag in ("weekend", "holiday") if flag in first.flags]
+        summary = f"{regimen.id} C{cycle.cycle} {days_span}{words('colon')}{what}"
+        flags = flags_text(cycle, first, words)
+        flag_line = [words.calendar("ics_flags", flags=flags)] if flags and kind != "oral" else []
+        heading = words.calendar(
+            "ics_heading",
+            regimen=regimen.id,
+            cycle=cycle.cycle,
+            span=days_span,
+            when=_when(days, words),
+        )
+        item = Event()
+        item.add("uid", event_uid(regimen.id, cycle.cycle, first.day, kind, course_key))
+        item.add("dtstamp", stamp)
+        item.add("last-modified", stamp)
+        item.add("sequence", sequence)
+        item.add("dtstart", first.date)
+        item.add("dtend", last.date + dt.timedelta(days=1))  # all-day: the end is exclusive
+        item.add("summary", summary + (f" [{', '.join(flagged)}]" if flagged else ""))
+        item.add(
+            "description",
+            "\n".join(
+                [
+                    heading,
+                    *lines,
+                    *flag_line,
+                    "",
+                    words("check_notice"),
+                ]
+            ),
+        )
+        item.add("transp", "TRANSPARENT" if kind == "oral" else "OPAQUE")
+        ics.add_component(item)
+
+    for cycle in calendar.cycles:
+        for day in cycle.days:
+            if day.visit == "clinic":
+                clinic = _clinic_lines(cycle, day, words)
+                event("clinic", cycle, [day], words.calendar("ics_clinic"), clinic)
+            if day.pump_off:
+                lines = [
+                    "- "
+                    + words.calendar(
+                        "ics_connected",
+                        pump=pump_off_text(pump, words),
+                        date=words.date(pump.started_date),
+                    )
+                    for pump in day.pump_off
+                ]
+                where = words.calendar("ics_where")
+                event("pump-off", cycle, [day], words.calendar("ics_pump_off"), [*lines, where])
+        for run in oral_runs(cycle):
+            items = [a for a in run[0].administrations if a.method == "oral"]
+            lines = [
+                words.calendar("ics_at_home_heading"),
+                *(f"- {given_text(item, words, long=True)}" for item in items),
+            ]
+            at_home = words("cal_at_home", drugs=oral_drugs(run[0], words))
+            event("oral", cycle, run, at_home, lines)
+    return str(ics.to_ical(), "utf-8")
