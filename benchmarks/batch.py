@@ -50,7 +50,7 @@ from typing import Any
 
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli._batch import _jsonl_line
-from regimens._cli._exports_checkbatch import batch_sheets
+from regimens._api import batch_sheets
 from regimens._models.patient import make_patient
 from regimens._read.library import load_library
 

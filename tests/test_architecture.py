@@ -20,6 +20,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "_read": frozenset({"_read", "_models", "_errors", "_version"}),
     "_calc": frozenset({"_calc", "_models", "_errors", "_version"}),
     "_render": frozenset({"_render", "_models", "_errors", "_version"}),
+    # The public functions that join a reader with a calculator or renderer.
+    "_api": frozenset({"_api", "_read", "_calc", "_render", "_models", "_errors", "_version"}),
 }
 
 #: Issue 16 in progress: the checks that fail on the layout as it stands (strict: a check

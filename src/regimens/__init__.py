@@ -57,7 +57,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     # many sheets at once
-    "batch_sheets": ("_cli._exports_checkbatch", "batch_sheets"),
+    "batch_sheets": ("_api", "batch_sheets"),
     "read_csv_rows": ("_read.rows", "read_csv_rows"),
     "read_jsonl_rows": ("_read.rows", "read_jsonl_rows"),
     "BatchResult": ("_models.batch", "BatchResult"),
@@ -70,7 +70,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "CalendarCycle": ("_models.calendar", "CalendarCycle"),
     "CalendarDay": ("_models.calendar", "CalendarDay"),
     # prescription checks
-    "check_prescription": ("_cli._exports_checkbatch", "check_prescription"),
+    "check_prescription": ("_api", "check_prescription"),
     "parse_prescribed": ("_read.prescribed", "parse_prescribed"),
     "PrescribedDose": ("_models.check", "PrescribedDose"),
     "CheckReport": ("_models.check", "CheckReport"),
@@ -81,8 +81,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Course": ("_models.course", "Course"),
     "CourseReport": ("_models.course", "CourseReport"),
     # FHIR R4 export (fhir.resources is imported only when these run)
-    "sheet_bundle": ("_cli._exports", "sheet_bundle"),
-    "calendar_bundle": ("_cli._exports", "calendar_bundle"),
+    "sheet_bundle": ("_api", "sheet_bundle"),
+    "calendar_bundle": ("_api", "calendar_bundle"),
     "bundle_json": ("_render.fhir", "bundle_json"),
     # errors
     "RegimensError": ("_errors", "RegimensError"),
@@ -156,6 +156,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from regimens._api import batch_sheets, calendar_bundle, check_prescription, sheet_bundle
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
     from regimens._calc.calendar import build_calendar
@@ -164,8 +165,6 @@ if TYPE_CHECKING:
     from regimens._calc.measures import BsaResult, CrclResult, Measured
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
-    from regimens._cli._exports import calendar_bundle, sheet_bundle
-    from regimens._cli._exports_checkbatch import batch_sheets, check_prescription
     from regimens._errors import (
         InputError,
         LibraryError,

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
 
     # Library moves to _models/library.py (issue 16); until then this name is not found.
-    from regimens._models.library import Library  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from regimens._models.library import Library
     from regimens._models.regimen import Regimen
     from regimens._models.sheet import DoseSheet
 

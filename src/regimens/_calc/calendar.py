@@ -64,10 +64,10 @@ from regimens._version import __version__
 
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
+    from regimens._models.library import Library
     from regimens._models.patient import Patient
     from regimens._models.regimen import Component, Regimen
     from regimens._models.sheet import Administration
-    from regimens._read.library import Library
 
 __all__ = ["build_calendar", "components_for_cycle", "pump_off_day"]
 

@@ -61,10 +61,8 @@ from regimens._version import __version__
 
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
+    from regimens._models.library import Library
     from regimens._models.regimen import Regimen
-
-    # The library helper moves Library to regimens._models.library (issue 16).
-    from regimens._read.library import Library
 
 __all__ = ["compute_course", "cycles_that_fit", "limit_status"]
 

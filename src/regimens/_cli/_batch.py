@@ -128,7 +128,7 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
-    from regimens._cli._exports_checkbatch import batch_sheets
+    from regimens._api import batch_sheets
     from regimens._errors import InputError
     from regimens._read.rows import read_csv_rows, read_jsonl_rows
 

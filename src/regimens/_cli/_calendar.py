@@ -117,7 +117,7 @@ def calendar_cmd(
     administration per date), html (self-contained, a month per A4 landscape page),
     json (docs/json-output.md), ics (calendar applications), fhir (a FHIR R4 Bundle
     of draft proposals, docs/fhir.md). --lang fr translates table, grid, markdown,
-    html and the CSV headers; JSON, ICS and FHIR stay English.
+    html, the CSV headers and weekdays, and the ICS texts; JSON and FHIR stay English.
     --output FILE writes atomically; its extension (.txt, .md, .csv, .html, .json,
     .ics, .fhir.json) picks the format when --format is not given.
 

@@ -16,7 +16,7 @@ import click
 from regimens._errors import InputError, RegimensError, UnknownRegimenError
 
 if TYPE_CHECKING:
-    from regimens._read.library import Library
+    from regimens._models.library import Library
 
 __all__ = [
     "EXIT_BLOCKING",

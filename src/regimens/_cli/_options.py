@@ -20,8 +20,8 @@ import click
 
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
+    from regimens._models.library import Library
     from regimens._models.patient import Patient
-    from regimens._read.library import Library
 
 __all__ = [
     "BSA_SECTION",

@@ -20,7 +20,7 @@ from regimens._read.units import parse_measurement
 
 if TYPE_CHECKING:
     # Library moves to _models/library.py (issue 16); until then this name is not found.
-    from regimens._models.library import Library  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from regimens._models.library import Library
 
 __all__ = ["parse_prescribed"]
 

@@ -34,7 +34,7 @@ from regimens._models.patient import Patient, make_patient
 
 if TYPE_CHECKING:
     # Library moves to _models/library.py (issue 16); until then this name is not found.
-    from regimens._models.library import Library  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from regimens._models.library import Library
     from regimens._models.regimen import Regimen
 
 __all__ = ["read_batch_rows", "read_csv_rows", "read_jsonl_rows"]

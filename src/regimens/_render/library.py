@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from regimens._render.catalogue import text
 
 if TYPE_CHECKING:
+    from regimens._models.library import Library
     from regimens._models.regimen import (
         Component,
         DrugFacts,
@@ -20,9 +21,6 @@ if TYPE_CHECKING:
         RenalBand,
         SupportiveSchedule,
     )
-
-    # Moves to regimens._models.library (issue 16, library helper).
-    from regimens._read.library import Library
 
 __all__ = ["list_json", "list_table", "show_json", "show_table"]
 

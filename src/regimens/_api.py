@@ -1,11 +1,11 @@
-"""Public functions that join a reader and a calculator for the Python API (check, batch).
+"""The public functions that join a reader with a calculator or a renderer.
 
-``regimens.check_prescription`` accepts the prescribed doses as typed
-(``"oxaliplatin=155mg"``) and ``regimens.batch_sheets`` accepts rows of cells (CSV
-dicts, JSON objects, data-frame records): each reads them with its reader
-(``regimens._read.prescribed``, ``regimens._read.rows``) and hands the models to its
-calculator (``regimens._calc.check``, ``regimens._calc.batch``), which never reads
-text. Meant to join ``_cli/_exports.py`` (the same role for the FHIR bundles).
+The Python API takes what a person or a file gives (``"oxaliplatin=155mg"``, rows of
+cells) where the calculators take models only: each function here reads with its
+reader (``_read``) and hands the models to its calculator (``_calc``) or renderer
+(``_render``), which never read text or files. ``regimens.check_prescription``,
+``batch_sheets``, ``sheet_bundle`` and ``calendar_bundle`` live here; the CLI calls
+them too.
 """
 
 from __future__ import annotations
@@ -14,15 +14,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fhir.resources.R4B.bundle import Bundle
+
     from regimens._calc.dosing import SheetOptions
     from regimens._errors import InputError
     from regimens._models.batch import BatchResult
+    from regimens._models.calendar import Calendar
     from regimens._models.check import CheckReport, PrescribedDose
+    from regimens._models.library import Library
     from regimens._models.patient import Patient
     from regimens._models.regimen import Regimen
-    from regimens._read.library import Library
+    from regimens._models.sheet import DoseSheet
+    from regimens._render.fhir import DrugLookup
 
-__all__ = ["batch_sheets", "check_prescription"]
+__all__ = ["batch_sheets", "calendar_bundle", "check_prescription", "sheet_bundle"]
 
 
 def check_prescription(
@@ -78,3 +83,27 @@ def batch_sheets(
         library = load_library()
     read = read_batch_rows(rows, library=library, regimen=regimen)
     yield from compute(read, library=library, options=options, supportive=supportive)
+
+
+def _builtin() -> DrugLookup:
+    from regimens._read.library import load_library
+
+    return load_library(use_env=False)
+
+
+def sheet_bundle(sheet: DoseSheet, *, library: DrugLookup | None = None) -> Bundle:
+    """The dose sheet as a FHIR R4 ``collection`` Bundle (``docs/fhir.md``).
+
+    ``library`` gives the drugs' ATC codes; by default the built-in library.
+    """
+    from regimens._render.fhir import sheet_bundle as bundle
+
+    return bundle(sheet, library=library if library is not None else _builtin())
+
+
+def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) -> Bundle:
+    """The calendar as a FHIR R4 ``collection`` Bundle (``docs/fhir.md``), as
+    :func:`sheet_bundle`."""
+    from regimens._render.fhir import calendar_bundle as bundle
+
+    return bundle(calendar, library=library if library is not None else _builtin())
