@@ -11,12 +11,6 @@ from regimens._calc.batch import BatchResult, batch_sheets, read_csv_rows, read_
 from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
 from regimens._models.patient import make_patient
-from regimens._read.library import load_library
-
-
-@pytest.fixture(scope="module")
-def library():  # type: ignore[no-untyped-def]
-    return load_library(())
 
 
 def doses(result: BatchResult) -> list[tuple[str, float]]:

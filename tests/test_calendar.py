@@ -49,11 +49,6 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def make(library: Library, regimen: str, start: dt.date, **options: Any) -> Calendar:
     return build_calendar(library, regimen, start, CalendarOptions(**options))
 

@@ -33,12 +33,6 @@ from regimens._errors import InputError, UnitError, UnknownNameError
 from regimens._models.patient import Patient, make_patient
 from regimens._read.library import Library, load_library
 
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 BSA_2 = make_patient(height=180, weight=80)
 BSA_1_8 = make_patient(height=180, weight=64.8, crcl=80)
 FOLFOX_AS_EXPECTED = (

@@ -11,29 +11,18 @@ import datetime as dt
 import json
 import os
 import re
-import shlex
 import stat
 from pathlib import Path
 
 import icalendar
 import jsonschema
 import pytest
-from click.testing import CliRunner, Result
 
-from regimens._cli import main
+from conftest import invoke, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 D = dt.date
-
-
-def invoke(command: str) -> Result:
-    return CliRunner().invoke(main, shlex.split(command))
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = invoke(command)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def events(text: str) -> list[icalendar.cal.Component]:

@@ -8,14 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from regimens._cli import main
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from conftest import run_words as run
 
 
 def test_bsa_table_shows_formula_unrounded_and_used() -> None:

@@ -24,11 +24,6 @@ from regimens._errors import InputError
 from regimens._read.library import Library, load_library
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def course(*lines: dict[str, Any], **patient: Any) -> dict[str, Any]:
     return {"patient": {"height": 180, "weight": 80, "crcl": 80, **patient}, "lines": list(lines)}
 

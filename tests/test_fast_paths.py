@@ -32,11 +32,6 @@ WEIGHTS = st.floats(min_value=25, max_value=350, allow_nan=False)
 SEXES = st.sampled_from([None, "female", "male"])
 
 
-@pytest.fixture(scope="module")
-def library():  # type: ignore[no-untyped-def]
-    return load_library(())
-
-
 # --- the nine-formula comparison -----------------------------------------------------
 
 

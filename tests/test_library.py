@@ -28,11 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def the(regimen: Regimen, drug: str, *, method: str | None = None) -> Component:
     """The one component of ``drug`` (and ``method``) in ``regimen``."""
     found = [
