@@ -36,6 +36,7 @@ from regimens._read.library import (
     load_regimen_file,
     validate_paths,
 )
+from strategies import JSON_VALUES, damaged
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("REGIMENS_FUZZ_EXAMPLES", "300"))
@@ -51,66 +52,6 @@ COURSE_FILES = [
     REPO / "tests" / "fixtures" / "courses" / "folfox-dated.json",
     REPO / "tests" / "fixtures" / "courses" / "mixed-anthracyclines.toml",
 ]
-
-#: What a damaged value can become: text, numbers, TOML/JSON fragments, nesting.
-REPLACEMENTS = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(
-        [
-            "",
-            "0",
-            "-1",
-            "nan",
-            "inf",
-            "1e308",
-            '"abc"',
-            "[]",
-            "{}",
-            "[[[[[[[[[[1]]]]]]]]]]",
-            '"85 furlongs"',
-            '"85 mg/m2"',
-            "true",
-            "2026-02-30",
-            "null",
-            '"\\u0000"',
-            "[" * 2000 + "]" * 2000,
-        ]
-    ),
-    st.integers(min_value=-(10**20), max_value=10**20).map(str),
-    st.floats().map(repr),
-)
-
-
-@st.composite
-def damaged(draw: st.DrawFn, text: str) -> str:
-    """``text`` with one to three edits of the kinds real files suffer."""
-    lines = text.splitlines()
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        if not lines:
-            break
-        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
-        edit = draw(
-            st.sampled_from(["delete", "duplicate", "value", "insert", "truncate", "bytes"])
-        )
-        line = lines[index]
-        if edit == "delete":
-            del lines[index]
-        elif edit == "duplicate":
-            lines.insert(index, line)
-        elif edit == "value":
-            key, sep, _ = line.partition("=") if "=" in line else line.partition(":")
-            lines[index] = f"{key}{sep or ' = '} {draw(REPLACEMENTS)}"
-        elif edit == "insert":
-            lines.insert(index, draw(REPLACEMENTS))
-        elif edit == "truncate":
-            lines = lines[: index + 1]
-            lines[index] = line[: draw(st.integers(min_value=0, max_value=len(line)))]
-        else:
-            position = draw(st.integers(min_value=0, max_value=len(line)))
-            noise = draw(st.text(min_size=1, max_size=4))
-            lines[index] = line[:position] + noise + line[position:]
-    return "\n".join(lines) + "\n"
-
 
 #: An adult with every measurement, so that every rule of the library applies.
 PATIENT = Patient(height_cm=170, weight_kg=70, sex="female", age_years=60, creatinine_mg_dl=1.0)
@@ -177,45 +118,6 @@ def test_damaged_course_file_raises_only_own_errors(data: st.DataObject, source:
     text = data.draw(damaged(source.read_text(encoding="utf-8")))
     with tempfile.TemporaryDirectory() as directory:
         _load_and_compute(_write(directory, source.name, text))
-
-
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.floats()
-    | st.integers(min_value=-(10**12), max_value=10**12)
-    | st.text(max_size=10)
-    | st.sampled_from(["EOX", "FOLFOX-6", "60 kg", "160 cm", "female", "2026-01-05", "1.0"]),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "schema_version",
-                    "patient",
-                    "lines",
-                    "regimen",
-                    "cycles",
-                    "weight",
-                    "height",
-                    "sex",
-                    "age",
-                    "creatinine",
-                    "start",
-                    "dose_level",
-                    "drug_dose_levels",
-                    "with",
-                    "bsa_formula",
-                    "crcl",
-                ]
-            )
-            | st.text(max_size=6),
-            children,
-            max_size=5,
-        )
-    ),
-    max_leaves=20,
-)
 
 
 @FUZZ
