@@ -391,6 +391,7 @@ def test_unusable_height_or_weight_is_refused(name: str, bad: float, field: str)
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_module_imports_nothing_heavy() -> None:
     """Importing regimens._calc.bsa loads neither pint nor pydantic (CLI cold start)."""
     src = str(Path(bsa.__file__).resolve().parents[1])

@@ -749,6 +749,7 @@ def test_checked_in_schema_is_current() -> None:
     )
 
 
+@pytest.mark.subprocess
 def test_import_loads_no_heavy_module() -> None:
     """Importing the calendar calculator imports neither pint, holidays nor icalendar."""
     code = (

@@ -151,6 +151,7 @@ def test_version() -> None:
     assert (code, out) == (0, f"regimens {__version__}\n")
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_is_the_same_command() -> None:
     """``python -m regimens`` runs the same CLI."""
     result = subprocess.run(
@@ -163,6 +164,7 @@ def test_python_dash_m_is_the_same_command() -> None:
     assert "1.82 m2" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_bsa_command_does_not_load_pint_for_bare_numbers() -> None:
     """Cold start: bare numbers are already in the default unit, pint is not imported."""
     code = (

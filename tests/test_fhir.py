@@ -549,6 +549,7 @@ def test_cli_calendar_fhir_from_extension(tmp_path: Path) -> None:
         assert json.loads(target.read_text(encoding="utf-8")).get("resourceType") == kind
 
 
+@pytest.mark.subprocess
 def test_fhir_library_loaded_only_by_the_fhir_format() -> None:
     """``import regimens``, the renderer module and a JSON sheet never import fhir.resources."""
     code = (

@@ -361,6 +361,7 @@ def test_builtin_load_is_cached() -> None:
     assert first.get("EOX") is second.get("EOX")
 
 
+@pytest.mark.subprocess
 def test_loading_the_library_does_not_build_pint() -> None:
     """The common unit spellings are read without pint, keeping commands quick to start."""
     code = (

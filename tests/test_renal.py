@@ -423,6 +423,7 @@ def test_unusable_numbers_are_refused(
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.subprocess
 def test_module_imports_nothing_heavy() -> None:
     """Importing regimens._calc.renal loads neither pint nor pydantic (CLI cold start)."""
     src = str(Path(renal.__file__).resolve().parents[2])
