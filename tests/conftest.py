@@ -6,6 +6,7 @@
   runner, as a user types it, without a user library. Tests import them
   (``from conftest import run``); the ``subprocess`` marker is for the cases that start
   a real process.
+- :func:`validate_json`: a document checked against a published schema of docs/.
 
 Every test computes from scratch: the package's memo caches (remembered per-m² doses,
 regimen plans, rounding results, learnt unit conversions) are emptied before each
@@ -16,9 +17,13 @@ behind a cached result. tests/test_fast_paths.py checks the caches themselves.
 
 from __future__ import annotations
 
+import json
 import shlex
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
@@ -54,6 +59,23 @@ def run(command: str | list[str], **kwargs: Any) -> tuple[int, str, str]:
 def run_words(*words: str) -> tuple[int, str, str]:
     """:func:`run` given the command's words one by one: ``run_words("bsa", "--height", "170")``."""
     return run(list(words))
+
+
+@cache
+def _validator(schema: Path) -> Any:
+    document = json.loads(schema.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(document)
+    validator.check_schema(document)
+    return validator(document)
+
+
+def validate_json(instance: object, schema: Path) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``instance`` follows the ``schema`` file.
+
+    The schema is checked against its meta-schema once per run (``jsonschema.validate``
+    does it at every call, most of its time for a small document).
+    """
+    _validator(schema).validate(instance)
 
 
 @pytest.fixture(autouse=True)

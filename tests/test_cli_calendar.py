@@ -15,10 +15,9 @@ import stat
 from pathlib import Path
 
 import icalendar
-import jsonschema
 import pytest
 
-from conftest import invoke, run
+from conftest import invoke, run, validate_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -169,8 +168,7 @@ def test_json_validates_against_the_schema(command: str) -> None:
     """Every calendar printed as JSON validates against docs/calendar.schema.json."""
     code, out, err = run(f"{command} --format json")
     assert code == 0, err
-    schema = json.loads((DOCS / "calendar.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(json.loads(out), schema)
+    validate_json(json.loads(out), DOCS / "calendar.schema.json")
 
 
 # --- ICS --------------------------------------------------------------------------------

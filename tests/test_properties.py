@@ -20,11 +20,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import validate_json
 from regimens._calc.bsa import FORMULAS
 from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import RegimensError
@@ -47,19 +47,6 @@ NOT_WITHIN_TOLERANCE = {"ROUNDING_BEYOND_TOLERANCE", "TABLETS_NOT_ACHIEVABLE"}
 @cache
 def _library() -> Library:
     return load_library(())
-
-
-@cache
-def _schema_validator() -> Any:
-    """A validator of docs/sheet.schema.json, the schema checked once.
-
-    ``jsonschema.validate`` checks the schema against its meta-schema at every call:
-    nine tenths of this module's time, for the same schema each example.
-    """
-    schema = json.loads((REPO / "docs" / "sheet.schema.json").read_text(encoding="utf-8"))
-    validator = jsonschema.validators.validator_for(schema)
-    validator.check_schema(schema)
-    return validator(schema)
 
 
 @st.composite
@@ -160,7 +147,7 @@ def test_sheet_json_validates_against_published_schema(
     sheet = _compute(*request)
     if sheet is None:
         return
-    _schema_validator().validate(json.loads(sheet_json(sheet)))
+    validate_json(json.loads(sheet_json(sheet)), REPO / "docs" / "sheet.schema.json")
 
 
 # Rejected input: only the package's own errors ---------------------------------------------
