@@ -79,6 +79,7 @@ def _fresh_python(code: str) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.subprocess
 def test_import_is_lazy_and_silent(tmp_path: Path) -> None:
     """``import regimens`` prints nothing, writes nothing, loads no pint/pydantic/click."""
     code = (
@@ -98,6 +99,7 @@ def test_import_is_lazy_and_silent(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.subprocess
 def test_first_use_loads_only_what_it_needs() -> None:
     """Asking for the error types loads the errors module, not the calculator."""
     out = _fresh_python(
@@ -220,6 +222,7 @@ def _sheet_json(job: tuple[str, dict[str, str], int]) -> str:
     return json.dumps(_without_time(sheet.model_dump(mode="json")), sort_keys=True)
 
 
+@pytest.mark.subprocess
 def test_concurrent_sheets_equal_sequential_ones() -> None:
     """8 threads computing 60 sheets (units parsed by pint in each) agree with one thread.
 

@@ -7,7 +7,9 @@ asks of each refusal (issue 9, docs/testing.md "Bad-input corpus"):
   runner records an unexpected exception as ``result.exception``;
 - exactly one line on stderr, starting ``Error:``, and no traceback;
 - nothing on stdout (no half-printed sheet) and no output file, not even a partial one;
-- for the file cases, run in a subprocess with a timeout: no hang.
+- for the file cases, a time limit: no hang. One file case of each kind of failure
+  runs end to end in a subprocess (``python -m regimens``, marked ``subprocess``), the
+  others in-process with click's runner, which checks the same refusal in less time.
 
 The table is the corpus; ``docs/testing.md`` gives its size per command, and
 :func:`test_corpus_size_matches_docs` keeps that count honest.
@@ -18,14 +20,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import invoke
 from regimens._cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -382,22 +387,29 @@ def test_failed_run_leaves_no_output_file(command: str, tmp_path: Path) -> None:
 
 #: Each maker writes a bad file and returns the command line that reads it.
 FileCase = Callable[[Path], list[str]]
+#: A file's bytes, or a function that builds them when the case runs (the huge files are
+#: not built when the module is collected).
+Content = bytes | Callable[[], bytes]
 
 
-def _library_with(name: str, content: bytes) -> FileCase:
+def _bytes(content: Content) -> bytes:
+    return content if isinstance(content, bytes) else content()
+
+
+def _library_with(name: str, content: Content) -> FileCase:
     def make(tmp: Path) -> list[str]:
         directory = tmp / "lib"
         directory.mkdir()
-        (directory / name).write_bytes(content)
+        (directory / name).write_bytes(_bytes(content))
         return [*BASE["sheet"], "--library", str(directory)]
 
     return make
 
 
-def _course_with(name: str, content: bytes) -> FileCase:
+def _course_with(name: str, content: Content) -> FileCase:
     def make(tmp: Path) -> list[str]:
         path = tmp / name
-        path.write_bytes(content)
+        path.write_bytes(_bytes(content))
         return ["course", str(path)]
 
     return make
@@ -439,12 +451,12 @@ FILE_CASES: dict[str, FileCase] = {
     "library not utf-8": _library_with("latin1.toml", 'name = "Épirubicine"\n'.encode("latin-1")),
     "library malformed toml": _library_with("bad.toml", b'id = "X"\n[[drugs]\n'),
     "library unreadable file": _unreadable_library_file,
-    "library huge file": _library_with("huge.toml", _huge_toml()),
+    "library huge file": _library_with("huge.toml", _huge_toml),
     "library deeply nested toml": _library_with(
         "deep.toml", b"id = " + b"[" * DEEP + b"]" * DEEP + b"\n"
     ),
     "library very long value": _library_with(
-        "long.toml", b'id = "' + b"A" * 10_000_000 + b'"\nname = "x"\n'
+        "long.toml", lambda: b'id = "' + b"A" * 10_000_000 + b'"\nname = "x"\n'
     ),
     # Found by this corpus: it validated, then every capecitabine sheet crashed.
     "library tablet strength not whole mg": _library_with(
@@ -474,8 +486,8 @@ FILE_CASES: dict[str, FileCase] = {
         b'{"schema_version": "1.0", "patient": {"height": NaN}, "lines": []}',
     ),
     "course unreadable": _unreadable_course,
-    "course huge toml": _course_with("course.toml", _huge_toml()),
-    "course huge json": _course_with("course.json", _huge_json()),
+    "course huge toml": _course_with("course.toml", _huge_toml),
+    "course huge json": _course_with("course.json", _huge_json),
     "course deeply nested json": _course_with(
         "course.json", b'{"lines": ' + b"[" * DEEP + b"]" * DEEP + b"}"
     ),
@@ -484,7 +496,11 @@ FILE_CASES: dict[str, FileCase] = {
     ),
     "course very long regimen name": _course_with(
         "course.toml",
-        b'schema_version = "1.0"\n[[lines]]\nregimen = "' + b"A" * 10_000_000 + b'"\ncycles = 1\n',
+        lambda: (
+            b'schema_version = "1.0"\n[[lines]]\nregimen = "'
+            + b"A" * 10_000_000
+            + b'"\ncycles = 1\n'
+        ),
     ),
     "course huge cycles": _course_with(
         "course.toml",
@@ -494,7 +510,23 @@ FILE_CASES: dict[str, FileCase] = {
 }
 
 
-@pytest.mark.parametrize("name", list(FILE_CASES))
+#: One case of each kind of failure, run end to end in a subprocess: "no traceback" and
+#: "no hang" hold for the real process, its interpreter start and its stderr included.
+END_TO_END = {
+    "library unreadable file": "the file cannot be read",
+    "course not utf-8": "not UTF-8 text",
+    "library malformed toml": "not TOML (or JSON)",
+    "library empty file": "well-formed, refused by validation",
+    "library tablet strength not whole mg": "loads, then fails when a dose is computed",
+    "course huge json": "a huge file",
+    "course deeply nested json": "deep nesting",
+    "library very long value": "one huge value",
+}
+TIME_LIMIT_S = 120
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("name", list(END_TO_END))
 def test_bad_file_is_refused_in_one_line(name: str, tmp_path: Path) -> None:
     """Unreadable, empty, binary, huge and deeply nested files: one line, exit 2, no hang."""
     args = FILE_CASES[name](tmp_path)
@@ -502,13 +534,47 @@ def test_bad_file_is_refused_in_one_line(name: str, tmp_path: Path) -> None:
         [sys.executable, "-m", "regimens", *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TIME_LIMIT_S,
         env={**os.environ, "REGIMENS_LIBRARY": ""},
         cwd=tmp_path,
         check=False,
     )
     _assert_refused(completed.returncode, completed.stdout, completed.stderr)
     assert len(completed.stderr) < 2000, "the message must not echo a huge value"
+
+
+class _Hung(BaseException):
+    """Raised by the alarm: a BaseException, so that no ``except Exception`` hides it."""
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    def hung(signum: int, frame: object) -> None:
+        raise _Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("name", [name for name in FILE_CASES if name not in END_TO_END])
+def test_bad_file_is_refused_in_one_line_in_process(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other bad files, through click's runner: one line, exit 2, within the time limit."""
+    args = FILE_CASES[name](tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with _time_limit(TIME_LIMIT_S):
+        result = invoke(args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    _assert_refused(result.exit_code, result.stdout, result.stderr)
+    assert len(result.stderr) < 2000, "the message must not echo a huge value"
 
 
 # The count in docs/testing.md ------------------------------------------------------------

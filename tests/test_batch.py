@@ -13,13 +13,7 @@ from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
 from regimens._models.batch import BatchError, BatchResult, BatchRow, RowFailure
 from regimens._models.patient import make_patient
-from regimens._read.library import load_library
 from regimens._read.rows import read_batch_rows, read_csv_rows, read_jsonl_rows
-
-
-@pytest.fixture(scope="module")
-def library():  # type: ignore[no-untyped-def]
-    return load_library(())
 
 
 def doses(result: BatchResult) -> list[tuple[str, float]]:

@@ -33,6 +33,7 @@ from regimens._calc.bsa import (
     schlich,
 )
 from regimens._errors import InputError, MissingInputError, UnknownNameError
+from strategies import ADULT_HEIGHT_CM, ADULT_WEIGHT_KG, HEIGHTS, WEIGHTS, increasing_pairs
 
 ADMIRAL = "admiral tests/testthat/test-derive_advs_params.R"
 
@@ -211,20 +212,6 @@ def test_compute_bsa_defaults_to_mosteller() -> None:
 # Properties
 # ---------------------------------------------------------------------------------------
 
-ADULT_HEIGHT_CM = (100.0, 250.0)
-ADULT_WEIGHT_KG = (25.0, 350.0)
-heights = st.floats(*ADULT_HEIGHT_CM)
-weights = st.floats(*ADULT_WEIGHT_KG)
-
-
-@st.composite
-def increasing_pairs(draw: st.DrawFn, low: float, high: float) -> tuple[float, float]:
-    """Two values in [low, high], the second at least 0.01 above the first."""
-    first = draw(st.floats(low, high - 0.01))
-    second = draw(st.floats(first + 0.01, high))
-    return first, second
-
-
 FORMULA_CASES = [
     pytest.param(name, sex, id=f"{name}-{sex}" if sex else name)
     for name, formula in FORMULAS.items()
@@ -233,7 +220,7 @@ FORMULA_CASES = [
 
 
 @pytest.mark.parametrize(("name", "sex"), FORMULA_CASES)
-@given(pair=increasing_pairs(*ADULT_HEIGHT_CM), weight_kg=weights)
+@given(pair=increasing_pairs(*ADULT_HEIGHT_CM), weight_kg=WEIGHTS)
 def test_bsa_strictly_increases_with_height(
     name: str, sex: str | None, pair: tuple[float, float], weight_kg: float
 ) -> None:
@@ -243,7 +230,7 @@ def test_bsa_strictly_increases_with_height(
 
 
 @pytest.mark.parametrize(("name", "sex"), FORMULA_CASES)
-@given(height_cm=heights, pair=increasing_pairs(*ADULT_WEIGHT_KG))
+@given(height_cm=HEIGHTS, pair=increasing_pairs(*ADULT_WEIGHT_KG))
 def test_bsa_strictly_increases_with_weight(
     name: str, sex: str | None, height_cm: float, pair: tuple[float, float]
 ) -> None:
@@ -252,7 +239,7 @@ def test_bsa_strictly_increases_with_weight(
     assert compute_bsa(height_cm, lighter, name, sex) < compute_bsa(height_cm, heavier, name, sex)
 
 
-@given(height_cm=heights, weight_kg=weights)
+@given(height_cm=HEIGHTS, weight_kg=WEIGHTS)
 def test_mosteller_is_the_square_root_formula(height_cm: float, weight_kg: float) -> None:
     """mosteller(h, w) is exactly √(h × w / 3600)."""
     assert mosteller(height_cm, weight_kg) == math.sqrt(height_cm * weight_kg / 3600)
@@ -404,6 +391,7 @@ def test_unusable_height_or_weight_is_refused(name: str, bad: float, field: str)
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_module_imports_nothing_heavy() -> None:
     """Importing regimens._calc.bsa loads neither pint nor pydantic (CLI cold start)."""
     src = str(Path(bsa.__file__).resolve().parents[1])

@@ -48,11 +48,6 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def make(library: Library, regimen: str, start: dt.date, **options: Any) -> Calendar:
     return build_calendar(library, regimen, start, CalendarOptions(**options))
 
@@ -762,6 +757,7 @@ def test_checked_in_schema_is_current() -> None:
     )
 
 
+@pytest.mark.subprocess
 def test_import_loads_no_heavy_module() -> None:
     """Importing the calendar calculator imports neither pint, holidays nor icalendar."""
     code = (

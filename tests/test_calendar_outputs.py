@@ -22,17 +22,15 @@ import hashlib
 import io
 import json
 import re
-import shlex
 import string
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, print_pdf
+from conftest import run
 from regimens._calc.calendar import build_calendar
-from regimens._cli import main
 from regimens._models.calendar import CalendarOptions
 from regimens._models.patient import make_patient
 from regimens._read.calendar import parse_delay
@@ -47,11 +45,6 @@ FOLFOX_SHA = hashlib.sha256((ROOT / "regimen_library/folfox-6.toml").read_bytes(
 ZOLEDRONIC_SHA = hashlib.sha256(
     (ROOT / "regimen_library/zoledronic-acid.toml").read_bytes()
 ).hexdigest()
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, shlex.split(command))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def rows(text: str) -> list[dict[str, str]]:

@@ -39,12 +39,6 @@ from regimens._read.prescribed import parse_prescribed
 from regimens._render.catalogue import has
 from regimens._render.check import check_json, check_table
 
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 BSA_2 = make_patient(height=180, weight=80)
 BSA_1_8 = make_patient(height=180, weight=64.8, crcl=80)
 FOLFOX_AS_EXPECTED = (

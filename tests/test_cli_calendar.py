@@ -11,29 +11,17 @@ import datetime as dt
 import json
 import os
 import re
-import shlex
 import stat
 from pathlib import Path
 
 import icalendar
-import jsonschema
 import pytest
-from click.testing import CliRunner, Result
 
-from regimens._cli import main
+from conftest import invoke, run, validate_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 D = dt.date
-
-
-def invoke(command: str) -> Result:
-    return CliRunner().invoke(main, shlex.split(command))
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = invoke(command)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def events(text: str) -> list[icalendar.cal.Component]:
@@ -180,8 +168,7 @@ def test_json_validates_against_the_schema(command: str) -> None:
     """Every calendar printed as JSON validates against docs/calendar.schema.json."""
     code, out, err = run(f"{command} --format json")
     assert code == 0, err
-    schema = json.loads((DOCS / "calendar.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(json.loads(out), schema)
+    validate_json(json.loads(out), DOCS / "calendar.schema.json")
 
 
 # --- ICS --------------------------------------------------------------------------------

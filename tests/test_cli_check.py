@@ -9,13 +9,11 @@ capecitabine 1125 mg per intake.
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from regimens._cli import main
+from conftest import run
 
 FOLFOX = (
     "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg "
@@ -23,11 +21,6 @@ FOLFOX = (
     "--prescribed fluorouracil:infusion=4800mg"
 )
 EOX = "check EOX --height 180 --weight 64.8 --crcl 80 --prescribed epirubicin=90mg"
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = CliRunner(env={"REGIMENS_LIBRARY": None}).invoke(main, shlex.split(command))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_table_of_a_passing_check() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import run
 from regimens._cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,11 +28,6 @@ FIXTURES = "tests/fixtures/courses"
 @pytest.fixture(autouse=True)
 def at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = CliRunner(env={"REGIMENS_LIBRARY": None}).invoke(main, shlex.split(command))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_case_report_table() -> None:

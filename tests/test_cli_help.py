@@ -110,6 +110,7 @@ def _entry_point() -> str | None:
         ("fish", "complete --no-files --command regimens"),
     ],
 )
+@pytest.mark.subprocess
 def test_shell_completion_script(shell: str, marker: str) -> None:
     """`_REGIMENS_COMPLETE={shell}_source regimens` prints click's completion script."""
     entry = _entry_point()
@@ -122,6 +123,7 @@ def test_shell_completion_script(shell: str, marker: str) -> None:
     assert marker in result.stdout
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(_entry_point() is None, reason="the regimens entry point is not installed")
 def test_completion_completes_commands_and_options() -> None:
     """Completing `regimens cal` offers calendar; `regimens calendar X --la` offers --lang."""

@@ -8,14 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from regimens._cli import main
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from conftest import run_words as run
 
 
 def test_bsa_table_shows_formula_unrounded_and_used() -> None:
@@ -178,6 +172,7 @@ def test_version() -> None:
     assert (code, out) == (0, f"regimens {__version__}\n")
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_is_the_same_command() -> None:
     """``python -m regimens`` runs the same CLI."""
     result = subprocess.run(
@@ -190,6 +185,7 @@ def test_python_dash_m_is_the_same_command() -> None:
     assert "1.82 m2" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_bsa_command_does_not_load_pint_for_bare_numbers() -> None:
     """Cold start: bare numbers are already in the default unit, pint is not imported."""
     code = (

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import json
-import shlex
 
 import pytest
-from click.testing import CliRunner
 
-from regimens._cli import main
-
-
-def run(command: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, shlex.split(command))
-    return result.exit_code, result.stdout, result.stderr
+from conftest import run
 
 
 def test_readme_main_job() -> None:

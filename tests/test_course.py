@@ -30,11 +30,6 @@ CASE = ROOT / "docs" / "examples" / "case-report-course.toml"
 
 
 @pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
-@pytest.fixture(scope="module")
 def case(library: Library) -> CourseReport:
     return compute_course(library, load_course(CASE))
 

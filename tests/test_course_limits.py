@@ -21,11 +21,6 @@ from regimens._read.library import Library, load_library
 from regimens._render.messages import message
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def course(*lines: dict[str, Any], **patient: Any) -> dict[str, Any]:
     return {"patient": {"height": 180, "weight": 80, "crcl": 80, **patient}, "lines": list(lines)}
 

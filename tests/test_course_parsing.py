@@ -311,6 +311,7 @@ def test_directory_named_like_a_course_file(tmp_path: Path) -> None:
     assert caught.value.field == "file"
 
 
+@pytest.mark.subprocess
 def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     """Under an ASCII locale (LC_ALL=C, no UTF-8 mode) a French drug name still reads.
 

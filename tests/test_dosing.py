@@ -27,11 +27,6 @@ BSA_200 = {"height": 180, "weight": 80}
 BSA_180 = {"height": 180, "weight": 64.8}
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def sheet(
     library: Library,
     regimen: str,

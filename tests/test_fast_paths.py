@@ -16,7 +16,6 @@ import random
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from regimens._calc import bsa as _bsa
 from regimens._calc import dosing as _dosing
@@ -26,21 +25,12 @@ from regimens._errors import UnitError
 from regimens._models.patient import make_patient
 from regimens._read import units as _units
 from regimens._read.library import load_library
-
-HEIGHTS = st.floats(min_value=100, max_value=250, allow_nan=False)
-WEIGHTS = st.floats(min_value=25, max_value=350, allow_nan=False)
-SEXES = st.sampled_from([None, "female", "male"])
-
-
-@pytest.fixture(scope="module")
-def library():  # type: ignore[no-untyped-def]
-    return load_library(())
-
+from strategies import HEIGHTS, SEX_OR_NONE, WEIGHTS
 
 # --- the nine-formula comparison -----------------------------------------------------
 
 
-@given(HEIGHTS, WEIGHTS, SEXES)
+@given(HEIGHTS, WEIGHTS, SEX_OR_NONE)
 def test_bsa_by_formula_equals_compute_bsa_for_every_formula(
     height: float, weight: float, sex: str | None
 ) -> None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import shlex
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.detectedissue import DetectedIssue
 from fhir.resources.R4B.medicationrequest import MedicationRequest
@@ -26,25 +24,20 @@ from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.requestgroup import RequestGroup
 from pydantic import ValidationError
 
+from conftest import run
 from regimens._calc.calendar import build_calendar
 from regimens._calc.dosing import SheetOptions, compute_sheet
-from regimens._cli import main
 from regimens._models.calendar import Calendar, CalendarOptions, Delay
 from regimens._models.patient import make_patient
 from regimens._models.regimen import DrugCodes, DrugFacts
 from regimens._models.sheet import DoseSheet
-from regimens._read.library import Library, load_library
+from regimens._read.library import Library
 from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
 
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
 ATC = "http://www.whocc.no/atc"
 SNOMED = "http://snomed.info/sct"
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
 
 
 def sheet_of(
@@ -520,11 +513,6 @@ def test_a_code_needs_its_source() -> None:
 # --- the command line and the cold start --------------------------------------------------
 
 
-def run(command: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, shlex.split(command))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_cli_sheet_format_fhir(folfox: DoseSheet) -> None:
     """``regimens sheet FOLFOX-6 --height 170 --weight 70 --format fhir`` validates, same doses."""
     code, out, err = run("sheet FOLFOX-6 --height 170 --weight 70 --format fhir")
@@ -585,6 +573,7 @@ def test_cli_calendar_fhir_from_extension(tmp_path: Path) -> None:
         assert json.loads(target.read_text(encoding="utf-8")).get("resourceType") == kind
 
 
+@pytest.mark.subprocess
 def test_fhir_library_loaded_only_by_the_fhir_format() -> None:
     """``import regimens``, the renderer module and a JSON sheet never import fhir.resources."""
     code = (

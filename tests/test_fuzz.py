@@ -16,11 +16,11 @@ import contextlib
 import json
 import os
 import re
-import tempfile
-from functools import cache
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +37,7 @@ from regimens._read.library import (
     load_regimen_file,
     validate_paths,
 )
+from strategies import JSON_VALUES, damaged
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("REGIMENS_FUZZ_EXAMPLES", "300"))
@@ -53,88 +54,39 @@ COURSE_FILES = [
     REPO / "tests" / "fixtures" / "courses" / "mixed-anthracyclines.toml",
 ]
 
-#: What a damaged value can become: text, numbers, TOML/JSON fragments, nesting.
-REPLACEMENTS = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(
-        [
-            "",
-            "0",
-            "-1",
-            "nan",
-            "inf",
-            "1e308",
-            '"abc"',
-            "[]",
-            "{}",
-            "[[[[[[[[[[1]]]]]]]]]]",
-            '"85 furlongs"',
-            '"85 mg/m2"',
-            "true",
-            "2026-02-30",
-            "null",
-            '"\\u0000"',
-            "[" * 2000 + "]" * 2000,
-        ]
-    ),
-    st.integers(min_value=-(10**20), max_value=10**20).map(str),
-    st.floats().map(repr),
-)
-
-
-@st.composite
-def damaged(draw: st.DrawFn, text: str) -> str:
-    """``text`` with one to three edits of the kinds real files suffer."""
-    lines = text.splitlines()
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        if not lines:
-            break
-        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
-        edit = draw(
-            st.sampled_from(["delete", "duplicate", "value", "insert", "truncate", "bytes"])
-        )
-        line = lines[index]
-        if edit == "delete":
-            del lines[index]
-        elif edit == "duplicate":
-            lines.insert(index, line)
-        elif edit == "value":
-            key, sep, _ = line.partition("=") if "=" in line else line.partition(":")
-            lines[index] = f"{key}{sep or ' = '} {draw(REPLACEMENTS)}"
-        elif edit == "insert":
-            lines.insert(index, draw(REPLACEMENTS))
-        elif edit == "truncate":
-            lines = lines[: index + 1]
-            lines[index] = line[: draw(st.integers(min_value=0, max_value=len(line)))]
-        else:
-            position = draw(st.integers(min_value=0, max_value=len(line)))
-            noise = draw(st.text(min_size=1, max_size=4))
-            lines[index] = line[:position] + noise + line[position:]
-    return "\n".join(lines) + "\n"
-
-
 #: An adult with every measurement, so that every rule of the library applies.
 PATIENT = Patient(height_cm=170, weight_kg=70, sex="female", age_years=60, creatinine_mg_dl=1.0)
 
 
-@cache
-def _library() -> Library:
-    return load_library(())
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One directory for a module's examples: each writes its file there, then removes it.
+
+    Cheaper than a temporary directory per example (made and removed 300 times a test:
+    about 1 s of each test's time).
+    """
+    return tmp_path_factory.mktemp("fuzz")
 
 
-def _write(directory: str, name: str, text: str) -> Path:
-    path = Path(directory) / name
+@contextlib.contextmanager
+def _only_file(directory: Path, name: str, text: str) -> Iterator[Path]:
+    """``text`` written to ``directory/name``, the one file of the directory while in use."""
+    path = directory / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    return path
+    try:
+        yield path
+    finally:
+        path.unlink()
 
 
 @FUZZ
 @given(data=st.data(), source=st.sampled_from(REGIMEN_FILES))
-def test_damaged_regimen_file_raises_only_own_errors(data: st.DataObject, source: Path) -> None:
+def test_damaged_regimen_file_raises_only_own_errors(
+    data: st.DataObject, source: Path, directory: Path
+) -> None:
     """A damaged regimen file loads, or raises a RegimensError (file, then library)."""
     text = data.draw(damaged(source.read_text(encoding="utf-8")))
-    with tempfile.TemporaryDirectory() as directory:
-        path = _write(directory, source.name, text)
+    with _only_file(directory, source.name, text) as path:
         with contextlib.suppress(RegimensError):
             load_regimen_file(path)
         with contextlib.suppress(RegimensError):
@@ -144,7 +96,7 @@ def test_damaged_regimen_file_raises_only_own_errors(data: st.DataObject, source
 
 @FUZZ
 @given(data=st.data())
-def test_damaged_drugs_file_raises_only_own_errors(data: st.DataObject) -> None:
+def test_damaged_drugs_file_raises_only_own_errors(data: st.DataObject, directory: Path) -> None:
     """A damaged drugs.toml loads and doses every regimen, or raises a RegimensError.
 
     Loading alone is not enough: a tablet strength of 150.5 mg once loaded fine and
@@ -152,8 +104,7 @@ def test_damaged_drugs_file_raises_only_own_errors(data: st.DataObject) -> None:
     """
     source = builtin_library_dir() / "drugs.toml"
     text = data.draw(damaged(source.read_text(encoding="utf-8")))
-    with tempfile.TemporaryDirectory() as directory:
-        path = _write(directory, "drugs.toml", text)
+    with _only_file(directory, "drugs.toml", text) as path:
         with contextlib.suppress(RegimensError):
             load_drugs_file(path)
         with contextlib.suppress(RegimensError):
@@ -163,68 +114,33 @@ def test_damaged_drugs_file_raises_only_own_errors(data: st.DataObject) -> None:
                     compute_sheet(library, regimen, PATIENT)
 
 
-def _load_and_compute(path: Path) -> None:
+def _load_and_compute(library: Library, path: Path) -> None:
     try:
         course = load_course(path)
-        compute_course(_library(), course, source=str(path))
+        compute_course(library, course, source=str(path))
     except RegimensError:
         pass
 
 
 @FUZZ
 @given(data=st.data(), source=st.sampled_from(COURSE_FILES))
-def test_damaged_course_file_raises_only_own_errors(data: st.DataObject, source: Path) -> None:
+def test_damaged_course_file_raises_only_own_errors(
+    data: st.DataObject, source: Path, directory: Path, library: Library
+) -> None:
     """A damaged course file (TOML or JSON) loads and computes, or raises a RegimensError."""
     text = data.draw(damaged(source.read_text(encoding="utf-8")))
-    with tempfile.TemporaryDirectory() as directory:
-        _load_and_compute(_write(directory, source.name, text))
-
-
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.floats()
-    | st.integers(min_value=-(10**12), max_value=10**12)
-    | st.text(max_size=10)
-    | st.sampled_from(["EOX", "FOLFOX-6", "60 kg", "160 cm", "female", "2026-01-05", "1.0"]),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "schema_version",
-                    "patient",
-                    "lines",
-                    "regimen",
-                    "cycles",
-                    "weight",
-                    "height",
-                    "sex",
-                    "age",
-                    "creatinine",
-                    "start",
-                    "dose_level",
-                    "drug_dose_levels",
-                    "with",
-                    "bsa_formula",
-                    "crcl",
-                ]
-            )
-            | st.text(max_size=6),
-            children,
-            max_size=5,
-        )
-    ),
-    max_leaves=20,
-)
+    with _only_file(directory, source.name, text) as path:
+        _load_and_compute(library, path)
 
 
 @FUZZ
 @given(value=JSON_VALUES)
-def test_random_course_json_raises_only_own_errors(value: Any) -> None:
+def test_random_course_json_raises_only_own_errors(
+    value: Any, directory: Path, library: Library
+) -> None:
     """Random JSON built from the course's own keys and values: a report, or a RegimensError."""
-    with tempfile.TemporaryDirectory() as directory:
-        _load_and_compute(_write(directory, "course.json", json.dumps(value)))
+    with _only_file(directory, "course.json", json.dumps(value)) as path:
+        _load_and_compute(library, path)
 
 
 #: Builtins that run code (re.compile is fine: the look-behind skips attribute calls),

@@ -33,11 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(use_env=False)
-
-
 def the(regimen: Regimen, drug: str, *, method: str | None = None) -> Component:
     """The one component of ``drug`` (and ``method``) in ``regimen``."""
     found = [
@@ -385,6 +380,7 @@ def test_builtin_load_is_cached() -> None:
     assert first.get("EOX") is second.get("EOX")
 
 
+@pytest.mark.subprocess
 def test_loading_the_library_does_not_build_pint() -> None:
     """The common unit spellings are read without pint, keeping commands quick to start."""
     code = (

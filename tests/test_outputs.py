@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, print_pdf
+from conftest import run
 from regimens._cli import _common as common
 from regimens._cli import main
 from regimens._errors import InputError
@@ -19,11 +20,6 @@ from regimens._errors import InputError
 # Mosteller √(180 × 80 / 3600) = 2.00 m². EOX: epirubicin 50 × 2 = 100 mg, oxaliplatin
 # 130 × 2 = 260 mg, capecitabine 625 × 2 = 1250 mg = 500 + 5 × 150 twice daily, D1–21.
 EOX_200 = "sheet EOX --height 180 --weight 80"
-
-
-def run(command: str, **kwargs: object) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, shlex.split(command), **kwargs)  # type: ignore[arg-type]
-    return result.exit_code, result.stdout, result.stderr
 
 
 # --------------------------------------------------------------------------- markdown

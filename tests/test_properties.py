@@ -20,17 +20,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import validate_json
 from regimens._calc.bsa import FORMULAS
 from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import RegimensError
 from regimens._models.patient import RANGES, Patient, make_patient
 from regimens._read.library import Library, load_library
 from regimens._render.sheet import sheet_json
+from strategies import ANY_NUMBER, ANY_TEXT, patients
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("REGIMENS_PROPERTY_EXAMPLES", "60"))
@@ -46,33 +47,6 @@ NOT_WITHIN_TOLERANCE = {"ROUNDING_BEYOND_TOLERANCE", "TABLETS_NOT_ACHIEVABLE"}
 @cache
 def _library() -> Library:
     return load_library(())
-
-
-@cache
-def _schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(
-        (REPO / "docs" / "sheet.schema.json").read_text(encoding="utf-8")
-    )
-    return schema
-
-
-def _in_range(field: str) -> st.SearchStrategy[float]:
-    low, high, _ = RANGES[field]
-    return st.floats(min_value=low, max_value=high, allow_nan=False)
-
-
-@st.composite
-def patients(draw: st.DrawFn) -> Patient:
-    """An adult within every accepted range; renal function by creatinine, CrCl or none."""
-    renal = draw(st.sampled_from(["creatinine", "crcl", "none"]))
-    return Patient(
-        height_cm=draw(_in_range("height")),
-        weight_kg=draw(_in_range("weight")),
-        sex=draw(st.sampled_from(["female", "male"])),
-        age_years=draw(_in_range("age")),
-        creatinine_mg_dl=draw(_in_range("creatinine")) if renal == "creatinine" else None,
-        crcl_ml_min=draw(_in_range("crcl")) if renal == "crcl" else None,
-    )
 
 
 @st.composite
@@ -173,17 +147,10 @@ def test_sheet_json_validates_against_published_schema(
     sheet = _compute(*request)
     if sheet is None:
         return
-    jsonschema.validate(json.loads(sheet_json(sheet)), _schema())
+    validate_json(json.loads(sheet_json(sheet)), REPO / "docs" / "sheet.schema.json")
 
 
 # Rejected input: only the package's own errors ---------------------------------------------
-
-ANY_TEXT = st.text(max_size=20) | st.sampled_from(
-    ["", "nan", "inf", "-1", "0", "1e999", "170kg", "70 cm", "80 umol/L", "12 furlongs", "1/0"]
-)
-ANY_NUMBER = st.floats(allow_nan=True, allow_infinity=True) | st.integers(
-    min_value=-(10**30), max_value=10**30
-)
 
 
 @PROPERTY

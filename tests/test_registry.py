@@ -68,6 +68,7 @@ def test_render_passes_only_what_a_renderer_takes() -> None:
     assert text == result.model_dump_json(indent=2)
 
 
+@pytest.mark.subprocess
 def test_importing_the_registry_loads_no_renderer() -> None:
     """The CLI imports the registry at start-up: it must stay light."""
     code = (

@@ -37,6 +37,7 @@ from regimens._calc.renal import (
     ideal_body_weight,
 )
 from regimens._errors import InputError, MissingInputError, UnknownNameError
+from strategies import AGES, CREATININES, WEIGHTS
 
 # ---------------------------------------------------------------------------------------
 # Cockcroft–Gault
@@ -71,19 +72,14 @@ def test_cockcroft_gault_matches_nkf_calculator_female_si() -> None:
     assert round(cockcroft_gault(65, 60, scr, "female")) == 55
 
 
-ages = st.floats(18, 120)
-kg = st.floats(25, 350)
-creatinine = st.floats(0.1, 20)
-
-
-@given(age=ages, weight_kg=kg, scr=creatinine)
+@given(age=AGES, weight_kg=WEIGHTS, scr=CREATININES)
 def test_cockcroft_gault_female_is_085_times_male(age: float, weight_kg: float, scr: float) -> None:
     """For any patient, the female estimate is 0.85 × the male one."""
     female = cockcroft_gault(age, weight_kg, scr, "female")
     assert female == pytest.approx(0.85 * cockcroft_gault(age, weight_kg, scr, "male"))
 
 
-@given(age=ages, weight_kg=kg, scr=creatinine)
+@given(age=AGES, weight_kg=WEIGHTS, scr=CREATININES)
 def test_cockcroft_gault_is_linear_in_weight_and_inverse_in_creatinine(
     age: float, weight_kg: float, scr: float
 ) -> None:
@@ -156,7 +152,7 @@ def test_ckd_epi_2021_female_below_kappa_hand_worked() -> None:
     ("sex", "kappa", "sex_factor"),
     [pytest.param("female", 0.7, 1.012, id="female"), pytest.param("male", 0.9, 1.0, id="male")],
 )
-@given(age=ages)
+@given(age=AGES)
 def test_ckd_epi_2021_at_kappa_both_branches_meet(
     sex: str, kappa: float, sex_factor: float, age: float
 ) -> None:
@@ -165,7 +161,7 @@ def test_ckd_epi_2021_at_kappa_both_branches_meet(
 
 
 @pytest.mark.parametrize("sex", ["female", "male"])
-@given(age=ages, low=creatinine, high=creatinine)
+@given(age=AGES, low=CREATININES, high=CREATININES)
 def test_ckd_epi_2021_falls_as_creatinine_rises(
     sex: str, age: float, low: float, high: float
 ) -> None:
@@ -190,7 +186,7 @@ def test_creatinine_umol_to_mg_dl_hand_worked() -> None:
     assert creatinine_umol_l_to_mg_dl(80) == pytest.approx(0.905, abs=5e-4)
 
 
-@given(mg_dl=creatinine)
+@given(mg_dl=CREATININES)
 def test_creatinine_conversion_round_trips(mg_dl: float) -> None:
     """Converting mg/dL to µmol/L and back gives the starting value."""
     assert creatinine_umol_l_to_mg_dl(creatinine_mg_dl_to_umol_l(mg_dl)) == pytest.approx(mg_dl)
@@ -228,7 +224,7 @@ def test_adjusted_body_weight_hand_worked() -> None:
     assert adjusted_body_weight(180.34, 120, "male") == pytest.approx(93.18)
 
 
-@given(height_cm=st.floats(150, 200), weight_kg=kg)
+@given(height_cm=st.floats(150, 200), weight_kg=WEIGHTS)
 def test_adjusted_body_weight_lies_between_ideal_and_actual(
     height_cm: float, weight_kg: float
 ) -> None:
@@ -427,6 +423,7 @@ def test_unusable_numbers_are_refused(
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.subprocess
 def test_module_imports_nothing_heavy() -> None:
     """Importing regimens._calc.renal loads neither pint nor pydantic (CLI cold start)."""
     src = str(Path(renal.__file__).resolve().parents[2])

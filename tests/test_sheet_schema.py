@@ -6,10 +6,10 @@ import json
 import shlex
 from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from conftest import validate_json
 from regimens._cli import main
 from regimens._models.sheet import sheet_json_schema
 from regimens._read.regimen_file import file_json_schema
@@ -48,5 +48,4 @@ def test_printed_sheets_validate_against_the_schema(command: str) -> None:
     """Every sheet the CLI prints as JSON validates against docs/sheet.schema.json."""
     result = CliRunner().invoke(main, [*shlex.split(command), "--format", "json"])
     assert result.exit_code in {0, 3}, result.stderr
-    schema = json.loads((DOCS / "sheet.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(json.loads(result.stdout), schema)
+    validate_json(json.loads(result.stdout), DOCS / "sheet.schema.json")
