@@ -51,8 +51,8 @@ from typing import Any
 from regimens._calc.batch import batch_sheets
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli._batch import _jsonl_line
-from regimens._models.patient import make_patient
 from regimens._read.library import load_library
+from regimens._read.patient import make_patient
 
 
 def rows(count: int) -> list[dict[str, str]]:

@@ -28,7 +28,6 @@ IN_PROGRESS = pytest.mark.xfail(strict=True, reason="issue 16: layout being spli
 OVERSIZED = {
     "regimens._calc.calendar",
     "regimens._calc.course",
-    "regimens._calc.dosing",
     "regimens._models.regimen",
     "regimens._read.library",
     "regimens._render.calendar",

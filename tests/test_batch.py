@@ -10,8 +10,8 @@ import pytest
 from regimens._calc.batch import BatchResult, batch_sheets, read_csv_rows, read_jsonl_rows
 from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
-from regimens._models.patient import make_patient
 from regimens._read.library import load_library
+from regimens._read.patient import make_patient
 
 
 @pytest.fixture(scope="module")

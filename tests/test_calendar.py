@@ -42,8 +42,9 @@ from regimens._calc.calendar import (
 )
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._errors import InputError, MissingInputError, UnknownNameError
-from regimens._models.patient import make_patient
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
+from regimens._render.messages import message
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 D = dt.date
@@ -632,7 +633,7 @@ def test_each_cycle_has_its_own_sheet(library: Library) -> None:
     assert [w.code for w in first.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"] == []
     (note,) = [w for w in second.warnings if w.code == "SUPPORTIVE_NOT_THIS_CYCLE"]
     assert (
-        note.message
+        message(note)
         == "Zoledronic acid 4 mg every 3 to 4 weeks is not given in cycle 2 of FOLFOX-6"
     )
     assert note.params["cycle"] == "2"

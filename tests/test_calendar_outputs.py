@@ -31,8 +31,8 @@ from click.testing import CliRunner
 from browser import dump_dom, needs_chromium, print_pdf
 from regimens._calc.calendar import CalendarOptions, build_calendar, parse_delay
 from regimens._cli import main
-from regimens._models.patient import make_patient
 from regimens._read.library import load_library
+from regimens._read.patient import make_patient
 from regimens._render.calendar import Words, _notes_from_facts, calendar_notes
 from regimens._render.calendar_html import calendar_html
 

@@ -30,8 +30,9 @@ from regimens._calc.check import (
 )
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._errors import InputError, UnitError, UnknownNameError
-from regimens._models.patient import Patient, make_patient
+from regimens._models.patient import Patient
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
 
 
 @pytest.fixture(scope="module")

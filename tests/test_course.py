@@ -29,6 +29,7 @@ from regimens._calc.course import (
 )
 from regimens._errors import InputError, UnknownNameError
 from regimens._read.library import Library, load_library
+from regimens._render.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "courses"
@@ -194,7 +195,9 @@ def test_next_cycle_would_pass_the_limit(library: Library) -> None:
     assert (epirubicin.cumulative, epirubicin.cycles_that_fit) == (875, 0)
     warning = next(w for w in report.warnings if w.drug == "epirubicin")
     assert (warning.code, warning.severity) == ("CUMULATIVE_LIMIT_NEXT_CYCLE", "caution")
-    assert "the next cycle of EOX (50 mg/m2) would pass the limit" in warning.message
+    assert "the next cycle of EOX (50 mg/m2) would pass the limit" in message(
+        warning, kind="course"
+    )
 
 
 @pytest.mark.parametrize(
@@ -687,7 +690,7 @@ def test_limit_of_a_million_mg_is_written_in_full(tmp_path: Path) -> None:
     """
     report = compute_course(_fixture_library(tmp_path, "1000000 mg"), _fixture_course(3))
     warning = next(w for w in report.warnings if w.drug == "kilomab")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "kilomab: 420 of 1000000 mg (0% of the limit); 7139 more cycle(s) of FIXTURE-KG fit"
     )
 

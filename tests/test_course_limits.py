@@ -22,6 +22,7 @@ from regimens._calc.course import (
 )
 from regimens._errors import InputError
 from regimens._read.library import Library, load_library
+from regimens._render.messages import message
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def test_fractional_mg_per_m2_are_kept(library: Library) -> None:
     assert (oxaliplatin.cumulative, oxaliplatin.per_cycle) == (127.5, 63.75)
     assert (oxaliplatin.remaining, oxaliplatin.cycles_that_fit) == (422.5, 6)
     warning = warning_of(report, "oxaliplatin")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "oxaliplatin: 127.5 of 550 mg/m2 (23% of the advisory threshold); "
         "6 more cycle(s) of FOLFOX-6 fit"
     )
@@ -196,7 +197,7 @@ def test_advisory_drug_not_in_the_current_line(library: Library) -> None:
     )
     warning = warning_of(report, "oxaliplatin")
     assert (warning.code, warning.severity) == ("CUMULATIVE_HEADROOM", "info")
-    assert warning.message == (
+    assert message(warning, kind="course") == (
         "oxaliplatin: 170 of 550 mg/m2 (31% of the advisory threshold); not given in the "
         "current line (DOCETAXEL)"
     )
@@ -225,7 +226,7 @@ def test_blocking_warning_comes_first(past_both: CourseReport) -> None:
         ("blocking", "CUMULATIVE_LIMIT_EXCEEDED"),
         ("caution", "ADVISORY_THRESHOLD_EXCEEDED"),
     ]
-    assert past_both.warnings[0].message == (
+    assert message(past_both.warnings[0], kind="course") == (
         "epirubicin: cumulative dose 950 mg/m2 is above the limit of 900 mg/m2: any "
         "further dose needs a documented decision"
     )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from regimens._cli import main
 from regimens._models.regimen import file_json_schema
-from regimens._models.sheet import sheet_json_schema
+from regimens._render.sheet_json import sheet_json_schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from regimens._errors import InputError, RegimensError, UnknownRegimenError
-from regimens._models.patient import Patient, make_patient
+from regimens._models.patient import Patient
+from regimens._read.patient import make_patient
 
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions

@@ -397,6 +397,12 @@ class Calendar(_Frozen):
 def calendar_json_schema() -> dict[str, Any]:
     """The JSON Schema of ``regimens calendar --format json`` (``docs/calendar.schema.json``)."""
     schema = Calendar.model_json_schema(mode="serialization")
+    # The JSON document adds each warning's English message after its code.
+    warning = schema["$defs"]["SheetWarning"]
+    fields = list(warning["properties"].items())
+    fields.insert(2, ("message", {"title": "Message", "type": "string"}))
+    warning["properties"] = dict(fields)
+    warning["required"] = ["severity", "code", "message"]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 

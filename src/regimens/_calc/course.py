@@ -249,7 +249,7 @@ class _Measurements(_Frozen):
 
     @model_validator(mode="after")
     def _plausible(self) -> _Measurements:
-        from regimens._models.patient import make_patient
+        from regimens._read.patient import make_patient
 
         given = self.measurements()
         try:
@@ -717,7 +717,7 @@ def _merged(*levels: _Measurements) -> dict[str, Any]:
 def _patient(
     course: Course, line: CourseLine, cycle: CourseCycle | None, where: str, source: str
 ) -> Patient:
-    from regimens._models.patient import make_patient
+    from regimens._read.patient import make_patient
 
     values = _merged(course.patient, line, *((cycle,) if cycle else ()))
     for name in ("height", "weight"):
@@ -916,10 +916,12 @@ def _distinct(warnings: Any) -> tuple[SheetWarning, ...]:
     ``SUPPORTIVE_NOT_THIS_CYCLE`` is left out: a course counts the supportive doses of
     the cycles that have them, and one such note per other cycle would only be noise.
     """
-    seen: dict[tuple[str, str | None, str], SheetWarning] = {}
+    seen: dict[tuple[str, str | None, frozenset[tuple[str, str]]], SheetWarning] = {}
     for warning in warnings:
         if warning.code != "SUPPORTIVE_NOT_THIS_CYCLE":
-            seen.setdefault((warning.code, warning.drug, warning.message), warning)
+            # Same code, drug and values: the same message.
+            key = (warning.code, warning.drug, frozenset(warning.params.items()))
+            seen.setdefault(key, warning)
     return tuple(seen.values())
 
 
@@ -1064,7 +1066,6 @@ def _limit_warnings(report: LimitReport) -> list[SheetWarning]:
         SheetWarning(
             severity=severity,
             code=code,
-            message=course_warning_text(code, params),
             drug=report.drug,
             params=params,
         )

@@ -6,8 +6,9 @@ labels dose from), CKD-EPI 2021 eGFR (informational only) and the Calvert carbop
 dose. Inputs are plain floats in canonical units: height in cm, weight in kg, age in
 years, serum creatinine in mg/dL, sex ``"female"`` or ``"male"``.
 
-This module sits on the CLI's hot path, so it imports only the standard library and
-:mod:`regimens._errors`; callers convert units (pint) before calling it.
+This module sits on the CLI's hot path, so it imports only the standard library,
+:mod:`regimens._errors` and the plain constants of :mod:`regimens._models.constants`;
+callers convert units (pint) before calling it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import math
 
 from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._models.constants import CM_PER_INCH, CREATININE_UMOL_PER_MG_DL, WEIGHT_BASES
 
 __all__ = [
+    "COCKCROFT_GAULT_EXPRESSION",
     "CREATININE_UMOL_PER_MG_DL",
     "WEIGHT_BASES",
     "adjusted_body_weight",
@@ -30,17 +33,10 @@ __all__ = [
     "ideal_body_weight",
 ]
 
-CREATININE_UMOL_PER_MG_DL = 88.4
-"""µmol/L in 1 mg/dL of creatinine: 10 mg/L ÷ 113.12 mg/mmol = 0.08840 mmol/L.
-
-Some code uses 88.42; we use 88.4, the factor laboratories and guidelines print.
-"""
-
-WEIGHT_BASES = ("actual", "ideal", "adjusted")
-"""The weights a dose can be based on, as accepted by :func:`dosing_weight`."""
+#: The Cockcroft–Gault formula as recorded with a clearance it gave (sheets, ``crcl``).
+COCKCROFT_GAULT_EXPRESSION = "(140 - age) x weight / (72 x SCr[mg/dL]), x 0.85 if female"
 
 _SEXES = ("female", "male")
-_CM_PER_INCH = 2.54
 
 # Devine's constants, in the original's units: base weight at 5 ft (60 in), then
 # 2.3 kg per inch above it. The UK variant (45 kg for women) is not used.
@@ -85,7 +81,7 @@ def ideal_body_weight(height_cm: float, sex: str | None) -> float:
     """
     _check_positive(height_cm, "height", "cm")
     base_kg = _DEVINE_BASE_KG[_check_sex(sex, "ideal body weight (Devine)")]
-    height_in = height_cm / _CM_PER_INCH
+    height_in = height_cm / CM_PER_INCH
     ibw = base_kg + _DEVINE_KG_PER_IN * (height_in - _DEVINE_BASE_IN)
     if ibw <= 0:
         raise InputError(

@@ -162,7 +162,7 @@ def calendar_cmd(
         )
     patient = None
     if any(value is not None for value in (height, weight, sex, age, creatinine, crcl)):
-        from regimens._models.patient import make_patient
+        from regimens._read.patient import make_patient
 
         patient = make_patient(
             height=height, weight=weight, sex=sex, age=age, creatinine=creatinine, crcl=crcl

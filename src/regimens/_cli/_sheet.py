@@ -235,8 +235,8 @@ def sheet_inputs(
     """
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions
     from regimens._errors import InputError
-    from regimens._models.patient import make_patient
     from regimens._read.library import load_library
+    from regimens._read.patient import make_patient
 
     if creatinine is not None and crcl is not None:
         raise InputError(

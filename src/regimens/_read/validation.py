@@ -1,25 +1,12 @@
-"""Turning pydantic's validation errors into the package's own, one line each."""
+"""Turning pydantic's validation errors into the package's own, one line each.
+
+The translation lives with the models (:mod:`regimens._models.validation`), which use
+it when built directly; readers use the same one.
+"""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
-from regimens._errors import InputError
 from regimens._models.base import Number, Whole
+from regimens._models.validation import own_error
 
 __all__ = ["Number", "Whole", "own_error"]
-
-
-def own_error(exc: ValidationError, *, prefix: str = "") -> InputError:
-    """Our own error inside pydantic's, else the first problem as an InputError.
-
-    The message names the field (with ``prefix``, e.g. ``option``), pydantic's reason
-    and the value given.
-    """
-    first = exc.errors()[0]
-    original = first.get("ctx", {}).get("error")
-    if isinstance(original, InputError):
-        return original
-    field = ".".join(str(part) for part in first["loc"]) or None
-    label = f"{prefix} {field}" if prefix and field else (field or prefix or "value")
-    return InputError(f"{label}: {first['msg']} (got {first.get('input')!r})", field=field)

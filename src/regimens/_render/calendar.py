@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from pydantic_core import to_json
 from tabulate import tabulate
 
 from regimens._calc.calendar import (
@@ -31,7 +32,6 @@ from regimens._calc.calendar import (
     CalendarDay,
     PumpOff,
 )
-from regimens._models.sheet import warning_text
 from regimens._render._text import csv_number, format_mg, md_table, regimen_title
 from regimens._render.labels import (
     WEEKDAY_NAMES,
@@ -43,6 +43,8 @@ from regimens._render.labels import (
     weekday_abbr,
     weekday_name,
 )
+from regimens._render.messages import message as warning_message
+from regimens._render.sheet_json import warning_document
 
 __all__ = [
     "CSV_COLUMNS",
@@ -356,11 +358,10 @@ def _warnings(calendar: Calendar, words: Words) -> list[CalendarWarning]:
             if warning.code == "SUPPORTIVE_NOT_THIS_CYCLE":  # the calendar shows where it is
                 continue
             name = words.drug(warning.drug) if warning.drug else None
-            message = (
-                warning_text(warning.code, warning.params, words.lang, drug_name=name)
-                if warning.params
-                else warning.message
+            local: dict[str, dict[str, str]] | None = (
+                {warning.drug: {words.lang: name}} if warning.drug and name else None
             )
+            message = warning_message(warning, words.lang, drug_names=local)
             found.setdefault((warning.severity, warning.code, message), []).append(cycle.cycle)
     ordered = sorted(found.items(), key=lambda item: _SEVERITY_RANK[item[0][0]])
     return [
@@ -535,7 +536,11 @@ def _text(lines: list[str]) -> str:
 
 def calendar_json(calendar: Calendar) -> str:
     """The JSON document of ``docs/json-output.md`` (``regimens calendar --format json``)."""
-    return calendar.model_dump_json(indent=2)
+    # Each warning with its English message, as the sheet's JSON shows it.
+    data = calendar.model_dump()
+    for cycle_data, cycle in zip(data["cycles"], calendar.cycles, strict=True):
+        cycle_data["warnings"] = [warning_document(w) for w in cycle.warnings]
+    return to_json(data, indent=2).decode()
 
 
 def calendar_table(

@@ -10,17 +10,24 @@ import csv
 import io
 from dataclasses import dataclass
 
+from pydantic_core import to_json
+
 from regimens._calc.check import CheckNote, CheckReport, CheckResult, deviation_within, note_text
-from regimens._models.sheet import warning_text
 from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
 from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.messages import message as warning_message
+from regimens._render.sheet_json import provenance_document, warning_document
 
 __all__ = ["check_csv", "check_json", "check_markdown", "check_table"]
 
 
 def check_json(report: CheckReport) -> str:
     """The JSON document of ``docs/check.md``."""
-    return report.model_dump_json(indent=2)
+    # The sheet's warnings and provenance as the sheet's JSON shows them (with words).
+    data = report.model_dump()
+    data["warnings"] = [warning_document(w) for w in report.warnings]
+    data["provenance"] = provenance_document(report.provenance)
+    return to_json(data, indent=2).decode()
 
 
 def _deviation(result: CheckResult, tolerance: float) -> str:
@@ -149,14 +156,7 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
             severity_label=label(w.severity, lang),
             code=w.code,
             drug=drug_name(w.drug, names, lang) if w.drug else "",
-            message=warning_text(
-                w.code,
-                w.params,
-                lang,
-                drug_name=drug_name(w.drug, names, lang) if w.drug else None,
-            )
-            if w.params
-            else w.message,
+            message=warning_message(w, lang, drug_names=names),
         )
         for w in report.warnings
     ]

@@ -10,10 +10,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from regimens._calc.course import CourseReport, DrugAmount, LimitReport, course_warning_text
-from regimens._models.sheet import SheetWarning, warning_text
+from pydantic_core import to_json
+
+from regimens._calc.course import CourseReport, DrugAmount, LimitReport
+from regimens._models.sheet import SheetWarning
 from regimens._render._text import RULE, Styler, csv_number, md_cell
 from regimens._render.labels import Lang, drug_name, label
+from regimens._render.messages import message as warning_message
+from regimens._render.sheet_json import warning_document
 
 __all__ = ["course_csv", "course_json", "course_markdown", "course_table"]
 
@@ -23,7 +27,12 @@ _NOTES = ("course_note_mg_m2", "course_note_mg", "course_note_equivalent", "cour
 
 def course_json(report: CourseReport) -> str:
     """The JSON document of ``docs/course.md``."""
-    return report.model_dump_json(indent=2)
+    # Warnings with their English message, as the sheet's JSON shows them.
+    data = report.model_dump()
+    for line_data, line in zip(data["lines"], report.lines, strict=True):
+        line_data["sheet_warnings"] = [warning_document(w) for w in line.sheet_warnings]
+    data["warnings"] = [warning_document(w, kind="course") for w in report.warnings]
+    return to_json(data, indent=2).decode()
 
 
 def _amount(value: float | None) -> str:
@@ -65,13 +74,14 @@ class _Document:
 
 def _warning(w: SheetWarning, report: CourseReport, lang: Lang, *, sheet: bool) -> _Warning:
     name = drug_name(w.drug, report.drug_names, lang) if w.drug else None
-    text = warning_text if sheet else course_warning_text
+    kind = "warning" if sheet else "course"
+    shown = warning_message(w, lang, kind=kind, drug_names=report.drug_names)
     return _Warning(
         severity=w.severity,
         severity_label=label(w.severity, lang),
         code=w.code,
         drug=name or "",
-        message=text(w.code, w.params, lang, drug_name=name) if w.params else w.message,
+        message=shown,
     )
 
 

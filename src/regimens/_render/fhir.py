@@ -40,6 +40,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from regimens._render._text import format_mg, regimen_title, signed_percent
+from regimens._render.dose_words import (
+    order_of_operations_text,
+    organ_rule_text,
+    rounding_text,
+    withheld_text,
+)
+from regimens._render.messages import message as warning_message
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -52,7 +59,7 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.resource import Resource
 
     from regimens._calc.calendar import Calendar, CalendarAdministration, CalendarCycle, CalendarDay
-    from regimens._calc.measures import Measured
+    from regimens._models.measures import Measured
     from regimens._models.sheet import Administration, DoseSheet, SheetWarning, TabletCount
     from regimens._read.library import Library
 
@@ -423,7 +430,7 @@ def _medication_request(builder: _Builder, item: _Item, patient: str) -> Medicat
 
 
 def _warning_note(warning: SheetWarning) -> str:
-    return f"WARNING ({warning.severity}) {warning.code}: {warning.message}"
+    return f"WARNING ({warning.severity}) {warning.code}: {warning_message(warning)}"
 
 
 def _with_warnings(items: Sequence[_Item], warnings: Sequence[SheetWarning]) -> list[_Item]:
@@ -487,7 +494,7 @@ def _issues(
                 # Our warning codes (docs/dose-sheet.md) are no registered code system:
                 # the code travels as text, the message as the detail.
                 code=_concept(warning.code),
-                detail=warning.message,
+                detail=warning_message(warning),
                 patient=_reference(patient),
                 identifiedDateTime=builder.issued,
                 implicated=[_reference(url) for url in implicated] or None,
@@ -534,7 +541,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> _Item:
             else ""
         )
         adjustment = (
-            f", organ rule {item.organ_adjustment.rule}: {item.organ_adjustment.band}"
+            f", organ rule {organ_rule_text(item.organ_adjustment)}: {item.organ_adjustment.band}"
             if item.organ_adjustment
             else ""
         )
@@ -543,7 +550,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> _Item:
             f"Calculated dose {format_mg(item.calculated_mg)} mg per intake "
             f"({item.prescribed}{basis}{standard} at "
             f"{item.dose_level_percent:g}%{adjustment}); final dose after rounding "
-            f"({item.rounding}): {format_mg(item.dose_mg)} mg, "
+            f"({rounding_text(item)}): {format_mg(item.dose_mg)} mg, "
             f"{signed_percent(item.deviation_percent)}."
         )
     if item.pump is not None:
@@ -570,7 +577,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> _Item:
         duration_h=item.duration_h,
         rate_mg_per_h=item.rate_mg_per_h,
         withheld=item.withheld,
-        withheld_reason=item.withheld_reason,
+        withheld_reason=withheld_text(item),
         notes=tuple(notes),
     )
 
@@ -651,7 +658,7 @@ def sheet_bundle(sheet: DoseSheet, *, library: Library | None = None) -> Bundle:
         [
             _DISCLAIMER.format(version=sheet.provenance.tool_version),
             f"Regimen file sha256 {sheet.regimen.sha256}; order of operations: "
-            f"{sheet.provenance.order_of_operations}.",
+            f"{order_of_operations_text(sheet.provenance.order_of_operations)}.",
             *_general_warnings(sheet.warnings),
         ],
         [cycle],

@@ -296,4 +296,17 @@ TEXTS: dict[str, str] = {
     "check.DOSES_DIFFER_BY_DAY": "the expected dose differs between days ({doses} mg); compared with day {day}",
     "check.NOT_IN_REGIMEN": "{drug} is not part of {regimen}",
     "check.OTHER_METHOD": "{regimen} gives {drug} as {methods}, not as {given}",
+    # --- sheet ---
+    "sheet.rounding.increment": "nearest {increment} mg",
+    "sheet.rounding.tablets": "nearest whole tablets of {strengths} mg",
+    "sheet.rounding.none": "none",
+    "sheet.rounding.beyond_tolerance": "none (beyond tolerance)",
+    "sheet.rounding.withheld": "withheld",
+    "sheet.withheld.contraindicated": "contraindicated at {band} ({source})",
+    "sheet.organ_rule.renal": "renal (Cockcroft-Gault CrCl)",
+    "sheet.step.basis": "BSA (or weight, or GFR+25)",
+    "sheet.step.dose_x_basis": "dose x basis",
+    "sheet.step.dose_level": "dose level",
+    "sheet.step.organ_function": "organ-function adjustment",
+    "sheet.step.rounding": "rounding",
 }

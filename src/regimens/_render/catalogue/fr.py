@@ -296,4 +296,17 @@ TEXTS: dict[str, str] = {
     "check.DOSES_DIFFER_BY_DAY": "la dose attendue diffère selon les jours ({doses} mg) ; comparée au jour {day}",
     "check.NOT_IN_REGIMEN": "{drug} ne fait pas partie de {regimen}",
     "check.OTHER_METHOD": "{regimen} administre {drug} en {methods}, pas en {given}",
+    # --- sheet ---
+    "sheet.rounding.increment": "au {increment} mg le plus proche",
+    "sheet.rounding.tablets": "en comprimés entiers de {strengths} mg, au plus proche",
+    "sheet.rounding.none": "aucun",
+    "sheet.rounding.beyond_tolerance": "aucun (au-delà de la tolérance)",
+    "sheet.rounding.withheld": "non administré",
+    "sheet.withheld.contraindicated": "contre-indiqué pour {band} ({source})",
+    "sheet.organ_rule.renal": "rénale (clairance de Cockcroft-Gault)",
+    "sheet.step.basis": "Surface corporelle (ou poids, ou DFG+25)",
+    "sheet.step.dose_x_basis": "dose x base",
+    "sheet.step.dose_level": "niveau de dose",
+    "sheet.step.organ_function": "adaptation à la fonction d'organe",
+    "sheet.step.rounding": "arrondi",
 }
