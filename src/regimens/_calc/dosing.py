@@ -127,14 +127,12 @@ def sheet_for(
             days.setdefault(day, []).append(administration)
     _level_warnings(context)
 
-    sheet_days = tuple(
-        SheetDay(
-            day=day,
-            # The main regimen in its own order, then supportive add-ons in theirs.
-            administrations=tuple(sorted(items, key=lambda a: (a.regimen != main.id, a.order))),
-        )
+    # Each day: the main regimen in its own order, then supportive add-ons in theirs.
+    ordered = [
+        (day, tuple(sorted(items, key=lambda a: (a.regimen != main.id, a.order))))
         for day, items in sorted(days.items())
-    )
+    ]
+    sheet_days = tuple(SheetDay(day=day, administrations=items) for day, items in ordered)
     # Looked up at the end of the sheet, so that a regimen missing from the library
     # fails after the patient's own errors.
     main_ref = regimen_ref(library, main)
@@ -152,7 +150,7 @@ def sheet_for(
         tolerance_percent=options.tolerance_percent,
         rounding_policy=options.rounding,
         days=sheet_days,
-        totals=_totals(sheet_days),
+        totals=_totals(ordered),
         warnings=context.sorted_warnings(),
         drug_names=_drug_names(library, drugs),
         provenance=Provenance(
@@ -277,16 +275,15 @@ def _level_warnings(context: SheetContext) -> None:
             context.warn(code, drug=level.drug, percent=f"{level.percent:g}", reason=reason)
 
 
-def _totals(days: Sequence[SheetDay]) -> tuple[DrugTotal, ...]:
-    """Per drug over the cycle: the total of daily doses, split by method."""
+def _totals(days: Sequence[tuple[int, Sequence[Administration]]]) -> tuple[DrugTotal, ...]:
+    """Per drug over the cycle: the total of daily doses (added in day order), by method."""
     totals: dict[str, dict[str, float]] = {}
-    when: dict[str, list[int]] = {}
-    for day in days:
-        for item in day.administrations:
+    when: dict[str, dict[int, None]] = {}  # the days of each drug, in order
+    for day, items in days:
+        for item in items:
             per_method = totals.setdefault(item.drug, {})
             per_method[item.method] = per_method.get(item.method, 0.0) + item.daily_dose_mg
-            if day.day not in when.setdefault(item.drug, []):
-                when[item.drug].append(day.day)
+            when.setdefault(item.drug, {})[day] = None
     return tuple(
         DrugTotal(
             drug=drug,
