@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from types import MappingProxyType
 
+from regimens._calc.checks import check_positive
 from regimens._errors import InputError, MissingInputError
 from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 
@@ -42,19 +43,9 @@ __all__ = [
 _SEXES = ("female", "male")
 
 
-def _check_positive(value: float, field: str, unit: str) -> None:
-    """Refuse a value no formula can use: zero, negative, NaN or infinite."""
-    # `not value > 0` is also true for NaN, which a plain `value <= 0` lets through.
-    if not math.isfinite(value) or not value > 0:
-        raise InputError(
-            f"{field} must be a positive, finite number of {unit}; got {value!r} {unit}",
-            field=field,
-        )
-
-
 def _check_height_weight(height_cm: float, weight_kg: float) -> None:
-    _check_positive(height_cm, "height", "cm")
-    _check_positive(weight_kg, "weight", "kg")
+    check_positive(height_cm, "height", "cm")
+    check_positive(weight_kg, "weight", "kg")
 
 
 def _check_sex(sex: str | None, formula_label: str) -> str:

@@ -82,9 +82,9 @@ def sheet_for(
     patient: Patient,
     options: SheetOptions | None = None,
     *,
-    supportive: Sequence[Regimen | str] = (),
     patient_id: str | None = None,
     patient_name: str | None = None,
+    supportive: Sequence[Regimen | str] = (),
 ) -> DoseSheet:
     """:func:`compute_sheet`, with the sheet's identifiers set as it is built.
 
