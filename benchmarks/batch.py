@@ -48,11 +48,11 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from regimens._api import batch_sheets
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._cli._batch import _jsonl_line
-from regimens._api import batch_sheets
-from regimens._models.patient import make_patient
 from regimens._read.library import load_library
+from regimens._read.patient import make_patient
 
 
 def rows(count: int) -> list[dict[str, str]]:

@@ -8,11 +8,11 @@
   a real process.
 - :func:`validate_json`: a document checked against a published schema of docs/.
 
-Every test computes from scratch: the package's memo caches (remembered per-m² doses,
-regimen plans, rounding results, learnt unit conversions) are emptied before each
-test. A test then exercises the calculation itself, not an answer another test left
-behind, and a mutation tester that forks after a clean run cannot have a mutant hidden
-behind a cached result. tests/test_fast_paths.py checks the caches themselves.
+Every test computes from scratch: the package's memo caches (rounding results, learnt
+unit conversions) are emptied before each test. A test then exercises the calculation
+itself, not an answer another test left behind, and a mutation tester that forks after
+a clean run cannot have a mutant hidden behind a cached result. tests/test_fast_paths.py
+checks the caches themselves.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from regimens._calc import dosing as _dosing
 from regimens._calc import rounding as _rounding
 from regimens._cli import main
 from regimens._read import units as _units
@@ -80,9 +79,6 @@ def validate_json(instance: object, schema: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_caches() -> None:
-    _dosing._DOSES.clear()
-    _dosing._OPTIONS.clear()
-    _dosing._PLANS.clear()
     _rounding._round_to_increment_cached.cache_clear()
     _rounding._round_to_tablets_cached.cache_clear()
     _units._CONVERSIONS.clear()

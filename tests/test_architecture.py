@@ -24,13 +24,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "_api": frozenset({"_api", "_read", "_calc", "_render", "_models", "_errors", "_version"}),
 }
 
-#: Issue 16 in progress: the checks that fail on the layout as it stands (strict: a check
-#: that starts passing fails until its mark is removed). Empty when the issue is done.
-IN_PROGRESS = pytest.mark.xfail(strict=True, reason="issue 16: layout being split by role")
-OVERSIZED = {
-    "regimens._calc.dosing",
-}
-
 #: Modules over this many lines are split by role or concept (issue 16).
 MAX_LINES = 600
 
@@ -98,7 +91,6 @@ def _resolve(target: str, names: tuple[str, ...], modules: dict[str, Path]) -> l
     return found or [target]
 
 
-@IN_PROGRESS
 def test_each_role_imports_only_what_it_may() -> None:
     """Models, readers, calculators and renderers import only the roles the table allows."""
     modules = _modules()
@@ -170,10 +162,7 @@ def test_no_import_cycle() -> None:
     assert cycles == []
 
 
-@pytest.mark.parametrize(
-    "module",
-    [pytest.param(m, marks=IN_PROGRESS) if m in OVERSIZED else m for m in sorted(_modules())],
-)
+@pytest.mark.parametrize("module", sorted(_modules()))
 def test_module_is_at_most_600_lines(module: str) -> None:
     """A module over 600 lines mixes roles or concepts: split it (issue 16)."""
     lines = _modules()[module].read_text(encoding="utf-8").count("\n")
@@ -198,7 +187,6 @@ def _code_lines(path: Path) -> list[str]:
     return kept
 
 
-@IN_PROGRESS
 def test_no_copied_blocks() -> None:
     """No run of six identical code lines stands in two places of src/ (two such runs at most).
 

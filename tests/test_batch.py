@@ -12,7 +12,7 @@ from regimens._calc.batch import batch_sheets as compute_batch
 from regimens._calc.dosing import SheetOptions
 from regimens._errors import InputError
 from regimens._models.batch import BatchError, BatchResult, BatchRow, RowFailure
-from regimens._models.patient import make_patient
+from regimens._read.patient import make_patient
 from regimens._read.rows import read_batch_rows, read_csv_rows, read_jsonl_rows
 
 

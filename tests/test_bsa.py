@@ -529,3 +529,12 @@ def test_bsa_by_formula_refusals_word_for_word() -> None:
         bsa.bsa_by_formula(170.0, 75.0, "F")
     assert str(caught.value) == "sex must be 'female' or 'male'; got 'F'"
     assert caught.value.field == "sex"
+
+
+def test_formula_names_of_the_options_model_are_the_formulas() -> None:
+    """The options model checks a formula's name without importing the formulas (cold
+    start): its list of names is FORMULAS', in the same order."""
+    from regimens._models.constants import BSA_FORMULA_NAMES, DEFAULT_BSA_FORMULA
+
+    assert tuple(FORMULAS) == BSA_FORMULA_NAMES
+    assert DEFAULT_BSA_FORMULA == next(iter(FORMULAS)) == "mosteller"

@@ -37,9 +37,9 @@ from regimens._models.calendar import (
     CalendarOptions,
     Delay,
 )
-from regimens._models.patient import make_patient
 from regimens._read.calendar import parse_avoid, parse_delay, parse_iso_date
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
 from regimens._render.calendar_json import calendar_json_schema
 from regimens._render.calendar_words import moved_text
 from regimens._render.messages import message

@@ -32,9 +32,9 @@ from browser import dump_dom, needs_chromium, print_pdf
 from conftest import run
 from regimens._calc.calendar import build_calendar
 from regimens._models.calendar import CalendarOptions
-from regimens._models.patient import make_patient
 from regimens._read.calendar import parse_delay
 from regimens._read.library import load_library
+from regimens._read.patient import make_patient
 from regimens._render.calendar_html import calendar_html
 from regimens._render.calendar_words import calendar_notes
 from regimens._render.catalogue import en, fr

@@ -33,8 +33,9 @@ from regimens._models.check import (
     PrescribedDose,
     deviation_within,
 )
-from regimens._models.patient import Patient, make_patient
+from regimens._models.patient import Patient
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
 from regimens._read.prescribed import parse_prescribed
 from regimens._render.catalogue import has
 from regimens._render.check import check_json, check_table

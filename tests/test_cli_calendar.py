@@ -360,7 +360,7 @@ def test_output_into_a_missing_directory(tmp_path: Path) -> None:
         ),
         pytest.param(
             "--start 2026-01-05 --cycles 2 --with EOX",
-            "EOX is not a supportive regimen and cannot be added with --with",
+            "--with: EOX is not a supportive regimen and cannot be added to FOLFOX-6",
             id="with-chemotherapy",
         ),
     ],

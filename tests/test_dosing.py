@@ -19,9 +19,12 @@ from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._calc.measures import compute_bsa_result
 from regimens._calc.rounding import deviation_percent
 from regimens._errors import InputError, MissingInputError
-from regimens._models.patient import Patient, make_patient
+from regimens._models.patient import Patient
 from regimens._models.sheet import Administration, DoseSheet, TabletCount
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
+from regimens._render.dose_words import order_of_operations_text, organ_rule_text, rounding_text
+from regimens._render.messages import message
 
 BSA_200 = {"height": 180, "weight": 80}
 BSA_180 = {"height": 180, "weight": 64.8}
@@ -260,7 +263,7 @@ def test_global_dose_level(library: Library) -> None:
     assert oxali.standard_mg == 170
     assert oxali.dose_level_percent == 80
     warning = next(w for w in result.warnings if w.code == "DOSE_LEVEL_REDUCED")
-    assert "neutropenia" in warning.message
+    assert "neutropenia" in message(warning)
 
 
 def test_drug_dose_level(library: Library) -> None:
@@ -453,7 +456,14 @@ def test_provenance(library: Library) -> None:
     assert len(result.provenance.regimen_sha256) == 64
     assert result.provenance.regimen_sha256 == library.file_of("FOLFOX-6").sha256
     assert result.provenance.options["tolerance_percent"] == 10
-    assert "dose level" in result.provenance.order_of_operations
+    assert result.provenance.order_of_operations == (
+        "basis",
+        "dose_x_basis",
+        "dose_level",
+        "organ_function",
+        "rounding",
+    )
+    assert "dose level" in order_of_operations_text(result.provenance.order_of_operations)
 
 
 # --------------------------------------------------------------------------- properties
@@ -767,7 +777,8 @@ def test_renal_band_names_its_rule_and_the_band_s_own_source(library: Library) -
     result = sheet(library, "XELIRI", {**BSA_200, "crcl": 45})
     cape = next(a for a in on_day(result, 1) if a.drug == "capecitabine")
     assert cape.organ_adjustment is not None
-    assert cape.organ_adjustment.rule == "renal (Cockcroft-Gault CrCl)"
+    assert cape.organ_adjustment.rule == "renal"
+    assert organ_rule_text(cape.organ_adjustment) == "renal (Cockcroft-Gault CrCl)"
     assert cape.organ_adjustment.percent == 75
     assert cape.organ_adjustment.source.startswith(
         "Capecitabine US label §2.4: moderate renal impairment (CrCl 30 to 50 mL/min)"
@@ -784,7 +795,7 @@ def _one(result: DoseSheet, drug: str, day: int = 1) -> Administration:
 
 def _warning(result: DoseSheet, code: str) -> tuple[str | None, dict[str, str], str]:
     (found,) = [w for w in result.warnings if w.code == code]
-    return found.drug, dict(found.params), found.message
+    return found.drug, dict(found.params), message(found)
 
 
 def _capecitabine_at(library: Library, percent: float, **options: object) -> DoseSheet:
@@ -809,7 +820,8 @@ def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> 
     result = _capecitabine_at(library, 10)
     item = _one(result, "capecitabine")
     assert (item.calculated_mg, item.dose_mg, item.daily_dose_mg) == (103.75, 103.75, 207.5)
-    assert (item.rounding, item.tablets, item.deviation_percent) == (
+    assert item.rounding == "beyond_tolerance"
+    assert (rounding_text(item), item.tablets, item.deviation_percent) == (
         "none (beyond tolerance)",
         None,
         0.0,
@@ -835,13 +847,14 @@ def test_tablets_at_exactly_the_tolerance_are_given(library: Library) -> None:
     """
     deviation = deviation_percent(450, 415)
     given = _one(_capecitabine_at(library, 40, tolerance_percent=deviation), "capecitabine")
-    assert (given.dose_mg, given.tablets, given.rounding) == (
+    assert (given.rounding, given.tablet_strengths_mg) == ("tablets", (500, 150))
+    assert (given.dose_mg, given.tablets, rounding_text(given)) == (
         450,
         (TabletCount(strength_mg=150, count=3),),
         "nearest whole tablets of 500/150 mg",
     )
     kept = _one(_capecitabine_at(library, 40), "capecitabine")
-    assert (kept.dose_mg, kept.rounding) == (415, "none (beyond tolerance)")
+    assert (kept.dose_mg, rounding_text(kept)) == (415, "none (beyond tolerance)")
 
 
 def _oxaliplatin_at(library: Library, percent: float, **options: object) -> DoseSheet:
@@ -860,7 +873,7 @@ def test_increment_beyond_tolerance_keeps_the_calculated_dose(library: Library) 
     result = _oxaliplatin_at(library, 1)
     item = _one(result, "oxaliplatin")
     assert item.dose_mg == pytest.approx(1.547)
-    assert (item.rounding, item.deviation_percent) == ("none (beyond tolerance)", 0.0)
+    assert (rounding_text(item), item.deviation_percent) == ("none (beyond tolerance)", 0.0)
     drug, params, message = _warning(result, "ROUNDING_BEYOND_TOLERANCE")
     assert drug == "oxaliplatin"
     assert params == {"calculated": "1.55", "rounded": "2", "tolerance": "5", "drug": "oxaliplatin"}
@@ -881,9 +894,10 @@ def test_increment_at_exactly_the_tolerance_is_rounded(library: Library) -> None
     deviation = deviation_percent(7, calculated)
     assert deviation == pytest.approx(5.2299, abs=1e-4)
     rounded = _one(_oxaliplatin_at(library, 4.3, tolerance_percent=deviation), "oxaliplatin")
-    assert (rounded.dose_mg, rounded.rounding) == (7, "nearest 1 mg")
+    assert (rounded.rounding, rounded.rounding_increment_mg) == ("increment", 1)
+    assert (rounded.dose_mg, rounding_text(rounded)) == (7, "nearest 1 mg")
     kept = _one(_oxaliplatin_at(library, 4.3), "oxaliplatin")
-    assert kept.rounding == "none (beyond tolerance)"
+    assert rounding_text(kept) == "none (beyond tolerance)"
 
 
 def test_rounding_none_is_named_none(library: Library) -> None:
@@ -972,7 +986,7 @@ def test_per_kg_dose_basis_is_recorded_in_kg(user_library: Library) -> None:
 
 def _level_warnings(result: DoseSheet) -> list[tuple[str, str, str | None, str]]:
     return [
-        (w.severity, w.code, w.drug, w.message)
+        (w.severity, w.code, w.drug, message(w))
         for w in result.warnings
         if w.code.startswith("DOSE_LEVEL")
     ]
@@ -1075,12 +1089,13 @@ def test_supportive_regimen_without_a_schedule_names_with(library: Library) -> N
     assert caught.value.field == "with"
 
 
-def test_chemotherapy_added_as_supportive_names_the_with_option(library: Library) -> None:
-    """--with DOCETAXEL on FOLFOX-6: refused, the error names --with (field "with")."""
+def test_chemotherapy_added_as_supportive_names_the_with_field(library: Library) -> None:
+    """--with DOCETAXEL on FOLFOX-6: refused, the error names the field "with" (the CLI's
+    option of that name), not the option: the library knows no command line."""
     with pytest.raises(InputError) as caught:
         sheet(library, "FOLFOX-6", BSA_200, supportive=("DOCETAXEL",))
     assert str(caught.value) == (
-        "DOCETAXEL is not a supportive regimen and cannot be added with --with"
+        "DOCETAXEL is not a supportive regimen and cannot be added to FOLFOX-6"
     )
     assert caught.value.field == "with"
 
@@ -1315,20 +1330,26 @@ def test_dose_per_intake_twice_a_day(flat_library: Library) -> None:
         dexa = _one(result, "dexamethasone", day)
         assert (dexa.prescribed, dexa.prescribed_daily) == ("8 mg", None)
         assert (dexa.dose_mg, dexa.intakes_per_day, dexa.daily_dose_mg) == (8, 2, 16)
-        assert (dexa.rounding, dexa.tablets) == ("nearest 1 mg", None)
+        assert (rounding_text(dexa), dexa.tablets) == ("nearest 1 mg", None)
     (total,) = [t for t in result.totals if t.drug == "dexamethasone"]
     assert total.total_mg == 48
 
 
-def test_pump_rate_for_a_drug_without_concentration_names_the_option(
+def test_pump_rate_for_a_drug_without_concentration_names_the_field(
     flat_library: Library,
 ) -> None:
     """A pump rate is refused for a continuous infusion whose drug has no concentration
-    in the library: the drug volume cannot be worked out."""
+    in the library: the drug volume cannot be worked out. The error names the field and
+    its value (the CLI maps the field to its option)."""
     with pytest.raises(InputError) as caught:
         sheet(flat_library, "TEST-FLAT", make_patient(weight=70), pump_rate_ml_per_h=2)
-    assert str(caught.value) == "--pump-rate: the library gives no concentration for ondansetron"
-    assert caught.value.field == "pump_rate"
+    assert str(caught.value) == (
+        "pump_rate_ml_per_h 2 mL/h: the library gives no concentration for ondansetron, so "
+        "its pump cannot be filled (give no pump rate, or add concentration_mg_per_ml to the "
+        "drug)"
+    )
+    assert "--" not in str(caught.value)
+    assert caught.value.field == "pump_rate_ml_per_h"
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@
 Each shortcut taken for speed (issue 8) is compared here, value for value with ``==``
 (not ``approx``), against the code it stands in for: the nine-formula BSA comparison
 against :func:`compute_bsa` by name, memoised rounding against the Decimal/knapsack
-functions, learnt unit conversions against pint, the per-library plan of a regimen
-against a regimen changed under the same id, and a batch sheet's identifiers against
-``model_copy``.
+functions, learnt unit conversions against pint, and a batch sheet's identifiers
+against ``model_copy``. A sheet computes each component once and remembers nothing
+between sheets (issue 16): a regimen changed under the same id, or another patient
+of the same BSA, gets its own doses.
 """
 
 from __future__ import annotations
@@ -16,21 +17,32 @@ import random
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from regimens._calc import bsa as _bsa
 from regimens._calc import dosing as _dosing
 from regimens._calc import rounding as _rounding
-from regimens._calc.dosing import SheetOptions, compute_sheet, sheet_for
+from regimens._calc.dosing import compute_sheet, sheet_for
 from regimens._errors import UnitError
-from regimens._models.patient import make_patient
+from regimens._models.options import SheetOptions
 from regimens._read import units as _units
 from regimens._read.library import load_library
-from strategies import HEIGHTS, SEX_OR_NONE, WEIGHTS
+from regimens._read.patient import make_patient
+
+HEIGHTS = st.floats(min_value=100, max_value=250, allow_nan=False)
+WEIGHTS = st.floats(min_value=25, max_value=350, allow_nan=False)
+SEXES = st.sampled_from([None, "female", "male"])
+
+
+@pytest.fixture(scope="module")
+def library():  # type: ignore[no-untyped-def]
+    return load_library(())
+
 
 # --- the nine-formula comparison -----------------------------------------------------
 
 
-@given(HEIGHTS, WEIGHTS, SEX_OR_NONE)
+@given(HEIGHTS, WEIGHTS, SEXES)
 def test_bsa_by_formula_equals_compute_bsa_for_every_formula(
     height: float, weight: float, sex: str | None
 ) -> None:
@@ -192,7 +204,7 @@ def test_errors_still_come_from_pint_after_learning(text: str, kind: str, messag
         _units.parse_measurement(text, field="height", kind=kind)
 
 
-# --- the per-library plan and the batch's identifiers --------------------------------
+# --- a changed regimen, the cycle's supportive add-ons, the batch's identifiers ------
 
 
 def test_a_changed_regimen_under_the_same_id_is_not_served_an_old_plan(library) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +225,7 @@ def test_a_changed_regimen_under_the_same_id_is_not_served_an_old_plan(library) 
     assert compute_sheet(library, regimen, patient).days[0].administrations[0].dose_mg == 155.0
 
 
-def test_plans_differ_by_cycle(library) -> None:  # type: ignore[no-untyped-def]
+def test_supportive_add_ons_differ_by_cycle(library) -> None:  # type: ignore[no-untyped-def]
     """ZOLEDRONIC-ACID with FOLFOX-6 is given in cycle 1, not in cycle 2 (library entry)."""
     patient = make_patient(height="170", weight="70", sex="female", age="60", creatinine="0.8")
     drugs = {}
@@ -253,22 +265,21 @@ def test_sheet_for_identifiers_equal_model_copy(library) -> None:  # type: ignor
     assert built.model_dump_json(exclude=stamp) == copied.model_dump_json(exclude=stamp)
 
 
-# --- remembered per-m² administrations -----------------------------------------------
+# --- each component once per sheet, and sheets independent of each other ----------------
 
 STAMP = {"provenance": {"calculated_at"}}
 
 
 def _cold(library, regimen, patient, options, supportive=()):  # type: ignore[no-untyped-def]
-    """The sheet computed with every per-library memory emptied first."""
-    _dosing._PLANS.clear()
-    _dosing._DOSES.clear()
-    _dosing._OPTIONS.clear()
+    """The sheet computed with the rounding memories emptied first."""
+    _rounding._round_to_increment_cached.cache_clear()
+    _rounding._round_to_tablets_cached.cache_clear()
     return compute_sheet(library, regimen, patient, options, supportive=supportive)
 
 
-def test_remembered_doses_equal_fresh_ones_across_patients(library) -> None:  # type: ignore[no-untyped-def]
+def test_sheets_after_others_equal_fresh_ones_across_patients(library) -> None:  # type: ignore[no-untyped-def]
     """300 patients of varied size and renal function, options shared (as in a batch):
-    each sheet, computed after the others, equals the sheet computed from empty caches."""
+    each sheet, computed after the others, equals the sheet computed from empty memories."""
     draw = random.Random(15)
     options = SheetOptions(dose_level_percent=80, pump_rate_ml_per_h=2.0)
     patients = [
@@ -289,6 +300,26 @@ def test_remembered_doses_equal_fresh_ones_across_patients(library) -> None:  # 
         for patient, sheet in zip(patients, warm, strict=True):
             cold = _cold(library, regimen, patient, options, supportive)
             assert sheet.model_dump(exclude=STAMP) == cold.model_dump(exclude=STAMP)
+
+
+def test_each_component_is_computed_once_per_sheet(library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """EOX: epirubicin day 1, oxaliplatin day 1, capecitabine twice a day on days 1-21:
+    three doses computed, whatever the number of days; each day shows the same one."""
+    calls = []
+    original = _dosing.dose_component
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[2].drug)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_dosing, "dose_component", counting)
+    sheet = compute_sheet(library, "EOX", make_patient(height="170", weight="70"))
+    assert sorted(calls) == ["capecitabine", "epirubicin", "oxaliplatin"]
+    capecitabine = [
+        a for day in sheet.days for a in day.administrations if a.drug == "capecitabine"
+    ]
+    assert len(capecitabine) == 21
+    assert all(item is capecitabine[0] for item in capecitabine)
 
 
 def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> None:  # type: ignore[no-untyped-def]
@@ -312,8 +343,8 @@ def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> Non
     assert capecitabine(60.0) == first
 
 
-def test_replayed_warnings_are_new_objects(library) -> None:  # type: ignore[no-untyped-def]
-    """A remembered dose replays its warnings: equal to the first sheet's, not shared."""
+def test_two_equal_sheets_share_no_warning(library) -> None:  # type: ignore[no-untyped-def]
+    """Two sheets of one patient: equal warnings, each sheet its own objects."""
     options = SheetOptions(pump_rate_ml_per_h=2.0)
     patient = make_patient(height="190", weight="110")  # 5-FU 2400 mg/m² overfills a 2 mL/h pump
     first = compute_sheet(library, "FOLFOX-6", patient, options)
@@ -326,18 +357,15 @@ def test_replayed_warnings_are_new_objects(library) -> None:  # type: ignore[no-
         assert mine.params is not theirs.params
 
 
-def test_equal_options_made_afresh_share_remembered_doses(library) -> None:  # type: ignore[no-untyped-def]
-    """compute_sheet without options makes SheetOptions() each time: equal options are
-    one key; different options (80 %) are another. 1.82 m²: oxaliplatin 85 × 1.82 =
-    154.7 → 155 mg; at 80 %, 123.76 → 124 mg."""
+def test_equal_options_made_afresh_give_equal_doses(library) -> None:  # type: ignore[no-untyped-def]
+    """compute_sheet without options makes SheetOptions() each time; 80 % differs.
+    1.82 m²: oxaliplatin 85 × 1.82 = 154.7 → 155 mg; at 80 %, 123.76 → 124 mg."""
     patient = make_patient(height="170", weight="70")
     doses = [
         compute_sheet(library, "FOLFOX-6", patient, options).days[0].administrations[0].dose_mg
         for options in (None, SheetOptions(), SheetOptions(dose_level_percent=80), None)
     ]
     assert doses == [155.0, 155.0, 124.0, 155.0]
-    assert _dosing._canonical(SheetOptions()) is _dosing._canonical(SheetOptions())
-    assert _dosing._canonical(SheetOptions(cycle=2)) is not _dosing._canonical(SheetOptions())
 
 
 _KG_AND_M2 = """
@@ -377,8 +405,8 @@ def test_per_kg_dose_is_not_remembered_by_bsa(tmp_path) -> None:  # type: ignore
 
     By hand: 170 × 70 = 175 × 68 = 11900, so both patients have Mosteller
     √(11900 / 3600) = 1.8181 → 1.82 m² and fluorouracil 400 × 1.82 = 728 mg; trastuzumab
-    is 6 × 70 = 420 mg and 6 × 68 = 408 mg. Only per-m² doses may be remembered by BSA
-    (a remembered per-kg dose would give the second patient 420 mg).
+    is 6 × 70 = 420 mg and 6 × 68 = 408 mg (a dose remembered by BSA would give the
+    second patient 420 mg).
     """
     (tmp_path / "drugs.toml").write_text(
         '[[drug]]\ninn = "trastuzumab"\nsources = ["test fixture"]\n', encoding="utf-8"
@@ -397,47 +425,24 @@ def test_per_kg_dose_is_not_remembered_by_bsa(tmp_path) -> None:  # type: ignore
     ]
 
 
-# --- the memories are used, and stay bounded ------------------------------------------
+# --- two tablet strengths -----------------------------------------------------------------
 
 
-def test_a_plan_is_built_once_per_library_regimen_and_cycle(library) -> None:  # type: ignore[no-untyped-def]
-    """The patient-independent part of a sheet is built once and then found again."""
-    main, added = library.get("FOLFOX-6"), [library.get("ZOLEDRONIC-ACID")]
-    first = _dosing._plan(library, main, added, 1)
-    assert _dosing._plan(library, main, added, 1) is first
-    assert _dosing._plan(library, main, [], 1) is not first
-    assert _dosing._plan(library, main, [], 1) is _dosing._plan(library, main, [], 1)
+@pytest.mark.parametrize(
+    "strengths",
+    [(500, 150), (150, 500), (100, 25), (25, 100), (300, 7), (2, 1), (500, 1)],
+    ids=str,
+)
+def test_two_strengths_equal_the_search_on_every_dose(strengths: tuple[int, int]) -> None:
+    """Every whole dose 0-5,000 mg: the closed form for two strengths gives the counts
+    the search over amounts gives (None where no combination makes the dose)."""
+    for dose in range(5001):
+        expected = _rounding._fewest_tablets(dose, list(strengths))
+        assert _rounding.tablet_combination(float(dose), strengths) == expected, dose
 
 
-def test_a_remembered_dose_is_served_again_after_other_sheets(library) -> None:  # type: ignore[no-untyped-def]
-    """Same BSA (1.82 m²) and options: FOLFOX-6's oxaliplatin line is the very object of
-    the first sheet, even after FOLFIRI (same component index) and FOLFOX-6 with other
-    options were computed in between. Its value, by hand: 85 × 1.82 = 154.7 → 155 mg."""
-    patient = make_patient(height="170", weight="70")
-    options = SheetOptions()
-
-    def oxaliplatin(regimen: str, used: SheetOptions):  # type: ignore[no-untyped-def]
-        return compute_sheet(library, regimen, patient, used).days[0].administrations[0]
-
-    first = oxaliplatin("FOLFOX-6", options)
-    assert (first.drug, first.dose_mg) == ("oxaliplatin", 155)
-    oxaliplatin("FOLFIRI", options)
-    unrounded = oxaliplatin("FOLFOX-6", SheetOptions(rounding="none"))
-    assert unrounded.dose_mg == pytest.approx(154.7)
-    assert oxaliplatin("FOLFOX-6", options) is first
-
-
-def test_memories_stay_within_their_sizes(library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Each memory is emptied when it reaches its size, so it never holds more (a batch
-    of a million rows runs in constant memory): shown with sizes of 3."""
-    monkeypatch.setattr(_dosing, "_DOSE_CACHE_SIZE", 3)
-    monkeypatch.setattr(_dosing, "_PLAN_CACHE_SIZE", 3)
-    monkeypatch.setattr(_dosing, "_OPTIONS_CACHE_SIZE", 3)
-    docetaxel = library.get("DOCETAXEL")  # one per-m² component: one dose per BSA
-    for step in range(8):
-        patient = make_patient(height=150 + 5 * step, weight=60)  # 8 different BSAs
-        options = SheetOptions(cycle=1 + step)  # 8 different options, 8 plans
-        compute_sheet(library, docetaxel, patient, options)
-        assert len(_dosing._DOSES) <= 3
-        assert len(_dosing._OPTIONS) <= 3
-        assert len(_dosing._PLANS[library]) <= 3
+def test_two_strengths_1150_mg() -> None:
+    """1150 mg of 500/150 mg (by hand): 2 × 500 + 1 × 150, three tablets; 700 mg cannot
+    be made of 500 and 150 (700 − 500 = 200 and 700 are not multiples of 150) → None."""
+    assert _rounding.tablet_combination(1150.0, (500.0, 150.0)) == (2, 1)
+    assert _rounding.tablet_combination(700.0, (500.0, 150.0)) is None

@@ -28,11 +28,12 @@ from conftest import run
 from regimens._calc.calendar import build_calendar
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._models.calendar import Calendar, CalendarOptions, Delay
-from regimens._models.patient import make_patient
 from regimens._models.regimen import DrugCodes, DrugFacts
 from regimens._models.sheet import DoseSheet
 from regimens._read.library import Library
+from regimens._read.patient import make_patient
 from regimens._render.fhir import bundle_json, calendar_bundle, sheet_bundle
+from regimens._render.messages import message
 
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
@@ -335,7 +336,7 @@ def test_renal_adjustment_is_a_moderate_issue(library: Library) -> None:
     bundle = read_back(sheet_bundle(sheet, library=library))
     (issue,) = resources(bundle, DetectedIssue)
     assert (issue.code.text, issue.severity) == ("RENAL_ADJUSTED", "moderate")
-    assert issue.detail == sheet.warnings[0].message
+    assert issue.detail == message(sheet.warnings[0])
     capecitabine = [d for d in request_doses(bundle) if d[0] == "capecitabine"]
     assert capecitabine == [("capecitabine", 800.0)] * 21
     urls = by_url(bundle)
@@ -370,7 +371,7 @@ def test_contraindicated_drug_is_a_request_not_to_give(library: Library) -> None
         assert request.dosageInstruction[0].text.startswith("WITHHELD, do not give")
         assert (
             request.note[0].text
-            == f"WARNING (blocking) CONTRAINDICATED: {sheet.warnings[0].message}"
+            == f"WARNING (blocking) CONTRAINDICATED: {message(sheet.warnings[0])}"
         )
     given = [r for r in resources(bundle, MedicationRequest) if r not in withheld]
     assert [r.doNotPerform for r in given] == [False, False]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from regimens._calc.bsa import FORMULAS
 from regimens._calc.measures import compute_bsa_result
 from regimens._errors import InputError
-from regimens._models.patient import make_patient
+from regimens._read.patient import make_patient
 
 LB_PER_KG = 1 / 0.45359237  # 1 lb = 0.45359237 kg exactly (international pound)
 

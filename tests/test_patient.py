@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from regimens._errors import InputError, MissingInputError, PlausibilityError
-from regimens._models.patient import Patient, make_patient, parse_sex
+from regimens._models.patient import Patient
+from regimens._read.patient import make_patient, parse_sex
 
 
 def test_make_patient_reads_units() -> None:
@@ -100,3 +101,26 @@ def test_require_names_every_missing_field() -> None:
     with pytest.raises(MissingInputError, match="needs the patient's weight, sex") as info:
         patient.require("height", "weight", "sex", purpose="Test")
     assert info.value.field == "weight"
+
+
+def test_creatinine_and_crcl_together_are_refused() -> None:
+    """A given CrCl replaces Cockcroft-Gault from creatinine: with both, one would be
+    silently ignored, so the patient is refused, naming both fields (the API as the CLI)."""
+    with pytest.raises(InputError) as info:
+        make_patient(age="60", sex="M", weight="70", creatinine="1.0", crcl="60")
+    assert str(info.value) == (
+        "creatinine and crcl are both given: give one (a crcl replaces the "
+        "Cockcroft-Gault estimate from creatinine)"
+    )
+    assert info.value.field == "crcl"
+    with pytest.raises(InputError, match="creatinine and crcl are both given"):
+        Patient(creatinine_mg_dl=1.0, crcl_ml_min=60.0)
+
+
+@pytest.mark.parametrize(
+    "inputs", [{"creatinine": "1.0"}, {"crcl": "60"}], ids=["creatinine", "crcl"]
+)
+def test_creatinine_or_crcl_alone_is_accepted(inputs: dict[str, str]) -> None:
+    """Either one alone is a renal function the sheet can use."""
+    patient = make_patient(**inputs)  # type: ignore[arg-type]
+    assert (patient.creatinine_mg_dl is None) != (patient.crcl_ml_min is None)

@@ -28,8 +28,9 @@ from conftest import validate_json
 from regimens._calc.bsa import FORMULAS
 from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._errors import RegimensError
-from regimens._models.patient import RANGES, Patient, make_patient
+from regimens._models.patient import RANGES, Patient
 from regimens._read.library import Library, load_library
+from regimens._read.patient import make_patient
 from regimens._render.sheet import sheet_json
 from strategies import ANY_NUMBER, ANY_TEXT, patients
 

@@ -61,7 +61,7 @@ def test_extensions_listed_for_a_document() -> None:
 def test_render_passes_only_what_a_renderer_takes() -> None:
     """``render`` offers the whole context; each renderer gets the keywords it names."""
     from regimens._calc.measures import compute_bsa_result
-    from regimens._models.patient import make_patient
+    from regimens._read.patient import make_patient
 
     result = compute_bsa_result(make_patient(height=170, weight=70), "mosteller")
     text = registry.render("bsa", "json", result, lang="fr", style=None, library=None)

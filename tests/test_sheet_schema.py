@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from conftest import validate_json
 from regimens._cli import main
-from regimens._models.sheet import sheet_json_schema
 from regimens._read.regimen_file import file_json_schema
+from regimens._render.sheet_json import sheet_json_schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -18,7 +18,7 @@ Five lines from ``pip install`` to a sheet::
     library = regimens.load_library()
     patient = regimens.make_patient(height="67 in", weight="154 lb")
     sheet = regimens.compute_sheet(library, "FOLFOX-6", patient)
-    print(sheet.model_dump_json(indent=2))
+    print(regimens.sheet_json(sheet))  # the same document as `regimens sheet --format json`
 """
 
 from __future__ import annotations
@@ -37,25 +37,26 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
     # the patient and the measures
-    "make_patient": ("_models.patient", "make_patient"),
+    "make_patient": ("_read.patient", "make_patient"),
     "Patient": ("_models.patient", "Patient"),
     "compute_bsa": ("_calc.measures", "compute_bsa_result"),
     "compute_crcl": ("_calc.measures", "compute_crcl_result"),
-    "BsaResult": ("_calc.measures", "BsaResult"),
-    "CrclResult": ("_calc.measures", "CrclResult"),
-    "Measured": ("_calc.measures", "Measured"),
+    "BsaResult": ("_models.measures", "BsaResult"),
+    "CrclResult": ("_models.measures", "CrclResult"),
+    "Measured": ("_models.measures", "Measured"),
     "BSA_FORMULAS": ("_calc.bsa", "FORMULAS"),
     "BsaFormula": ("_calc.bsa", "BsaFormula"),
     # dose sheets
     "compute_sheet": ("_calc.dosing", "compute_sheet"),
-    "SheetOptions": ("_calc.dosing", "SheetOptions"),
-    "DrugDoseLevel": ("_calc.dosing", "DrugDoseLevel"),
+    "SheetOptions": ("_models.options", "SheetOptions"),
+    "DrugDoseLevel": ("_models.options", "DrugDoseLevel"),
     "DoseSheet": ("_models.sheet", "DoseSheet"),
     "SheetDay": ("_models.sheet", "SheetDay"),
     "Administration": ("_models.sheet", "Administration"),
     "DrugTotal": ("_models.sheet", "DrugTotal"),
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
+    "sheet_json": ("_render.sheet_json", "sheet_json"),
     # many sheets at once
     "batch_sheets": ("_api", "batch_sheets"),
     "read_csv_rows": ("_read.rows", "read_csv_rows"),
@@ -153,6 +154,7 @@ __all__ = [
     "read_csv_rows",
     "read_jsonl_rows",
     "sheet_bundle",
+    "sheet_json",
 ]
 
 if TYPE_CHECKING:
@@ -161,8 +163,7 @@ if TYPE_CHECKING:
     from regimens._calc.bsa import BsaFormula
     from regimens._calc.calendar import build_calendar
     from regimens._calc.course import compute_course
-    from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
-    from regimens._calc.measures import BsaResult, CrclResult, Measured
+    from regimens._calc.dosing import compute_sheet
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
     from regimens._errors import (
@@ -186,7 +187,9 @@ if TYPE_CHECKING:
     from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.course import Course, CourseReport
     from regimens._models.library import Library, LibraryFile
-    from regimens._models.patient import Patient, make_patient
+    from regimens._models.measures import BsaResult, CrclResult, Measured
+    from regimens._models.options import DrugDoseLevel, SheetOptions
+    from regimens._models.patient import Patient
     from regimens._models.regimen import DrugFacts, Regimen
     from regimens._models.sheet import (
         SCHEMA_VERSION,
@@ -198,9 +201,11 @@ if TYPE_CHECKING:
     )
     from regimens._read.course import load_course, parse_course
     from regimens._read.library import load_library
+    from regimens._read.patient import make_patient
     from regimens._read.prescribed import parse_prescribed
     from regimens._read.rows import read_csv_rows, read_jsonl_rows
     from regimens._render.fhir import bundle_json
+    from regimens._render.sheet_json import sheet_json
 
 
 def __getattr__(name: str) -> Any:

@@ -4,8 +4,9 @@ One small pure function per published formula, each citing its primary source, a
 table (:data:`FORMULAS`) that the CLI and the dose calculator read to offer them by name.
 Values are returned unrounded: rounding is a separate, visible step (:func:`round_bsa`).
 
-This module sits on the CLI's hot path, so it imports only the standard library and
-:mod:`regimens._errors`; callers convert units (pint) before calling it.
+This module sits on the CLI's hot path, so it imports only the standard library,
+:mod:`regimens._errors` and the plain constants of :mod:`regimens._models.constants`;
+callers convert units (pint) before calling it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from types import MappingProxyType
 
-from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._calc.checks import check_positive
+from regimens._errors import InputError, MissingInputError
+from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 
 __all__ = [
     "DEFAULT_FORMULA",
@@ -40,19 +43,9 @@ __all__ = [
 _SEXES = ("female", "male")
 
 
-def _check_positive(value: float, field: str, unit: str) -> None:
-    """Refuse a value no formula can use: zero, negative, NaN or infinite."""
-    # `not value > 0` is also true for NaN, which a plain `value <= 0` lets through.
-    if not math.isfinite(value) or not value > 0:
-        raise InputError(
-            f"{field} must be a positive, finite number of {unit}; got {value!r} {unit}",
-            field=field,
-        )
-
-
 def _check_height_weight(height_cm: float, weight_kg: float) -> None:
-    _check_positive(height_cm, "height", "cm")
-    _check_positive(weight_kg, "weight", "kg")
+    check_positive(height_cm, "height", "cm")
+    check_positive(weight_kg, "weight", "kg")
 
 
 def _check_sex(sex: str | None, formula_label: str) -> str:
@@ -236,7 +229,7 @@ class BsaFormula:
         return self.function(height_cm, weight_kg)
 
 
-DEFAULT_FORMULA = "mosteller"
+DEFAULT_FORMULA = DEFAULT_BSA_FORMULA
 """Mosteller is the default: it is what most protocols, eviQ and dosing software use."""
 
 _FORMULA_LIST = (
@@ -355,20 +348,7 @@ def get_formula(name: str) -> BsaFormula:
     Raises :class:`~regimens._errors.UnknownNameError` listing the accepted names and
     suggesting the closest one.
     """
-    key = name.strip().lower().replace("_", "-")
-    try:
-        return FORMULAS[key]
-    except KeyError:
-        pass
-    # Imported here: only a typo needs it, and the CLI's cold start is measured.
-    import difflib
-
-    close = difflib.get_close_matches(key, FORMULAS, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise UnknownNameError(
-        f"unknown BSA formula {name!r}{hint}; accepted: {', '.join(FORMULAS)}",
-        field="bsa_formula",
-    )
+    return FORMULAS[bsa_formula_key(name)]
 
 
 def compute_bsa(

@@ -245,7 +245,11 @@ def _compare(
     deviation = None if expected == 0 else (dose.dose_mg - expected) / expected * 100
     notes: list[CheckNote] = []
     if withheld:
-        notes.append(_note("WITHHELD", drug=dose.drug, reason=item.withheld_reason or ""))
+        # The sheet carries a code and the band: the words of the reason as before,
+        # until this note carries the band and source as params of its own.
+        adjustment = item.organ_adjustment
+        reason = f"contraindicated at {adjustment.band} ({adjustment.source})" if adjustment else ""
+        notes.append(_note("WITHHELD", drug=dose.drug, reason=reason))
     distinct = sorted({round(other.calculated_mg, 6) for _, other in items})
     if len(distinct) > 1:
         notes.append(

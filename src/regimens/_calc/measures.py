@@ -8,14 +8,16 @@ and recorded with its inputs and units.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from regimens._calc import bsa as bsa_formulas
 from regimens._calc import renal
 from regimens._errors import InputError
+from regimens._models.base import FrozenDict
+from regimens._models.measures import BsaResult, CrclResult, Measured
 from regimens._models.patient import Patient
 
 __all__ = [
+    # The models, re-exported for callers of this module until integration; their
+    # home is regimens._models.measures.
     "BsaResult",
     "CrclResult",
     "Measured",
@@ -25,16 +27,7 @@ __all__ = [
 ]
 
 
-class Measured(BaseModel):
-    """A value with its unit, as shown in every output."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    value: float
-    unit: str
-
-
-def patient_inputs(patient: Patient) -> dict[str, Measured | str]:
+def patient_inputs(patient: Patient) -> FrozenDict[str, Measured | str]:
     """The patient's given measurements with units (omitting those not given)."""
     inputs: dict[str, Measured | str] = {}
     for key, value, unit in (
@@ -48,26 +41,7 @@ def patient_inputs(patient: Patient) -> dict[str, Measured | str]:
             inputs[key] = Measured(value=value, unit=unit)
     if patient.sex is not None:
         inputs["sex"] = patient.sex
-    return inputs
-
-
-class BsaResult(BaseModel):
-    """A body surface area, unrounded and as used for dosing, with its formula."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    formula: str
-    formula_label: str
-    formula_expression: str
-    formula_reference: str
-    patient: dict[str, Measured | str]
-    bsa_m2_unrounded: float
-    bsa_decimals: int
-    #: The value used for dosing: rounded half up to ``bsa_decimals`` (and capped when a
-    #: cap was asked for; see ``bsa_capped``).
-    bsa_m2: float
-    bsa_cap_m2: float | None = None
-    bsa_capped: bool = False
+    return FrozenDict(inputs)
 
 
 def compute_bsa_result(
@@ -115,26 +89,6 @@ def compute_bsa_result(
     )
 
 
-class CrclResult(BaseModel):
-    """A Cockcroft–Gault creatinine clearance with the weight it used."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    patient: dict[str, Measured | str]
-    formula: str = "Cockcroft-Gault: (140 - age) x weight / (72 x SCr[mg/dL]), x 0.85 if female"
-    creatinine_mg_dl: float
-    creatinine_umol_l: float
-    weight_basis: str
-    weight_kg_used: float
-    ideal_body_weight_kg: float | None
-    adjusted_body_weight_kg: float | None
-    bmi_kg_m2: float | None
-    #: Unrounded, in mL/min.
-    crcl_ml_min: float
-    #: CKD-EPI 2021 eGFR in mL/min/1.73 m², for information only: not used for dosing.
-    egfr_ckd_epi_2021: float | None
-
-
 def compute_crcl_result(patient: Patient, weight_basis: str = "actual") -> CrclResult:
     """Cockcroft–Gault CrCl on the chosen weight basis, with the weights and eGFR."""
     if weight_basis not in renal.WEIGHT_BASES:
@@ -155,6 +109,7 @@ def compute_crcl_result(patient: Patient, weight_basis: str = "actual") -> CrclR
     weight = renal.dosing_weight(weight_basis, patient.height_cm, patient.weight_kg, patient.sex)
     return CrclResult(
         patient=patient_inputs(patient),
+        formula=f"Cockcroft-Gault: {renal.COCKCROFT_GAULT_EXPRESSION}",
         creatinine_mg_dl=patient.creatinine_mg_dl,
         creatinine_umol_l=renal.creatinine_mg_dl_to_umol_l(patient.creatinine_mg_dl),
         weight_basis=weight_basis,

@@ -6,17 +6,21 @@ labels dose from), CKD-EPI 2021 eGFR (informational only) and the Calvert carbop
 dose. Inputs are plain floats in canonical units: height in cm, weight in kg, age in
 years, serum creatinine in mg/dL, sex ``"female"`` or ``"male"``.
 
-This module sits on the CLI's hot path, so it imports only the standard library and
-:mod:`regimens._errors`; callers convert units (pint) before calling it.
+This module sits on the CLI's hot path, so it imports only the standard library,
+:mod:`regimens._errors` and the plain constants of :mod:`regimens._models.constants`;
+callers convert units (pint) before calling it.
 """
 
 from __future__ import annotations
 
 import math
 
+from regimens._calc.checks import check_positive
 from regimens._errors import InputError, MissingInputError, UnknownNameError
+from regimens._models.constants import CM_PER_INCH, CREATININE_UMOL_PER_MG_DL, WEIGHT_BASES
 
 __all__ = [
+    "COCKCROFT_GAULT_EXPRESSION",
     "CREATININE_UMOL_PER_MG_DL",
     "WEIGHT_BASES",
     "adjusted_body_weight",
@@ -30,17 +34,10 @@ __all__ = [
     "ideal_body_weight",
 ]
 
-CREATININE_UMOL_PER_MG_DL = 88.4
-"""µmol/L in 1 mg/dL of creatinine: 10 mg/L ÷ 113.12 mg/mmol = 0.08840 mmol/L.
-
-Some code uses 88.42; we use 88.4, the factor laboratories and guidelines print.
-"""
-
-WEIGHT_BASES = ("actual", "ideal", "adjusted")
-"""The weights a dose can be based on, as accepted by :func:`dosing_weight`."""
+#: The Cockcroft–Gault formula as recorded with a clearance it gave (sheets, ``crcl``).
+COCKCROFT_GAULT_EXPRESSION = "(140 - age) x weight / (72 x SCr[mg/dL]), x 0.85 if female"
 
 _SEXES = ("female", "male")
-_CM_PER_INCH = 2.54
 
 # Devine's constants, in the original's units: base weight at 5 ft (60 in), then
 # 2.3 kg per inch above it. The UK variant (45 kg for women) is not used.
@@ -50,16 +47,6 @@ _DEVINE_KG_PER_IN = 2.3
 
 # Fraction of the excess over ideal weight counted as metabolically active tissue.
 _ADJUSTED_WEIGHT_FACTOR = 0.4
-
-
-def _check_positive(value: float, field: str, unit: str) -> None:
-    """Refuse a value no formula can use: zero, negative, NaN or infinite."""
-    # `not value > 0` is also true for NaN, which a plain `value <= 0` lets through.
-    if not math.isfinite(value) or not value > 0:
-        raise InputError(
-            f"{field} must be a positive, finite number of {unit}; got {value!r} {unit}",
-            field=field,
-        )
 
 
 def _check_sex(sex: str | None, purpose: str) -> str:
@@ -83,9 +70,9 @@ def ideal_body_weight(height_cm: float, sex: str | None) -> float:
 
     Source: Devine BJ. Gentamicin therapy. Drug Intell Clin Pharm 1974;8:650-655.
     """
-    _check_positive(height_cm, "height", "cm")
+    check_positive(height_cm, "height", "cm")
     base_kg = _DEVINE_BASE_KG[_check_sex(sex, "ideal body weight (Devine)")]
-    height_in = height_cm / _CM_PER_INCH
+    height_in = height_cm / CM_PER_INCH
     ibw = base_kg + _DEVINE_KG_PER_IN * (height_in - _DEVINE_BASE_IN)
     if ibw <= 0:
         raise InputError(
@@ -106,7 +93,7 @@ def adjusted_body_weight(height_cm: float, weight_kg: float, sex: str | None) ->
     correction factors for patients of various body sizes. Antimicrob Agents Chemother
     1995;39(2):545-548 (the 0.4 factor).
     """
-    _check_positive(weight_kg, "weight", "kg")
+    check_positive(weight_kg, "weight", "kg")
     ibw = ideal_body_weight(height_cm, sex)
     return ibw + _ADJUSTED_WEIGHT_FACTOR * (weight_kg - ibw)
 
@@ -117,8 +104,8 @@ def bmi(height_cm: float, weight_kg: float) -> float:
     Source: Keys A, Fidanza F, Karvonen MJ, Kimura N, Taylor HL. Indices of relative
     weight and obesity. J Chronic Dis 1972;25(6):329-343 (Quetelet's index).
     """
-    _check_positive(height_cm, "height", "cm")
-    _check_positive(weight_kg, "weight", "kg")
+    check_positive(height_cm, "height", "cm")
+    check_positive(weight_kg, "weight", "kg")
     height_m = height_cm / 100
     return weight_kg / (height_m * height_m)
 
@@ -142,7 +129,7 @@ def dosing_weight(basis: str, height_cm: float | None, weight_kg: float, sex: st
             f"unknown weight basis {basis!r}{hint}; accepted: {', '.join(WEIGHT_BASES)}",
             field="weight_basis",
         )
-    _check_positive(weight_kg, "weight", "kg")
+    check_positive(weight_kg, "weight", "kg")
     if key == "actual":
         return weight_kg
     purpose = f"the {key} body weight (Devine ideal body weight)"
@@ -165,9 +152,9 @@ def cockcroft_gault(
     Source: Cockcroft DW, Gault MH. Prediction of creatinine clearance from serum
     creatinine. Nephron 1976;16(1):31-41.
     """
-    _check_positive(age_years, "age", "years")
-    _check_positive(weight_kg, "weight", "kg")
-    _check_positive(creatinine_mg_dl, "creatinine", "mg/dL")
+    check_positive(age_years, "age", "years")
+    check_positive(weight_kg, "weight", "kg")
+    check_positive(creatinine_mg_dl, "creatinine", "mg/dL")
     female = _check_sex(sex, "the Cockcroft–Gault creatinine clearance") == "female"
     if age_years >= 140:
         # (140 − age) would make the clearance zero or negative: outside the formula.
@@ -192,8 +179,8 @@ def ckd_epi_2021(age_years: float, creatinine_mg_dl: float, sex: str | None) -> 
     Source: Inker LA, Eneanya ND, Coresh J, et al. New creatinine- and cystatin C-based
     equations to estimate GFR without race. N Engl J Med 2021;385(19):1737-1749.
     """
-    _check_positive(age_years, "age", "years")
-    _check_positive(creatinine_mg_dl, "creatinine", "mg/dL")
+    check_positive(age_years, "age", "years")
+    check_positive(creatinine_mg_dl, "creatinine", "mg/dL")
     female = _check_sex(sex, "the CKD-EPI 2021 eGFR") == "female"
     kappa, alpha, sex_factor = (0.7, -0.241, 1.012) if female else (0.9, -0.302, 1.0)
     ratio = creatinine_mg_dl / kappa
@@ -208,13 +195,13 @@ def ckd_epi_2021(age_years: float, creatinine_mg_dl: float, sex: str | None) -> 
 
 def creatinine_umol_l_to_mg_dl(umol_l: float) -> float:
     """Convert serum creatinine from µmol/L to mg/dL: divide by 88.4."""
-    _check_positive(umol_l, "creatinine", "µmol/L")
+    check_positive(umol_l, "creatinine", "µmol/L")
     return umol_l / CREATININE_UMOL_PER_MG_DL
 
 
 def creatinine_mg_dl_to_umol_l(mg_dl: float) -> float:
     """Convert serum creatinine from mg/dL to µmol/L: multiply by 88.4."""
-    _check_positive(mg_dl, "creatinine", "mg/dL")
+    check_positive(mg_dl, "creatinine", "mg/dL")
     return mg_dl * CREATININE_UMOL_PER_MG_DL
 
 
@@ -231,11 +218,11 @@ def calvert_dose_mg(
     evaluation of a simple formula based on renal function. J Clin Oncol
     1989;7(11):1748-1756.
     """
-    _check_positive(auc_mg_ml_min, "auc", "mg/mL·min")
-    _check_positive(gfr_ml_min, "gfr", "mL/min")
+    check_positive(auc_mg_ml_min, "auc", "mg/mL·min")
+    check_positive(gfr_ml_min, "gfr", "mL/min")
     gfr = gfr_ml_min
     if cap_ml_min is not None:
-        _check_positive(cap_ml_min, "gfr_cap", "mL/min")
+        check_positive(cap_ml_min, "gfr_cap", "mL/min")
         gfr = min(gfr, cap_ml_min)
     # 25 mL/min is Calvert's estimate of carboplatin's non-renal clearance.
     return auc_mg_ml_min * (gfr + 25)

@@ -14,7 +14,7 @@ Two policies (``--rounding``):
 
 Whatever the policy, a rounded dose may not move further from the calculated dose
 than the tolerance (5 % by default, at most 10 % as HOPA allows). Where it would, the
-calculated dose is kept, its method says "none (beyond tolerance)", and the caller warns.
+calculated dose is kept, its method is ``beyond_tolerance``, and the caller warns.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
 from functools import lru_cache, reduce
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from regimens._models.sheet import RoundingMethod
 
 __all__ = [
     "ROUNDING_POLICIES",
@@ -40,12 +44,14 @@ ROUNDING_POLICIES = ("default", "none")
 _MG_PLACES = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rounded:
     """The outcome of rounding one dose."""
 
     dose_mg: float
-    method: str  # human-readable: "nearest 1 mg", "whole tablets of 150/500 mg", "none"
+    #: How: a ``RoundingMethod`` code of the sheet (``increment``, ``tablets``, ``none``,
+    #: ``beyond_tolerance``, ``withheld``); the renderers give it words.
+    method: RoundingMethod
     tablets: tuple[tuple[float, int], ...] = ()  # (strength mg, count), largest first
 
 
@@ -93,6 +99,30 @@ def tablet_combination(dose_mg: float, strengths_mg: tuple[float, ...]) -> tuple
     if abs(target - dose_mg) > 1e-9 or target < 0:
         return None
     ints = [round(s) for s in strengths_mg]
+    if len(ints) == 2 and ints[0] != ints[1] and min(ints) > 0:
+        return _two_strengths(target, ints[0], ints[1])
+    return _fewest_tablets(target, ints)
+
+
+def _two_strengths(target: int, first: int, second: int) -> tuple[int, int] | None:
+    """Two different strengths (capecitabine 500 and 150 mg): the fewest tablets.
+
+    With n of the larger strength L and m of the smaller S, n × L + m × S = target
+    gives n + m = target / S − n × (L / S − 1): the fewer tablets, the more of the
+    larger strength. So the answer is the largest n whose remainder the smaller strength
+    divides, and it is the only combination with that few tablets (the search below
+    finds the same; tested on every dose to 5,000 mg).
+    """
+    large, small = max(first, second), min(first, second)
+    for count in range(target // large, -1, -1):
+        rest = target - count * large
+        if rest % small == 0:
+            return (count, rest // small) if first == large else (rest // small, count)
+    return None
+
+
+def _fewest_tablets(target: int, ints: list[int]) -> tuple[int, ...] | None:
+    """The fewest tablets of ``ints`` making ``target`` mg, by a search over amounts."""
     # best[a] = fewest tablets making a mg, with the counts; a dynamic programme over
     # amounts up to the target, which for oral doses is a few thousand mg at most.
     best: list[tuple[int, tuple[int, ...]] | None] = [None] * (target + 1)

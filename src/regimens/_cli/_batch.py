@@ -59,7 +59,9 @@ def _jsonl_line(result: BatchResult) -> str:
     if result.sheet is None:
         return json.dumps(result.error_record(), ensure_ascii=False) + "\n"
     # The sheet document of ``regimens sheet --format json``, on one line, row first.
-    return f'{{"row":{result.row},' + result.sheet.model_dump_json()[1:] + "\n"
+    from regimens._render.sheet_json import sheet_json
+
+    return f'{{"row":{result.row},' + sheet_json(result.sheet, indent=None)[1:] + "\n"
 
 
 @click.command(

@@ -118,7 +118,7 @@ def schema_cmd(kind: str) -> None:
       regimens schema --kind sheet
     """
     if kind == "sheet":
-        from regimens._models.sheet import sheet_json_schema
+        from regimens._render.sheet_json import sheet_json_schema
 
         schema = sheet_json_schema()
     else:

@@ -59,7 +59,7 @@ def bsa_cmd(
       regimens bsa --height "67 in" --weight "154 lb" --bsa-formula dubois --format json
     """
     from regimens._calc.measures import compute_bsa_result
-    from regimens._models.patient import make_patient
+    from regimens._read.patient import make_patient
 
     if old_formula is not None:
         source = click.get_current_context().get_parameter_source("bsa_formula")
@@ -114,7 +114,7 @@ def crcl_cmd(
       regimens crcl --age 50 --weight 70kg --sex F --creatinine "80 umol/L" --height 170
     """
     from regimens._calc.measures import compute_crcl_result
-    from regimens._models.patient import make_patient
+    from regimens._read.patient import make_patient
 
     patient = make_patient(height=height, weight=weight, sex=sex, age=age, creatinine=creatinine)
     result = compute_crcl_result(patient, weight_basis)

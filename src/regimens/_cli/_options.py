@@ -187,7 +187,7 @@ def patient_from(
 ) -> Patient:
     """The patient the measurement options describe."""
     from regimens._errors import InputError
-    from regimens._models.patient import make_patient
+    from regimens._read.patient import make_patient
 
     # moves to the library (issue 16, sheet helper)
     if creatinine is not None and crcl is not None:

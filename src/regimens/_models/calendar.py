@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 
-from regimens._calc.measures import Measured  # moves to _models with the sheet's models
+from regimens._models.measures import Measured
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
 from regimens._models.sheet import RegimenRef, SheetWarning, TabletCount

@@ -1,7 +1,7 @@
 """The patient's measurements, checked for plausibility in an adult.
 
 Values are stored in one canonical unit each (the field name says which); text with
-units is read by :func:`make_patient` through :mod:`regimens._read.units`. A value outside
+units is read by :func:`regimens._read.patient.make_patient`. A value outside
 the adult range is refused with a :class:`~regimens._errors.PlausibilityError` that names
 the field, the value with its unit, the accepted range, and, when a unit slip is
 likely, what the user probably meant (``1.7`` cm for a height → "did you mean 1.7 m?").
@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import ConfigDict, ValidationError, model_validator
 
 from regimens._errors import InputError, MissingInputError, PlausibilityError
-from regimens._read.units import CREATININE_UMOL_PER_MG_DL, format_number, parse_measurement
-from regimens._read.validation import own_error
+from regimens._models.base import Frozen
+from regimens._models.constants import CM_PER_INCH, CREATININE_UMOL_PER_MG_DL, KG_PER_LB
+from regimens._models.validation import own_error
 
-__all__ = ["RANGES", "Patient", "Sex", "make_patient", "parse_sex"]
+__all__ = ["RANGES", "Patient", "Sex", "check_range"]
 
 Sex = Literal["female", "male"]
 
@@ -33,21 +34,23 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "crcl": (1.0, 250.0, "mL/min"),
 }
 
-_LB_PER_KG = 1 / 0.45359237
-_CM_PER_INCH = 2.54
+
+def _shown(value: float) -> str:
+    """A number for a message: no trailing zeros, no float noise (``1.7``, ``70``)."""
+    return f"{value:.6g}"
 
 
 def _unit_slip_hint(field: str, value: float) -> str:
     """Say what the user probably meant when a value is out of range by a unit slip."""
     low, high, _ = RANGES[field]
-    shown = format_number(value)
+    shown = _shown(value)
     if field == "height":
         if low <= value * 100 <= high:
             return f"; did you mean {shown} m?"
-        if low <= value * _CM_PER_INCH <= high:
+        if low <= value * CM_PER_INCH <= high:
             return f"; did you mean {shown} in?"
     elif field == "weight":
-        if low <= value / _LB_PER_KG <= high and value > high:
+        if low <= value * KG_PER_LB <= high and value > high:
             return f"; did you mean {shown} lb?"
         if low <= value / 1000 <= high:
             return f"; did you mean {shown} g?"
@@ -64,7 +67,7 @@ def _unit_slip_hint(field: str, value: float) -> str:
 def check_range(field: str, value: float) -> float:
     """Return ``value`` if it is finite and in the adult range of ``field``, else raise."""
     low, high, unit = RANGES[field]
-    shown = f"{format_number(value)} {unit}"
+    shown = f"{_shown(value)} {unit}"
     if not math.isfinite(value):
         raise PlausibilityError(f"{field} must be a finite number, got {shown}", field=field)
     if value <= 0:
@@ -72,22 +75,25 @@ def check_range(field: str, value: float) -> float:
     if not low <= value <= high:
         raise PlausibilityError(
             f"{field} {shown} is outside the accepted adult range "
-            f"{format_number(low)}–{format_number(high)} {unit}{_unit_slip_hint(field, value)}",
+            f"{_shown(low)}–{_shown(high)} {unit}{_unit_slip_hint(field, value)}",
             field=field,
         )
     return value
 
 
-class Patient(BaseModel):
+class Patient(Frozen):
     """A patient's measurements in canonical units; every field optional.
 
     A calculation that needs a missing value raises
     :class:`~regimens._errors.MissingInputError` naming it (see :meth:`require`).
     Constructing a Patient with an implausible value raises
-    :class:`~regimens._errors.PlausibilityError` (not pydantic's ValidationError).
+    :class:`~regimens._errors.PlausibilityError` (not pydantic's ValidationError), and
+    with both a serum creatinine and a CrCl an :class:`~regimens._errors.InputError`:
+    one of them would be silently ignored.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=True)
+    # NaN and infinity reach the range check, which names the field (not pydantic).
+    model_config = ConfigDict(allow_inf_nan=True)
 
     height_cm: float | None = None
     weight_kg: float | None = None
@@ -115,6 +121,14 @@ class Patient(BaseModel):
         ):
             if value is not None:
                 check_range(field, value)
+        if self.creatinine_mg_dl is not None and self.crcl_ml_min is not None:
+            # A given CrCl replaces the Cockcroft-Gault estimate: with both, which one
+            # doses the patient must be the prescriber's choice, not a silent rule.
+            raise InputError(
+                "creatinine and crcl are both given: give one (a crcl replaces the "
+                "Cockcroft-Gault estimate from creatinine)",
+                field="crcl",
+            )
         return self
 
     def require(self, *fields: str, purpose: str) -> None:
@@ -131,46 +145,3 @@ class Patient(BaseModel):
             raise MissingInputError(
                 f"{purpose} needs the patient's {', '.join(missing)}", field=missing[0]
             )
-
-
-def parse_sex(value: str | None) -> Sex | None:
-    """Read ``female``/``male`` or ``F``/``M`` (any case); None stays None."""
-    if value is None:
-        return None
-    text = value.strip().lower()
-    if text in {"f", "female"}:
-        return "female"
-    if text in {"m", "male"}:
-        return "male"
-    raise InputError(f"sex must be female or male (F/M), got {value!r}", field="sex")
-
-
-def make_patient(
-    *,
-    height: str | float | None = None,
-    weight: str | float | None = None,
-    sex: str | None = None,
-    age: str | float | None = None,
-    creatinine: str | float | None = None,
-    crcl: str | float | None = None,
-) -> Patient:
-    """Build a :class:`Patient` from values typed by a person, with or without units.
-
-    Bare numbers take the default unit of their field: cm for height, kg for weight,
-    years for age, mg/dL for serum creatinine (µmol/L accepted with its unit), mL/min
-    for a creatinine clearance.
-    """
-
-    def read(value: str | float | None, field: str, kind: str) -> float | None:
-        if value is None:
-            return None
-        return parse_measurement(value, field=field, kind=kind)
-
-    return Patient(
-        height_cm=read(height, "height", "length"),
-        weight_kg=read(weight, "weight", "mass"),
-        sex=parse_sex(sex),
-        age_years=read(age, "age", "age"),
-        creatinine_mg_dl=read(creatinine, "creatinine", "creatinine"),
-        crcl_ml_min=read(crcl, "crcl", "clearance"),
-    )

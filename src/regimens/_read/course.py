@@ -28,8 +28,8 @@ from regimens._models.course import (
     CourseLine,
     CoursePatient,
 )
-from regimens._models.patient import make_patient
 from regimens._models.regimen import FieldPathError
+from regimens._read.patient import make_patient
 
 __all__ = ["course_json_schema", "load_course", "parse_course", "read_measurements"]
 

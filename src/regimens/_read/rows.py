@@ -30,7 +30,8 @@ from regimens._models.batch import (
     RowFailure,
     batch_error,
 )
-from regimens._models.patient import Patient, make_patient
+from regimens._models.patient import Patient
+from regimens._read.patient import make_patient
 
 if TYPE_CHECKING:
     # Library moves to _models/library.py (issue 16); until then this name is not found.

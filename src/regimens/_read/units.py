@@ -21,8 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from regimens._calc.renal import CREATININE_UMOL_PER_MG_DL
 from regimens._errors import UnitError
+from regimens._models.constants import CREATININE_UMOL_PER_MG_DL
 
 if TYPE_CHECKING:
     import pint

@@ -1,7 +1,8 @@
 """Turning pydantic's validation errors into the package's own, one line each.
 
 Two translations: :func:`own_error` for an option or a value given in Python (the first
-problem, as an :class:`~regimens._errors.InputError` naming the field), and
+problem, as an :class:`~regimens._errors.InputError` naming the field; it lives with the
+models, :mod:`regimens._models.validation`, which use it when built directly), and
 :func:`describe_errors` for a file: every problem as ``file:line: field: reason``, the
 line found by a light scan of the TOML text (:func:`key_lines`), the field path counted
 from 1 as a reader counts the ``[[components]]`` blocks (``components[2].dose``).
@@ -20,9 +21,9 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from regimens._errors import InputError
 from regimens._models.base import Number, Whole
 from regimens._models.regimen import FieldPathError
+from regimens._models.validation import own_error
 
 __all__ = [
     "KeyLines",
@@ -36,21 +37,6 @@ __all__ = [
 
 #: Field locations (0-based, as pydantic) → the line of the file that writes them.
 KeyLines = dict[tuple[str | int, ...], int]
-
-
-def own_error(exc: ValidationError, *, prefix: str = "") -> InputError:
-    """Our own error inside pydantic's, else the first problem as an InputError.
-
-    The message names the field (with ``prefix``, e.g. ``option``), pydantic's reason
-    and the value given.
-    """
-    first = exc.errors()[0]
-    original = first.get("ctx", {}).get("error")
-    if isinstance(original, InputError):
-        return original
-    field = ".".join(str(part) for part in first["loc"]) or None
-    label = f"{prefix} {field}" if prefix and field else (field or prefix or "value")
-    return InputError(f"{label}: {first['msg']} (got {first.get('input')!r})", field=field)
 
 
 _PATH_TOKEN = re.compile(r"([A-Za-z_][\w-]*)|\[(\d+)\]")

@@ -10,9 +10,12 @@ __all__ = [
     "RULE",
     "Styler",
     "csv_number",
+    "format_duration",
     "format_mg",
+    "key_value_table",
     "md_cell",
     "md_table",
+    "plain_number",
     "provenance_line",
     "regimen_title",
     "signed_percent",
@@ -22,6 +25,23 @@ RULE = "=" * 78
 
 #: Styles a severity label for a terminal (the CLI passes click.style when colour is on).
 Styler = Callable[[str, str], str]
+
+
+def plain_number(value: float) -> str:
+    """A number as given, without float noise: 625, 62.5, 3.3 (never 625.0 or
+    3.3000000000000003); six significant digits."""
+    return f"{value:.6g}"
+
+
+def format_duration(hours: float) -> str:
+    """An infusion's duration: minutes below an hour (``15 min``), else hours (``46 h``)."""
+    return f"{hours * 60:g} min" if hours < 1 else f"{hours:g} h"
+
+
+def key_value_table(rows: list[tuple[str, str]]) -> str:
+    """Two aligned columns; plain text so that a pharmacist can copy a value."""
+    width = max(len(key) for key, _ in rows)
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in rows)
 
 
 def format_mg(value: float) -> str:

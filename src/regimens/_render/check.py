@@ -16,6 +16,7 @@ from pydantic_core import to_json
 
 from regimens._models.check import CheckNote, CheckReport, CheckResult, deviation_within
 from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
+from regimens._render.dose_words import order_of_operations_text
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message, warning_dicts
 from regimens._render.warning_lines import (
@@ -50,6 +51,9 @@ def check_json(report: CheckReport) -> str:
     for shown, extra in zip(document["extra"], report.extra, strict=True):
         shown["reason"] = _note_json(extra.reason)
     document["warnings"] = warning_dicts(report.warnings, "en")
+    document["provenance"]["order_of_operations"] = order_of_operations_text(
+        report.provenance.order_of_operations
+    )
     return to_json(document, indent=2, inf_nan_mode="null").decode()
 
 

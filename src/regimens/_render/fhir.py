@@ -36,6 +36,12 @@ from typing import TYPE_CHECKING
 
 from regimens._render._text import format_mg, regimen_title, signed_percent
 from regimens._render.calendar_words import calendar_notes, moved_text
+from regimens._render.dose_words import (
+    order_of_operations_text,
+    organ_rule_text,
+    rounding_text,
+    withheld_text,
+)
 from regimens._render.fhir_build import (
     ATC_SYSTEM,
     DISCLAIMER,
@@ -99,7 +105,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
             else ""
         )
         adjustment = (
-            f", organ rule {item.organ_adjustment.rule}: {item.organ_adjustment.band}"
+            f", organ rule {organ_rule_text(item.organ_adjustment)}: {item.organ_adjustment.band}"
             if item.organ_adjustment
             else ""
         )
@@ -108,7 +114,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
             f"Calculated dose {format_mg(item.calculated_mg)} mg per intake "
             f"({item.prescribed}{basis}{standard} at "
             f"{item.dose_level_percent:g}%{adjustment}); final dose after rounding "
-            f"({item.rounding}): {format_mg(item.dose_mg)} mg, "
+            f"({rounding_text(item)}): {format_mg(item.dose_mg)} mg, "
             f"{signed_percent(item.deviation_percent)}."
         )
     if item.pump is not None:
@@ -135,7 +141,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
         duration_h=item.duration_h,
         rate_mg_per_h=item.rate_mg_per_h,
         withheld=item.withheld,
-        withheld_reason=item.withheld_reason,
+        withheld_reason=withheld_text(item),
         notes=tuple(notes),
     )
 
@@ -218,7 +224,7 @@ def sheet_bundle(sheet: DoseSheet, *, library: DrugLookup | None = None) -> Bund
         [
             DISCLAIMER.format(version=sheet.provenance.tool_version),
             f"Regimen file sha256 {sheet.regimen.sha256}; order of operations: "
-            f"{sheet.provenance.order_of_operations}.",
+            f"{order_of_operations_text(sheet.provenance.order_of_operations)}.",
             *general_warnings(sheet.warnings),
         ],
         [cycle],

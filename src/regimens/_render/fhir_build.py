@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.requestgroup import RequestGroupAction
     from fhir.resources.R4B.resource import Resource
 
-    from regimens._calc.measures import Measured
+    from regimens._models.measures import Measured
     from regimens._models.regimen import DrugFacts
     from regimens._models.sheet import SheetWarning, TabletCount
 

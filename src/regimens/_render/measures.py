@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from regimens._calc.measures import BsaResult, CrclResult, Measured
+from regimens._models.measures import BsaResult, CrclResult, Measured
+from regimens._render._text import key_value_table
 
 __all__ = ["bsa_text", "crcl_text", "key_value_table"]
-
-
-def key_value_table(rows: list[tuple[str, str]]) -> str:
-    """Two aligned columns; plain text so that a pharmacist can copy a value."""
-    width = max(len(key) for key, _ in rows)
-    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in rows)
 
 
 def _measured(value: Measured | str) -> str:

@@ -2,7 +2,8 @@
 
 Every human-readable format is drawn from one :class:`_Document` (the same labels,
 rows and warnings in the same order), built in the requested language; they differ
-only in layout. The JSON is the model itself (``docs/json-output.md``).
+only in layout. The JSON document (``docs/json-output.md``) is written by
+:mod:`regimens._render.sheet_json`.
 """
 
 from __future__ import annotations
@@ -11,25 +12,24 @@ import csv
 import io
 from dataclasses import dataclass
 
-from regimens._models.sheet import (
-    Administration,
-    DoseSheet,
-    OrganAdjustment,
-    SheetDay,
-    warning_text,
-)
+from regimens._models.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay
 from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
 from regimens._render._text import (
     RULE,
     Styler,
     csv_number,
+    format_duration,
     format_mg,
+    key_value_table,
     md_table,
     provenance_line,
     regimen_title,
     signed_percent,
 )
+from regimens._render.dose_words import rounding_text, withheld_text
 from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.messages import message
+from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
     "CSV_COLUMNS",
@@ -37,14 +37,10 @@ __all__ = [
     "sheet_csv",
     "sheet_html",
     "sheet_json",
+    "sheet_json_schema",
     "sheet_markdown",
     "sheet_table",
 ]
-
-
-def sheet_json(sheet: DoseSheet) -> str:
-    """The JSON document of ``docs/json-output.md``."""
-    return sheet.model_dump_json(indent=2)
 
 
 def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[int, int, SheetDay]]:
@@ -67,16 +63,12 @@ def _day_label(first: int, last: int, lang: Lang) -> str:
     return label("days_range", lang, first=first, last=last)
 
 
-def _duration(hours: float) -> str:
-    return f"{hours * 60:g} min" if hours < 1 else f"{hours:g} h"
-
-
 def _details(item: Administration, lang: Lang) -> str:
     parts: list[str] = []
     if item.tablets:
         parts.append(" + ".join(f"{t.count} × {format_mg(t.strength_mg)} mg" for t in item.tablets))
     if item.duration_h is not None:
-        parts.append(label("over", lang, duration=_duration(item.duration_h)))
+        parts.append(label("over", lang, duration=format_duration(item.duration_h)))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
@@ -265,14 +257,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
             severity_label=label(w.severity, lang),
             code=w.code,
             drug=drug_name(w.drug, sheet.drug_names, lang) if w.drug else "",
-            message=warning_text(
-                w.code,
-                w.params,
-                lang,
-                drug_name=drug_name(w.drug, sheet.drug_names, lang) if w.drug else None,
-            )
-            if w.params
-            else w.message,
+            message=message(w, lang, drug_names=sheet.drug_names),
         )
         for w in sheet.warnings
     ]
@@ -298,18 +283,13 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     )
 
 
-def _key_values(rows: list[tuple[str, str]]) -> str:
-    width = max(len(key) for key, _ in rows)
-    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in rows)
-
-
 def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None) -> str:
     """The printed dose sheet a pharmacist reads and checks by hand (plain text)."""
     from tabulate import tabulate
 
     doc = _document(sheet, lang)
     lines = [RULE, doc.title, *doc.subtitle, RULE]
-    lines += [_key_values(doc.header), ""]
+    lines += [key_value_table(doc.header), ""]
     for day_label, rows in doc.days:
         lines.append(day_label)
         lines.append(tabulate(rows, headers=doc.columns, tablefmt="simple", disable_numparse=True))
@@ -432,7 +412,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "organ_action": adjustment.action if adjustment else "",
                 "organ_band": adjustment.band if adjustment else "",
                 "calculated_mg": csv_number(item.calculated_mg),
-                "rounding": item.rounding,
+                "rounding": rounding_text(item),
                 "dose_mg": csv_number(item.dose_mg),
                 "daily_dose_mg": csv_number(item.daily_dose_mg),
                 "deviation_percent": csv_number(item.deviation_percent),
@@ -445,7 +425,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
                 "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
                 "withheld": "true" if item.withheld else "false",
-                "withheld_reason": item.withheld_reason or "",
+                "withheld_reason": withheld_text(item) or "",
                 "warnings": ";".join(codes_by_drug.get(item.drug, [])),
             }
             writer.writerow([values[en] for en, _ in CSV_COLUMNS])

@@ -369,4 +369,17 @@ TEXTS: dict[str, str] = {
     "calendar.ics_connected": "{pump}, connected {date}",
     "calendar.ics_where": "At the clinic or by a home nurse.",
     "calendar.ics_at_home_heading": "At home:",
+    # --- sheet ---
+    "sheet.rounding.increment": "nearest {increment} mg",
+    "sheet.rounding.tablets": "nearest whole tablets of {strengths} mg",
+    "sheet.rounding.none": "none",
+    "sheet.rounding.beyond_tolerance": "none (beyond tolerance)",
+    "sheet.rounding.withheld": "withheld",
+    "sheet.withheld.contraindicated": "contraindicated at {band} ({source})",
+    "sheet.organ_rule.renal": "renal (Cockcroft-Gault CrCl)",
+    "sheet.step.basis": "BSA (or weight, or GFR+25)",
+    "sheet.step.dose_x_basis": "dose x basis",
+    "sheet.step.dose_level": "dose level",
+    "sheet.step.organ_function": "organ-function adjustment",
+    "sheet.step.rounding": "rounding",
 }

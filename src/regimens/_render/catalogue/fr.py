@@ -369,4 +369,17 @@ TEXTS: dict[str, str] = {
     "calendar.ics_connected": "{pump}, posé le {date}",
     "calendar.ics_where": "À l'hôpital ou par un infirmier à domicile.",
     "calendar.ics_at_home_heading": "À domicile :",
+    # --- sheet ---
+    "sheet.rounding.increment": "au {increment} mg le plus proche",
+    "sheet.rounding.tablets": "en comprimés entiers de {strengths} mg, au plus proche",
+    "sheet.rounding.none": "aucun",
+    "sheet.rounding.beyond_tolerance": "aucun (au-delà de la tolérance)",
+    "sheet.rounding.withheld": "non administré",
+    "sheet.withheld.contraindicated": "contre-indiqué pour {band} ({source})",
+    "sheet.organ_rule.renal": "rénale (clairance de Cockcroft-Gault)",
+    "sheet.step.basis": "Surface corporelle (ou poids, ou DFG+25)",
+    "sheet.step.dose_x_basis": "dose x base",
+    "sheet.step.dose_level": "niveau de dose",
+    "sheet.step.organ_function": "adaptation à la fonction d'organe",
+    "sheet.step.rounding": "arrondi",
 }

@@ -1,0 +1,210 @@
+"""The order of operations for one component of a regimen: the one place a dose is made.
+
+1. **basis**: the BSA (or the weight, or GFR + 25) the library dose is multiplied by.
+2. **dose × basis**: the standard dose per intake at 100 %.
+3. **dose level**: the global percentage × the drug's percentage.
+4. **organ function**: the drug's renal band (a percentage, an absolute dose, or a
+   contraindication that withholds the drug; :mod:`regimens._calc.organ`).
+5. **rounding**: tablets or the drug's increment, never beyond the tolerance
+   (:mod:`regimens._calc.rounding`).
+
+A component is computed once per sheet, whatever the number of days it is given on:
+its dose does not depend on the day. Every intermediate value is kept on the
+:class:`~regimens._models.sheet.Administration`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from regimens._calc import renal
+from regimens._calc.organ import organ_adjustment
+from regimens._calc.pump import pump_fill
+from regimens._calc.rounding import (
+    Rounded,
+    deviation_percent,
+    round_to_increment,
+    round_to_tablets,
+)
+from regimens._errors import MissingInputError
+from regimens._models.sheet import Administration, TabletCount
+
+if TYPE_CHECKING:
+    from regimens._calc.context import SheetContext
+    from regimens._models.regimen import Component, DrugFacts
+
+__all__ = ["DEFAULT_INCREMENT_MG", "dose_component", "dose_level_percent"]
+
+#: The rounding step of a parenteral drug whose library entry gives none.
+DEFAULT_INCREMENT_MG = 1.0
+
+
+def dose_component(
+    context: SheetContext, regimen_id: str, component: Component, facts: DrugFacts
+) -> Administration:
+    """The order of operations for one component (see the module docstring)."""
+    dose = component.dose
+    intakes = component.intakes_per_day
+    per_intake_amount = dose.amount / intakes if component.dose_per == "day" else dose.amount
+
+    # 1-2. basis, and dose x basis: the standard dose per intake at 100 %.
+    basis_value, basis_unit = _basis(context, component)
+    standard = per_intake_amount * basis_value if basis_value is not None else per_intake_amount
+
+    # 3. dose level.
+    level = dose_level_percent(context, component.drug, regimen_id)
+    calculated = standard * level / 100
+
+    # 4. organ-function adjustment.
+    adjustment = organ_adjustment(context, component, facts)
+    withheld = False
+    if adjustment is not None:
+        if adjustment.action == "percent" and adjustment.percent is not None:
+            calculated = calculated * adjustment.percent / 100
+        elif adjustment.action == "absolute" and adjustment.dose_mg is not None:
+            # An absolute band replaces the dose (zoledronic acid 3.5 mg at CrCl 50–60):
+            # the SmPC dose is given as is, not scaled again by a dose level.
+            calculated = adjustment.dose_mg
+        elif adjustment.action == "contraindicated":
+            withheld = True
+
+    # 5. rounding.
+    if withheld:
+        rounded = Rounded(dose_mg=0.0, method="withheld")
+        calculated_for_deviation = 0.0
+    else:
+        rounded = _round(context, component, facts, calculated)
+        calculated_for_deviation = calculated
+
+    daily = rounded.dose_mg * intakes
+    duration = component.duration_h
+    rate = None
+    pump = None
+    if component.method == "continuous_infusion" and duration:
+        rate = daily / duration
+        pump = pump_fill(context, component, facts, daily)
+    unit = dose.unit
+    return Administration(
+        drug=component.drug,
+        regimen=regimen_id,
+        order=component.order,
+        route=component.route,
+        method=component.method,
+        prescribed=f"{per_intake_amount:.6g} {unit}",
+        prescribed_daily=(f"{dose.amount:.6g} {unit}/day" if component.dose_per == "day" else None),
+        dose_basis=dose.basis,
+        basis_value=basis_value,
+        basis_unit=basis_unit,
+        intakes_per_day=intakes,
+        standard_mg=standard,
+        dose_level_percent=level,
+        organ_adjustment=adjustment,
+        calculated_mg=calculated,
+        rounding=rounded.method,
+        rounding_increment_mg=_increment(facts) if rounded.method == "increment" else None,
+        tablet_strengths_mg=_strengths(facts) if rounded.method == "tablets" else (),
+        dose_mg=rounded.dose_mg,
+        daily_dose_mg=daily,
+        deviation_percent=deviation_percent(rounded.dose_mg, calculated_for_deviation),
+        tablets=(
+            tuple(TabletCount(strength_mg=s, count=n) for s, n in rounded.tablets)
+            if rounded.tablets
+            else None
+        ),
+        duration_h=duration,
+        rate_mg_per_h=rate,
+        pump=pump,
+        withheld=withheld,
+        withheld_reason="contraindicated" if withheld else None,
+        notes=component.notes,
+    )
+
+
+def _basis(context: SheetContext, component: Component) -> tuple[float | None, str | None]:
+    """Step 1: what the library dose is multiplied by."""
+    patient, dose = context.patient, component.dose
+    if dose.basis == "per_m2":
+        assert context.bsa is not None  # computed when any component is per m2
+        return context.bsa.bsa_m2, "m2"
+    if dose.basis == "per_kg":
+        patient.require("weight", purpose=f"The per-kg dose of {component.drug}")
+        assert patient.weight_kg is not None
+        basis = context.options.weight_basis
+        weight = renal.dosing_weight(basis, patient.height_cm, patient.weight_kg, patient.sex)
+        return weight, "kg"
+    if dose.basis == "auc":
+        if context.renal is None:
+            raise MissingInputError(
+                f"The Calvert dose of {component.drug} needs renal function: "
+                "give creatinine (with age, sex, weight) or a CrCl",
+                field="creatinine",
+            )
+        gfr = context.renal.crcl_ml_min
+        cap = context.options.calvert_gfr_cap_ml_min
+        if cap is not None and gfr > cap:
+            context.warn(
+                "CALVERT_GFR_CAPPED", drug=component.drug, gfr=f"{gfr:.0f}", cap=f"{cap:g}"
+            )
+            gfr = cap
+        return gfr + 25, "mL/min"
+    return None, None
+
+
+def dose_level_percent(context: SheetContext, drug: str, regimen_id: str) -> float:
+    """Step 3: the dose level of ``drug``, the global percentage times the drug's own.
+
+    The global level is a chemotherapy dose reduction: it applies to the main
+    regimen's drugs, not to a supportive add-on (zoledronic acid is not reduced
+    because oxaliplatin is); a per-drug level applies wherever the drug appears.
+    """
+    percent = context.options.dose_level_percent if regimen_id == context.main_id else 100.0
+    for level in context.options.drug_dose_levels:
+        if level.drug == drug:
+            percent = percent * level.percent / 100
+    return percent
+
+
+def _strengths(facts: DrugFacts) -> tuple[float, ...]:
+    return tuple(sorted(facts.tablet_strengths_mg, reverse=True))
+
+
+def _increment(facts: DrugFacts) -> float:
+    return facts.rounding_increment_mg or DEFAULT_INCREMENT_MG
+
+
+def _round(
+    context: SheetContext, component: Component, facts: DrugFacts, calculated: float
+) -> Rounded:
+    """Step 5: the rounding policy, kept within the tolerance."""
+    options = context.options
+    if options.rounding == "none":
+        return Rounded(dose_mg=calculated, method="none")
+    tolerance = options.tolerance_percent
+    if component.route == "PO" and facts.tablet_strengths_mg:
+        strengths = _strengths(facts)
+        amount, counts = round_to_tablets(calculated, strengths)
+        deviation = deviation_percent(amount, calculated)
+        if abs(deviation) > tolerance:
+            context.warn(
+                "TABLETS_NOT_ACHIEVABLE",
+                drug=component.drug,
+                calculated=f"{calculated:.2f}",
+                rounded=f"{amount:.6g}",
+                strengths="/".join(f"{s:.6g}" for s in strengths),
+                deviation=f"{deviation:+.1f}",
+                tolerance=f"{tolerance:g}",
+            )
+            return Rounded(dose_mg=calculated, method="beyond_tolerance")
+        tablets = tuple((s, n) for s, n in zip(strengths, counts, strict=True) if n)
+        return Rounded(dose_mg=amount, method="tablets", tablets=tablets)
+    amount = round_to_increment(calculated, _increment(facts))
+    if abs(deviation_percent(amount, calculated)) > tolerance:
+        context.warn(
+            "ROUNDING_BEYOND_TOLERANCE",
+            drug=component.drug,
+            calculated=f"{calculated:.2f}",
+            rounded=f"{amount:.6g}",
+            tolerance=f"{tolerance:g}",
+        )
+        return Rounded(dose_mg=calculated, method="beyond_tolerance")
+    return Rounded(dose_mg=amount, method="increment")

@@ -1,0 +1,62 @@
+"""Filling an elastomeric pump for a continuous infusion (CLINICAL-SOURCES: 46-h pumps).
+
+A pump of a given rate (mL/h) holds rate × duration mL; the drug's volume is its dose
+over the library's concentration, and the rest is diluent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from regimens._errors import InputError
+from regimens._models.sheet import PumpFill
+
+if TYPE_CHECKING:
+    from regimens._calc.context import SheetContext
+    from regimens._models.regimen import Component, DrugFacts
+
+__all__ = ["pump_fill"]
+
+
+def pump_fill(
+    context: SheetContext, component: Component, facts: DrugFacts, dose_mg: float
+) -> PumpFill | None:
+    """The volumes for ``dose_mg`` (the daily dose) at the options' pump rate, if any.
+
+    A drug whose volume alone exceeds the pump gets a blocking warning.
+    """
+    rate = context.options.pump_rate_ml_per_h
+    if rate is None or component.duration_h is None:
+        return None
+    concentration = facts.concentration_mg_per_ml
+    if concentration is None:
+        raise InputError(
+            f"pump_rate_ml_per_h {rate:g} mL/h: the library gives no concentration for "
+            f"{component.drug}, so its pump cannot be filled (give no pump rate, or add "
+            "concentration_mg_per_ml to the drug)",
+            field="pump_rate_ml_per_h",
+        )
+    pump_volume = rate * component.duration_h
+    drug_volume = dose_mg / concentration
+    fits = drug_volume <= pump_volume
+    if not fits:
+        context.warn(
+            "PUMP_VOLUME_EXCEEDED",
+            drug=component.drug,
+            dose=f"{dose_mg:.6g}",
+            concentration=f"{concentration:.6g}",
+            volume=f"{drug_volume:.1f}",
+            capacity=f"{pump_volume:g}",
+            rate=f"{rate:g}",
+            duration=f"{component.duration_h:g}",
+        )
+    return PumpFill(
+        pump_rate_ml_per_h=rate,
+        duration_h=component.duration_h,
+        pump_volume_ml=pump_volume,
+        drug_concentration_mg_per_ml=concentration,
+        drug_volume_ml=drug_volume,
+        diluent_ml=max(pump_volume - drug_volume, 0.0),
+        final_concentration_mg_per_ml=dose_mg / pump_volume,
+        fits=fits,
+    )

@@ -1,0 +1,141 @@
+"""The JSON document of a dose sheet (``docs/json-output.md``) and its JSON Schema.
+
+The document is the model's fields, with the words the model leaves to renderers put
+back where readers of the JSON have always found them, in English:
+
+* each warning's ``message`` (between ``code`` and ``drug``), from the catalogue;
+* ``blocking`` at the top level: true when any warning is blocking;
+* an administration's ``rounding`` and ``withheld_reason`` as text, not codes (the
+  step and tablet strengths behind the text are not repeated);
+* an organ adjustment's ``rule`` and the provenance's ``order_of_operations`` as text.
+
+Numbers are written by pydantic's serialiser, as ``model_dump_json`` writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import to_json
+
+from regimens._models.sheet import DoseSheet, Provenance, SheetWarning
+from regimens._render.dose_words import (
+    order_of_operations_text,
+    organ_rule_text,
+    rounding_text,
+    withheld_text,
+)
+from regimens._render.messages import message
+
+__all__ = [
+    "provenance_document",
+    "sheet_document",
+    "sheet_json",
+    "sheet_json_schema",
+    "warning_document",
+]
+
+#: Administration fields that only feed its words (``rounding``): not in the document.
+_WORDS_ONLY = ("rounding_increment_mg", "tablet_strengths_mg")
+
+
+def sheet_json(sheet: DoseSheet, indent: int | None = 2) -> str:
+    """The JSON document of ``docs/json-output.md`` (one line with ``indent=None``)."""
+    return to_json(sheet_document(sheet), indent=indent).decode()
+
+
+def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
+    """The JSON document as Python values (dicts, lists, numbers, strings)."""
+    data = sheet.model_dump()
+    # An administration given on many days is one object: its words are made once.
+    words: dict[int, tuple[str, str | None, str | None]] = {}
+    for day_data, day in zip(data["days"], sheet.days, strict=True):
+        for item_data, item in zip(day_data["administrations"], day.administrations, strict=True):
+            found = words.get(id(item))
+            if found is None:
+                adjustment = item.organ_adjustment
+                rule = organ_rule_text(adjustment) if adjustment is not None else None
+                found = words[id(item)] = (rounding_text(item), withheld_text(item), rule)
+            for key in _WORDS_ONLY:
+                del item_data[key]
+            item_data["rounding"], item_data["withheld_reason"], rule = found
+            if rule is not None:
+                item_data["organ_adjustment"]["rule"] = rule
+    data["provenance"]["order_of_operations"] = order_of_operations_text(
+        sheet.provenance.order_of_operations
+    )
+    data["warnings"] = [warning_document(w) for w in sheet.warnings]
+    document: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "warnings":  # blocking before the warnings it sums up
+            document["blocking"] = sheet.blocking
+        document[key] = value
+    return document
+
+
+def warning_document(warning: SheetWarning, kind: str = "warning") -> dict[str, Any]:
+    """A warning as the JSON documents show it, its English message after its code;
+    ``kind`` is its catalogue section (``warning``: a sheet's; ``course``...)."""
+    return {
+        "severity": warning.severity,
+        "code": warning.code,
+        "message": message(warning, "en", kind=kind),
+        "drug": warning.drug,
+        "params": dict(warning.params),
+    }
+
+
+def provenance_document(provenance: Provenance) -> dict[str, Any]:
+    """A sheet's provenance as the JSON documents show it (the order of operations as text)."""
+    data = provenance.model_dump()
+    data["order_of_operations"] = order_of_operations_text(provenance.order_of_operations)
+    return data
+
+
+# --- the schema ------------------------------------------------------------------------
+
+_TEXT = {"type": "string"}
+_TEXT_OR_NULL = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}
+
+#: (model, field) → the field's JSON Schema in the document where it differs from the
+#: model's (``None``: not in the document); a new field is placed after ``after``.
+_DOCUMENT_FIELDS: tuple[tuple[str, str, dict[str, Any] | None, str | None, bool], ...] = (
+    # model, field, schema, after (for a new field), required
+    ("SheetWarning", "message", {"title": "Message", **_TEXT}, "code", True),
+    ("DoseSheet", "blocking", {"title": "Blocking", "type": "boolean"}, "totals", True),
+    ("Administration", "rounding", {"title": "Rounding", **_TEXT}, None, True),
+    ("Administration", "rounding_increment_mg", None, None, False),
+    ("Administration", "tablet_strengths_mg", None, None, False),
+    (
+        "Administration",
+        "withheld_reason",
+        {"title": "Withheld Reason", **_TEXT_OR_NULL},
+        None,
+        False,
+    ),
+    ("OrganAdjustment", "rule", {"title": "Rule", **_TEXT}, None, True),
+    ("Provenance", "order_of_operations", {"title": "Order Of Operations", **_TEXT}, None, True),
+)
+
+
+def sheet_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``regimens sheet --format json`` (``docs/sheet.schema.json``)."""
+    schema = DoseSheet.model_json_schema(mode="serialization")
+    for model, field, field_schema, after, required in _DOCUMENT_FIELDS:
+        target = schema if model == "DoseSheet" else schema["$defs"][model]
+        properties: dict[str, Any] = target["properties"]
+        if field_schema is None:
+            del properties[field]
+        elif field in properties:
+            properties[field] = field_schema
+        else:
+            position = list(properties).index(after) + 1 if after else len(properties)
+            items = list(properties.items())
+            items.insert(position, (field, field_schema))
+            target["properties"] = dict(items)
+        names = [name for name in target.get("required", []) if name != field]
+        if required and field_schema is not None:
+            names.append(field)
+        order = list(target["properties"])
+        target["required"] = sorted(names, key=order.index)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
