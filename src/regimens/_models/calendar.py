@@ -15,9 +15,9 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 
-from regimens._models.measures import Measured
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
+from regimens._models.measures import Measured
 from regimens._models.sheet import RegimenRef, SheetWarning, TabletCount
 
 __all__ = [
