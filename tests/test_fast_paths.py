@@ -435,10 +435,29 @@ def test_per_kg_dose_is_not_remembered_by_bsa(tmp_path) -> None:  # type: ignore
 )
 def test_two_strengths_equal_the_search_on_every_dose(strengths: tuple[int, int]) -> None:
     """Every whole dose 0-5,000 mg: the closed form for two strengths gives the counts
-    the search over amounts gives (None where no combination makes the dose)."""
-    for dose in range(5001):
-        expected = _rounding._fewest_tablets(dose, list(strengths))
-        assert _rounding.tablet_combination(float(dose), strengths) == expected, dose
+    of the fewest tablets (None where no combination makes the dose).
+
+    The expected counts come from one dynamic programme over every amount up to 5,000 mg
+    (the search ``_fewest_tablets`` runs once per dose; it agrees at the checked doses).
+    """
+    top = 5000
+    best: list[tuple[int, int] | None] = [None] * (top + 1)
+    best[0] = (0, 0)
+    for amount in range(1, top + 1):
+        options = []
+        for index, strength in enumerate(strengths):
+            previous = best[amount - strength] if amount >= strength else None
+            if previous is not None:
+                counts = list(previous)
+                counts[index] += 1
+                options.append((counts[0] + counts[1], counts[0], counts[1]))
+        if options:
+            _, first, second = min(options)
+            best[amount] = (first, second)
+    for dose in range(top + 1):
+        assert _rounding.tablet_combination(float(dose), strengths) == best[dose], dose
+    for dose in (0, 1, 7, 150, 650, 1150, 1999, top):
+        assert _rounding._fewest_tablets(dose, list(strengths)) == best[dose], dose
 
 
 def test_two_strengths_1150_mg() -> None:
