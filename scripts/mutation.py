@@ -43,9 +43,13 @@ CORE = (
     "_calc.renal",
     "_calc.rounding",
     "_calc.dosing",
+    "_calc.dose",
+    "_calc.organ",
+    "_calc.pump",
     "_calc.calendar",
     "_calc.course",
     "_models.regimen",
+    "_read.regimen",
     "_models.calendar",
 )
 COPIED = (
@@ -88,6 +92,10 @@ TESTS = {
         "tests/test_fhir.py",
         "tests/test_calendar_outputs.py",
     ],
+    # The order of operations was split out of _calc.dosing (issue 16): the same tests.
+    "_calc.dose": ["tests/test_dosing.py", "tests/test_sheet.py", "tests/test_outputs.py"],
+    "_calc.organ": ["tests/test_dosing.py", "tests/test_renal.py", "tests/test_outputs.py"],
+    "_calc.pump": ["tests/test_dosing.py", "tests/test_outputs.py"],
     "_calc.calendar": [
         "tests/test_calendar.py",
         "tests/test_cli_calendar.py",
@@ -105,6 +113,8 @@ TESTS = {
         "tests/test_course_limits.py",
     ],
     "_models.regimen": ["tests/test_regimen.py", "tests/test_library.py"],
+    # The dose, day and unit parsers moved out of _models.regimen (issue 16).
+    "_read.regimen": ["tests/test_regimen.py", "tests/test_library.py"],
 }
 KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
 TIMEOUT = {24, -24, 36, 152, 255}
