@@ -95,7 +95,7 @@ TESTS = {
     # The order of operations was split out of _calc.dosing (issue 16): the same tests.
     "_calc.dose": ["tests/test_dosing.py", "tests/test_sheet.py", "tests/test_outputs.py"],
     "_calc.organ": ["tests/test_dosing.py", "tests/test_renal.py", "tests/test_outputs.py"],
-    "_calc.pump": ["tests/test_dosing.py", "tests/test_outputs.py"],
+    "_calc.pump": ["tests/test_dosing.py", "tests/test_outputs.py", "tests/test_docs.py"],
     "_calc.calendar": [
         "tests/test_calendar.py",
         "tests/test_cli_calendar.py",
