@@ -254,7 +254,7 @@ TEXTS: dict[str, str] = {
     "warning.BSA_CAPPED": "BSA {unrounded} m² capped at {used} m² as requested",
     "warning.BSA_HIGH": "BSA {bsa} m² is above {limit} m²",
     "warning.BSA_LOW": "BSA {bsa} m² is below {limit} m²",
-    "warning.BSA_FORMULAS_DISAGREE": "BSA formulas differ by {spread}% for this patient ({lowest} {low} to {highest} {high} m²), more than the {tolerance}% tolerance",
+    "warning.BSA_FORMULAS_DISAGREE": "BSA by {formula} ({used} m²) differs from DuBois ({dubois} m²) by {difference}%, more than the {tolerance}% BSA formula tolerance",
     "warning.DOSE_LEVEL_REDUCED": "{drug} at {percent}%{reason}",
     "warning.DOSE_LEVEL_REDUCED/all": "All drugs of {regimen} at {percent}%{reason}",
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} at {percent}%{reason}",

@@ -254,7 +254,7 @@ TEXTS: dict[str, str] = {
     "warning.BSA_CAPPED": "Surface corporelle {unrounded} m² plafonnée à {used} m² comme demandé",
     "warning.BSA_HIGH": "Surface corporelle {bsa} m² supérieure à {limit} m²",
     "warning.BSA_LOW": "Surface corporelle {bsa} m² inférieure à {limit} m²",
-    "warning.BSA_FORMULAS_DISAGREE": "Les formules de surface corporelle diffèrent de {spread} % pour ce patient ({lowest} {low} à {highest} {high} m²), plus que la tolérance de {tolerance} %",
+    "warning.BSA_FORMULAS_DISAGREE": "La surface corporelle par {formula} ({used} m²) diffère de celle de DuBois ({dubois} m²) de {difference} %, plus que la tolérance de {tolerance} % entre formules",
     "warning.DOSE_LEVEL_REDUCED": "{drug} à {percent} %{reason}",
     "warning.DOSE_LEVEL_REDUCED/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} à {percent} %{reason}",
