@@ -1051,7 +1051,8 @@ def test_pump_too_small_gets_no_diluent(library: Library) -> None:
     """A 0.5 mL/h pump holds 0.5 × 46 = 23 mL; 4368 mg at 50 mg/mL is 87.36 mL: no diluent.
 
     By hand: the 46-h fluorouracil dose is 2400 × 1.82 = 4368 mg; 4368 / 50 = 87.36 mL does
-    not fit in 23 mL, so the sheet warns and adds no diluent (never a negative one).
+    not fit in 23 mL, so the sheet warns and gives no recipe (no diluent, not even 0 mL):
+    87.36 / 46 = 1.899 → a pump of at least 1.9 mL/h.
     """
     result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, pump_rate_ml_per_h=0.5)
     (pump,) = [a.pump for a in on_day(result, 1) if a.method == "continuous_infusion"]
@@ -1059,9 +1060,10 @@ def test_pump_too_small_gets_no_diluent(library: Library) -> None:
     assert (pump.pump_volume_ml, pump.drug_volume_ml, pump.diluent_ml, pump.fits) == (
         23.0,
         87.36,
-        0.0,
+        None,
         False,
     )
+    assert pump.min_rate_ml_per_h == 1.9
     assert "PUMP_VOLUME_EXCEEDED" in codes(result)
 
 
