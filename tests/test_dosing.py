@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
 from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._calc.measures import compute_bsa_result
 from regimens._calc.rounding import deviation_percent

@@ -30,9 +30,7 @@ def _sheet(library: Library, patient: dict[str, float], **options: object) -> Do
 
 
 def _infusion(result: DoseSheet) -> Administration:
-    (item,) = [
-        a for a in result.days[0].administrations if a.method == "continuous_infusion"
-    ]
+    (item,) = [a for a in result.days[0].administrations if a.method == "continuous_infusion"]
     return item
 
 
@@ -86,15 +84,16 @@ def test_no_format_prints_an_impossible_recipe(library: Library) -> None:
     result = _sheet(library, LARGE, pump_rate_ml_per_h=2)
     table = sheet_table(result)
     assert (
-        "pump 92 mL at 2 mL/h does not fit: the dose is 115.7 mL of drug; "
-        "needs a pump of at least 2.6 mL/h (or 115.7 mL)"
+        "pump 92 mL at 2 mL/h does not fit: needs ≥ 115.7 mL (a pump of at least 2.6 mL/h)"
     ) in table
     assert "0.0 mL of diluent" not in table
     assert "final concentration" not in table
     row = next(r for r in sheet_csv(result).splitlines() if ",continuous_infusion," in r)
     assert ",92.0,115.68,," in row  # pump volume, drug volume, no diluent
     text = bundle_json(sheet_bundle(result))
-    assert "DOES NOT FIT" in text and "2.6 mL/h" in text and "diluent" not in text
+    assert "DOES NOT FIT" in text
+    assert "2.6 mL/h" in text
+    assert "diluent" not in text
 
 
 def test_warning_gives_the_rate_needed() -> None:
@@ -108,4 +107,5 @@ def test_warning_gives_the_rate_needed() -> None:
     ) in out
     _, out, _ = run(PUMP + " --lang fr")
     assert "choisir un diffuseur d'au moins 2.6 mL/h" in out
+    assert "ne suffit pas : il faut ≥ 115.7 mL (un diffuseur d'au moins 2.6 mL/h)" in out
     assert "0.0 mL de diluant" not in out

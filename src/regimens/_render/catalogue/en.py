@@ -383,5 +383,5 @@ TEXTS: dict[str, str] = {
     "sheet.step.organ_function": "organ-function adjustment",
     "sheet.step.rounding": "rounding",
     # --- issue 17: a pump that does not fit (bsapump) ---
-    "label.pump_does_not_fit": "pump {total} mL at {rate} mL/h does not fit: the dose is {drug} mL of drug; needs a pump of at least {min_rate} mL/h (or {drug} mL)",
+    "label.pump_does_not_fit": "pump {total} mL at {rate} mL/h does not fit: needs ≥ {drug} mL (a pump of at least {min_rate} mL/h)",
 }

@@ -383,5 +383,5 @@ TEXTS: dict[str, str] = {
     "sheet.step.organ_function": "adaptation à la fonction d'organe",
     "sheet.step.rounding": "arrondi",
     # --- issue 17: a pump that does not fit (bsapump) ---
-    "label.pump_does_not_fit": "le diffuseur {total} mL à {rate} mL/h ne suffit pas : la dose fait {drug} mL de médicament ; il faut un diffuseur d'au moins {min_rate} mL/h (ou {drug} mL)",
+    "label.pump_does_not_fit": "le diffuseur {total} mL à {rate} mL/h ne suffit pas : il faut ≥ {drug} mL (un diffuseur d'au moins {min_rate} mL/h)",
 }
