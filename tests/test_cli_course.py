@@ -52,7 +52,7 @@ def test_case_report_table() -> None:
     assert "epirubicin  300      0.8      240" in out
     assert (
         "  CAUTION ADVISORY_THRESHOLD_EXCEEDED [oxaliplatin]: oxaliplatin: cumulative dose "
-        "1630 mg/m2 is above the advisory threshold of 550 mg/m2" in out
+        "1630 mg/m2 is above the advisory threshold of 842 mg/m2" in out
     )
 
 

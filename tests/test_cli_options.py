@@ -19,6 +19,7 @@ DOSE = [
     "--bsa-formula",
     "--bsa-decimals",
     "--bsa-cap",
+    "--bsa-spread-tolerance",
     "--weight-basis",
     "--dose-level",
     "--dose-level-reason",
@@ -111,6 +112,10 @@ def test_calendar_refuses_dose_options_without_measurements() -> None:
         pytest.param("sheet FOLFOX-6 --height 170 --weight 70 --cycle 0", "--cycle"),
         pytest.param("sheet FOLFOX-6 --height 170 --weight 70 --bsa-cap 0.5", "--bsa-cap"),
         pytest.param("sheet FOLFOX-6 --height 170 --weight 70 --bsa-decimals -1", "--bsa-decimals"),
+        pytest.param(
+            "sheet FOLFOX-6 --height 170 --weight 70 --bsa-spread-tolerance 0",
+            "--bsa-spread-tolerance",
+        ),
         pytest.param(
             "sheet EOX --height 170 --weight 70 --drug-dose-level capecitabine=0",
             "--drug-dose-level",

@@ -102,7 +102,7 @@ def test_case_report_zoledronic_acid(case: CourseReport) -> None:
 
 
 def test_case_report_limits(case: CourseReport) -> None:
-    """Epirubicin 300 of 900 mg/m²; oxaliplatin 1630 past the 550 advisory (a caution)."""
+    """Epirubicin 300 of 900 mg/m²; oxaliplatin 1630 past the 842 advisory (a caution)."""
     epirubicin, oxaliplatin = limit(case, "epirubicin"), limit(case, "oxaliplatin")
     assert (epirubicin.cumulative, epirubicin.remaining, epirubicin.status) == (300, 600, "below")
     assert epirubicin.cycles_that_fit is None  # FOLFIRI, the current line, has no epirubicin
@@ -191,15 +191,20 @@ def test_next_cycle_would_pass_the_limit(library: Library) -> None:
 @pytest.mark.parametrize(
     ("cycles", "cumulative", "fit", "code"),
     [
-        pytest.param(5, 425, 1, "CUMULATIVE_HEADROOM", id="5x85=425: 1 fits (510 <= 550)"),
-        pytest.param(6, 510, 0, "ADVISORY_THRESHOLD_NEXT_CYCLE", id="6x85=510: 595 would pass"),
-        pytest.param(7, 595, 0, "ADVISORY_THRESHOLD_EXCEEDED", id="7x85=595: past 550"),
+        pytest.param(6, 510, 3, "CUMULATIVE_HEADROOM", id="6x85=510: 3 fit (765 <= 842)"),
+        pytest.param(8, 680, 1, "CUMULATIVE_HEADROOM", id="8x85=680: 1 fits (765 <= 842)"),
+        pytest.param(9, 765, 0, "ADVISORY_THRESHOLD_NEXT_CYCLE", id="9x85=765: 850 would pass"),
+        pytest.param(10, 850, 0, "ADVISORY_THRESHOLD_EXCEEDED", id="10x85=850: past 842"),
     ],
 )
 def test_oxaliplatin_advisory_threshold(
     library: Library, cycles: int, cumulative: float, fit: int, code: str
 ) -> None:
-    """FOLFOX-6: oxaliplatin 85 mg/m² a cycle against the 550 mg/m² advisory threshold."""
+    """FOLFOX-6: oxaliplatin 85 mg/m² a cycle against the 842 mg/m² advisory threshold.
+
+    842 mg/m²: PROFILES registry (Beijers, Acta Oncol 2014), worse sensory neuropathy
+    scores at a cumulative >= 842 mg/m². The old 550 mg/m² (no source) flagged cycle 7.
+    """
     report = run(library, course({"regimen": "FOLFOX-6", "cycles": cycles}))
     oxaliplatin = limit(report, "oxaliplatin")
     assert (oxaliplatin.cumulative, oxaliplatin.cycles_that_fit) == (cumulative, fit)
@@ -207,6 +212,16 @@ def test_oxaliplatin_advisory_threshold(
     assert warning.code == code
     assert warning.severity in {"caution", "info"}  # advisory: never blocking
     assert not report.blocking
+
+
+def test_oxaliplatin_threshold_is_sourced_and_advisory(library: Library) -> None:
+    """The library's figure names its primary source and stays advisory (no label limit)."""
+    threshold = library.drug("oxaliplatin").cumulative_limit
+    assert threshold is not None
+    assert (threshold.kind, threshold.evidence) == ("advisory", "P")
+    assert "PROFILES" in threshold.source
+    assert "842" in threshold.source
+    assert "550" not in threshold.source
 
 
 @pytest.mark.parametrize(

@@ -155,33 +155,33 @@ def test_unknown_regimen_names_the_field(library: Library) -> None:
 def test_fractional_mg_per_m2_are_kept(library: Library) -> None:
     """Oxaliplatin at 75 %: 85 × 0.75 = 63.75 mg/m² a cycle, 127.5 in 2 cycles.
 
-    (550 − 127.5) / 63.75 = 6.63 → 6 more cycles (127.5 + 6 × 63.75 = 510 ≤ 550);
-    127.5 / 550 = 23.2 % → "23".
+    Against the 842 mg/m² advisory threshold (PROFILES): (842 − 127.5) / 63.75 = 11.2 → 11
+    more cycles (127.5 + 11 × 63.75 = 828.75 ≤ 842); 127.5 / 842 = 15.1 % → "15".
     """
     line = {"regimen": "FOLFOX-6", "cycles": 2, "drug_dose_levels": {"oxaliplatin": 75}}
     report = run(library, course(line))
     oxaliplatin = next(item for item in report.limits if item.drug == "oxaliplatin")
     assert (oxaliplatin.cumulative, oxaliplatin.per_cycle) == (127.5, 63.75)
-    assert (oxaliplatin.remaining, oxaliplatin.cycles_that_fit) == (422.5, 6)
+    assert (oxaliplatin.remaining, oxaliplatin.cycles_that_fit) == (714.5, 11)
     warning = warning_of(report, "oxaliplatin")
     assert message(warning, kind="course") == (
-        "oxaliplatin: 127.5 of 550 mg/m2 (23% of the advisory threshold); "
-        "6 more cycle(s) of FOLFOX-6 fit"
+        "oxaliplatin: 127.5 of 842 mg/m2 (15% of the advisory threshold); "
+        "11 more cycle(s) of FOLFOX-6 fit"
     )
     assert warning.params == {
         "drug": "oxaliplatin",
         "cumulative": "127.5",
-        "limit": "550",
+        "limit": "842",
         "unit": "mg/m2",
         "regimen": "FOLFOX-6",
-        "percent": "23",
+        "percent": "15",
         "variant": "advisory",
-        "cycles": "6",
+        "cycles": "11",
     }
 
 
 def test_advisory_drug_not_in_the_current_line(library: Library) -> None:
-    """FOLFOX-6 × 2 then docetaxel: oxaliplatin 2 × 85 = 170 of 550 (30.9 % → 31)."""
+    """FOLFOX-6 × 2 then docetaxel: oxaliplatin 2 × 85 = 170 of 842 (20.2 % → 20)."""
     report = run(
         library,
         course({"regimen": "FOLFOX-6", "cycles": 2}, {"regimen": "DOCETAXEL", "cycles": 1}),
@@ -189,7 +189,7 @@ def test_advisory_drug_not_in_the_current_line(library: Library) -> None:
     warning = warning_of(report, "oxaliplatin")
     assert (warning.code, warning.severity) == ("CUMULATIVE_HEADROOM", "info")
     assert message(warning, kind="course") == (
-        "oxaliplatin: 170 of 550 mg/m2 (31% of the advisory threshold); not given in the "
+        "oxaliplatin: 170 of 842 mg/m2 (20% of the advisory threshold); not given in the "
         "current line (DOCETAXEL)"
     )
     assert warning.params["variant"] == "advisory_not_in_line"

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
 from regimens._calc.dosing import DrugDoseLevel, SheetOptions, compute_sheet
 from regimens._calc.measures import compute_bsa_result
 from regimens._calc.rounding import deviation_percent
@@ -1051,7 +1050,8 @@ def test_pump_too_small_gets_no_diluent(library: Library) -> None:
     """A 0.5 mL/h pump holds 0.5 × 46 = 23 mL; 4368 mg at 50 mg/mL is 87.36 mL: no diluent.
 
     By hand: the 46-h fluorouracil dose is 2400 × 1.82 = 4368 mg; 4368 / 50 = 87.36 mL does
-    not fit in 23 mL, so the sheet warns and adds no diluent (never a negative one).
+    not fit in 23 mL, so the sheet warns and gives no recipe (no diluent, not even 0 mL):
+    87.36 / 46 = 1.899 → a pump of at least 1.9 mL/h.
     """
     result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, pump_rate_ml_per_h=0.5)
     (pump,) = [a.pump for a in on_day(result, 1) if a.method == "continuous_infusion"]
@@ -1059,9 +1059,10 @@ def test_pump_too_small_gets_no_diluent(library: Library) -> None:
     assert (pump.pump_volume_ml, pump.drug_volume_ml, pump.diluent_ml, pump.fits) == (
         23.0,
         87.36,
-        0.0,
+        None,
         False,
     )
+    assert pump.min_rate_ml_per_h == 1.9
     assert "PUMP_VOLUME_EXCEEDED" in codes(result)
 
 
@@ -1181,28 +1182,97 @@ def test_pump_filled_exactly_to_its_volume_fits(library: Library) -> None:
     assert "PUMP_VOLUME_EXCEEDED" not in codes(result)
 
 
-def test_bsa_formulas_disagreeing_by_exactly_the_tolerance_is_not_flagged(
+# BSA formula check (issue 17): the formula used against DuBois, with its own tolerance.
+# 160 cm, 110 kg (BMI 43) by hand: Mosteller √(160 × 110 / 3600) = 2.2111 m²; DuBois
+# 0.007184 × 160^0.725 × 110^0.425 = 2.0987 m²; (2.2111 − 2.0987) / 2.0987 = +5.36 %.
+OBESE = {"height": 160, "weight": 110}
+
+
+def _mosteller_vs_dubois(patient: dict[str, object]) -> float:
+    """The percentage difference of Mosteller from DuBois, from the formulas themselves."""
+    built = make_patient(**patient)  # type: ignore[arg-type]
+    used = compute_bsa_result(built, "mosteller").bsa_m2_unrounded
+    dubois = compute_bsa_result(built, "dubois").bsa_m2_unrounded
+    return (used - dubois) / dubois * 100
+
+
+@pytest.mark.parametrize("sex", ["M", "F"], ids=["man", "woman"])
+def test_an_ordinary_adult_gets_no_bsa_formula_caution(library: Library, sex: str) -> None:
+    """170 cm, 70 kg, with a sex: Mosteller 1.8181 against DuBois 1.8097 m² is +0.46 %.
+
+    Today's nine-formula spread flagged the man (Schlich 1.70 to Boyd 1.83 m², 7.5 %):
+    alert fatigue. Only the formula used is compared, with DuBois.
+    """
+    result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70, "sex": sex})
+    assert "BSA_FORMULAS_DISAGREE" not in codes(result)
+
+
+def test_bsa_formula_caution_names_the_formula_dubois_and_the_difference(
     library: Library,
 ) -> None:
-    """BSA_FORMULAS_DISAGREE is for a spread of *more* than the tolerance.
+    """160 cm, 110 kg: Mosteller 2.21 m² is +5.4 % from DuBois 2.10 m², above the 5 % default."""
+    result = sheet(library, "DOCETAXEL", OBESE)
+    (warning,) = [w for w in result.warnings if w.code == "BSA_FORMULAS_DISAGREE"]
+    assert warning.severity == "caution"
+    assert dict(warning.params) == {
+        "formula": "mosteller",
+        "used": "2.21",
+        "dubois": "2.10",
+        "difference": "+5.4",
+        "tolerance": "5",
+    }
+    assert message(warning) == (
+        "BSA by mosteller (2.21 m²) differs from DuBois (2.10 m²) by +5.4%, "
+        "more than the 5% BSA formula tolerance"
+    )
 
-    180 cm, 80 kg, no sex, by hand: Takahira 0.007241 × 180^0.725 × 80^0.425 = 2.0123,
-    Fujimoto 0.008883 × 180^0.663 × 80^0.444 = 1.9444; (2.0123 − 1.9444) / 2.00 (Mosteller)
-    = 3.39 %. At a tolerance of exactly that spread (computed from the per-formula
-    values) there is no warning; just below it there is.
+
+def test_bsa_formula_caution_is_for_more_than_its_own_tolerance(library: Library) -> None:
+    """At exactly the difference (5.36 %) no caution; just below it one; just above none.
+
+    The rounding tolerance does not move it: the check has its own option.
     """
-    values = [
-        compute_bsa_result(make_patient(**BSA_200), name).bsa_m2_unrounded
-        for name in BSA_FORMULAS
-        if name != "schlich"  # needs a sex
-    ]
-    mosteller = compute_bsa_result(make_patient(**BSA_200), "mosteller").bsa_m2_unrounded
-    spread = (max(values) - min(values)) / mosteller * 100
-    assert spread == pytest.approx(3.39, abs=0.01)
-    at = sheet(library, "DOCETAXEL", BSA_200, tolerance_percent=spread)
+    difference = _mosteller_vs_dubois(OBESE)
+    assert difference == pytest.approx(5.36, abs=0.01)
+    at = sheet(library, "DOCETAXEL", OBESE, bsa_spread_tolerance_percent=difference)
     assert "BSA_FORMULAS_DISAGREE" not in codes(at)
-    below = sheet(library, "DOCETAXEL", BSA_200, tolerance_percent=math.nextafter(spread, 0))
-    assert "BSA_FORMULAS_DISAGREE" in codes(below)
+    below = math.nextafter(difference, 0)
+    assert "BSA_FORMULAS_DISAGREE" in codes(
+        sheet(library, "DOCETAXEL", OBESE, bsa_spread_tolerance_percent=below)
+    )
+    above = math.nextafter(difference, 100)
+    assert "BSA_FORMULAS_DISAGREE" not in codes(
+        sheet(library, "DOCETAXEL", OBESE, bsa_spread_tolerance_percent=above)
+    )
+    rounding = sheet(library, "DOCETAXEL", OBESE, tolerance_percent=10)
+    assert "BSA_FORMULAS_DISAGREE" in codes(rounding)
+
+
+def test_bsa_formula_caution_around_the_default_tolerance(library: Library) -> None:
+    """Default 5 %: 160 cm, 100 kg is +4.6 % (none); 160 cm, 110 kg is +5.4 % (a caution).
+
+    160 cm, 100 kg by hand: Mosteller √(160 × 100 / 3600) = 2.1082; DuBois
+    0.007184 × 160^0.725 × 100^0.425 = 2.0154; +4.61 %.
+    """
+    assert SheetOptions().bsa_spread_tolerance_percent == 5
+    lighter = {"height": 160, "weight": 100}
+    assert _mosteller_vs_dubois(lighter) == pytest.approx(4.61, abs=0.01)
+    assert "BSA_FORMULAS_DISAGREE" not in codes(sheet(library, "DOCETAXEL", lighter))
+    assert "BSA_FORMULAS_DISAGREE" in codes(sheet(library, "DOCETAXEL", OBESE))
+
+
+def test_dubois_itself_is_never_flagged(library: Library) -> None:
+    """The reference against itself differs by 0 %, whatever the patient."""
+    result = sheet(library, "DOCETAXEL", OBESE, bsa_formula="dubois")
+    assert "BSA_FORMULAS_DISAGREE" not in codes(result)
+
+
+@pytest.mark.parametrize("value", [0, -1, 51])
+def test_bsa_formula_tolerance_out_of_range_is_refused(value: float) -> None:
+    """The tolerance is a percentage above 0 and at most 50."""
+    with pytest.raises(InputError) as caught:
+        SheetOptions(bsa_spread_tolerance_percent=value)
+    assert caught.value.field == "bsa_spread_tolerance_percent"
 
 
 # ------------------------------------------- flat doses and supportive schedules (fixtures)

@@ -373,5 +373,5 @@ def test_show_names_an_advisory_threshold_as_such() -> None:
     """regimens show: epirubicin's label limit and oxaliplatin's advisory threshold differ."""
     _, out, _ = run("show EOX")
     assert "     Cumulative limit (label): 900 mg/m2. Epirubicin US label" in out
-    assert "     Cumulative threshold (advisory): 550 mg/m2." in out
+    assert "     Cumulative threshold (advisory): 842 mg/m2." in out
     assert "Cumulative limit: 550" not in out

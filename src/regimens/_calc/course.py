@@ -18,7 +18,7 @@ and adds up, per drug, per line and in total:
 
 Then each cumulative limit of ``drugs.toml`` met in the course is compared with the
 cumulative dose: a label's *limit* (epirubicin 900 mg/m²) or an *advisory* threshold
-(oxaliplatin 550 mg/m²). An anthracycline's limit counts every anthracycline of the
+(oxaliplatin 842 mg/m²). An anthracycline's limit counts every anthracycline of the
 course, converted through the doxorubicin-equivalence ratios into that drug's own
 mg/m². The *current line* is the last one; "more cycles that fit" continues it at its
 last cycle's doses: the largest n with cumulative + n × per-cycle ≤ limit.

@@ -233,21 +233,23 @@ def _bsa_warnings(context: SheetContext, bsa: BsaResult) -> None:
         context.warn("BSA_HIGH", bsa=f"{bsa.bsa_m2:.2f}", limit=f"{high}")
     elif bsa.bsa_m2 < low:
         context.warn("BSA_LOW", bsa=f"{bsa.bsa_m2:.2f}", limit=f"{low}")
+    # The formula used against one reference, DuBois (the most widely used, and the one
+    # the others are usually compared with: Verbraecken 2006, Redlarski 2016). Comparing
+    # all nine formulas flagged most ordinary adults once Schlich (sex) joined in.
     patient = context.patient
     assert patient.height_cm is not None and patient.weight_kg is not None  # BSA was computed
-    # Every formula, Schlich only with a sex (FORMULAS order: the first of equals wins).
-    values = bsa_formulas.bsa_by_formula(patient.height_cm, patient.weight_kg, patient.sex)
-    lowest, highest = min(values, key=values.__getitem__), max(values, key=values.__getitem__)
-    spread = (values[highest] - values[lowest]) / bsa.bsa_m2_unrounded * 100
-    if spread > context.options.tolerance_percent:
+    used = bsa.bsa_m2_unrounded
+    dubois = bsa_formulas.compute_bsa(patient.height_cm, patient.weight_kg, "dubois")
+    difference = (used - dubois) / dubois * 100
+    tolerance = context.options.bsa_spread_tolerance_percent
+    if abs(difference) > tolerance:
         context.warn(
             "BSA_FORMULAS_DISAGREE",
-            spread=f"{spread:.1f}",
-            lowest=lowest,
-            low=f"{values[lowest]:.2f}",
-            highest=highest,
-            high=f"{values[highest]:.2f}",
-            tolerance=f"{context.options.tolerance_percent:g}",
+            formula=bsa.formula,
+            used=f"{used:.2f}",
+            dubois=f"{dubois:.2f}",
+            difference=f"{difference:+.1f}",
+            tolerance=f"{tolerance:g}",
         )
 
 

@@ -6,6 +6,7 @@ over the library's concentration, and the rest is diluent.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from regimens._errors import InputError
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
     from regimens._models.regimen import Component, DrugFacts
 
-__all__ = ["pump_fill"]
+__all__ = ["min_rate", "pump_fill"]
 
 
 def pump_fill(
@@ -23,7 +24,9 @@ def pump_fill(
 ) -> PumpFill | None:
     """The volumes for ``dose_mg`` (the daily dose) at the options' pump rate, if any.
 
-    A drug whose volume alone exceeds the pump gets a blocking warning.
+    A drug whose volume alone exceeds the pump gets a blocking warning and no recipe (no
+    diluent, no final concentration): the volume it needs and the lowest rate that holds
+    it instead.
     """
     rate = context.options.pump_rate_ml_per_h
     if rate is None or component.duration_h is None:
@@ -39,6 +42,7 @@ def pump_fill(
     pump_volume = rate * component.duration_h
     drug_volume = dose_mg / concentration
     fits = drug_volume <= pump_volume
+    needed_rate = min_rate(drug_volume, component.duration_h)
     if not fits:
         context.warn(
             "PUMP_VOLUME_EXCEEDED",
@@ -49,6 +53,7 @@ def pump_fill(
             capacity=f"{pump_volume:g}",
             rate=f"{rate:g}",
             duration=f"{component.duration_h:g}",
+            min_rate=f"{needed_rate:g}",
         )
     return PumpFill(
         pump_rate_ml_per_h=rate,
@@ -56,7 +61,18 @@ def pump_fill(
         pump_volume_ml=pump_volume,
         drug_concentration_mg_per_ml=concentration,
         drug_volume_ml=drug_volume,
-        diluent_ml=max(pump_volume - drug_volume, 0.0),
-        final_concentration_mg_per_ml=dose_mg / pump_volume,
+        diluent_ml=pump_volume - drug_volume if fits else None,
+        final_concentration_mg_per_ml=dose_mg / pump_volume if fits else None,
         fits=fits,
+        min_rate_ml_per_h=needed_rate,
     )
+
+
+def min_rate(volume_ml: float, duration_h: float) -> float:
+    """The lowest rate in 0.1 mL/h steps whose pump holds ``volume_ml``: rounded UP.
+
+    The library does not know which pump rates a unit stocks, so this is a minimum to
+    choose from, never a rate rounded down (which would not hold the dose). The 10⁻⁹
+    guard keeps float noise (92 / 46 = 2.0000000001) from adding a step.
+    """
+    return math.ceil(round(volume_ml / duration_h * 10, 9)) / 10

@@ -77,6 +77,7 @@ FLAG_OF_FIELD: dict[str, str] = {
     "decimals": "--decimals",
     "bsa_cap": "--bsa-cap",
     "bsa_cap_m2": "--bsa-cap",
+    "bsa_spread_tolerance_percent": "--bsa-spread-tolerance",
     "weight_basis": "--weight-basis",
     "dose_level": "--dose-level",
     "dose_level_percent": "--dose-level",

@@ -83,7 +83,7 @@ def course_cmd(
     Per drug, per line and in total: mg/m2 (dose intensity, before rounding) and mg
     (the rounded doses of each cycle's sheet); anthracyclines also as
     doxorubicin-equivalent mg/m2; and each cumulative limit of the library met in the
-    course (epirubicin 900 mg/m2, label; oxaliplatin 550 mg/m2, advisory) with how many
+    course (epirubicin 900 mg/m2, label; oxaliplatin 842 mg/m2, advisory) with how many
     more cycles of the current (last) line fit under it. File format:
     docs/course.md, docs/course.schema.json. Formats: table (the default), markdown,
     csv, json.

@@ -46,7 +46,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The patient's measurements, as parameter names (help headings list them).
 PATIENT_OPTIONS = ["height", "weight", "sex", "age", "creatinine", "crcl"]
 #: Help heading "Body surface area".
-BSA_SECTION = ["bsa_formula", "bsa_decimals", "bsa_cap"]
+BSA_SECTION = ["bsa_formula", "bsa_decimals", "bsa_cap", "bsa_spread_tolerance"]
 #: The dose group's own options under the help heading "Dose" (calendar).
 DOSE_GROUP = [
     "weight_basis",
@@ -141,6 +141,13 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
                 "--bsa-cap", type=float, help="Cap the BSA at this many m2 (off by default)."
             ),
             click.option(
+                "--bsa-spread-tolerance",
+                type=float,
+                default=5.0,
+                show_default=True,
+                help="Caution when the BSA formula used differs from DuBois by more than this, %.",
+            ),
+            click.option(
                 "--weight-basis",
                 type=click.Choice(["actual", "ideal", "adjusted"]),
                 default="actual",
@@ -224,6 +231,7 @@ def sheet_options(
     bsa_formula: str,
     bsa_decimals: int,
     bsa_cap: float | None,
+    bsa_spread_tolerance: float,
     weight_basis: str,
     dose_level: float,
     dose_level_reason: str | None,
@@ -253,6 +261,7 @@ def sheet_options(
         bsa_formula=bsa_formula,
         bsa_decimals=bsa_decimals,
         bsa_cap_m2=bsa_cap,
+        bsa_spread_tolerance_percent=bsa_spread_tolerance,
         weight_basis=weight_basis,
         dose_level_percent=dose_level,
         dose_level_reason=dose_level_reason,

@@ -65,6 +65,12 @@ class SheetOptions(Frozen):
     drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
     rounding: RoundingPolicy = "default"
     tolerance_percent: Number = Field(default=5.0, gt=0, le=MAX_TOLERANCE_PERCENT)
+    #: BSA_FORMULAS_DISAGREE: the formula used against DuBois. A project choice, not a
+    #: published threshold (none was found): the same 5 % as the rounding tolerance, so
+    #: the formula alone never moves a dose by more than rounding may. Mosteller is within
+    #: ±3.1 % of DuBois for BMI 18.5–30 and heights 150–195 cm, and reaches +5 % only
+    #: past about BMI 40, where DuBois underestimates (docs/dose-sheet.md).
+    bsa_spread_tolerance_percent: Number = Field(default=5.0, gt=0, le=50)
     cycle: Whole = Field(default=1, ge=1, le=100)
     pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
     calvert_gfr_cap_ml_min: Number | None = Field(default=125.0, gt=0)

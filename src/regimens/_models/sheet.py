@@ -128,9 +128,13 @@ class PumpFill(Frozen):
     pump_volume_ml: float
     drug_concentration_mg_per_ml: float
     drug_volume_ml: float
-    diluent_ml: float
-    final_concentration_mg_per_ml: float
+    #: None when the drug does not fit: there is no recipe to give.
+    diluent_ml: float | None
+    #: None when the drug does not fit; never above the stock's concentration.
+    final_concentration_mg_per_ml: float | None
     fits: bool
+    #: The lowest rate (in 0.1 mL/h steps, rounded up) whose pump holds the drug's volume.
+    min_rate_ml_per_h: float
 
 
 class OrganAdjustment(Frozen):

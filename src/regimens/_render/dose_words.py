@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from regimens._models.sheet import Administration, OrganAdjustment
+from regimens._models.sheet import Administration, OrganAdjustment, PumpFill
 from regimens._render._text import plain_number
 from regimens._render.catalogue import text
 
-__all__ = ["order_of_operations_text", "organ_rule_text", "rounding_text", "withheld_text"]
+__all__ = [
+    "order_of_operations_text",
+    "organ_rule_text",
+    "pump_text",
+    "rounding_text",
+    "withheld_text",
+]
 
 
 def rounding_text(item: Administration, lang: str = "en") -> str:
@@ -33,6 +39,30 @@ def _rounding_text(
         lang,
         increment=plain_number(increment or 0.0),
         strengths="/".join(plain_number(s) for s in strengths),
+    )
+
+
+def pump_text(pump: PumpFill, lang: str = "en") -> str:
+    """How to fill the pump, or, when the drug does not fit, what it needs: never a recipe
+    with no room for the drug (issue 17)."""
+    if not pump.fits:
+        return text(
+            "label.pump_does_not_fit",
+            lang,
+            total=f"{pump.pump_volume_ml:g}",
+            rate=f"{pump.pump_rate_ml_per_h:g}",
+            drug=f"{pump.drug_volume_ml:.1f}",
+            min_rate=f"{pump.min_rate_ml_per_h:g}",
+        )
+    assert pump.diluent_ml is not None and pump.final_concentration_mg_per_ml is not None
+    return text(
+        "label.pump",
+        lang,
+        rate=f"{pump.pump_rate_ml_per_h:g}",
+        drug=f"{pump.drug_volume_ml:.1f}",
+        diluent=f"{pump.diluent_ml:.1f}",
+        total=f"{pump.pump_volume_ml:g}",
+        conc=f"{pump.final_concentration_mg_per_ml:.2f}",
     )
 
 

@@ -119,12 +119,19 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
         )
     if item.pump is not None:
         pump = item.pump
-        notes.append(
-            f"Pump: {pump.pump_rate_ml_per_h:g} mL/h over {hours_text(pump.duration_h)}, "
-            f"{pump.pump_volume_ml:g} mL: drug {pump.drug_volume_ml:g} mL at "
-            f"{pump.drug_concentration_mg_per_ml:g} mg/mL + diluent {pump.diluent_ml:g} mL"
-            + ("" if pump.fits else " (DOES NOT FIT: see the warnings)")
-        )
+        if pump.fits:
+            notes.append(
+                f"Pump: {pump.pump_rate_ml_per_h:g} mL/h over {hours_text(pump.duration_h)}, "
+                f"{pump.pump_volume_ml:g} mL: drug {pump.drug_volume_ml:g} mL at "
+                f"{pump.drug_concentration_mg_per_ml:g} mg/mL + diluent {pump.diluent_ml:g} mL"
+            )
+        else:  # no recipe: what it needs (issue 17)
+            notes.append(
+                f"Pump: {pump.pump_rate_ml_per_h:g} mL/h over {hours_text(pump.duration_h)}, "
+                f"{pump.pump_volume_ml:g} mL: DOES NOT FIT: drug {pump.drug_volume_ml:g} mL at "
+                f"{pump.drug_concentration_mg_per_ml:g} mg/mL; needs a pump of at least "
+                f"{pump.min_rate_ml_per_h:g} mL/h (see the warnings)"
+            )
     if item.notes:
         notes.append(item.notes)
     return Item(

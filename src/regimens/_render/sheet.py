@@ -26,7 +26,7 @@ from regimens._render._text import (
     regimen_title,
     signed_percent,
 )
-from regimens._render.dose_words import rounding_text, withheld_text
+from regimens._render.dose_words import pump_text, rounding_text, withheld_text
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
@@ -72,18 +72,7 @@ def _details(item: Administration, lang: Lang) -> str:
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
-        pump = item.pump
-        parts.append(
-            label(
-                "pump",
-                lang,
-                rate=f"{pump.pump_rate_ml_per_h:g}",
-                drug=f"{pump.drug_volume_ml:.1f}",
-                diluent=f"{pump.diluent_ml:.1f}",
-                total=f"{pump.pump_volume_ml:g}",
-                conc=f"{pump.final_concentration_mg_per_ml:.2f}",
-            )
-        )
+        parts.append(pump_text(item.pump, lang))
     if item.withheld:
         parts.append(label("withheld", lang))
     return "; ".join(parts)

@@ -254,7 +254,7 @@ TEXTS: dict[str, str] = {
     "warning.BSA_CAPPED": "BSA {unrounded} m² capped at {used} m² as requested",
     "warning.BSA_HIGH": "BSA {bsa} m² is above {limit} m²",
     "warning.BSA_LOW": "BSA {bsa} m² is below {limit} m²",
-    "warning.BSA_FORMULAS_DISAGREE": "BSA formulas differ by {spread}% for this patient ({lowest} {low} to {highest} {high} m²), more than the {tolerance}% tolerance",
+    "warning.BSA_FORMULAS_DISAGREE": "BSA by {formula} ({used} m²) differs from DuBois ({dubois} m²) by {difference}%, more than the {tolerance}% BSA formula tolerance",
     "warning.DOSE_LEVEL_REDUCED": "{drug} at {percent}%{reason}",
     "warning.DOSE_LEVEL_REDUCED/all": "All drugs of {regimen} at {percent}%{reason}",
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} at {percent}%{reason}",
@@ -265,7 +265,7 @@ TEXTS: dict[str, str] = {
     "warning.CONTRAINDICATED": "{drug} is contraindicated at CrCl {crcl} mL/min ({band}): withheld",
     "warning.ROUNDING_BEYOND_TOLERANCE": "{drug} {calculated} mg: rounding to {rounded} mg would deviate more than {tolerance}%; the calculated dose is kept",
     "warning.TABLETS_NOT_ACHIEVABLE": "{drug} {calculated} mg: the nearest whole-tablet dose, {rounded} mg of {strengths} mg tablets ({deviation}%), is beyond the {tolerance}% tolerance; the calculated dose is shown unrounded. Decide the dose (a tolerance up to 10% is allowed by HOPA: --tolerance)",
-    "warning.PUMP_VOLUME_EXCEEDED": "{drug} {dose} mg at {concentration} mg/mL is {volume} mL, more than the {capacity} mL a {rate} mL/h pump holds over {duration} h: choose a faster pump",
+    "warning.PUMP_VOLUME_EXCEEDED": "{drug} {dose} mg at {concentration} mg/mL is {volume} mL, more than the {capacity} mL a {rate} mL/h pump holds over {duration} h: choose a pump of at least {min_rate} mL/h",
     "warning.CALVERT_GFR_CAPPED": "GFR {gfr} mL/min capped at {cap} mL/min in the Calvert formula",
     "warning.SUPPORTIVE_NOT_THIS_CYCLE": "{regimen} is not given in cycle {cycle} of {main}",
     "course.CUMULATIVE_LIMIT_EXCEEDED": "{drug}: cumulative dose {cumulative} {unit} is above the limit of {limit} {unit}: any further dose needs a documented decision",
@@ -382,4 +382,6 @@ TEXTS: dict[str, str] = {
     "sheet.step.dose_level": "dose level",
     "sheet.step.organ_function": "organ-function adjustment",
     "sheet.step.rounding": "rounding",
+    # --- issue 17: a pump that does not fit (bsapump) ---
+    "label.pump_does_not_fit": "pump {total} mL at {rate} mL/h does not fit: needs ≥ {drug} mL (a pump of at least {min_rate} mL/h)",
 }

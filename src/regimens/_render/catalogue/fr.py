@@ -254,7 +254,7 @@ TEXTS: dict[str, str] = {
     "warning.BSA_CAPPED": "Surface corporelle {unrounded} m² plafonnée à {used} m² comme demandé",
     "warning.BSA_HIGH": "Surface corporelle {bsa} m² supérieure à {limit} m²",
     "warning.BSA_LOW": "Surface corporelle {bsa} m² inférieure à {limit} m²",
-    "warning.BSA_FORMULAS_DISAGREE": "Les formules de surface corporelle diffèrent de {spread} % pour ce patient ({lowest} {low} à {highest} {high} m²), plus que la tolérance de {tolerance} %",
+    "warning.BSA_FORMULAS_DISAGREE": "La surface corporelle par {formula} ({used} m²) diffère de celle de DuBois ({dubois} m²) de {difference} %, plus que la tolérance de {tolerance} % entre formules",
     "warning.DOSE_LEVEL_REDUCED": "{drug} à {percent} %{reason}",
     "warning.DOSE_LEVEL_REDUCED/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} à {percent} %{reason}",
@@ -265,7 +265,7 @@ TEXTS: dict[str, str] = {
     "warning.CONTRAINDICATED": "{drug} est contre-indiqué à une clairance de {crcl} mL/min ({band}) : non administré",
     "warning.ROUNDING_BEYOND_TOLERANCE": "{drug} {calculated} mg : l'arrondi à {rounded} mg s'écarterait de plus de {tolerance} % ; la dose calculée est conservée",
     "warning.TABLETS_NOT_ACHIEVABLE": "{drug} {calculated} mg : la dose en comprimés entiers la plus proche, {rounded} mg en comprimés de {strengths} mg ({deviation} %), dépasse la tolérance de {tolerance} % ; la dose calculée est affichée sans arrondi. Décider de la dose (la HOPA admet une tolérance jusqu'à 10 % : --tolerance)",
-    "warning.PUMP_VOLUME_EXCEEDED": "{drug} {dose} mg à {concentration} mg/mL font {volume} mL, plus que les {capacity} mL d'un diffuseur de {rate} mL/h sur {duration} h : choisir un diffuseur de débit supérieur",
+    "warning.PUMP_VOLUME_EXCEEDED": "{drug} {dose} mg à {concentration} mg/mL font {volume} mL, plus que les {capacity} mL d'un diffuseur de {rate} mL/h sur {duration} h : choisir un diffuseur d'au moins {min_rate} mL/h",
     "warning.CALVERT_GFR_CAPPED": "DFG {gfr} mL/min plafonné à {cap} mL/min dans la formule de Calvert",
     "warning.SUPPORTIVE_NOT_THIS_CYCLE": "{regimen} n'est pas administré au cycle {cycle} de {main}",
     "course.CUMULATIVE_LIMIT_EXCEEDED": "{drug} : dose cumulée de {cumulative} {unit}, au-delà de la limite de {limit} {unit} : toute nouvelle dose demande une décision documentée",
@@ -382,4 +382,6 @@ TEXTS: dict[str, str] = {
     "sheet.step.dose_level": "niveau de dose",
     "sheet.step.organ_function": "adaptation à la fonction d'organe",
     "sheet.step.rounding": "arrondi",
+    # --- issue 17: a pump that does not fit (bsapump) ---
+    "label.pump_does_not_fit": "le diffuseur {total} mL à {rate} mL/h ne suffit pas : il faut ≥ {drug} mL (un diffuseur d'au moins {min_rate} mL/h)",
 }
