@@ -99,7 +99,9 @@ def _choices(alias: object) -> tuple[str, ...]:
 def parse_course(data: object, *, source: str = "course") -> Course:
     """Validate course data (as read from TOML or JSON); errors name the line and field."""
     try:
-        return Course.model_validate(data, context={READ_MEASUREMENTS: read_measurements, READ_DOSE_LEVEL: read_dose_level})
+        return Course.model_validate(
+            data, context={READ_MEASUREMENTS: read_measurements, READ_DOSE_LEVEL: read_dose_level}
+        )
     except ValidationError as exc:
         # An unknown key first: a misspelt "cycles" also makes "cycles" missing.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")

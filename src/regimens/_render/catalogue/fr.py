@@ -256,9 +256,13 @@ TEXTS: dict[str, str] = {
     "warning.BSA_LOW": "Surface corporelle {bsa} m² inférieure à {limit} m²",
     "warning.BSA_FORMULAS_DISAGREE": "Les formules de surface corporelle diffèrent de {spread} % pour ce patient ({lowest} {low} à {highest} {high} m²), plus que la tolérance de {tolerance} %",
     "warning.DOSE_LEVEL_REDUCED": "{drug} à {percent} %{reason}",
-    "warning.DOSE_LEVEL_REDUCED/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    "warning.DOSE_LEVEL_REDUCED/all": (
+        "Médicaments cytotoxiques et ciblés de {regimen} à {percent} %{reason}"
+    ),
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} à {percent} %{reason}",
-    "warning.DOSE_LEVEL_ABOVE_100/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    "warning.DOSE_LEVEL_ABOVE_100/all": (
+        "Médicaments cytotoxiques et ciblés de {regimen} à {percent} %{reason}"
+    ),
     "warning.RENAL_RULE_NOT_CHECKED": "{drug} a une règle d'adaptation à la fonction rénale ({source}) qui n'a pas été vérifiée : donner --creatinine avec --age, --sex et --weight, ou --crcl",
     "warning.RENAL_ADJUSTED": "{drug} à {percent} % pour une clairance de {crcl} mL/min ({band})",
     "warning.RENAL_ADJUSTED/absolute": "{drug} {dose} mg pour une clairance de {crcl} mL/min ({band})",
@@ -382,4 +386,9 @@ TEXTS: dict[str, str] = {
     "sheet.step.dose_level": "niveau de dose",
     "sheet.step.organ_function": "adaptation à la fonction d'organe",
     "sheet.step.rounding": "arrondi",
+    # --- issue 17: dose levels ---
+    "warning.DOSE_LEVEL_NOT_APPLIED": (
+        "{drug} maintenu à 100 % : le niveau de dose de {percent} % ne s'applique qu'aux "
+        "médicaments cytotoxiques et ciblés (donner à {drug} son propre niveau pour changer sa dose)"
+    ),
 }
