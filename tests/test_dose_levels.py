@@ -211,10 +211,14 @@ def test_escalation_blocking_unless_confirmed() -> None:
 
 @pytest.mark.parametrize(
     ("level", "code"),
-    [pytest.param("100", 0, id="100 is no escalation"), pytest.param("100.5", 3, id="100.5")],
+    [
+        pytest.param("99.5", 0, id="99.5 is a reduction"),
+        pytest.param("100", 0, id="100 is no escalation"),
+        pytest.param("100.5", 3, id="100.5"),
+    ],
 )
 def test_escalation_threshold(level: str, code: int) -> None:
-    """At 100 % nothing; just above 100 % blocking."""
+    """Just below and at 100 % nothing blocks; just above 100 % is blocking (exit 3)."""
     assert run(f"sheet DOCETAXEL {PATIENT} --dose-level {level}")[0] == code
 
 
