@@ -146,7 +146,7 @@ def test_drug_dose_level_with_reason() -> None:
         pytest.param("sheet EOX --weight 70", "height", id="missing height"),
         pytest.param(
             "sheet EOX --height 170 --weight 70 --dose-level 0",
-            "--dose-level: Input should be greater than 0",
+            "--dose-level: 0 % is outside the accepted dose levels, 25 to 150 %",
             id="zero dose level",
         ),
     ],

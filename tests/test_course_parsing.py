@@ -74,7 +74,7 @@ def refused(data: object) -> InputError:
         ),
         pytest.param(
             line(cycles=1, dose_level="abc"),
-            "course: lines[1].dose_level: Input should be a valid number (got 'abc')",
+            "course: lines[1].dose_level: must be a percentage such as 80 or 80%, got 'abc'",
             "lines[1].dose_level",
             id="dose level not a number",
         ),
@@ -376,13 +376,13 @@ def test_course_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
         ),
         pytest.param(
             line(cycles=1, dose_level=True),
-            "course: lines[1].dose_level: Input should be a valid number (got True)",
+            "course: lines[1].dose_level: must be a percentage such as 80 or 80%, got True",
             id="dose_level = true",
         ),
         pytest.param(
             line(cycles=1, drug_dose_levels={"epirubicin": True}),
-            "course: lines[1].drug_dose_levels.epirubicin: Input should be a valid number "
-            "(got True)",
+            "course: lines[1].drug_dose_levels.epirubicin: must be a percentage such as 80 "
+            "or 80%, got True",
             id="a drug's dose level = true",
         ),
     ],

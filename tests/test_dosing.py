@@ -646,16 +646,19 @@ def test_per_kg_on_ideal_weight(user_library: Library) -> None:
     assert doses(actual)[("trastuzumab", "infusion")] == 600
 
 
-def test_absolute_renal_dose_is_not_scaled_by_a_dose_level(library: Library) -> None:
-    """Zoledronic acid at CrCl 55 is the SmPC's 3.5 mg even with a 50 % drug level."""
-    result = sheet(
-        library,
-        "FOLFOX-6",
-        renal_patient(55),
-        supportive=("ZOLEDRONIC-ACID",),
-        drug_dose_levels=(DrugDoseLevel(drug="zoledronic acid", percent=50),),
-    )
-    assert doses(result)[("zoledronic acid", "infusion")] == 3.5
+def test_absolute_renal_dose_refuses_a_dose_level(library: Library) -> None:
+    """Zoledronic acid at CrCl 55 is the SmPC's 3.5 mg: a 50 % drug level is refused (issue 17),
+    not silently ignored as it was."""
+    with pytest.raises(InputError, match="zoledronic acid: its dose comes from its renal table"):
+        sheet(
+            library,
+            "FOLFOX-6",
+            renal_patient(55),
+            supportive=("ZOLEDRONIC-ACID",),
+            drug_dose_levels=(DrugDoseLevel(drug="zoledronic acid", percent=50),),
+        )
+    plain = sheet(library, "FOLFOX-6", renal_patient(55), supportive=("ZOLEDRONIC-ACID",))
+    assert doses(plain)[("zoledronic acid", "infusion")] == 3.5
 
 
 def test_two_dose_levels_for_one_drug_are_refused() -> None:
@@ -810,15 +813,16 @@ def _capecitabine_at(library: Library, percent: float, **options: object) -> Dos
 
 
 def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> None:
-    """1037.5 × 10 % = 103.75 mg; the nearest whole tablets, 150 mg, are +44.6 % away.
+    """1037.5 × 25 % = 259.375 mg; the nearest whole tablets, 300 mg, are +15.7 % away.
 
-    By hand: with 150 and 500 mg tablets the doses around 103.75 are 0 and 150 mg;
-    150 is nearer (46.25 mg); (150 − 103.75) / 103.75 = +44.6 % > 5 %: the dose is not
-    rounded, no tablets are given, and the sheet says why.
+    By hand: with 150 and 500 mg tablets the doses around 259.375 are 150 and 300 mg;
+    300 is nearer (40.625 mg); (300 − 259.375) / 259.375 = +15.66 % > 5 %: the dose is not
+    rounded, no tablets are given, and the sheet says why. (25 % is the lowest dose level
+    accepted since issue 17; this test used 10 % before.)
     """
-    result = _capecitabine_at(library, 10)
+    result = _capecitabine_at(library, 25)
     item = _one(result, "capecitabine")
-    assert (item.calculated_mg, item.dose_mg, item.daily_dose_mg) == (103.75, 103.75, 207.5)
+    assert (item.calculated_mg, item.dose_mg, item.daily_dose_mg) == (259.375, 259.375, 518.75)
     assert item.rounding == "beyond_tolerance"
     assert (rounding_text(item), item.tablets, item.deviation_percent) == (
         "none (beyond tolerance)",
@@ -828,14 +832,14 @@ def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> 
     drug, params, message = _warning(result, "TABLETS_NOT_ACHIEVABLE")
     assert drug == "capecitabine"
     assert params == {
-        "calculated": "103.75",
-        "rounded": "150",
+        "calculated": "259.38",
+        "rounded": "300",
         "strengths": "500/150",
-        "deviation": "+44.6",
+        "deviation": "+15.7",
         "tolerance": "5",
         "drug": "capecitabine",
     }
-    assert message.startswith("capecitabine 103.75 mg: the nearest whole-tablet dose, 150 mg")
+    assert message.startswith("capecitabine 259.38 mg: the nearest whole-tablet dose, 300 mg")
 
 
 def test_tablets_at_exactly_the_tolerance_are_given(library: Library) -> None:
@@ -868,34 +872,41 @@ def _oxaliplatin_at(library: Library, percent: float, **options: object) -> Dose
 
 
 def test_increment_beyond_tolerance_keeps_the_calculated_dose(library: Library) -> None:
-    """154.7 × 1 % = 1.547 mg; to the nearest 1 mg, 2 mg, is +29 %: kept, with a warning."""
-    result = _oxaliplatin_at(library, 1)
+    """154.7 × 25 % = 38.675 mg; to the nearest 1 mg, 39 mg, is +0.84 %: beyond a 0.5 %
+    tolerance, so kept, with a warning. (A level of 1 % was used before issue 17.)"""
+    result = _oxaliplatin_at(library, 25, tolerance_percent=0.5)
     item = _one(result, "oxaliplatin")
-    assert item.dose_mg == pytest.approx(1.547)
+    assert item.dose_mg == pytest.approx(38.675)
     assert (rounding_text(item), item.deviation_percent) == ("none (beyond tolerance)", 0.0)
     drug, params, message = _warning(result, "ROUNDING_BEYOND_TOLERANCE")
     assert drug == "oxaliplatin"
-    assert params == {"calculated": "1.55", "rounded": "2", "tolerance": "5", "drug": "oxaliplatin"}
+    assert params == {
+        "calculated": "38.68",
+        "rounded": "39",
+        "tolerance": "0.5",
+        "drug": "oxaliplatin",
+    }
     assert message == (
-        "oxaliplatin 1.55 mg: rounding to 2 mg would deviate more than 5%; "
+        "oxaliplatin 38.68 mg: rounding to 39 mg would deviate more than 0.5%; "
         "the calculated dose is kept"
     )
 
 
 def test_increment_at_exactly_the_tolerance_is_rounded(library: Library) -> None:
-    """154.7 × 4.3 % = 6.6521 mg → 7 mg is +5.23 %: rounded at a tolerance of exactly that.
+    """154.7 × 30 % = 46.41 mg → 46 mg is −0.88 %: rounded at a tolerance of exactly that,
+    kept just below it. (A level of 4.3 % was used before issue 17.)
 
     The deviation is taken from the calculated dose as the sheet holds it (to the last
     bit: 85 × 1.82 is not exactly 154.7 in binary), so the tolerance is exactly equal.
     """
-    calculated = _one(_oxaliplatin_at(library, 4.3, rounding="none"), "oxaliplatin").calculated_mg
-    assert calculated == pytest.approx(6.6521)
-    deviation = deviation_percent(7, calculated)
-    assert deviation == pytest.approx(5.2299, abs=1e-4)
-    rounded = _one(_oxaliplatin_at(library, 4.3, tolerance_percent=deviation), "oxaliplatin")
+    calculated = _one(_oxaliplatin_at(library, 30, rounding="none"), "oxaliplatin").calculated_mg
+    assert calculated == pytest.approx(46.41)
+    deviation = abs(deviation_percent(46, calculated))
+    assert deviation == pytest.approx(0.8834, abs=1e-4)
+    rounded = _one(_oxaliplatin_at(library, 30, tolerance_percent=deviation), "oxaliplatin")
     assert (rounded.rounding, rounded.rounding_increment_mg) == ("increment", 1)
-    assert (rounded.dose_mg, rounding_text(rounded)) == (7, "nearest 1 mg")
-    kept = _one(_oxaliplatin_at(library, 4.3), "oxaliplatin")
+    assert (rounded.dose_mg, rounding_text(rounded)) == (46, "nearest 1 mg")
+    kept = _one(_oxaliplatin_at(library, 30, tolerance_percent=deviation * 0.999), "oxaliplatin")
     assert rounding_text(kept) == "none (beyond tolerance)"
 
 
@@ -984,11 +995,22 @@ def test_per_kg_dose_basis_is_recorded_in_kg(user_library: Library) -> None:
 
 
 def _level_warnings(result: DoseSheet) -> list[tuple[str, str, str | None, str]]:
-    return [
-        (w.severity, w.code, w.drug, message(w))
+    return sorted(
+        (w.severity, w.code, w.drug or "", message(w))
         for w in result.warnings
         if w.code.startswith("DOSE_LEVEL")
-    ]
+    )
+
+
+def _folinic_kept(percent: int) -> tuple[str, str, str, str]:
+    """The info a global level leaves on folinic acid, a modulator (issue 17)."""
+    return (
+        "info",
+        "DOSE_LEVEL_NOT_APPLIED",
+        "folinic acid",
+        f"folinic acid kept at 100%: the dose level of {percent}% applies to cytotoxic and "
+        "targeted drugs only (give folinic acid its own level to change its dose)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -996,13 +1018,29 @@ def _level_warnings(result: DoseSheet) -> list[tuple[str, str, str | None, str]]
     [
         pytest.param(
             {"dose_level_percent": 80, "dose_level_reason": "neutropenia"},
-            [("info", "DOSE_LEVEL_REDUCED", None, "All drugs of FOLFOX-6 at 80% (neutropenia)")],
+            [
+                (
+                    "info",
+                    "DOSE_LEVEL_REDUCED",
+                    None,
+                    "Cytotoxic and targeted drugs of FOLFOX-6 at 80% (neutropenia)",
+                ),
+                _folinic_kept(80),
+            ],
             id="global 80 % with a reason",
         ),
         pytest.param(
-            {"dose_level_percent": 110},
-            [("caution", "DOSE_LEVEL_ABOVE_100", None, "All drugs of FOLFOX-6 at 110%")],
-            id="global 110 % without a reason",
+            {"dose_level_percent": 110, "confirm_escalation": True},
+            [
+                (
+                    "caution",
+                    "DOSE_LEVEL_ABOVE_100",
+                    None,
+                    "Cytotoxic and targeted drugs of FOLFOX-6 at 110%",
+                ),
+                _folinic_kept(110),
+            ],
+            id="global 110 % confirmed, without a reason",
         ),
         pytest.param(
             {
@@ -1010,13 +1048,14 @@ def _level_warnings(result: DoseSheet) -> list[tuple[str, str, str | None, str]]
                     DrugDoseLevel(drug="oxaliplatin", percent=100),
                     DrugDoseLevel(drug="fluorouracil", percent=120, reason="test"),
                     DrugDoseLevel(drug="folinic acid", percent=75),
-                )
+                ),
+                "confirm_escalation": True,
             },
             [
                 ("caution", "DOSE_LEVEL_ABOVE_100", "fluorouracil", "fluorouracil at 120% (test)"),
                 ("info", "DOSE_LEVEL_REDUCED", "folinic acid", "folinic acid at 75%"),
             ],
-            id="per drug: 100 % says nothing, above is a caution, below is noted",
+            id="per drug: 100 % says nothing, above (confirmed) is a caution, below is noted",
         ),
     ],
 )
@@ -1025,7 +1064,7 @@ def test_dose_level_warnings_name_level_and_reason(
 ) -> None:
     """Each dose level other than 100 % is on the sheet, with its reason when given."""
     result = sheet(library, "FOLFOX-6", {"height": 170, "weight": 70}, **options)
-    assert _level_warnings(result) == expected
+    assert _level_warnings(result) == sorted((s, c, d or "", m) for s, c, d, m in expected)
 
 
 @pytest.mark.parametrize(
@@ -1105,8 +1144,10 @@ def test_rejected_drug_dose_level_names_itself() -> None:
     """A drug dose level of 0 % is refused with a message that says what was wrong."""
     with pytest.raises(InputError) as caught:
         DrugDoseLevel(drug="oxaliplatin", percent=0)
-    assert str(caught.value) == "drug dose level percent: Input should be greater than 0 (got 0)"
-    assert caught.value.field == "percent"
+    assert str(caught.value) == (
+        "dose level of oxaliplatin: 0 % is outside the accepted dose levels, 25 to 150 %"
+    )
+    assert caught.value.field == "drug_dose_levels"
 
 
 def test_supportive_component_keeps_its_notes(library: Library) -> None:
@@ -1138,10 +1179,12 @@ def test_warnings_sorted_by_severity_caution_before_info(library: Library) -> No
         supportive=("ZOLEDRONIC-ACID",),
         cycle=2,
         dose_level_percent=120,
+        confirm_escalation=True,
     )
     assert [(w.code, w.severity) for w in result.warnings] == [
         ("DOSE_LEVEL_ABOVE_100", "caution"),
         ("SUPPORTIVE_NOT_THIS_CYCLE", "info"),
+        ("DOSE_LEVEL_NOT_APPLIED", "info"),
     ]
 
 

@@ -382,8 +382,11 @@ def test_contraindicated_drug_is_a_request_not_to_give(library: Library) -> None
 
 
 def test_regimen_wide_warning_is_a_low_issue_without_implicated(library: Library) -> None:
-    """A dose level of 80% for all drugs is an info warning: severity low, no single drug."""
-    sheet = sheet_of(library, "FOLFOX-6", height=170, weight=70, dose_level_percent=80)
+    """A dose level of 80% for all drugs is an info warning: severity low, no single drug.
+
+    Docetaxel alone: FOLFOX-6 would add an info for folinic acid, kept at 100 % (issue 17).
+    """
+    sheet = sheet_of(library, "DOCETAXEL", height=170, weight=70, dose_level_percent=80)
     bundle = read_back(sheet_bundle(sheet, library=library))
     (issue,) = resources(bundle, DetectedIssue)
     assert (issue.code.text, issue.severity, issue.implicated) == (
@@ -393,8 +396,8 @@ def test_regimen_wide_warning_is_a_low_issue_without_implicated(library: Library
     )
     (group,) = resources(bundle, RequestGroup)
     assert group.note[-1].text == f"WARNING (info) DOSE_LEVEL_REDUCED: {issue.detail}"
-    # 85 × 1.82 × 0.8 = 123.76 → 124 mg
-    assert request_doses(bundle)[0] == ("oxaliplatin", 124.0)
+    # 75 × 1.82 × 0.8 = 109.2 → 109 mg
+    assert request_doses(bundle)[0] == ("docetaxel", 109.0)
 
 
 def test_supportive_regimen_and_short_infusion(library: Library) -> None:

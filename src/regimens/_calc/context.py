@@ -9,7 +9,7 @@ from regimens._models.base import FrozenDict
 from regimens._models.measures import BsaResult
 from regimens._models.options import SheetOptions
 from regimens._models.patient import Patient
-from regimens._models.sheet import WARNING_CODES, RenalFunction, SheetWarning
+from regimens._models.sheet import WARNING_CODES, RenalFunction, Severity, SheetWarning
 
 if TYPE_CHECKING:
     from regimens._models.regimen import DrugFacts, Regimen
@@ -58,16 +58,23 @@ class SheetContext:
         self.renal = renal_function
         self.warnings: list[SheetWarning] = []
 
-    def warn(self, code: str, drug: str | None = None, **params: str) -> None:
+    def warn(
+        self, code: str, drug: str | None = None, *, severity: Severity | None = None, **params: str
+    ) -> None:
         """Record a warning (once: the same warning twice is kept once).
 
         ``params`` are the values its message shows, formatted as displayed; the
-        drug, when there is one, is among them as ``drug``.
+        drug, when there is one, is among them as ``drug``. ``severity`` replaces the
+        code's own only where WARNING_CODES documents a second one (a confirmed
+        escalation is a caution).
         """
         if drug is not None:
             params["drug"] = drug
         warning = SheetWarning(
-            severity=WARNING_CODES[code], code=code, drug=drug, params=FrozenDict(params)
+            severity=severity or WARNING_CODES[code],
+            code=code,
+            drug=drug,
+            params=FrozenDict(params),
         )
         if warning not in self.warnings:
             self.warnings.append(warning)

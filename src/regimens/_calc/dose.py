@@ -27,11 +27,12 @@ from regimens._calc.rounding import (
     round_to_tablets,
 )
 from regimens._errors import MissingInputError
+from regimens._models.regimen import GLOBAL_LEVEL_ROLES
 from regimens._models.sheet import Administration, TabletCount
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
-    from regimens._models.regimen import Component, DrugFacts
+    from regimens._models.regimen import Component, DrugFacts, DrugRole
 
 __all__ = ["DEFAULT_INCREMENT_MG", "dose_component", "dose_level_percent"]
 
@@ -52,7 +53,7 @@ def dose_component(
     standard = per_intake_amount * basis_value if basis_value is not None else per_intake_amount
 
     # 3. dose level.
-    level = dose_level_percent(context, component.drug, regimen_id)
+    level = dose_level_percent(context, component.drug, regimen_id, facts.role)
     calculated = standard * level / 100
 
     # 4. organ-function adjustment.
@@ -150,17 +151,29 @@ def _basis(context: SheetContext, component: Component) -> tuple[float | None, s
     return None, None
 
 
-def dose_level_percent(context: SheetContext, drug: str, regimen_id: str) -> float:
+def dose_level_percent(
+    context: SheetContext, drug: str, regimen_id: str, role: DrugRole | None = None
+) -> float:
     """Step 3: the dose level of ``drug``, the global percentage times the drug's own.
 
     The global level is a chemotherapy dose reduction: it applies to the main
-    regimen's drugs, not to a supportive add-on (zoledronic acid is not reduced
-    because oxaliplatin is); a per-drug level applies wherever the drug appears.
+    regimen's cytotoxic and targeted drugs (``GLOBAL_LEVEL_ROLES``), not to a
+    supportive add-on (zoledronic acid is not reduced because oxaliplatin is), nor to
+    a modulator or supportive drug of the regimen itself (folinic acid keeps its dose
+    in FOLFOX at 80 %: drugs.toml gives the source); such a drug is reduced only by a
+    per-drug level, and the sheet says the global level was not applied to it
+    (``DOSE_LEVEL_NOT_APPLIED``). A drug without a role takes the global level.
+    A per-drug level applies wherever the drug appears.
     """
-    percent = context.options.dose_level_percent if regimen_id == context.main_id else 100.0
-    for level in context.options.drug_dose_levels:
-        if level.drug == drug:
-            percent = percent * level.percent / 100
+    options = context.options
+    own = next((level for level in options.drug_dose_levels if level.drug == drug), None)
+    percent = options.dose_level_percent if regimen_id == context.main_id else 100.0
+    if percent != 100 and role is not None and role not in GLOBAL_LEVEL_ROLES:
+        if own is None:
+            context.warn("DOSE_LEVEL_NOT_APPLIED", drug=drug, role=role, percent=f"{percent:g}")
+        percent = 100.0
+    if own is not None:
+        percent = percent * own.percent / 100
     return percent
 
 

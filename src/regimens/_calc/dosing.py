@@ -29,6 +29,7 @@ from regimens._models.base import FrozenDict
 from regimens._models.measures import BsaResult
 from regimens._models.options import MAX_TOLERANCE_PERCENT, DrugDoseLevel, SheetOptions
 from regimens._models.sheet import (
+    ESCALATION_CONFIRMED_SEVERITY,
     ORDER_OF_OPERATIONS,
     Administration,
     DoseSheet,
@@ -97,9 +98,20 @@ def sheet_for(
     components = components_for_cycle(main, added, options.cycle)
     drugs = {component.drug for _, component in components}
     for level in options.drug_dose_levels:
-        if library.drug(level.drug).inn not in drugs:
+        facts = library.drug(level.drug)
+        if facts.inn not in drugs:
             raise InputError(
                 f"drug dose level for {level.drug!r}: that drug is not in {main.id}",
+                field="drug_dose_level",
+            )
+        if facts.renal_rule is not None and any(
+            band.action == "absolute" for band in facts.renal_rule.bands
+        ):
+            # The renal table gives the dose itself (zoledronic acid 3.5 mg at CrCl 50-60):
+            # a level would be ignored in those bands, so it is refused, not dropped.
+            raise InputError(
+                f"drug dose level for {facts.inn}: its dose comes from its renal table "
+                "(absolute doses by creatinine clearance), not from a dose level",
                 field="drug_dose_level",
             )
 
@@ -254,12 +266,15 @@ def _bsa_warnings(context: SheetContext, bsa: BsaResult) -> None:
 
 
 def _level_warnings(context: SheetContext) -> None:
+    """A level other than 100 %, with its reason; above 100 % blocking unless confirmed."""
     options = context.options
+    confirmed = ESCALATION_CONFIRMED_SEVERITY if options.confirm_escalation else None
     if options.dose_level_percent != 100:
-        code = "DOSE_LEVEL_REDUCED" if options.dose_level_percent < 100 else "DOSE_LEVEL_ABOVE_100"
+        above = options.dose_level_percent > 100
         reason = f" ({options.dose_level_reason})" if options.dose_level_reason else ""
         context.warn(
-            code,
+            "DOSE_LEVEL_ABOVE_100" if above else "DOSE_LEVEL_REDUCED",
+            severity=confirmed if above else None,
             variant="all",
             regimen=context.main_id,
             percent=f"{options.dose_level_percent:g}",
@@ -267,9 +282,15 @@ def _level_warnings(context: SheetContext) -> None:
         )
     for level in options.drug_dose_levels:
         if level.percent != 100:
-            code = "DOSE_LEVEL_REDUCED" if level.percent < 100 else "DOSE_LEVEL_ABOVE_100"
+            above = level.percent > 100
             reason = f" ({level.reason})" if level.reason else ""
-            context.warn(code, drug=level.drug, percent=f"{level.percent:g}", reason=reason)
+            context.warn(
+                "DOSE_LEVEL_ABOVE_100" if above else "DOSE_LEVEL_REDUCED",
+                drug=level.drug,
+                severity=confirmed if above else None,
+                percent=f"{level.percent:g}",
+                reason=reason,
+            )
 
 
 def _totals(days: Sequence[tuple[int, Sequence[Administration]]]) -> tuple[DrugTotal, ...]:

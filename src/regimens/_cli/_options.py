@@ -52,6 +52,7 @@ DOSE_GROUP = [
     "weight_basis",
     "dose_level",
     "dose_level_reason",
+    "confirm_escalation",
     "drug_dose_level",
     "rounding",
     "tolerance",
@@ -156,12 +157,16 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
             ),
             click.option(
                 "--dose-level",
-                type=float,
-                default=100.0,
+                default="100",
                 show_default=True,
-                help="Dose level of all drugs, %.",
+                help="Dose level of the cytotoxic and targeted drugs, % (25-150; 80 or 80%).",
             ),
             click.option("--dose-level-reason", help="Why the dose level is not 100%."),
+            click.option(
+                "--confirm-escalation",
+                is_flag=True,
+                help="Confirm a dose level above 100% (else blocking).",
+            ),
             click.option(
                 "--drug-dose-level",
                 multiple=True,
@@ -221,7 +226,7 @@ def _drug_levels(values: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
                 field="drug_dose_level",
             )
         percent, _, reason = rest.partition(":")
-        levels.append((drug.strip(), percent.strip().rstrip("%"), reason.strip() or None))
+        levels.append((drug.strip(), percent.strip(), reason.strip() or None))
     return levels
 
 
@@ -233,9 +238,10 @@ def sheet_options(
     bsa_cap: float | None,
     bsa_spread_tolerance: float,
     weight_basis: str,
-    dose_level: float,
+    dose_level: str | float,
     dose_level_reason: str | None,
     drug_dose_level: tuple[str, ...],
+    confirm_escalation: bool = False,
     rounding: str,
     tolerance: float,
     cycle: int = 1,
@@ -246,26 +252,23 @@ def sheet_options(
     ``library`` resolves the drugs of ``--drug-dose-level`` (aliases, local names).
     """
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions
-    from regimens._errors import InputError
+    from regimens._read.levels import read_dose_level
 
-    try:
-        levels = tuple(
-            DrugDoseLevel(drug=library.drug(drug).inn, percent=float(percent), reason=reason)
-            for drug, percent, reason in _drug_levels(drug_dose_level)
-        )
-    except ValueError as exc:  # float() of a drug dose level; an InputError passes as is
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(f"--drug-dose-level: {exc}", field="drug_dose_level") from None
+    levels = []
+    for drug, percent, reason in _drug_levels(drug_dose_level):
+        inn = library.drug(drug).inn
+        level = read_dose_level(percent, "drug_dose_levels", f"dose level of {inn}")
+        levels.append(DrugDoseLevel(drug=inn, percent=level, reason=reason))
     return SheetOptions(
         bsa_formula=bsa_formula,
         bsa_decimals=bsa_decimals,
         bsa_cap_m2=bsa_cap,
         bsa_spread_tolerance_percent=bsa_spread_tolerance,
         weight_basis=weight_basis,
-        dose_level_percent=dose_level,
+        dose_level_percent=read_dose_level(dose_level, "dose_level_percent"),
         dose_level_reason=dose_level_reason,
-        drug_dose_levels=levels,
+        drug_dose_levels=tuple(levels),
+        confirm_escalation=confirm_escalation,
         rounding=rounding,
         tolerance_percent=tolerance,
         cycle=cycle,

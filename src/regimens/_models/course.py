@@ -26,11 +26,13 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, FrozenDict, FrozenMap, Number
+from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.options import check_dose_level
 from regimens._models.regimen import FieldPathError
 from regimens._models.sheet import Severity, SheetWarning
 from regimens._version import __version__
@@ -39,6 +41,7 @@ __all__ = [
     "COURSE_NOTES",
     "COURSE_WARNING_CODES",
     "PATIENT_FIELDS",
+    "READ_DOSE_LEVEL",
     "READ_MEASUREMENTS",
     "SCHEMA_VERSION",
     "Course",
@@ -136,8 +139,40 @@ Measurement = Annotated[
         "the default unit (cm, kg, years, mg/dL, mL/min).",
     ),
 ]
-# Strict (Number): a dose level of `true` is not 1 %.
-Percent = Annotated[Number, Field(gt=0, le=200, allow_inf_nan=False)]
+#: The key of the validation context under which the reader passes its dose-level
+#: reader: ``80``, ``"80%"`` or ``"80 %"`` → 80.0, checked (25 to 150 %), or an InputError.
+READ_DOSE_LEVEL = "read_dose_level"
+
+
+def _dose_level(value: object, info: ValidationInfo) -> object:
+    """A dose level as written, read by the reader the context passes (issue 17)."""
+    read: Callable[[object, str], float] | None = (info.context or {}).get(READ_DOSE_LEVEL)
+    try:
+        if read is not None:
+            return read(value, "dose_level")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"must be a percentage such as 80 or 80%, got {value!r}")
+        return check_dose_level(float(value), "dose_level")
+    except InputError as exc:  # the reader names the field; the file's path will
+        raise ValueError(str(exc).removeprefix("dose_level: ")) from None
+
+
+# A percentage, 25 to 150; `true` is not 1 %.
+Percent = Annotated[
+    float,
+    BeforeValidator(_dose_level),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 25, "maximum": 150},
+                {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%?\\s*$"},
+            ],
+            "description": "A percentage of the full dose, 25 to 150: 80, '80%' or '80 %' "
+            "(0.8 is refused: did you mean 80 %?).",
+        },
+        mode="validation",
+    ),
+]
 
 ReadMeasurements = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 

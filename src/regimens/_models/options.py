@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from regimens._errors import InputError
 from regimens._models.base import Frozen, Number, Whole
@@ -17,20 +17,51 @@ from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 from regimens._models.validation import own_error
 
 __all__ = [
+    "MAX_DOSE_LEVEL_PERCENT",
     "MAX_TOLERANCE_PERCENT",
+    "MIN_DOSE_LEVEL_PERCENT",
     "DrugDoseLevel",
     "RoundingPolicy",
     "SheetOptions",
     "WeightBasis",
+    "check_dose_level",
 ]
 
 #: HOPA: rounding within 10 % of the calculated dose is acceptable; no policy here may go further.
 MAX_TOLERANCE_PERCENT = 10.0
 
+#: The accepted dose levels, % of the full dose (issue 17). Below 25 % or above 150 % is
+#: far outside the one or two 20-25 % steps of published dose-modification tables: more
+#: likely a typo (180 for 80, 8 for 80) than an order. A project choice, not a published limit.
+MIN_DOSE_LEVEL_PERCENT = 25.0
+MAX_DOSE_LEVEL_PERCENT = 150.0
+
 #: The weight a per-kg dose is based on (``_calc/renal.py``: ``dosing_weight``).
 WeightBasis = Literal["actual", "ideal", "adjusted"]
 #: ``default``: tablets or the drug's increment within the tolerance; ``none``: as calculated.
 RoundingPolicy = Literal["default", "none"]
+
+
+def check_dose_level(percent: float, field: str, what: str | None = None) -> float:
+    """``percent`` if it is a dose level (a percentage, 25 to 150), else an InputError.
+
+    A value of 1 or less is a fraction typed for a percentage (0.8 for 80 %): refused with
+    the percentage it probably means, never computed as 0.8 % of the dose.
+    """
+    low, high = MIN_DOSE_LEVEL_PERCENT, MAX_DOSE_LEVEL_PERCENT
+    what = what or field
+    if 0 < percent <= 1:
+        raise InputError(
+            f"{what}: {percent:g} is not a percentage (a dose level is {low:g} to {high:g} % "
+            f"of the full dose): did you mean {percent * 100:g} %?",
+            field=field,
+        )
+    if not low <= percent <= high:
+        raise InputError(
+            f"{what}: {percent:g} % is outside the accepted dose levels, {low:g} to {high:g} %",
+            field=field,
+        )
+    return percent
 
 
 class DrugDoseLevel(Frozen):
@@ -39,7 +70,7 @@ class DrugDoseLevel(Frozen):
     model_config = ConfigDict(allow_inf_nan=False)
 
     drug: str
-    percent: Number = Field(gt=0, le=200)
+    percent: Number
     reason: str | None = None
 
     def __init__(self, **data: Any) -> None:
@@ -48,6 +79,12 @@ class DrugDoseLevel(Frozen):
             super().__init__(**data)
         except ValidationError as exc:
             raise own_error(exc, prefix="drug dose level") from None
+
+    @field_validator("percent")
+    @classmethod
+    def _a_percentage(cls, value: float, info: ValidationInfo) -> float:
+        drug = info.data.get("drug", "")
+        return check_dose_level(value, "drug_dose_levels", f"dose level of {drug}".strip())
 
 
 class SheetOptions(Frozen):
@@ -60,9 +97,11 @@ class SheetOptions(Frozen):
     #: Off by default (ASCO: full weight-based doses in obese adults).
     bsa_cap_m2: Number | None = Field(default=None, ge=1.0, le=3.0)
     weight_basis: WeightBasis = "actual"
-    dose_level_percent: Number = Field(default=100.0, gt=0, le=200)
+    dose_level_percent: Number = 100.0
     dose_level_reason: str | None = None
     drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
+    #: A level above 100 % is blocking unless the prescriber confirms the escalation.
+    confirm_escalation: bool = False
     rounding: RoundingPolicy = "default"
     tolerance_percent: Number = Field(default=5.0, gt=0, le=MAX_TOLERANCE_PERCENT)
     #: BSA_FORMULAS_DISAGREE: the formula used against DuBois. A project choice, not a
@@ -86,6 +125,11 @@ class SheetOptions(Frozen):
     @classmethod
     def _known_formula(cls, value: str) -> str:
         return bsa_formula_key(value)
+
+    @field_validator("dose_level_percent")
+    @classmethod
+    def _a_percentage(cls, value: float) -> float:
+        return check_dose_level(value, "dose_level_percent")
 
     @field_validator("drug_dose_levels")
     @classmethod

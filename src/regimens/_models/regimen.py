@@ -30,6 +30,7 @@ from regimens._models.base import Frozen, FrozenDict, FrozenMap, Number, Whole
 
 __all__ = [
     "CANONICAL_UNIT",
+    "GLOBAL_LEVEL_ROLES",
     "Component",
     "CumulativeLimit",
     "Dose",
@@ -37,6 +38,7 @@ __all__ = [
     "DoxorubicinEquivalence",
     "DrugCodes",
     "DrugFacts",
+    "DrugRole",
     "Evidence",
     "FieldPathError",
     "Method",
@@ -56,6 +58,12 @@ Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"
 Route = Literal["IV", "PO", "SC", "IM"]
 RenalAction = Literal["full", "percent", "absolute", "contraindicated"]
 Evidence = Literal["V", "P", "U"]
+#: What a drug does in a regimen; decides whether a global dose level applies to it.
+DrugRole = Literal["cytotoxic", "targeted", "modulator", "supportive"]
+#: The roles a global dose level (``SheetOptions.dose_level_percent``) applies to. Published
+#: dose-modification tables reduce the cytotoxic drugs, not a modulator such as folinic
+#: acid (drugs.toml gives the source); a supportive drug keeps its dose.
+GLOBAL_LEVEL_ROLES: frozenset[DrugRole] = frozenset({"cytotoxic", "targeted"})
 
 #: Canonical display unit of each dose basis; ``Dose.amount`` is in this unit.
 CANONICAL_UNIT: dict[str, str] = {
@@ -494,6 +502,12 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
     """What the library knows of a drug, shared by every regimen that uses it."""
 
     inn: NonEmpty = Field(description="Lowercase INN, the name components use.")
+    role: DrugRole | None = Field(
+        default=None,
+        description="cytotoxic | targeted | modulator | supportive. A global dose level "
+        "applies to cytotoxic and targeted drugs only; a drug without a role is treated "
+        "as cytotoxic (the level applies), so a reduction is never silently skipped.",
+    )
     aliases: tuple[str, ...] = Field(
         default=(), description="Other names: brands, abbreviations, other languages."
     )

@@ -61,8 +61,12 @@ WARNING_CODES: dict[str, Severity] = {
     "BSA_FORMULAS_DISAGREE": "caution",
     # A dose level below 100 % applies.
     "DOSE_LEVEL_REDUCED": "info",
-    # A dose level above 100 % applies.
-    "DOSE_LEVEL_ABOVE_100": "caution",
+    # A dose level above 100 % applies: blocking unless the escalation is confirmed
+    # (SheetOptions.confirm_escalation), then a caution (ESCALATION_CONFIRMED_SEVERITY).
+    "DOSE_LEVEL_ABOVE_100": "blocking",
+    # The global dose level was not applied to this drug: its role (modulator, supportive)
+    # is not one a global level reduces; a per-drug level would name it.
+    "DOSE_LEVEL_NOT_APPLIED": "info",
     # The drug has a renal dose rule but no creatinine or CrCl was given.
     "RENAL_RULE_NOT_CHECKED": "caution",
     # The dose was changed by the drug's renal rule.
@@ -80,6 +84,10 @@ WARNING_CODES: dict[str, Severity] = {
     # A supportive regimen is not given in this cycle.
     "SUPPORTIVE_NOT_THIS_CYCLE": "info",
 }
+
+#: The severity of ``DOSE_LEVEL_ABOVE_100`` once the prescriber confirmed the escalation:
+#: a typo of 180 for 80 must not pass, a deliberate escalation must be seen (issue 17).
+ESCALATION_CONFIRMED_SEVERITY: Severity = "caution"
 
 #: One step of the order of operations (``_calc/dose.py``), in the order applied.
 OrderStep = Literal["basis", "dose_x_basis", "dose_level", "organ_function", "rounding"]

@@ -22,6 +22,7 @@ from pydantic import AliasChoices, ValidationError
 from regimens._errors import InputError
 from regimens._models.course import (
     PATIENT_FIELDS,
+    READ_DOSE_LEVEL,
     READ_MEASUREMENTS,
     Course,
     CourseCycle,
@@ -29,6 +30,7 @@ from regimens._models.course import (
     CoursePatient,
 )
 from regimens._models.regimen import FieldPathError
+from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
 __all__ = ["course_json_schema", "load_course", "parse_course", "read_measurements"]
@@ -97,7 +99,9 @@ def _choices(alias: object) -> tuple[str, ...]:
 def parse_course(data: object, *, source: str = "course") -> Course:
     """Validate course data (as read from TOML or JSON); errors name the line and field."""
     try:
-        return Course.model_validate(data, context={READ_MEASUREMENTS: read_measurements})
+        return Course.model_validate(
+            data, context={READ_MEASUREMENTS: read_measurements, READ_DOSE_LEVEL: read_dose_level}
+        )
     except ValidationError as exc:
         # An unknown key first: a misspelt "cycles" also makes "cycles" missing.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")

@@ -31,6 +31,7 @@ from regimens._models.batch import (
     batch_error,
 )
 from regimens._models.patient import Patient
+from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
 if TYPE_CHECKING:
@@ -151,14 +152,16 @@ def _option_value(column: str, value: object) -> int | float | str:
     """A row's cycle (integer), dose level (number) or BSA formula (name)."""
     if column == "bsa_formula":
         return _text(value, column)
+    if column == "dose_level":  # 80, 80% or 80 %, checked as every dose level is
+        return read_dose_level(value, column)
     if isinstance(value, bool):
         raise InputError(f"{column} must be a number, got {value!r}", field=column)
     if isinstance(value, str):
-        text = value.strip().rstrip("%").strip() if column == "dose_level" else value.strip()
+        text = value.strip()
         try:
             return int(text) if column == "cycle" else float(text)
         except ValueError:
-            kind = "a whole number" if column == "cycle" else "a number (percent)"
+            kind = "a whole number" if column == "cycle" else "a number"
             raise InputError(f"{column} must be {kind}, got {value!r}", field=column) from None
     if column == "cycle":
         if isinstance(value, numbers.Integral):

@@ -256,9 +256,9 @@ TEXTS: dict[str, str] = {
     "warning.BSA_LOW": "BSA {bsa} m² is below {limit} m²",
     "warning.BSA_FORMULAS_DISAGREE": "BSA by {formula} ({used} m²) differs from DuBois ({dubois} m²) by {difference}%, more than the {tolerance}% BSA formula tolerance",
     "warning.DOSE_LEVEL_REDUCED": "{drug} at {percent}%{reason}",
-    "warning.DOSE_LEVEL_REDUCED/all": "All drugs of {regimen} at {percent}%{reason}",
+    "warning.DOSE_LEVEL_REDUCED/all": "Cytotoxic and targeted drugs of {regimen} at {percent}%{reason}",
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} at {percent}%{reason}",
-    "warning.DOSE_LEVEL_ABOVE_100/all": "All drugs of {regimen} at {percent}%{reason}",
+    "warning.DOSE_LEVEL_ABOVE_100/all": "Cytotoxic and targeted drugs of {regimen} at {percent}%{reason}",
     "warning.RENAL_RULE_NOT_CHECKED": "{drug} has a renal dose rule ({source}) that was not checked: give --creatinine with --age, --sex and --weight, or --crcl",
     "warning.RENAL_ADJUSTED": "{drug} at {percent}% for CrCl {crcl} mL/min ({band})",
     "warning.RENAL_ADJUSTED/absolute": "{drug} {dose} mg for CrCl {crcl} mL/min ({band})",
@@ -384,4 +384,9 @@ TEXTS: dict[str, str] = {
     "sheet.step.rounding": "rounding",
     # --- issue 17: a pump that does not fit (bsapump) ---
     "label.pump_does_not_fit": "pump {total} mL at {rate} mL/h does not fit: needs ≥ {drug} mL (a pump of at least {min_rate} mL/h)",
+    # --- issue 17: dose levels ---
+    "warning.DOSE_LEVEL_NOT_APPLIED": (
+        "{drug} kept at 100%: the dose level of {percent}% applies to cytotoxic and "
+        "targeted drugs only (give {drug} its own level to change its dose)"
+    ),
 }

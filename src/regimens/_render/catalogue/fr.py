@@ -256,9 +256,13 @@ TEXTS: dict[str, str] = {
     "warning.BSA_LOW": "Surface corporelle {bsa} m² inférieure à {limit} m²",
     "warning.BSA_FORMULAS_DISAGREE": "La surface corporelle par {formula} ({used} m²) diffère de celle de DuBois ({dubois} m²) de {difference} %, plus que la tolérance de {tolerance} % entre formules",
     "warning.DOSE_LEVEL_REDUCED": "{drug} à {percent} %{reason}",
-    "warning.DOSE_LEVEL_REDUCED/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    "warning.DOSE_LEVEL_REDUCED/all": (
+        "Médicaments cytotoxiques et ciblés de {regimen} à {percent} %{reason}"
+    ),
     "warning.DOSE_LEVEL_ABOVE_100": "{drug} à {percent} %{reason}",
-    "warning.DOSE_LEVEL_ABOVE_100/all": "Tous les médicaments de {regimen} à {percent} %{reason}",
+    "warning.DOSE_LEVEL_ABOVE_100/all": (
+        "Médicaments cytotoxiques et ciblés de {regimen} à {percent} %{reason}"
+    ),
     "warning.RENAL_RULE_NOT_CHECKED": "{drug} a une règle d'adaptation à la fonction rénale ({source}) qui n'a pas été vérifiée : donner --creatinine avec --age, --sex et --weight, ou --crcl",
     "warning.RENAL_ADJUSTED": "{drug} à {percent} % pour une clairance de {crcl} mL/min ({band})",
     "warning.RENAL_ADJUSTED/absolute": "{drug} {dose} mg pour une clairance de {crcl} mL/min ({band})",
@@ -384,4 +388,9 @@ TEXTS: dict[str, str] = {
     "sheet.step.rounding": "arrondi",
     # --- issue 17: a pump that does not fit (bsapump) ---
     "label.pump_does_not_fit": "le diffuseur {total} mL à {rate} mL/h ne suffit pas : il faut ≥ {drug} mL (un diffuseur d'au moins {min_rate} mL/h)",
+    # --- issue 17: dose levels ---
+    "warning.DOSE_LEVEL_NOT_APPLIED": (
+        "{drug} maintenu à 100 % : le niveau de dose de {percent} % ne s'applique qu'aux "
+        "médicaments cytotoxiques et ciblés (donner à {drug} son propre niveau pour changer sa dose)"
+    ),
 }
