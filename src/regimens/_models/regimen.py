@@ -27,6 +27,7 @@ from pydantic import Field, field_validator, model_validator
 
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Number, Whole
+from regimens._models.safety_data import MaximumDose, RegimenCaution
 
 __all__ = [
     "CANONICAL_UNIT",
@@ -224,6 +225,9 @@ class Regimen(Frozen, str_strip_whitespace=True):
     components: tuple[Component, ...] = Field(min_length=1)
     given_with: tuple[SupportiveSchedule, ...] = ()
     notes: tuple[str, ...] = ()
+    cautions: tuple[RegimenCaution, ...] = Field(
+        default=(), description="Cautions shown on every sheet of the regimen."
+    )
     references: tuple[Reference, ...] = Field(min_length=1)
 
     @field_validator("aliases")
@@ -519,6 +523,9 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",
     )
     renal_rule: RenalRule | None = None
+    maximum_dose: MaximumDose | None = Field(
+        default=None, description="Labelled maxima (blocking), or the statement that none exists."
+    )
     codes: DrugCodes | None = Field(
         default=None, description="Standard codes (ATC) with their source; not used in doses."
     )

@@ -79,6 +79,10 @@ WARNING_CODES: dict[str, Severity] = {
     "CALVERT_GFR_CAPPED": "info",
     # A supportive regimen is not given in this cycle.
     "SUPPORTIVE_NOT_THIS_CYCLE": "info",
+    # A final dose is above its drug's labelled maximum (drugs.toml maximum_dose).
+    "MAX_DOSE_EXCEEDED": "blocking",
+    # A caution the library attaches to the regimen ([[cautions]] of its file).
+    "REGIMEN_CAUTION": "caution",
 }
 
 #: One step of the order of operations (``_calc/dose.py``), in the order applied.

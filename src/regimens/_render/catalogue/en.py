@@ -382,4 +382,11 @@ TEXTS: dict[str, str] = {
     "sheet.step.dose_level": "dose level",
     "sheet.step.organ_function": "organ-function adjustment",
     "sheet.step.rounding": "rounding",
+    # --- issue 17: maximum doses, administration notes, regimen cautions ---
+    "warning.MAX_DOSE_EXCEEDED/per_m2": "{drug} {dose} mg is {per_m2} mg/m² for BSA {bsa} m², above its labelled maximum of {maximum} mg/m² per administration: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED": "{drug} {dose} mg per administration is above its labelled maximum of {maximum} mg: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_day": "{drug} {dose} mg on day {day} is above its labelled maximum of {maximum} mg per day: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg in the cycle is above its labelled maximum of {maximum} mg per cycle: do not give it; check the dose level and the prescription",
+    "warning.REGIMEN_CAUTION": "{regimen}: {text}",
+    "label.administration_notes": "Administration notes (library)",
 }

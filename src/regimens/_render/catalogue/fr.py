@@ -382,4 +382,11 @@ TEXTS: dict[str, str] = {
     "sheet.step.dose_level": "niveau de dose",
     "sheet.step.organ_function": "adaptation à la fonction d'organe",
     "sheet.step.rounding": "arrondi",
+    # --- issue 17: maximum doses, administration notes, regimen cautions ---
+    "warning.MAX_DOSE_EXCEEDED/per_m2": "{drug} {dose} mg fait {per_m2} mg/m² pour une surface corporelle de {bsa} m², au-dessus de sa dose maximale de {maximum} mg/m² par administration (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
+    "warning.MAX_DOSE_EXCEEDED": "{drug} {dose} mg par administration dépasse sa dose maximale de {maximum} mg (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_day": "{drug} {dose} mg au jour {day} dépasse sa dose maximale de {maximum} mg par jour (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg sur le cycle dépasse sa dose maximale de {maximum} mg par cycle (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
+    "warning.REGIMEN_CAUTION": "{regimen} : {text}",
+    "label.administration_notes": "Notes d'administration (bibliothèque)",
 }
