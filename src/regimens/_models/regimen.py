@@ -139,6 +139,7 @@ class Component(Frozen, str_strip_whitespace=True):
     duration_h: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     order: Whole = Field(ge=1, description="Administration order on the day (1 = first).")
     notes: str = ""
+    notes_fr: str = Field(default="", description="The notes in French (--lang fr).")
     source: NonEmpty = Field(description="Where the dose, days and administration come from.")
     unverified: tuple[str, ...] = Field(
         default=(), description="What in this component no seen source confirms."

@@ -184,6 +184,7 @@ class Administration(Frozen):
     withheld: bool = False
     withheld_reason: WithheldReason | None = None
     notes: str = ""  # the library's notes on this component (data, not ours)
+    notes_fr: str = ""  # the same in French, when the library gives them
 
 
 class SheetDay(Frozen):

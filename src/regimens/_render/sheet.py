@@ -266,9 +266,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     notes: list[tuple[str, str]] = []
     for day in sheet.days:
         for item in day.administrations:
-            shown = (drug_name(item.drug, sheet.drug_names, lang), item.notes)
-            if item.notes and shown not in notes:
-                notes.append(shown)
+            written = (item.notes_fr if lang == "fr" else "") or item.notes
+            note = (drug_name(item.drug, sheet.drug_names, lang), written)
+            if written and note not in notes:
+                notes.append(note)
     footer = provenance_line(
         sheet.provenance.tool_version,
         [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()],
@@ -444,8 +445,12 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
-                "warnings": ";".join(codes_by_drug.get(item.drug, [])),
-                "notes": item.notes,
+                # The drug's warnings, then the sheet's (a BSA or regimen caution
+                # concerns every row).
+                "warnings": ";".join(
+                    codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
+                ),
+                "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
             }
             writer.writerow([values[en] for en, _ in CSV_COLUMNS])
     return out.getvalue()
@@ -492,7 +497,9 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     if doc.notes:
         out.append(f"<h2>{esc(label('administration_notes', lang))}</h2><ul>")
         colon = label("colon", lang)
-        out += [f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes]
+        out += [
+            f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
+        ]
         out.append("</ul>")
 
     out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
