@@ -234,3 +234,19 @@ def test_builtin_maxima(library: Library) -> None:
         "zoledronic acid": (None, 4.0, False),
         "oxaliplatin": (None, None, True),
     }
+
+
+def test_every_maximum_field_is_worded_in_show(tmp_path: Path) -> None:
+    """Each kind of maximum of a user's drug is printed by the library renderer."""
+    from regimens._render.library import show_table
+
+    library = _user_library(
+        tmp_path,
+        "per_administration_mg_per_m2 = 50\nper_administration_mg = 90\n"
+        "per_day_mg = 100\nper_cycle_mg = 200",
+    )
+    shown = " ".join(show_table(library.get("TEST-MAX"), library=library).split())
+    assert (
+        "Maximum dose: 50 mg/m2 per administration, 90 mg per administration, "
+        "100 mg per day, 200 mg per cycle (test)" in shown
+    )

@@ -133,3 +133,12 @@ def test_json_keeps_its_keys() -> None:
     item = json.loads(result.output)["days"][0]["administrations"][0]
     assert item["notes"].startswith("Dilute in glucose 5% only")
     assert "notes_fr" not in item
+
+
+def test_show_prints_cautions_and_maxima() -> None:
+    """`regimens show` prints a regimen's cautions and each drug's maximum or its absence."""
+    xeliri = invoke("show XELIRI").output
+    assert "Cautions (REGIMEN_CAUTION, on every sheet):" in xeliri
+    assert "Maximum dose: none labelled" in xeliri
+    docetaxel = invoke("show DOCETAXEL").output
+    assert "Maximum dose: 100 mg/m2 per administration" in docetaxel

@@ -389,4 +389,11 @@ TEXTS: dict[str, str] = {
     "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg in the cycle is above its labelled maximum of {maximum} mg per cycle: do not give it; check the dose level and the prescription",
     "warning.REGIMEN_CAUTION": "{regimen}: {text}",
     "label.administration_notes": "Administration notes (library)",
+    "library.show.cautions": "Cautions (REGIMEN_CAUTION, on every sheet):",
+    "library.show.maximum": "Maximum dose: {values} ({source})",
+    "library.show.maximum_none": "Maximum dose: none labelled ({source})",
+    "library.show.maximum_per_administration_mg_per_m2": "{amount} {unit} per administration",
+    "library.show.maximum_per_administration_mg": "{amount} {unit} per administration",
+    "library.show.maximum_per_day_mg": "{amount} {unit} per day",
+    "library.show.maximum_per_cycle_mg": "{amount} {unit} per cycle",
 }

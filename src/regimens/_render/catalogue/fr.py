@@ -389,4 +389,11 @@ TEXTS: dict[str, str] = {
     "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg sur le cycle dépasse sa dose maximale de {maximum} mg par cycle (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
     "warning.REGIMEN_CAUTION": "{regimen} : {text}",
     "label.administration_notes": "Notes d'administration (bibliothèque)",
+    "library.show.cautions": "Mises en garde (REGIMEN_CAUTION, sur chaque fiche) :",
+    "library.show.maximum": "Dose maximale : {values} ({source})",
+    "library.show.maximum_none": "Dose maximale : aucune dans le RCP ({source})",
+    "library.show.maximum_per_administration_mg_per_m2": "{amount} {unit} par administration",
+    "library.show.maximum_per_administration_mg": "{amount} {unit} par administration",
+    "library.show.maximum_per_day_mg": "{amount} {unit} par jour",
+    "library.show.maximum_per_cycle_mg": "{amount} {unit} par cycle",
 }
