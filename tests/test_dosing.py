@@ -1155,7 +1155,9 @@ def test_supportive_component_keeps_its_notes(library: Library) -> None:
     result = sheet(library, "FOLFOX-6", renal_patient(75), supportive=("ZOLEDRONIC-ACID",))
     zol = _one(result, "zoledronic acid")
     assert zol.notes.startswith("Never faster than 15 minutes.")
-    assert _one(result, "oxaliplatin").notes.startswith("In glucose 5% (incompatible with")
+    assert _one(result, "oxaliplatin").notes.startswith(
+        "Dilute in glucose 5% only (incompatible with"
+    )
 
 
 def test_supportive_regimen_reference_says_supportive(library: Library) -> None:

@@ -118,6 +118,7 @@ def dose_component(
         withheld=withheld,
         withheld_reason="contraindicated" if withheld else None,
         notes=component.notes,
+        notes_fr=component.notes_fr,
     )
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from regimens._calc import bsa as bsa_formulas
 from regimens._calc.context import RegimenLibrary, SheetContext
 from regimens._calc.dose import dose_component
+from regimens._calc.maxima import check_maxima
 from regimens._calc.measures import compute_bsa_result, patient_inputs
 from regimens._calc.organ import renal_function
 from regimens._errors import InputError
@@ -120,6 +121,11 @@ def sheet_for(
     context = SheetContext(patient, options, bsa, renal_function(patient), main.id)
     if bsa is not None:
         _bsa_warnings(context, bsa)
+    for shown in (main, *added):
+        for caution in shown.cautions:
+            context.warn(
+                "REGIMEN_CAUTION", regimen=shown.id, text=caution.text, text_fr=caution.text_fr
+            )
     for source_regimen in added:
         if not any(regimen_id == source_regimen.id for regimen_id, _ in components):
             context.warn(
@@ -144,6 +150,7 @@ def sheet_for(
         (day, tuple(sorted(items, key=lambda a: (a.regimen != main.id, a.order))))
         for day, items in sorted(days.items())
     ]
+    check_maxima(context, ordered, library.drug)
     sheet_days = tuple(SheetDay(day=day, administrations=items) for day, items in ordered)
     # Looked up at the end of the sheet, so that a regimen missing from the library
     # fails after the patient's own errors.

@@ -8,11 +8,11 @@ and unknown fields are refused. A mapping field is a :class:`FrozenDict`, so tha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
-__all__ = ["Frozen", "FrozenDict", "FrozenMap", "Number", "Whole"]
+__all__ = ["Evidence", "Frozen", "FrozenDict", "FrozenMap", "NonEmpty", "Number", "Whole"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -22,6 +22,11 @@ V = TypeVar("V")
 # written 3.0, or a number in quotes, is refused too (the message names the field).
 Whole = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
+#: A text that may not be empty (a source, a label).
+NonEmpty = Annotated[str, Field(min_length=1)]
+#: Evidence marks of the library's data: V seen in the cited source, P secondary or
+#: partial, U unverified (shared/CLINICAL-SOURCES.md).
+Evidence = Literal["V", "P", "U"]
 
 
 class Frozen(BaseModel):

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, FrozenDict, FrozenMap, Number, Whole
+from regimens._models.base import Evidence, Frozen, FrozenDict, FrozenMap, NonEmpty, Number, Whole
+from regimens._models.drug_data import DoxorubicinEquivalence, DrugCodes
+from regimens._models.safety_data import MaximumDose, RegimenCaution
 
 __all__ = [
     "CANONICAL_UNIT",
@@ -57,7 +58,6 @@ DoseBasis = Literal["per_m2", "per_kg", "flat", "auc"]
 Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"]
 Route = Literal["IV", "PO", "SC", "IM"]
 RenalAction = Literal["full", "percent", "absolute", "contraindicated"]
-Evidence = Literal["V", "P", "U"]
 #: What a drug does in a regimen; decides whether a global dose level applies to it.
 DrugRole = Literal["cytotoxic", "targeted", "modulator", "supportive"]
 #: The roles a global dose level (``SheetOptions.dose_level_percent``) applies to. Published
@@ -86,9 +86,6 @@ class FieldPathError(ValueError):
         super().__init__(f"{path}: {reason}" if path else reason)
         self.path = path
         self.reason = reason
-
-
-NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class Reference(Frozen, str_strip_whitespace=True):
@@ -146,6 +143,7 @@ class Component(Frozen, str_strip_whitespace=True):
     duration_h: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
     order: Whole = Field(ge=1, description="Administration order on the day (1 = first).")
     notes: str = ""
+    notes_fr: str = Field(default="", description="The notes in French (--lang fr).")
     source: NonEmpty = Field(description="Where the dose, days and administration come from.")
     unverified: tuple[str, ...] = Field(
         default=(), description="What in this component no seen source confirms."
@@ -232,6 +230,9 @@ class Regimen(Frozen, str_strip_whitespace=True):
     components: tuple[Component, ...] = Field(min_length=1)
     given_with: tuple[SupportiveSchedule, ...] = ()
     notes: tuple[str, ...] = ()
+    cautions: tuple[RegimenCaution, ...] = Field(
+        default=(), description="Cautions shown on every sheet of the regimen."
+    )
     references: tuple[Reference, ...] = Field(min_length=1)
 
     @field_validator("aliases")
@@ -452,52 +453,6 @@ class CumulativeLimit(Frozen, str_strip_whitespace=True):
         return self.limit.unit
 
 
-class DoxorubicinEquivalence(Frozen, str_strip_whitespace=True):
-    """How many mg of doxorubicin one mg of an anthracycline counts as (cardiotoxicity).
-
-    Sources disagree (epirubicin 1 in COG substitution rules, 0.8 in Feijen, JAMA Oncol
-    2019), so the ratio is data with its source, and ``regimens course --equivalence``
-    can replace it.
-    """
-
-    ratio: Number = Field(gt=0, le=20, allow_inf_nan=False)
-    evidence: Evidence | None = None
-    source: NonEmpty
-    note: str = Field(default="", description="Other published ratios, and why this one.")
-
-
-_ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")
-
-
-class DrugCodes(Frozen, str_strip_whitespace=True):
-    """Standard identifiers of a drug, with where they were checked.
-
-    Used to name the drug to other systems (the FHIR export, ``docs/fhir.md``);
-    never in a calculation. Leave a code out rather than guess it.
-    """
-
-    atc: str | None = Field(
-        default=None,
-        description="WHO ATC code of the substance (5th level), e.g. 'L01XA03'.",
-        examples=["L01XA03"],
-    )
-    evidence: Evidence | None = Field(
-        default=None,
-        description="V seen in the cited source, P secondary or partial, U unverified.",
-    )
-    source: NonEmpty = Field(description="Where the code was checked, with its year.")
-
-    @field_validator("atc")
-    @classmethod
-    def _atc_format(cls, atc: str | None) -> str | None:
-        if atc is not None and _ATC_CODE.fullmatch(atc) is None:
-            raise ValueError(
-                f"{atc!r} is not an ATC code of a substance: write 7 characters, a letter, "
-                "2 digits, 2 capital letters and 2 digits, e.g. 'L01XA03'"
-            )
-        return atc
-
-
 class DrugFacts(Frozen, str_strip_whitespace=True):
     """What the library knows of a drug, shared by every regimen that uses it."""
 
@@ -533,6 +488,9 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",
     )
     renal_rule: RenalRule | None = None
+    maximum_dose: MaximumDose | None = Field(
+        default=None, description="Labelled maxima (blocking), or the statement that none exists."
+    )
     codes: DrugCodes | None = Field(
         default=None, description="Standard codes (ATC) with their source; not used in doses."
     )

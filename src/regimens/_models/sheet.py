@@ -83,6 +83,10 @@ WARNING_CODES: dict[str, Severity] = {
     "CALVERT_GFR_CAPPED": "info",
     # A supportive regimen is not given in this cycle.
     "SUPPORTIVE_NOT_THIS_CYCLE": "info",
+    # A final dose is above its drug's labelled maximum (drugs.toml maximum_dose).
+    "MAX_DOSE_EXCEEDED": "blocking",
+    # A caution the library attaches to the regimen ([[cautions]] of its file).
+    "REGIMEN_CAUTION": "caution",
 }
 
 #: The severity of ``DOSE_LEVEL_ABOVE_100`` once the prescriber confirmed the escalation:
@@ -192,6 +196,7 @@ class Administration(Frozen):
     withheld: bool = False
     withheld_reason: WithheldReason | None = None
     notes: str = ""  # the library's notes on this component (data, not ours)
+    notes_fr: str = ""  # the same in French, when the library gives them
 
 
 class SheetDay(Frozen):

@@ -10,6 +10,7 @@ import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from regimens._models.safety_data import MAXIMUM_FIELDS
 from regimens._render.catalogue import text
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         RenalBand,
         SupportiveSchedule,
     )
+    from regimens._models.safety_data import MaximumDose
 
 __all__ = ["list_json", "list_table", "show_json", "show_table"]
 
@@ -208,6 +210,12 @@ def show_table(regimen: Regimen, *, library: Library, lang: str = "en") -> str:
     if regimen.notes:
         lines += ["", text("library.show.notes", lang)]
         lines += [_wrap(f"- {note}") for note in regimen.notes]
+    if regimen.cautions:
+        lines += ["", text("library.show.cautions", lang)]
+        for caution in regimen.cautions:
+            written = caution.text_fr if lang == "fr" else caution.text
+            lines.append(_wrap(f"- {written} [{caution.evidence}]"))
+            lines.append(_wrap(caution.source, " " * 4))
     lines += ["", text("library.show.references", lang)]
     for index, reference in enumerate(regimen.references, start=1):
         ids = [
@@ -286,6 +294,8 @@ def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]
                 key, lang, amount=_number(limit.amount), unit=limit.unit, source=limit.source
             )
             lines.append(_wrap(line, " " * 5))
+        if facts.maximum_dose:
+            lines.append(_wrap(_maximum_line(facts.maximum_dose, lang), " " * 5))
         if facts.renal_rule:
             rule = facts.renal_rule
             line = text("library.show.renal_rule", lang, source=rule.source)
@@ -294,6 +304,24 @@ def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]
                 lines.append(f"       {_band_interval(band)}  {band.label}")
             lines.extend(_wrap(note, " " * 5) for note in rule.notes[:1])
     return lines
+
+
+def _maximum_line(maximum: MaximumDose, lang: str) -> str:
+    """The drug's labelled maxima with their source, or the statement that none exists."""
+    if maximum.none_labelled:
+        return text("library.show.maximum_none", lang, source=maximum.source)
+    units = {
+        "per_administration_mg_per_m2": "mg/m2",
+        "per_administration_mg": "mg",
+        "per_day_mg": "mg",
+        "per_cycle_mg": "mg",
+    }
+    values = [
+        text(f"library.show.maximum_{name}", lang, amount=_number(value), unit=units[name])
+        for name in MAXIMUM_FIELDS
+        if (value := getattr(maximum, name)) is not None
+    ]
+    return text("library.show.maximum", lang, values=", ".join(values), source=maximum.source)
 
 
 def _product_lines(facts: DrugFacts, lang: str) -> list[str]:

@@ -3,7 +3,8 @@
 Models carry ``code`` and ``params`` (values already formatted as displayed); this is
 the only place a warning becomes a sentence, in the language asked for, from the
 catalogues (``_render/catalogue``). A code with several wordings picks one with
-``params["variant"]``; ``{drug}`` is the drug's name in the output language.
+``params["variant"]``; ``{drug}`` is the drug's name in the output language; a
+parameter ``NAME_LANG`` (``text_fr``) is used for ``{NAME}`` in that language.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def message(
     """The sentence of ``item`` in ``lang``; ``kind`` is its catalogue section
     (``warning``, ``course``, ``check``, ``calendar``...)."""
     params = dict(item.params)
+    # A value from the library in several languages (a regimen caution's ``text`` and
+    # ``text_fr``): the output language's version replaces the English one.
+    for key in list(params):
+        local = params.get(f"{key}_{lang}")
+        if local:
+            params[key] = local
     variant = params.get("variant")
     key = f"{kind}.{item.code}/{variant}" if variant else f"{kind}.{item.code}"
     drug = getattr(item, "drug", None) or params.get("drug")

@@ -143,6 +143,8 @@ class _Document:
     totals_columns: list[str]
     totals: list[list[str]]
     warnings: list[HtmlWarning]
+    #: The library's administration notes, once per administration: (drug, notes).
+    notes: list[tuple[str, str]]
     footer: str
     notice: str
     lang: Lang
@@ -250,6 +252,13 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
         for w in sheet.warnings
     ]
+    notes: list[tuple[str, str]] = []
+    for day in sheet.days:
+        for item in day.administrations:
+            written = (item.notes_fr if lang == "fr" else "") or item.notes
+            note = (drug_name(item.drug, sheet.drug_names, lang), written)
+            if written and note not in notes:
+                notes.append(note)
     footer = provenance_line(
         sheet.provenance.tool_version,
         [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()],
@@ -266,6 +275,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
         totals=totals,
         warnings=warnings,
+        notes=notes,
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
@@ -288,6 +298,10 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
         tabulate(doc.totals, headers=doc.totals_columns, tablefmt="simple", disable_numparse=True)
     )
     lines.append("")
+    if doc.notes:
+        lines.append(label("administration_notes", lang))
+        lines += [f"  {drug}{label('colon', lang)}{notes}" for drug, notes in doc.notes]
+        lines.append("")
     lines.append(label("warnings", lang) if doc.warnings else label("warnings_none", lang))
     for warning in doc.warnings:
         mark = warning.severity_label
@@ -315,6 +329,10 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"## {doc.totals_title}", ""]
     lines += md_table(doc.totals_columns, doc.totals)
     lines.append("")
+    if doc.notes:
+        lines += [f"## {label('administration_notes', lang)}", ""]
+        lines += [f"- **{drug}**{label('colon', lang)}{notes}" for drug, notes in doc.notes]
+        lines.append("")
     lines += [f"## {label('warnings', lang)}", ""]
     if not doc.warnings:  # the heading already says "Warnings": do not say it twice
         lines.append(label("none_found", lang))
@@ -363,6 +381,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("withheld", "non_administre"),
     ("withheld_reason", "motif_non_administre"),
     ("warnings", "alertes"),
+    ("notes", "notes"),
 )
 
 
@@ -415,7 +434,12 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
-                "warnings": ";".join(codes_by_drug.get(item.drug, [])),
+                # The drug's warnings, then the sheet's (a BSA or regimen caution
+                # concerns every row).
+                "warnings": ";".join(
+                    codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
+                ),
+                "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
             }
             writer.writerow([values[en] for en, _ in CSV_COLUMNS])
     return out.getvalue()
@@ -459,6 +483,13 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
         out += _html_table(doc.columns, rows, numeric)
     out.append(f"<h2>{esc(doc.totals_title)}</h2>")
     out += _html_table(doc.totals_columns, doc.totals, {1})
+    if doc.notes:
+        out.append(f"<h2>{esc(label('administration_notes', lang))}</h2><ul>")
+        colon = label("colon", lang)
+        out += [
+            f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
+        ]
+        out.append("</ul>")
 
     out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
     out.append('<table class="signatures"><thead><tr><th></th>')

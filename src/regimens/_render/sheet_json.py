@@ -35,8 +35,9 @@ __all__ = [
     "warning_document",
 ]
 
-#: Administration fields that only feed its words (``rounding``): not in the document.
-_WORDS_ONLY = ("rounding_increment_mg", "tablet_strengths_mg")
+#: Administration fields that only feed its words (``rounding``; the French notes of
+#: the other formats): not in the document.
+_WORDS_ONLY = ("rounding_increment_mg", "tablet_strengths_mg", "notes_fr")
 
 
 def sheet_json(sheet: DoseSheet, indent: int | None = 2) -> str:
@@ -106,6 +107,7 @@ _DOCUMENT_FIELDS: tuple[tuple[str, str, dict[str, Any] | None, str | None, bool]
     ("Administration", "rounding", {"title": "Rounding", **_TEXT}, None, True),
     ("Administration", "rounding_increment_mg", None, None, False),
     ("Administration", "tablet_strengths_mg", None, None, False),
+    ("Administration", "notes_fr", None, None, False),
     (
         "Administration",
         "withheld_reason",

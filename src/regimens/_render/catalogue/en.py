@@ -389,4 +389,18 @@ TEXTS: dict[str, str] = {
         "{drug} kept at 100%: the dose level of {percent}% applies to cytotoxic and "
         "targeted drugs only (give {drug} its own level to change its dose)"
     ),
+    # --- issue 17: maximum doses, administration notes, regimen cautions ---
+    "warning.MAX_DOSE_EXCEEDED/per_m2": "{drug} {dose} mg is {per_m2} mg/m² for BSA {bsa} m², above its labelled maximum of {maximum} mg/m² per administration: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED": "{drug} {dose} mg per administration is above its labelled maximum of {maximum} mg: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_day": "{drug} {dose} mg on day {day} is above its labelled maximum of {maximum} mg per day: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg in the cycle is above its labelled maximum of {maximum} mg per cycle: do not give it; check the dose level and the prescription",
+    "warning.REGIMEN_CAUTION": "{regimen}: {text}",
+    "label.administration_notes": "Administration notes (library)",
+    "library.show.cautions": "Cautions (REGIMEN_CAUTION, on every sheet):",
+    "library.show.maximum": "Maximum dose: {values} ({source})",
+    "library.show.maximum_none": "Maximum dose: none labelled ({source})",
+    "library.show.maximum_per_administration_mg_per_m2": "{amount} {unit} per administration",
+    "library.show.maximum_per_administration_mg": "{amount} {unit} per administration",
+    "library.show.maximum_per_day_mg": "{amount} {unit} per day",
+    "library.show.maximum_per_cycle_mg": "{amount} {unit} per cycle",
 }
