@@ -55,6 +55,7 @@ DOSE_GROUP = [
     "drug_dose_level",
     "rounding",
     "tolerance",
+    "provisional",
 ]
 #: Help heading "Dose" of a sheet: the dose group, then the sheet's own options.
 DOSE_SECTION = [*DOSE_GROUP, "supportive", "cycle", "pump_rate"]
@@ -172,6 +173,12 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
             click.option(
                 "--tolerance", type=float, default=5.0, show_default=True, help=tolerance_help
             ),
+            click.option(
+                "--provisional",
+                is_flag=True,
+                help="Planning sheet: a missing renal function is a caution, not blocking; "
+                "marked PROVISIONAL — not for administration.",
+            ),
         ]
     )
 
@@ -230,6 +237,7 @@ def sheet_options(
     drug_dose_level: tuple[str, ...],
     rounding: str,
     tolerance: float,
+    provisional: bool = False,
     cycle: int = 1,
     pump_rate: float | None = None,
 ) -> SheetOptions:
@@ -259,6 +267,7 @@ def sheet_options(
         drug_dose_levels=levels,
         rounding=rounding,
         tolerance_percent=tolerance,
+        provisional=provisional,
         cycle=cycle,
         pump_rate_ml_per_h=pump_rate,
     )

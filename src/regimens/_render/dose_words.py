@@ -14,7 +14,13 @@ from regimens._models.sheet import Administration, OrganAdjustment
 from regimens._render._text import plain_number
 from regimens._render.catalogue import text
 
-__all__ = ["order_of_operations_text", "organ_rule_text", "rounding_text", "withheld_text"]
+__all__ = [
+    "order_of_operations_text",
+    "organ_rule_text",
+    "renal_rule_text",
+    "rounding_text",
+    "withheld_text",
+]
 
 
 def rounding_text(item: Administration, lang: str = "en") -> str:
@@ -48,6 +54,12 @@ def withheld_text(item: Administration, lang: str = "en") -> str | None:
         band=adjustment.band if adjustment else "",
         source=adjustment.source if adjustment else "",
     )
+
+
+def renal_rule_text(item: Administration, lang: str = "en") -> str:
+    """What the drug's renal rule is: ``CrCl bands (source)``, ``no renal dose rule
+    applies (source)`` or ``no renal rule encoded: ...`` (a missing rule looks missing)."""
+    return text(f"sheet.renal_rule.{item.renal_rule}", lang, source=item.renal_rule_source or "")
 
 
 def organ_rule_text(adjustment: OrganAdjustment, lang: str = "en") -> str:
