@@ -318,3 +318,31 @@ def test_batch_rows_take_a_crcl(tmp_path) -> None:  # type: ignore[no-untyped-de
     )
     code, out, _ = run(f"batch --input {both} --regimen FOLFOX-6")
     assert json.loads(out)["error"]["field"] == "crcl"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(
+            {
+                "status": "none",
+                "source": "s",
+                "bands": [{"label": "all", "action": "full", "source": "s"}],
+            },
+            "has no bands",
+            id="none with bands",
+        ),
+        pytest.param(
+            {"status": "not_encoded", "source": "s"}, "unverified", id="not_encoded, no notes"
+        ),
+        pytest.param({"status": "bands", "source": "s"}, "no bands", id="bands, none given"),
+    ],
+)
+def test_renal_rule_statements_are_checked(data: dict[str, object], reason: str) -> None:
+    """A "none" rule has no bands; "not_encoded" says what is unverified; "bands" has bands."""
+    from pydantic import ValidationError
+
+    from regimens._models.regimen import RenalRule
+
+    with pytest.raises(ValidationError, match=reason):
+        RenalRule.model_validate(data)

@@ -394,4 +394,6 @@ TEXTS: dict[str, str] = {
     "sheet.renal_rule.bands": "CrCl bands (the Organ column shows the band applied)",
     "sheet.renal_rule.none": "no renal dose rule applies ({source})",
     "sheet.renal_rule.not_encoded": "no renal rule encoded: check renal function yourself",
+    "library.show.renal_rule_none": "Renal rule: none applies ({source})",
+    "library.show.renal_rule_not_encoded": "Renal rule: none encoded ({source})",
 }

@@ -394,4 +394,6 @@ TEXTS: dict[str, str] = {
     "sheet.renal_rule.bands": "classes de ClCr (la colonne Organe montre la classe appliquée)",
     "sheet.renal_rule.none": "aucune règle rénale ne s'applique ({source})",
     "sheet.renal_rule.not_encoded": "aucune règle rénale codée : vérifier vous-même la fonction rénale",
+    "library.show.renal_rule_none": "Règle rénale : aucune ne s'applique ({source})",
+    "library.show.renal_rule_not_encoded": "Règle rénale : aucune codée ({source})",
 }
