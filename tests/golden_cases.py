@@ -21,7 +21,9 @@ PATIENT = ("--height", "170", "--weight", "70")
 RENAL = ("--age", "60", "--sex", "M", "--creatinine", "1.0")
 
 _SHEETS: dict[str, tuple[str, ...]] = {
-    "folfox6": ("sheet", "FOLFOX-6", *PATIENT),
+    # A planning sheet (no renal function): "PROVISIONAL — not for administration" on
+    # top of every format (issue 17).
+    "folfox6": ("sheet", "FOLFOX-6", *PATIENT, "--provisional"),
     "eox-renal": ("sheet", "EOX", "--height", "165", "--weight", "60", "--crcl", "45"),
     "xeliri": ("sheet", "XELIRI", *PATIENT, *RENAL, "--dose-level", "80"),
     "folfox6-zoledronic": (
@@ -50,6 +52,8 @@ _CHECK = (
     "180",
     "--weight",
     "80",
+    "--crcl",
+    "90",
     "--prescribed",
     "oxaliplatin=170mg",
     "--prescribed",
@@ -112,7 +116,9 @@ for _fmt in ("table", "json"):
 CASES["validate.txt"] = ("validate",)
 
 #: Batch cases read this input (one good row, one bad row, one with a level).
-BATCH_INPUT = "patient_id,height,weight,dose_level\nP1,170cm,70kg,\nP2,1.7,70,\nP3,180,80,80\n"
+BATCH_INPUT = (
+    "patient_id,height,weight,crcl,dose_level\nP1,170cm,70kg,90,\nP2,1.7,70,90,\nP3,180,80,90,80\n"
+)
 for _fmt in ("jsonl", "csv"):
     CASES[f"batch.{_fmt}"] = ("batch", "--regimen", "FOLFOX-6", "--format", _fmt)
 

@@ -136,11 +136,22 @@ def _without_time(document: dict[str, Any]) -> dict[str, Any]:
 
 def test_sheet_json_is_the_cli_json() -> None:
     """``regimens.sheet_json(sheet)`` is what ``regimens sheet --format json`` prints."""
-    args = ["--height", "170", "--weight", "70", "--cycle", "2", "--dose-level", "80"]
+    args = [
+        "--height",
+        "170",
+        "--weight",
+        "70",
+        "--crcl",
+        "90",
+        "--cycle",
+        "2",
+        "--dose-level",
+        "80",
+    ]
     cli = CliRunner().invoke(main, ["sheet", "FOLFOX-6", *args, "--format", "json"])
     assert cli.exit_code == 0, cli.output
     library = regimens.load_library()
-    patient = regimens.make_patient(height="170", weight="70")
+    patient = regimens.make_patient(height="170", weight="70", crcl="90")
     options = regimens.SheetOptions(cycle=2, dose_level_percent=80)
     sheet = regimens.compute_sheet(library, "FOLFOX-6", patient, options)
     from_api = _without_time(json.loads(regimens.sheet_json(sheet)))

@@ -155,11 +155,12 @@ def test_markdown_has_the_table_content() -> None:
 
 
 def test_markdown_warnings_once_with_their_cycles() -> None:
-    """A contraindication raised in both cycles is listed once, naming cycles 1 and 2."""
+    """A contraindication raised in both cycles is listed once, naming cycles 1 and 2
+    (one line per drug: oxaliplatin, EU SmPC < 30, and capecitabine)."""
     code, out, _ = run("calendar EOX --start 2026-01-05 --cycles 2 --height 180 --weight 80 "
                        "--crcl 25 --format markdown")  # fmt: skip
     assert code == 3
-    assert out.count("CONTRAINDICATED") == 1
+    assert out.count("CONTRAINDICATED") == 2
     assert "- **BLOCKING CONTRAINDICATED** (cycles 1, 2): capecitabine is contraindicated" in out
     assert "capecitabine WITHHELD PO" in out
 

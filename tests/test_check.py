@@ -40,7 +40,7 @@ from regimens._read.prescribed import parse_prescribed
 from regimens._render.catalogue import has
 from regimens._render.check import check_json, check_table
 
-BSA_2 = make_patient(height=180, weight=80)
+BSA_2 = make_patient(height=180, weight=80, crcl=90)
 BSA_1_8 = make_patient(height=180, weight=64.8, crcl=80)
 FOLFOX_AS_EXPECTED = (
     "oxaliplatin=170mg",
@@ -425,7 +425,7 @@ def test_the_sheets_own_doses_always_pass(height: float, weight: float) -> None:
     The sheet never rounds beyond the tolerance, so its doses are within it by design.
     """
     library = load_library(use_env=False)
-    patient = make_patient(height=height, weight=weight)
+    patient = make_patient(height=height, weight=weight, crcl=90)
     sheet = compute_sheet(library, "FOLFOX-6", patient)
     prescribed = [
         f"{item.drug}:{item.method}={item.dose_mg!r}mg" for item in sheet.days[0].administrations

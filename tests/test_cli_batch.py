@@ -52,7 +52,7 @@ def test_mixed_rows_jsonl_input(tmp_path: Path) -> None:
     source = write(
         tmp_path,
         "p.jsonl",
-        '{"patient_id": "G1", "height": 170, "weight": 70}\n'
+        '{"patient_id": "G1", "height": 170, "weight": 70, "crcl": 90}\n'
         '{"patient_id": "B1", "height": "170", "weight": "700"}\n'
         "\n"
         "{broken\n"
@@ -75,8 +75,9 @@ def test_mixed_rows_jsonl_input(tmp_path: Path) -> None:
 
 
 def test_blocking_sheet_exit_3(tmp_path: Path) -> None:
-    """Cockcroft–Gault (140 − 80) × 50 / (72 × 4) × 0.85 = 8.85 mL/min: capecitabine
-    in EOX is contraindicated (blocking), the sheet is still written; exit 3."""
+    """Cockcroft–Gault (140 − 80) × 50 / (72 × 4) × 0.85 = 8.85 mL/min: oxaliplatin
+    (EU SmPC) and capecitabine in EOX are contraindicated (blocking), the sheet is still
+    written; exit 3."""
     source = write(
         tmp_path, "b.csv", "patient_id,height,weight,sex,age,creatinine\nB,170,50,F,80,4\n"
     )
@@ -84,14 +85,17 @@ def test_blocking_sheet_exit_3(tmp_path: Path) -> None:
     assert code == 3
     (line,) = [json.loads(text) for text in out.splitlines()]
     assert line["renal"]["crcl_ml_min"] == 60 * 50 / (72 * 4) * 0.85
-    assert [w["severity"] for w in line["warnings"]] == ["blocking"]
+    assert [(w["severity"], w["drug"]) for w in line["warnings"]] == [
+        ("blocking", "oxaliplatin"),
+        ("blocking", "capecitabine"),
+    ]
     assert "1 row: 1 sheet (1 with blocking warnings), 0 errors" in err
 
 
 def test_bom_crlf_csv_to_csv_output(tmp_path: Path) -> None:
     source = tmp_path / "w.csv"
     source.write_bytes(
-        "\ufeffpatient_id,height,weight\r\nW1,170,70\r\nW2,180,80\r\n".encode("utf-8")
+        "\ufeffpatient_id,height,weight,crcl\r\nW1,170,70,90\r\nW2,180,80,90\r\n".encode("utf-8")
     )
     target = tmp_path / "doses.csv"
     code, out, err = run(f"batch --input {source} --regimen FOLFOX-6 --output {target}")

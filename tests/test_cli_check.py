@@ -16,7 +16,7 @@ import pytest
 from conftest import run
 
 FOLFOX = (
-    "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg "
+    "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=170mg "
     "--prescribed leucovorin=800mg --prescribed fluorouracil:bolus=800mg "
     "--prescribed fluorouracil:infusion=4800mg"
 )
@@ -71,7 +71,7 @@ def test_wider_tolerance_passes_the_same_dose() -> None:
 def test_missing_and_extra_exit_1() -> None:
     """Folinic acid left out and docetaxel added: both listed, exit 1."""
     code, out, _ = run(
-        "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg "
+        "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=170mg "
         "--prescribed fluorouracil:bolus=800mg --prescribed fluorouracil:infusion=4800mg "
         "--prescribed docetaxel=150mg"
     )
@@ -148,7 +148,8 @@ def test_french_table() -> None:
 def test_csv_rows() -> None:
     """CSV: one row per result, then missing and extra rows, numbers unrounded."""
     code, out, _ = run(
-        "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=178.6mg --format csv"
+        "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=178.6mg "
+        "--format csv"
     )
     assert code == 1
     rows = out.splitlines()
@@ -171,22 +172,23 @@ def test_markdown_and_output_file(tmp_path: Path) -> None:
     ("command", "message"),
     [
         pytest.param(
-            "check FOLFOX-6 --height 180 --weight 80 --prescribed fluorouracil=800mg",
+            "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed fluorouracil=800mg",
             "fluorouracil:bolus=DOSE and fluorouracil:continuous_infusion=DOSE",
             id="5-FU without method",
         ),
         pytest.param(
-            "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170",
+            "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=170",
             "give the dose with its unit",
             id="bare number",
         ),
         pytest.param(
-            "check FOLFOX-6 --height 180 --weight 80 --prescribed aspirin=100mg",
+            "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed aspirin=100mg",
             "unknown drug 'aspirin'",
             id="unknown drug",
         ),
         pytest.param(
-            "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=170mg --tolerance 15",
+            "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=170mg "
+            "--tolerance 15",
             "--tolerance: Input should be less than or equal to 10",
             id="tolerance above 10",
         ),

@@ -72,7 +72,7 @@ def test_main_help_documents_the_exit_codes() -> None:
     [
         pytest.param("bsa --height 170 --weight 70", 0, id="0-ok"),
         pytest.param(
-            "check FOLFOX-6 --height 180 --weight 80 --prescribed oxaliplatin=200mg "
+            "check FOLFOX-6 --height 180 --weight 80 --crcl 90 --prescribed oxaliplatin=200mg "
             "--prescribed leucovorin=800mg --prescribed fluorouracil:bolus=800mg "
             "--prescribed fluorouracil:infusion=4800mg",
             1,

@@ -10,12 +10,13 @@ from conftest import run
 
 
 def test_readme_main_job() -> None:
-    """The README's command: FOLFOX-6 at 170 cm/70 kg, BSA 1.82 m² (Mosteller).
+    """The README's command: FOLFOX-6 at 170 cm/70 kg, BSA 1.82 m² (Mosteller), CrCl 90
+    mL/min (oxaliplatin's renal rule needs a renal function: full dose at ≥ 30).
 
     85 × 1.82 = 154.7 → 155 mg; 400 × 1.82 = 728 mg; 2400 × 1.82 = 4368 mg over 46 h
     = 94.96 mg/h.
     """
-    code, out, err = run("sheet FOLFOX-6 --height 170cm --weight 70kg")
+    code, out, err = run("sheet FOLFOX-6 --height 170cm --weight 70kg --crcl 90")
     assert code == 0, err
     assert "Body surface area    1.8181 m² unrounded → 1.82 m² used" in out
     assert "154.70" in out
@@ -36,7 +37,7 @@ def test_table_groups_identical_days() -> None:
 
 def test_json_contract() -> None:
     """The JSON has the documented keys at every level (docs/json-output.md)."""
-    code, out, _ = run("sheet EOX --height 180 --weight 64.8 --format json")
+    code, out, _ = run("sheet EOX --height 180 --weight 64.8 --provisional --format json")
     assert code == 0
     data = json.loads(out)
     for key in (

@@ -47,7 +47,8 @@ def test_crcl_of_a_line_replaces_the_patients_creatinine(library: Library) -> No
 
     Cockcroft-Gault (140 − 50) × 80 / (72 × 0.8) × 0.85 = 106.25 mL/min would give
     capecitabine in full; at CrCl 25 (< 30) it is withheld in both cycles (SmPC), so it
-    counts 0 mg in 0 cycles and the report blocks.
+    counts 0 mg in 0 cycles and the report blocks (oxaliplatin is withheld too: EU SmPC,
+    contraindicated below 30).
     """
     line = {"regimen": "EOX", "cycles": 2, "crcl": 25}
     data = course(line)
@@ -55,7 +56,10 @@ def test_crcl_of_a_line_replaces_the_patients_creatinine(library: Library) -> No
     report = run(library, data)
     capecitabine = next(item for item in report.totals if item.drug == "capecitabine")
     assert (capecitabine.mg, capecitabine.cycles) == (0, 0)
-    assert [w.code for w in report.lines[0].sheet_warnings] == ["CONTRAINDICATED"]
+    assert [(w.code, w.drug) for w in report.lines[0].sheet_warnings] == [
+        ("CONTRAINDICATED", "oxaliplatin"),
+        ("CONTRAINDICATED", "capecitabine"),
+    ]
     assert report.blocking
 
 
@@ -63,12 +67,13 @@ def test_line_warnings_are_the_distinct_warnings_of_its_cycles(library: Library)
     """CrCl 40, 40 then 25: capecitabine reduced (30–50 mL/min) twice, then withheld (< 30).
 
     The line lists each distinct warning once, in the order met: the reduction, then
-    the contraindication.
+    the contraindications (oxaliplatin's, EU SmPC < 30, then capecitabine's).
     """
     cycles = [{"crcl": 40}, {"crcl": 40}, {"crcl": 25}]
     report = run(library, course({"regimen": "EOX", "cycles": cycles}))
     assert [(w.code, w.drug) for w in report.lines[0].sheet_warnings] == [
         ("RENAL_ADJUSTED", "capecitabine"),
+        ("CONTRAINDICATED", "oxaliplatin"),
         ("CONTRAINDICATED", "capecitabine"),
     ]
 

@@ -20,7 +20,8 @@ from regimens._models.sheet import DoseSheet
 from regimens._read.library import Library
 from regimens._read.patient import make_patient
 
-PATIENT = "--height 170 --weight 70"
+# A renal function is given: FOLFOX-6 without one is blocking (RENAL_FUNCTION_MISSING).
+PATIENT = "--height 170 --weight 70 --crcl 90"
 
 
 def _sheet(library: Library, regimen: str, **options: object) -> DoseSheet:
@@ -145,7 +146,7 @@ def test_batch_cell_fraction_refused_and_percent_accepted(tmp_path: Path) -> Non
 def _course(tmp_path: Path, level: str) -> str:
     path = tmp_path / "c.toml"
     path.write_text(
-        '[patient]\nheight = "170 cm"\nweight = "70 kg"\n\n'
+        '[patient]\nheight = "170 cm"\nweight = "70 kg"\ncrcl = 90\n\n'
         f'[[lines]]\nregimen = "FOLFOX-6"\ncycles = 2\ndose_level = {level}\n'
     )
     return str(path)
@@ -291,7 +292,7 @@ def test_level_on_renal_table_drug_refused(library: Library) -> None:
         compute_sheet(library, "FOLFOX-6", patient, options, supportive=("ZOLEDRONIC-ACID",))
     assert caught.value.field == "drug_dose_level"
     code, _, err = run(
-        f"sheet FOLFOX-6 {PATIENT} --crcl 55 --with ZOLEDRONIC-ACID "
+        "sheet FOLFOX-6 --height 170 --weight 70 --crcl 55 --with ZOLEDRONIC-ACID "
         "--drug-dose-level 'zoledronic acid=75'"
     )
     assert code == 2

@@ -328,12 +328,14 @@ def test_capecitabine_renal_bands(
 
 
 def test_renal_rule_not_checked_without_renal_data(library: Library) -> None:
-    """Capecitabine without creatinine or CrCl: a caution that the rule was not checked."""
-    result = sheet(library, "XELIRI", BSA_200)
+    """Capecitabine without creatinine or CrCl on a provisional sheet: a caution that the
+    rule was not checked (without ``provisional`` it is blocking: test_renal_rules.py).
+    Docetaxel's rule is "none applies": nothing to check."""
+    result = sheet(library, "XELIRI", BSA_200, provisional=True)
     warning = next(w for w in result.warnings if w.code == "RENAL_RULE_NOT_CHECKED")
     assert warning.severity == "caution"
     assert warning.drug == "capecitabine"
-    assert "RENAL_RULE_NOT_CHECKED" not in codes(sheet(library, "FOLFOX-6", BSA_200))
+    assert "RENAL_RULE_NOT_CHECKED" not in codes(sheet(library, "DOCETAXEL", BSA_200))
 
 
 def test_cockcroft_gault_from_creatinine(library: Library) -> None:
@@ -410,7 +412,7 @@ def test_chemotherapy_cannot_be_added_as_supportive(library: Library) -> None:
 
 def test_pump_fill_fits(library: Library) -> None:
     """4320 mg at 50 mg/mL = 86.4 mL in a 2 mL/h × 46 h = 92 mL pump: 5.6 mL diluent."""
-    result = sheet(library, "FOLFOX-6", BSA_180, pump_rate_ml_per_h=2)
+    result = sheet(library, "FOLFOX-6", {**BSA_180, "crcl": 90}, pump_rate_ml_per_h=2)
     (infusion,) = [a for a in on_day(result, 1) if a.method == "continuous_infusion"]
     pump = infusion.pump
     assert pump is not None
@@ -527,7 +529,7 @@ def test_no_tablet_combination_within_tolerance_is_blocking(library: Library) ->
     800 mg is −5.19 % and 900 mg +6.67 %: neither within 5 %, so the dose is shown
     unrounded with a blocking warning; with the HOPA 10 % tolerance, 800 mg is given.
     """
-    patient = {"height": 150, "weight": 43.74}
+    patient = {"height": 150, "weight": 43.74, "crcl": 90}
     strict = sheet(library, "EOX", patient)
     (cape,) = [a for a in on_day(strict, 1) if a.drug == "capecitabine"]
     assert cape.dose_mg == pytest.approx(843.75)
@@ -1177,7 +1179,7 @@ def test_warnings_sorted_by_severity_caution_before_info(library: Library) -> No
     result = sheet(
         library,
         "FOLFOX-6",
-        BSA_200,
+        {**BSA_200, "crcl": 90},
         supportive=("ZOLEDRONIC-ACID",),
         cycle=2,
         dose_level_percent=120,

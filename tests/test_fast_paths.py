@@ -327,7 +327,8 @@ def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> Non
     (capecitabine label): CrCl 30-50 → 75 %, < 30 contraindicated. Worked by hand:
     CrCl 60 → 1150 mg (2 × 500 + 1 × 150); CrCl 40 → 75 % = 853.125 mg, whose nearest
     whole-tablet dose, 900 mg, is +5.5 % (beyond 5 %): kept unrounded, blocking warning;
-    CrCl 25 → withheld; then CrCl 60 again: the first answer, warnings and all."""
+    CrCl 25 → withheld (oxaliplatin too: EU SmPC, < 30); then CrCl 60 again: the first
+    answer, warnings and all."""
     options = SheetOptions()
 
     def capecitabine(crcl: float) -> tuple[float, bool, list[str]]:
@@ -339,7 +340,7 @@ def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> Non
     first = capecitabine(60.0)
     assert first == (1150.0, False, [])
     assert capecitabine(40.0) == (853.125, False, ["TABLETS_NOT_ACHIEVABLE", "RENAL_ADJUSTED"])
-    assert capecitabine(25.0) == (0.0, True, ["CONTRAINDICATED"])
+    assert capecitabine(25.0) == (0.0, True, ["CONTRAINDICATED", "CONTRAINDICATED"])
     assert capecitabine(60.0) == first
 
 

@@ -90,8 +90,8 @@ def request_doses(bundle: Bundle) -> list[tuple[str, float | None]]:
 
 @pytest.fixture(scope="module")
 def folfox(library: Library) -> DoseSheet:
-    """The case report's cycle: ``regimens sheet FOLFOX-6 --height 170 --weight 70``."""
-    return sheet_of(library, "FOLFOX-6", height=170, weight=70)
+    """The case report's cycle: ``regimens sheet FOLFOX-6 --height 170 --weight 70 --crcl 90``."""
+    return sheet_of(library, "FOLFOX-6", height=170, weight=70, crcl=90)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,8 @@ def test_calculated_dose_in_a_note(folfox_bundle: Bundle) -> None:
     oxaliplatin = resources(folfox_bundle, MedicationRequest)[0]
     notes = [note.text for note in oxaliplatin.note]
     assert notes[0] == (
-        "Calculated dose 154.7 mg per intake (85 mg/m2 × 1.82 m2 = 154.7 mg at 100%); "
+        "Calculated dose 154.7 mg per intake (85 mg/m2 × 1.82 m2 = 154.7 mg at 100%, "
+        "organ rule renal (Cockcroft-Gault CrCl): CrCl ≥ 30 mL/min: full dose); "
         "final dose after rounding (nearest 1 mg): 155 mg, +0.2%."
     )
 
@@ -350,7 +351,8 @@ def test_renal_adjustment_is_a_moderate_issue(library: Library) -> None:
 
 
 def test_contraindicated_drug_is_a_request_not_to_give(library: Library) -> None:
-    """EOX at CrCl 25: capecitabine contraindicated (< 30 mL/min, label §4.1).
+    """EOX at CrCl 25: capecitabine contraindicated (< 30 mL/min, label §4.1), and
+    oxaliplatin too (EU SmPC §4.3): the second warning is capecitabine's.
 
     Each capecitabine request says doNotPerform, carries the reason and NO dose (not 0 mg);
     the blocking warning is a high-severity DetectedIssue implicating them all.
@@ -371,14 +373,14 @@ def test_contraindicated_drug_is_a_request_not_to_give(library: Library) -> None
         assert request.dosageInstruction[0].text.startswith("WITHHELD, do not give")
         assert (
             request.note[0].text
-            == f"WARNING (blocking) CONTRAINDICATED: {message(sheet.warnings[0])}"
+            == f"WARNING (blocking) CONTRAINDICATED: {message(sheet.warnings[1])}"
         )
     given = [r for r in resources(bundle, MedicationRequest) if r not in withheld]
-    assert [r.doNotPerform for r in given] == [False, False]
-    (issue,) = resources(bundle, DetectedIssue)
-    assert (issue.code.text, issue.severity) == ("CONTRAINDICATED", "high")
+    assert [r.doNotPerform for r in given] == [False, True]  # epirubicin; oxaliplatin withheld
+    issues = resources(bundle, DetectedIssue)
+    assert [(i.code.text, i.severity) for i in issues] == [("CONTRAINDICATED", "high")] * 2
     urls = by_url(bundle)
-    assert [urls[ref.reference] for ref in issue.implicated] == withheld
+    assert [urls[ref.reference] for ref in issues[1].implicated] == withheld
 
 
 def test_regimen_wide_warning_is_a_low_issue_without_implicated(library: Library) -> None:
@@ -429,7 +431,7 @@ def calendar(library: Library) -> Calendar:
         "FOLFOX-6",
         dt.date(2026, 1, 5),
         CalendarOptions(cycles=2, delays=(Delay(cycle=2, days=7, reason="neutropenia"),)),
-        patient=make_patient(height="170", weight="70"),
+        patient=make_patient(height="170", weight="70", crcl="90"),
     )
 
 
@@ -518,8 +520,9 @@ def test_a_code_needs_its_source() -> None:
 
 
 def test_cli_sheet_format_fhir(folfox: DoseSheet) -> None:
-    """``regimens sheet FOLFOX-6 --height 170 --weight 70 --format fhir`` validates, same doses."""
-    code, out, err = run("sheet FOLFOX-6 --height 170 --weight 70 --format fhir")
+    """``regimens sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 --format fhir`` validates,
+    same doses."""
+    code, out, err = run("sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 --format fhir")
     assert code == 0, err
     bundle = Bundle.model_validate_json(out)
     assert request_doses(bundle) == [("oxaliplatin", 155.0), ("folinic acid", 728.0),
@@ -540,7 +543,7 @@ def test_cli_blocking_fhir_exits_3() -> None:
 def test_cli_output_extension(tmp_path: Path, name: str, kind: str | None) -> None:
     """``-o c1.fhir.json`` writes FHIR; ``-o c1.json`` stays the sheet's own JSON."""
     target = tmp_path / name
-    code, _, err = run(f"sheet FOLFOX-6 --height 170 --weight 70 -o {target}")
+    code, _, err = run(f"sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 -o {target}")
     assert code == 0, err
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data.get("resourceType") == kind
@@ -556,7 +559,7 @@ def test_cli_calendar_format_fhir(calendar: Calendar, library: Library) -> None:
     """
     code, out, err = run(
         "calendar FOLFOX-6 --start 2026-01-05 --cycles 2 --delay 2=7:neutropenia "
-        "--height 170 --weight 70 --format fhir"
+        "--height 170 --weight 70 --crcl 90 --format fhir"
     )
     assert code == 0, err
     bundle = Bundle.model_validate_json(out)
@@ -585,7 +588,7 @@ def test_fhir_library_loaded_only_by_the_fhir_format() -> None:
         "from click.testing import CliRunner\n"
         "from regimens._cli import main\n"
         "r = CliRunner().invoke(main, ['sheet', 'FOLFOX-6', '--height', '170', '--weight', '70',"
-        " '--format', 'json'])\n"
+        " '--crcl', '90', '--format', 'json'])\n"
         "assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in sys.modules\n"
         "             if m == 'fhir' or m.startswith(('fhir.', 'fhir_core'))))"

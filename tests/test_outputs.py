@@ -19,7 +19,9 @@ from regimens._errors import InputError
 
 # Mosteller √(180 × 80 / 3600) = 2.00 m². EOX: epirubicin 50 × 2 = 100 mg, oxaliplatin
 # 130 × 2 = 260 mg, capecitabine 625 × 2 = 1250 mg = 500 + 5 × 150 twice daily, D1–21.
-EOX_200 = "sheet EOX --height 180 --weight 80"
+# CrCl 90 mL/min: capecitabine's renal band is "full" (> 50), shown as 100% in Organ.
+EOX_BASE = "sheet EOX --height 180 --weight 80"
+EOX_200 = f"{EOX_BASE} --crcl 90"
 
 
 # --------------------------------------------------------------------------- markdown
@@ -33,10 +35,10 @@ def test_markdown_has_a_table_per_day_group() -> None:
     assert "\n## Day 1\n" in out
     assert "\n## Days 2–21\n" in out
     assert (
-        "| 3 | capecitabine | PO oral | 625 mg/m2 | × 2 m2 | 1250 | 100% |  | 1250.00 | 1250 "
+        "| 3 | capecitabine | PO oral | 625 mg/m2 | × 2 m2 | 1250 | 100% | 100% | 1250.00 | 1250 "
         "| 0.0% | 2 | 2500 | 1 × 500 mg + 5 × 150 mg |"
     ) in out
-    assert "- **CAUTION RENAL_RULE_NOT_CHECKED** [capecitabine]:" in out
+    assert "- **capecitabine**: CrCl bands (the Organ column shows the band applied)" in out
 
 
 # --------------------------------------------------------------------------- CSV
@@ -53,7 +55,8 @@ def test_csv_one_row_per_administration_per_day() -> None:
     assert {row["dose_mg"] for row in cape} == {"1250.0"}
     assert {row["daily_dose_mg"] for row in cape} == {"2500.0"}
     assert cape[0]["tablets"] == "1x500;5x150"
-    assert cape[0]["warnings"] == "RENAL_RULE_NOT_CHECKED"
+    assert cape[0]["warnings"] == ""
+    assert cape[0]["renal_rule"] == "bands"
     assert {row["patient_id"] for row in rows} == {"P-42"}
     assert sum(float(row["daily_dose_mg"]) for row in cape) == 2500 * 21
 
@@ -80,7 +83,7 @@ def test_csv_in_french_has_french_headers_and_names() -> None:
 
 def test_french_table_labels() -> None:
     """--lang fr: the labels a French pharmacist recognises, and French drug names."""
-    code, out, _ = run(f"{EOX_200} --crcl 45 --lang fr")
+    code, out, _ = run(f"{EOX_BASE} --crcl 45 --lang fr")
     assert code == 0
     for text in (
         "Fiche de doses",
@@ -157,7 +160,7 @@ def test_html_is_self_contained_and_complete() -> None:
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     """A real browser renders the sheet: the DOM has the doses, warnings and signatures."""
     page = tmp_path / "sheet.html"
-    code, _, _ = run(f"{EOX_200} --crcl 45 --lang fr --output {page}")
+    code, _, _ = run(f"{EOX_BASE} --crcl 45 --lang fr --output {page}")
     assert code == 0
     dom = dump_dom(page, tmp_path / "profile")
     for expected in ("950", "capécitabine", "Alertes", "Pharmacien vérificateur 2", "Jour 1"):
@@ -281,14 +284,16 @@ def test_signed_percent(value: float, shown: str) -> None:
 
 def test_deviation_that_rounds_to_zero_has_no_sign() -> None:
     """FOLFOX-6 at 80 %: 5-FU 2400 × 1.82 × 0.8 = 3494.4 mg → 3494 mg is -0.011 %: 0.0%."""
-    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --dose-level 80 --format markdown")
+    _, out, _ = run(
+        "sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 --dose-level 80 --format markdown"
+    )
     assert "| 3494.40 | 3494 | 0.0% |" in out
     assert "-0.0%" not in out
 
 
 def test_withheld_drug_has_no_deviation() -> None:
     """Capecitabine withheld at CrCl 25 mL/min: the Dev. column is a dash, not 0.0%."""
-    _, out, _ = run(f"{EOX_200} --crcl 25 --format markdown")
+    _, out, _ = run(f"{EOX_BASE} --crcl 25 --format markdown")
     assert "| CI | 1250.00 | 0 | — | 2 | 0 | WITHHELD (see warnings) |" in out
 
 
@@ -316,7 +321,7 @@ def test_regimen_id_is_not_repeated_in_the_title() -> None:
 
 def test_rounding_none_shows_no_tolerance() -> None:
     """--rounding none: no rounding step, so the header names no tolerance."""
-    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --rounding none")
+    _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 --rounding none")
     rounding = next(line for line in out.splitlines() if line.startswith("Rounding"))
     assert rounding == (
         "Rounding             none: doses as calculated (no rounding, so no tolerance applies)"

@@ -1186,3 +1186,35 @@ def test_whole_numbers_and_decimals_still_read() -> None:
     """Integers where a number is expected (a band edge of 30) are still read."""
     assert RenalBand.model_validate(band(30, True, None, False)).min_ml_min == 30.0
     assert RegimenFile.model_validate(regimen(cycle_length_days=14)).cycle_length_days == 14
+
+
+@pytest.mark.parametrize(
+    ("increment", "accepted"),
+    [
+        pytest.param(4.9673223711297916e-188, False, id="1e-188 mg (found by the fuzz)"),
+        pytest.param("0.0009 mg", False, id="just under 1 µg"),
+        pytest.param("0.001 mg", True, id="1 µg"),
+        pytest.param("1000 mg", True, id="1 g"),
+        pytest.param("1000.1 mg", False, id="just over 1 g"),
+    ],
+)
+def test_rounding_increment_is_a_step_that_can_be_measured(
+    increment: object, accepted: bool
+) -> None:
+    """A rounding step from 1 µg to 1 g: a step of 1e-188 mg crashed the rounding (Decimal
+    quantize beyond its precision) instead of being refused with the field named."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from regimens._read.regimen_file import DrugsFile
+
+    data = tomllib.loads(
+        (DOCS.parent / "regimen_library" / "drugs.toml").read_text(encoding="utf-8")
+    )
+    data["drug"][0]["rounding_increment"] = increment
+    if accepted:
+        DrugsFile.model_validate(data)
+    else:
+        with pytest.raises(ValidationError, match="rounding_increment"):
+            DrugsFile.model_validate(data)

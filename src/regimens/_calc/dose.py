@@ -117,6 +117,8 @@ def dose_component(
         pump=pump,
         withheld=withheld,
         withheld_reason="contraindicated" if withheld else None,
+        renal_rule=facts.renal_rule.status if facts.renal_rule else "not_encoded",
+        renal_rule_source=facts.renal_rule.source if facts.renal_rule else None,
         notes=component.notes,
         notes_fr=component.notes_fr,
     )

@@ -118,7 +118,13 @@ def sheet_for(
 
     needs_bsa = any(component.dose.basis == "per_m2" for _, component in components)
     bsa = _bsa(patient, options, needs_bsa)
-    context = SheetContext(patient, options, bsa, renal_function(patient), main.id)
+    rules = [
+        rule
+        for drug in sorted(drugs)
+        if (rule := library.drug(drug).renal_rule) is not None and rule.bands
+    ]
+    renal = renal_function(patient, options.weight_basis, rules)
+    context = SheetContext(patient, options, bsa, renal, main.id)
     if bsa is not None:
         _bsa_warnings(context, bsa)
     for shown in (main, *added):
@@ -157,6 +163,7 @@ def sheet_for(
     main_ref = regimen_ref(library, main)
     added_refs = tuple(regimen_ref(library, item) for item in added)
     return DoseSheet(
+        provisional=options.provisional,
         regimen=main_ref,
         supportive=added_refs,
         cycle=options.cycle,

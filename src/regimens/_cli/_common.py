@@ -71,6 +71,7 @@ FLAG_OF_FIELD: dict[str, str] = {
     "creatinine": "--creatinine",
     "crcl": "--crcl",
     "creatinine_clearance": "--crcl",
+    "provisional": "--provisional",
     "bsa_formula": "--bsa-formula",
     "formula": "--bsa-formula",
     "bsa_decimals": "--bsa-decimals",

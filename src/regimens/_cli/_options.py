@@ -56,6 +56,7 @@ DOSE_GROUP = [
     "drug_dose_level",
     "rounding",
     "tolerance",
+    "provisional",
 ]
 #: Help heading "Dose" of a sheet: the dose group, then the sheet's own options.
 DOSE_SECTION = [*DOSE_GROUP, "supportive", "cycle", "pump_rate"]
@@ -184,6 +185,12 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
             click.option(
                 "--tolerance", type=float, default=5.0, show_default=True, help=tolerance_help
             ),
+            click.option(
+                "--provisional",
+                is_flag=True,
+                help="Planning sheet: a missing renal function is a caution, not blocking; "
+                "marked PROVISIONAL — not for administration.",
+            ),
         ]
     )
 
@@ -244,6 +251,7 @@ def sheet_options(
     confirm_escalation: bool = False,
     rounding: str,
     tolerance: float,
+    provisional: bool = False,
     cycle: int = 1,
     pump_rate: float | None = None,
 ) -> SheetOptions:
@@ -271,6 +279,7 @@ def sheet_options(
         confirm_escalation=confirm_escalation,
         rounding=rounding,
         tolerance_percent=tolerance,
+        provisional=provisional,
         cycle=cycle,
         pump_rate_ml_per_h=pump_rate,
     )

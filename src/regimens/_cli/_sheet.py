@@ -88,7 +88,7 @@ def sheet_cmd(
 
     \b
     Examples:
-      regimens sheet FOLFOX-6 --height 170cm --weight 70kg
+      regimens sheet FOLFOX-6 --height 170cm --weight 70kg --crcl 90
       regimens sheet FOLFOX-6 --height 170 --weight 70 --with ZOLEDRONIC-ACID \\
           --age 50 --sex F --creatinine 0.9 --pump-rate 2
       regimens sheet EOX --height 165 --weight 60 --crcl 45 \\

@@ -38,6 +38,7 @@ BATCH_COLUMNS: tuple[str, ...] = (
     "sex",
     "age",
     "creatinine",
+    "crcl",
     "cycle",
     "dose_level",
     "bsa_formula",

@@ -113,6 +113,9 @@ class SheetOptions(Frozen):
     cycle: Whole = Field(default=1, ge=1, le=100)
     pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
     calvert_gfr_cap_ml_min: Number | None = Field(default=125.0, gt=0)
+    #: A planning sheet: a missing renal function is a caution, not blocking, and the
+    #: sheet says "PROVISIONAL — not for administration" (issue 17).
+    provisional: bool = False
 
     def __init__(self, **data: Any) -> None:
         # A rejected option raises InputError naming the field (the CLI renames it).

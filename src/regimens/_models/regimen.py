@@ -8,11 +8,9 @@ bands of an organ-function rule cover 0 to infinity once. Reading the file spell
 (``dose = "1.25 g/m2"``, ``days = "1-14"``) is the reader's part
 (:mod:`regimens._read.regimen`, :mod:`regimens._read.regimen_file`).
 
-Organ-function rules are data (:class:`RenalRule`): bands of Cockcroft–Gault
-creatinine clearance with explicit edges, checked to cover 0 to infinity with no
-gap and no overlap, so a non-integer clearance (49.5 mL/min) falls in exactly one
-band. The band check is written once (:func:`check_contiguous`) so that a bilirubin
-rule can reuse it.
+Organ-function rules are data (:class:`RenalRule`): CrCl bands with explicit edges,
+covering 0 to infinity once (49.5 mL/min falls in one band; :func:`check_contiguous`,
+written once for a bilirubin rule to reuse), or "no rule applies" / "none encoded".
 """
 
 from __future__ import annotations
@@ -49,6 +47,7 @@ __all__ = [
     "RenalAction",
     "RenalBand",
     "RenalRule",
+    "RenalRuleStatus",
     "Route",
     "SupportiveSchedule",
     "check_contiguous",
@@ -379,16 +378,33 @@ class RenalBand(Frozen, str_strip_whitespace=True):
         )
 
 
-class RenalRule(Frozen, str_strip_whitespace=True):
-    """A drug's dose by Cockcroft–Gault creatinine clearance, as contiguous bands."""
+#: A renal rule's kind: CrCl ``bands``; ``none`` applies (sourced); ``not_encoded``.
+RenalRuleStatus = Literal["bands", "none", "not_encoded"]
 
+
+class RenalRule(Frozen, str_strip_whitespace=True):
+    """A drug's dose by Cockcroft–Gault CrCl as contiguous bands, or the statement that
+    no renal dose rule applies (``none``, sourced) or that none is encoded."""
+
+    status: RenalRuleStatus = Field(
+        default="bands",
+        description="'bands': CrCl bands follow; 'none': no renal dose rule applies "
+        "(cite the source); 'not_encoded': none sourced (notes: what is unverified).",
+    )
     measure: Literal["cockcroft_gault"] = "cockcroft_gault"
-    bands: tuple[RenalBand, ...] = Field(min_length=1)
+    bands: tuple[RenalBand, ...] = ()
+    evidence: Evidence | None = Field(default=None, description="V seen, P partial, U unverified.")
     source: NonEmpty
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _bands_cover_once(self) -> RenalRule:
+        if self.status != "bands" and self.bands:
+            raise FieldPathError("bands", f"status {self.status!r} has no bands: leave them out")
+        if self.status == "not_encoded" and not self.notes:
+            raise FieldPathError("notes", "say what is unverified (no rule encoded)")
+        if self.status != "bands":
+            return self
         check_contiguous(
             [
                 (band.min_ml_min, band.min_inclusive, band.max_ml_min, band.max_inclusive)
@@ -478,8 +494,13 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         default=None, gt=0, allow_inf_nan=False, description="Of the solution drawn up."
     )
     products_source: str = Field(default="", description="Source of strengths/concentration.")
+    # A step under 1 µg cannot be measured, and one of more than 1 g is no rounding.
     rounding_increment_mg: Number | None = Field(
-        default=None, gt=0, allow_inf_nan=False, description="Step of a parenteral dose."
+        default=None,
+        ge=0.001,
+        le=1000,
+        allow_inf_nan=False,
+        description="Step of a parenteral dose, 0.001 to 1000 mg.",
     )
     rounding_source: str = ""
     cumulative_limit: CumulativeLimit | None = None

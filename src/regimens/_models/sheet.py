@@ -18,7 +18,7 @@ from pydantic import Field
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
-from regimens._models.regimen import DoseBasis, Method, RenalAction, Route
+from regimens._models.regimen import DoseBasis, Method, RenalAction, RenalRuleStatus, Route
 
 __all__ = [
     "ORDER_OF_OPERATIONS",
@@ -87,6 +87,9 @@ WARNING_CODES: dict[str, Severity] = {
     "MAX_DOSE_EXCEEDED": "blocking",
     # A caution the library attaches to the regimen ([[cautions]] of its file).
     "REGIMEN_CAUTION": "caution",
+    # --- issue 17: renal function ---
+    # A drug's renal rule can withhold or reduce it, and no renal function was given.
+    "RENAL_FUNCTION_MISSING": "blocking",
 }
 
 #: The severity of ``DOSE_LEVEL_ABOVE_100`` once the prescriber confirmed the escalation:
@@ -195,6 +198,10 @@ class Administration(Frozen):
     pump: PumpFill | None = None
     withheld: bool = False
     withheld_reason: WithheldReason | None = None
+    #: What the drug's renal rule is: CrCl ``bands``, ``none`` applies (sourced), or
+    #: ``not_encoded`` (no rule in the library: a missing rule looks missing).
+    renal_rule: RenalRuleStatus = "not_encoded"
+    renal_rule_source: str | None = None
     notes: str = ""  # the library's notes on this component (data, not ours)
     notes_fr: str = ""  # the same in French, when the library gives them
 
@@ -233,6 +240,13 @@ class RenalFunction(Frozen):
     weight_kg_used: float | None = None
     weight_basis: WeightBasis | None = None
     formula: str | None = None  # the formula's expression (``_calc/renal.py``)
+    #: Actual weight (kg) and Devine ideal weight (kg) when the obesity rule chose the
+    #: adjusted weight (actual > 130 % of ideal), else None.
+    obesity_actual_kg: float | None = None
+    obesity_ideal_kg: float | None = None
+    #: Decimals the CrCl is shown with: enough that the shown value falls in the same
+    #: band of every renal rule of the sheet as the unrounded one (29.98, never 30.0).
+    display_decimals: int = 1
 
 
 class Provenance(Frozen):
@@ -252,6 +266,8 @@ class DoseSheet(Frozen):
     """A per-day dose sheet for one cycle of a regimen (and its supportive add-ons)."""
 
     schema_version: str = SCHEMA_VERSION
+    #: A planning sheet (``provisional`` option): "PROVISIONAL — not for administration".
+    provisional: bool = False
     regimen: RegimenRef
     supportive: tuple[RegimenRef, ...] = ()
     cycle: int

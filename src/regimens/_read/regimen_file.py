@@ -192,7 +192,10 @@ class DrugFactsFile(DrugFacts, title="DrugFacts"):
         BeforeValidator(parse_mass_mg),
         _string_schema("Step to which a parenteral dose is rounded.", ["1 mg", "0.1 mg"]),
     ] = Field(
-        default=None, validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg")
+        default=None,
+        ge=0.001,
+        le=1000,
+        validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg"),
     )
     cumulative_limit: CumulativeLimitFile | None = None
 

@@ -235,12 +235,15 @@ class _Rows:
         patient_id = _patient_id(row)
         get = row.get
         regimen = self.regimen_of(get("regimen"))
+        if not _is_missing(get("creatinine")) and not _is_missing(get("crcl")):
+            raise InputError("give creatinine or crcl, not both", field="crcl")
         patient = make_patient(
             height=_measure(get("height"), "height"),
             weight=_measure(get("weight"), "weight"),
             sex=None if _is_missing(get("sex")) else _text(get("sex"), "sex"),
             age=_measure(get("age"), "age"),
             creatinine=_measure(get("creatinine"), "creatinine"),
+            crcl=_measure(get("crcl"), "crcl"),
         )
         options = tuple(
             (column, _option_value(column, get(column)))

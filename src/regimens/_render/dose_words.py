@@ -18,6 +18,7 @@ __all__ = [
     "order_of_operations_text",
     "organ_rule_text",
     "pump_text",
+    "renal_rule_text",
     "rounding_text",
     "withheld_text",
 ]
@@ -78,6 +79,12 @@ def withheld_text(item: Administration, lang: str = "en") -> str | None:
         band=adjustment.band if adjustment else "",
         source=adjustment.source if adjustment else "",
     )
+
+
+def renal_rule_text(item: Administration, lang: str = "en") -> str:
+    """What the drug's renal rule is: ``CrCl bands (source)``, ``no renal dose rule
+    applies (source)`` or ``no renal rule encoded: ...`` (a missing rule looks missing)."""
+    return text(f"sheet.renal_rule.{item.renal_rule}", lang, source=item.renal_rule_source or "")
 
 
 def organ_rule_text(adjustment: OrganAdjustment, lang: str = "en") -> str:

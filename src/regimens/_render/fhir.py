@@ -36,9 +36,11 @@ from typing import TYPE_CHECKING
 
 from regimens._render._text import format_mg, regimen_title, signed_percent
 from regimens._render.calendar_words import calendar_notes, moved_text
+from regimens._render.catalogue import text
 from regimens._render.dose_words import (
     order_of_operations_text,
     organ_rule_text,
+    renal_rule_text,
     rounding_text,
     withheld_text,
 )
@@ -132,6 +134,7 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
                 f"{pump.drug_concentration_mg_per_ml:g} mg/mL; needs a pump of at least "
                 f"{pump.min_rate_ml_per_h:g} mL/h (see the warnings)"
             )
+    notes.append(f"Renal rule: {renal_rule_text(item)}.")
     if item.notes:
         notes.append(item.notes)
     return Item(
@@ -229,6 +232,7 @@ def sheet_bundle(sheet: DoseSheet, *, library: DrugLookup | None = None) -> Bund
         patient,
         regimen_title(sheet.regimen.name, sheet.regimen.id),
         [
+            *([text("label.provisional", "en")] if sheet.provisional else []),
             DISCLAIMER.format(version=sheet.provenance.tool_version),
             f"Regimen file sha256 {sheet.regimen.sha256}; order of operations: "
             f"{order_of_operations_text(sheet.provenance.order_of_operations)}.",

@@ -298,7 +298,8 @@ def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]
             lines.append(_wrap(_maximum_line(facts.maximum_dose, lang), " " * 5))
         if facts.renal_rule:
             rule = facts.renal_rule
-            line = text("library.show.renal_rule", lang, source=rule.source)
+            key = "library.show.renal_rule" + ("" if rule.status == "bands" else f"_{rule.status}")
+            line = text(key, lang, source=rule.source)
             lines.append(_wrap(line, " " * 5))
             for band in rule.bands:
                 lines.append(f"       {_band_interval(band)}  {band.label}")

@@ -26,7 +26,12 @@ from regimens._render._text import (
     regimen_title,
     signed_percent,
 )
-from regimens._render.dose_words import pump_text, rounding_text, withheld_text
+from regimens._render.dose_words import (
+    pump_text,
+    renal_rule_text,
+    rounding_text,
+    withheld_text,
+)
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
@@ -145,9 +150,27 @@ class _Document:
     warnings: list[HtmlWarning]
     #: The library's administration notes, once per administration: (drug, notes).
     notes: list[tuple[str, str]]
+    renal_rules: list[tuple[str, str]]
     footer: str
     notice: str
     lang: Lang
+
+
+def _notes_and_renal_rules(
+    sheet: DoseSheet, lang: Lang
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The library's administration notes, once per administration, (drug, note); and
+    what each drug's renal rule is (drug name → words), in sheet order."""
+    notes: list[tuple[str, str]] = []
+    renal_rules: dict[str, str] = {}
+    for day in sheet.days:
+        for item in day.administrations:
+            name = drug_name(item.drug, sheet.drug_names, lang)
+            renal_rules.setdefault(name, renal_rule_text(item, lang))
+            written = (item.notes_fr if lang == "fr" else "") or item.notes
+            if written and (name, written) not in notes:
+                notes.append((name, written))
+    return notes, renal_rules
 
 
 def _document(sheet: DoseSheet, lang: Lang) -> _Document:
@@ -196,12 +219,24 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         header.append((label("bsa", lang), shown))
     renal = sheet.renal
     if renal is not None and renal.source == "cockcroft_gault":  # a given CrCl is an input
-        header.append(
-            (
-                label("crcl", lang),
-                f"{renal.crcl_ml_min:.1f} mL/min (Cockcroft-Gault: {renal.formula})",
+        crcl = f"{renal.crcl_ml_min:.{renal.display_decimals}f}"
+        weight = f"{renal.weight_kg_used or 0:.1f}"
+        if renal.obesity_ideal_kg is not None and renal.obesity_actual_kg is not None:
+            shown = label(
+                "crcl_obesity",
+                lang,
+                crcl=crcl,
+                weight=weight,
+                actual=f"{renal.obesity_actual_kg:g}",
+                ideal=f"{renal.obesity_ideal_kg:.1f}",
+                formula=renal.formula,
             )
-        )
+        else:
+            basis = label(f"weight_basis.{renal.weight_basis or 'actual'}", lang)
+            shown = label(
+                "crcl_cg", lang, crcl=crcl, basis=basis, weight=weight, formula=renal.formula
+            )
+        header.append((label("crcl", lang), shown))
     if sheet.rounding_policy == "none":  # no rounding step: no tolerance applies to it
         rounding = label("rounding_none_value", lang)
     else:
@@ -252,13 +287,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
         for w in sheet.warnings
     ]
-    notes: list[tuple[str, str]] = []
-    for day in sheet.days:
-        for item in day.administrations:
-            written = (item.notes_fr if lang == "fr" else "") or item.notes
-            note = (drug_name(item.drug, sheet.drug_names, lang), written)
-            if written and note not in notes:
-                notes.append(note)
+    notes, renal_rules = _notes_and_renal_rules(sheet, lang)
     footer = provenance_line(
         sheet.provenance.tool_version,
         [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()],
@@ -276,6 +305,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         totals=totals,
         warnings=warnings,
         notes=notes,
+        renal_rules=list(renal_rules.items()),
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
@@ -288,6 +318,8 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
 
     doc = _document(sheet, lang)
     lines = [RULE, doc.title, *doc.subtitle, RULE]
+    if sheet.provisional:
+        lines = [label("provisional", lang), *lines]
     lines += [key_value_table(doc.header), ""]
     for day_label, rows in doc.days:
         lines.append(day_label)
@@ -309,6 +341,8 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
             mark = style(mark, warning.severity)
         drug = f" [{warning.drug}]" if warning.drug else ""
         lines.append(f"  {mark} {warning.code}{drug}: {warning.message}")
+    lines += ["", label("renal_rules", lang)]
+    lines += [f"  {name}: {rule}" for name, rule in doc.renal_rules]
     lines += ["", doc.footer, doc.notice]
     return "\n".join(lines)
 
@@ -317,6 +351,8 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
     doc = _document(sheet, lang)
     lines = [f"# {doc.title}", ""]
+    if sheet.provisional:
+        lines = [f"**{label('provisional', lang)}**", "", *lines]
     lines += [f"*{line}*" for line in doc.subtitle]
     if doc.subtitle:
         lines.append("")
@@ -339,6 +375,8 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     for warning in doc.warnings:
         drug = f" [{warning.drug}]" if warning.drug else ""
         lines.append(f"- **{warning.severity_label} {warning.code}**{drug}: {warning.message}")
+    lines += ["", f"## {label('renal_rules', lang)}", ""]
+    lines += [f"- **{name}**: {rule}" for name, rule in doc.renal_rules]
     lines += ["", "---", "", doc.footer, "", f"**{doc.notice}**", ""]
     return "\n".join(lines)
 
@@ -367,6 +405,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("dose_level_percent", "niveau_de_dose_pourcent"),
     ("organ_action", "adaptation_organe"),
     ("organ_band", "classe_organe"),
+    ("renal_rule", "regle_renale"),
     ("calculated_mg", "dose_calculee_mg"),
     ("rounding", "arrondi"),
     ("dose_mg", "dose_finale_mg"),
@@ -389,6 +428,8 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
     """One row per administration per day; numbers unrounded, as in the JSON."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if sheet.provisional:  # a comment line above the header: on top, as on every format
+        out.write(f"# {label('provisional', lang)}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
     codes_by_drug: dict[str | None, list[str]] = {}
     for warning in sheet.warnings:
@@ -419,6 +460,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "dose_level_percent": csv_number(item.dose_level_percent),
                 "organ_action": adjustment.action if adjustment else "",
                 "organ_band": adjustment.band if adjustment else "",
+                "renal_rule": item.renal_rule,
                 "calculated_mg": csv_number(item.calculated_mg),
                 "rounding": rounding_text(item),
                 "dose_mg": csv_number(item.dose_mg),
@@ -472,6 +514,8 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
         for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
     }
     out = [f"<h1>{esc(doc.title)}</h1>"]
+    if sheet.provisional:
+        out.insert(0, f'<p class="notice provisional">{esc(label("provisional", lang))}</p>')
     out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     out.append('<table class="header"><tbody>')
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
@@ -490,6 +534,10 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
             f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
         ]
         out.append("</ul>")
+    out.append(f"<h2>{esc(label('renal_rules', lang))}</h2>")
+    out.append("<ul>")
+    out += [f"<li><strong>{esc(name)}</strong>: {esc(rule)}</li>" for name, rule in doc.renal_rules]
+    out.append("</ul>")
 
     out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
     out.append('<table class="signatures"><thead><tr><th></th>')

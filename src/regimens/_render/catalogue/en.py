@@ -403,4 +403,18 @@ TEXTS: dict[str, str] = {
     "library.show.maximum_per_administration_mg": "{amount} {unit} per administration",
     "library.show.maximum_per_day_mg": "{amount} {unit} per day",
     "library.show.maximum_per_cycle_mg": "{amount} {unit} per cycle",
+    # --- issue 17: renal function ---
+    "warning.RENAL_FUNCTION_MISSING": "{drug} has a renal dose rule that can withhold or reduce it ({source}), and no renal function was given: give --creatinine with --age, --sex and --weight, or --crcl (--provisional for a planning sheet only)",
+    "label.provisional": "PROVISIONAL — not for administration",
+    "label.renal_rules": "Renal rules",
+    "label.crcl_cg": "{crcl} mL/min (Cockcroft-Gault on {basis} weight {weight} kg: {formula})",
+    "label.crcl_obesity": "{crcl} mL/min (Cockcroft-Gault on adjusted weight {weight} kg, as actual weight {actual} kg > 130% of ideal weight {ideal} kg: {formula})",
+    "label.weight_basis.actual": "actual",
+    "label.weight_basis.ideal": "ideal",
+    "label.weight_basis.adjusted": "adjusted",
+    "sheet.renal_rule.bands": "CrCl bands (the Organ column shows the band applied)",
+    "sheet.renal_rule.none": "no renal dose rule applies ({source})",
+    "sheet.renal_rule.not_encoded": "no renal rule encoded: check renal function yourself",
+    "library.show.renal_rule_none": "Renal rule: none applies ({source})",
+    "library.show.renal_rule_not_encoded": "Renal rule: none encoded ({source})",
 }

@@ -407,4 +407,18 @@ TEXTS: dict[str, str] = {
     "library.show.maximum_per_administration_mg": "{amount} {unit} par administration",
     "library.show.maximum_per_day_mg": "{amount} {unit} par jour",
     "library.show.maximum_per_cycle_mg": "{amount} {unit} par cycle",
+    # --- issue 17: renal function ---
+    "warning.RENAL_FUNCTION_MISSING": "{drug} a une règle d'adaptation rénale qui peut le suspendre ou le réduire ({source}), et aucune fonction rénale n'a été donnée : donner --creatinine avec --age, --sex et --weight, ou --crcl (--provisional pour une fiche de planification seulement)",
+    "label.provisional": "PROVISOIRE — ne pas administrer",
+    "label.renal_rules": "Règles rénales",
+    "label.crcl_cg": "{crcl} mL/min (Cockcroft-Gault sur le poids {basis} {weight} kg : {formula})",
+    "label.crcl_obesity": "{crcl} mL/min (Cockcroft-Gault sur le poids ajusté {weight} kg, car le poids réel {actual} kg > 130 % du poids idéal {ideal} kg : {formula})",
+    "label.weight_basis.actual": "réel",
+    "label.weight_basis.ideal": "idéal",
+    "label.weight_basis.adjusted": "ajusté",
+    "sheet.renal_rule.bands": "classes de ClCr (la colonne Organe montre la classe appliquée)",
+    "sheet.renal_rule.none": "aucune règle rénale ne s'applique ({source})",
+    "sheet.renal_rule.not_encoded": "aucune règle rénale codée : vérifier vous-même la fonction rénale",
+    "library.show.renal_rule_none": "Règle rénale : aucune ne s'applique ({source})",
+    "library.show.renal_rule_not_encoded": "Règle rénale : aucune codée ({source})",
 }
