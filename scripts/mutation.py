@@ -46,6 +46,7 @@ CORE = (
     "_calc.dose",
     "_calc.organ",
     "_calc.pump",
+    "_calc.maxima",
     "_calc.calendar",
     "_calc.course",
     "_models.regimen",
@@ -96,6 +97,7 @@ TESTS = {
     "_calc.dose": ["tests/test_dosing.py", "tests/test_sheet.py", "tests/test_outputs.py"],
     "_calc.organ": ["tests/test_dosing.py", "tests/test_renal.py", "tests/test_outputs.py"],
     "_calc.pump": ["tests/test_dosing.py", "tests/test_outputs.py", "tests/test_docs.py"],
+    "_calc.maxima": ["tests/test_maxima.py"],
     "_calc.calendar": [
         "tests/test_calendar.py",
         "tests/test_cli_calendar.py",
