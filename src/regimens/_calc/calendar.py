@@ -438,6 +438,7 @@ def build_calendar(
         weekend_days=tuple(WEEKDAYS[day] for day in sorted(days_off.weekend)),
         avoid=options.avoid,
         dosing=dosing,
+        provisional=dosing is not None and base_sheet_options.provisional,
         cycles=tuple(cycles),
         notes=_notes(main, added, options, patient is not None),
         tool_version=__version__,

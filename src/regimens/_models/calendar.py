@@ -333,6 +333,10 @@ class Calendar(Frozen):
     weekend_days: tuple[Weekday, ...]
     avoid: tuple[Avoid, ...] = ()
     dosing: CalendarDosing | None = None
+    provisional: bool = Field(
+        default=False,
+        description="Doses computed for planning only (--provisional): not for administration.",
+    )
     cycles: tuple[CalendarCycle, ...]
     notes: tuple[CalendarNote, ...] = Field(
         default=(), description="Assumptions the dates rest on."

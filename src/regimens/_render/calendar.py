@@ -77,6 +77,7 @@ def _footer_lines(doc: CalendarDocument) -> list[str]:
 
 def _head_lines(doc: CalendarDocument) -> list[str]:
     return [
+        *([doc.provisional] if doc.provisional else []),
         RULE,
         f"{doc.words('cal_title')}  {doc.title}",
         *(f"  {line}" for line in doc.subtitle),
@@ -122,6 +123,8 @@ def calendar_markdown(
     doc = calendar_document(calendar, lang, drug_names)
     words = doc.words
     lines = [f"# {words('cal_title_md')}{words('colon')}{doc.title}", ""]
+    if doc.provisional:
+        lines = [f"**{doc.provisional}**", "", *lines]
     if doc.subtitle:
         lines += [*(f"*{line}*" for line in doc.subtitle), ""]
     lines += md_table(["", ""], [[f"**{k}**", v] for k, v in doc.header])

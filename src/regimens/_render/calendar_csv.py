@@ -69,6 +69,8 @@ def calendar_csv(
     words = Words(lang, calendar.drug_names if drug_names is None else drug_names)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if calendar.provisional:  # a comment line above the header, as on the sheet's CSV
+        out.write(f"# {words('provisional')}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
     for cycle, day in calendar.dated_days():
         common = {

@@ -46,6 +46,8 @@ class CalendarDocument:
 
     title: str
     subtitle: list[str]
+    #: "PROVISIONAL — not for administration" on top of every format, or "".
+    provisional: str
     header: list[tuple[str, str]]
     cycle_columns: list[str]
     cycle_rows: list[list[str]]
@@ -157,6 +159,7 @@ def calendar_document(
     ]
     return CalendarDocument(
         title=f"{regimen_title(regimen.name, regimen.id)}, {course}",
+        provisional=words("provisional") if calendar.provisional else "",
         subtitle=[
             f"{words('with')} {regimen_title(extra.name, extra.id)}"
             for extra in calendar.supportive

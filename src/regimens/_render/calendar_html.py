@@ -154,6 +154,8 @@ def calendar_html(
     words = doc.words
     title = f"{words('cal_title_md')}{words('colon')}{doc.title}"
     out = [f"<h1>{esc(title)}</h1>"]
+    if doc.provisional:
+        out.insert(0, f'<p class="notice provisional">{esc(doc.provisional)}</p>')
     out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     out.append('<table class="header"><tbody>')
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]

@@ -140,6 +140,7 @@ def calendar_ics(
             "description",
             "\n".join(
                 [
+                    *([words("provisional")] if calendar.provisional else []),
                     heading,
                     *lines,
                     *flag_line,
