@@ -252,3 +252,78 @@ def test_every_maximum_field_is_worded_in_show(tmp_path: Path) -> None:
         "Maximum dose: 50 mg/m2 per administration, 90 mg per administration, "
         "100 mg per day, 200 mg per cycle (test)" in shown
     )
+
+
+# --- check_maxima on its own: the order of the doses it is given --------------------------
+
+
+class _Context:
+    """The two things check_maxima reads of a sheet's context: the BSA, and warn()."""
+
+    def __init__(self, bsa_m2: float | None) -> None:
+        from types import SimpleNamespace
+
+        self.bsa = None if bsa_m2 is None else SimpleNamespace(bsa_m2=bsa_m2)
+        self.warned: list[dict[str, object]] = []
+
+    def warn(self, code: str, **params: object) -> None:
+        self.warned.append({"code": code, **params})
+
+
+def _dose(drug: str, mg: float, *, withheld: bool = False) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(drug=drug, dose_mg=mg, daily_dose_mg=mg, withheld=withheld)
+
+
+def _facts(**maxima: float) -> object:
+    from types import SimpleNamespace
+
+    from regimens._models.safety_data import MaximumDose
+
+    maximum = MaximumDose(**maxima, evidence="U", source="test") if maxima else None
+    return SimpleNamespace(maximum_dose=maximum)
+
+
+def _check(days: list[tuple[int, list[object]]], facts: dict[str, object], bsa: float | None):  # type: ignore[no-untyped-def]
+    from regimens._calc.maxima import check_maxima
+
+    context = _Context(bsa)
+    check_maxima(context, days, facts.__getitem__)  # type: ignore[arg-type]
+    return context.warned
+
+
+def test_a_withheld_dose_does_not_stop_the_check_of_the_next() -> None:
+    """Day 1: a withheld dose, then 12 mg of a drug whose maximum is 10 mg: still warned."""
+    facts = {"a": _facts(per_administration_mg=10), "b": _facts(per_administration_mg=10)}
+    warned = _check([(1, [_dose("a", 50, withheld=True), _dose("b", 12)])], facts, None)
+    assert warned == [{"code": "MAX_DOSE_EXCEEDED", "drug": "b", "dose": "12", "maximum": "10"}]
+
+
+def test_a_drug_without_maximum_does_not_stop_the_check_of_the_next() -> None:
+    """Drug a has no maximum table (a user library); drug b after it, 12 mg a day and in
+    the cycle against 10 mg maxima, is warned per administration, per day and per cycle."""
+    facts = {
+        "a": _facts(),
+        "b": _facts(per_administration_mg=10, per_day_mg=10, per_cycle_mg=10),
+    }
+    warned = _check([(1, [_dose("a", 500), _dose("b", 12)])], facts, None)
+    assert [w.get("variant") for w in warned] == [None, "per_day", "per_cycle"]
+    assert {w["drug"] for w in warned} == {"b"}
+
+
+def test_the_highest_day_named_is_the_first_of_equals_whatever_the_order() -> None:
+    """Two days of 12 mg against a 10 mg daily maximum: day 1 is named, even when the
+    days are given in the order 8, 1."""
+    facts = {"a": _facts(per_day_mg=10)}
+    warned = _check([(8, [_dose("a", 12)]), (1, [_dose("a", 12)])], facts, None)
+    assert [w["day"] for w in warned] == ["1"]
+
+
+def test_a_per_m2_maximum_needs_a_bsa() -> None:
+    """Without a BSA (a flat dose, no height and weight) a per-m² maximum cannot be
+    compared: no warning, no crash; with BSA 2.00 m², 201 mg is 100.5 mg/m² > 100."""
+    facts = {"a": _facts(per_administration_mg_per_m2=100)}
+    assert _check([(1, [_dose("a", 201)])], facts, None) == []
+    (warned,) = _check([(1, [_dose("a", 201)])], facts, 2.0)
+    assert warned["per_m2"] == "100.5"
