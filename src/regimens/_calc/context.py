@@ -12,6 +12,8 @@ from regimens._models.patient import Patient
 from regimens._models.sheet import WARNING_CODES, RenalFunction, Severity, SheetWarning
 
 if TYPE_CHECKING:
+    from regimens._calc.assessment import Outcome
+    from regimens._models.assessment import AssessmentSettings
     from regimens._models.regimen import DrugFacts, Regimen
 
 __all__ = ["RegimenLibrary", "SheetContext"]
@@ -34,6 +36,9 @@ class RegimenLibrary(Protocol):
 
     def file_of(self, regimen_id: str) -> _File: ...
 
+    @property
+    def assessment_settings(self) -> AssessmentSettings: ...
+
 
 class SheetContext:
     """The patient, the options, the BSA and renal function used, and the warnings.
@@ -41,7 +46,7 @@ class SheetContext:
     Built once per sheet; each step reads it and records its warnings with :meth:`warn`.
     """
 
-    __slots__ = ("bsa", "main_id", "options", "patient", "renal", "warnings")
+    __slots__ = ("bsa", "main_id", "options", "outcomes", "patient", "renal", "warnings")
 
     def __init__(
         self,
@@ -57,6 +62,12 @@ class SheetContext:
         self.bsa = bsa
         self.renal = renal_function
         self.warnings: list[SheetWarning] = []
+        #: The treatment-day assessment's outcome per (drug, method); empty without one.
+        self.outcomes: dict[tuple[str, str | None], Outcome] = {}
+
+    def outcome(self, drug: str, method: str) -> Outcome | None:
+        """The assessment's (action, level %) for this drug given by ``method``."""
+        return self.outcomes.get((drug, method)) or self.outcomes.get((drug, None))
 
     def warn(
         self, code: str, drug: str | None = None, *, severity: Severity | None = None, **params: str

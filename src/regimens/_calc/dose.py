@@ -4,7 +4,10 @@
 2. **dose × basis**: the standard dose per intake at 100 %.
 3. **dose level**: the global percentage × the drug's percentage.
 4. **organ function**: the drug's renal band (a percentage, an absolute dose, or a
-   contraindication that withholds the drug; :mod:`regimens._calc.organ`).
+   contraindication that withholds the drug; :mod:`regimens._calc.organ`); then the
+   **treatment-day assessment** (:mod:`regimens._calc.assessment`): a ceiling in % of
+   the full dose, applied where it is below the level reached so far, or the drug
+   withheld.
 5. **rounding**: tablets or the drug's increment, never beyond the tolerance
    (:mod:`regimens._calc.rounding`).
 
@@ -28,7 +31,7 @@ from regimens._calc.rounding import (
 )
 from regimens._errors import MissingInputError
 from regimens._models.regimen import GLOBAL_LEVEL_ROLES
-from regimens._models.sheet import Administration, TabletCount
+from regimens._models.sheet import Administration, TabletCount, WithheldReason
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
@@ -59,6 +62,7 @@ def dose_component(
     # 4. organ-function adjustment.
     adjustment = organ_adjustment(context, component, facts)
     withheld = False
+    withheld_reason: WithheldReason = "contraindicated"
     if adjustment is not None:
         if adjustment.action == "percent" and adjustment.percent is not None:
             calculated = calculated * adjustment.percent / 100
@@ -68,6 +72,19 @@ def dose_component(
             calculated = adjustment.dose_mg
         elif adjustment.action == "contraindicated":
             withheld = True
+
+    # 4b. the treatment-day assessment: a ceiling in % of the full dose, or withheld.
+    ceiling = None
+    outcome = context.outcome(component.drug, component.method)
+    if outcome is not None and not withheld:
+        action, ceiling_percent = outcome
+        if action in ("stop", "withhold"):
+            withheld = True
+            withheld_reason = "assessment"
+        elif ceiling_percent < 100:
+            ceiling = ceiling_percent
+            if standard > 0 and calculated > standard * ceiling / 100:
+                calculated = standard * ceiling / 100
 
     # 5. rounding.
     if withheld:
@@ -116,7 +133,8 @@ def dose_component(
         rate_mg_per_h=rate,
         pump=pump,
         withheld=withheld,
-        withheld_reason="contraindicated" if withheld else None,
+        withheld_reason=withheld_reason if withheld else None,
+        assessment_level_percent=ceiling,
         renal_rule=facts.renal_rule.status if facts.renal_rule else "not_encoded",
         renal_rule_source=facts.renal_rule.source if facts.renal_rule else None,
         notes=component.notes,

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from regimens._calc import bsa as bsa_formulas
+from regimens._calc.assessment import assess
 from regimens._calc.context import RegimenLibrary, SheetContext
 from regimens._calc.dose import dose_component
 from regimens._calc.maxima import check_maxima
@@ -141,6 +142,13 @@ def sheet_for(
                 main=main.id,
             )
 
+    assessment = None
+    if options.assessment is not None:
+        regimens = {item.id: item for item in (main, *added)}
+        assessment, context.outcomes = assess(
+            context, main, components, regimens, library.drug, library.assessment_settings
+        )
+
     # Each component once: its dose is the same on every day it is given.
     days: dict[int, list[Administration]] = {}
     for regimen_id, component in components:
@@ -190,6 +198,7 @@ def sheet_for(
         ),
         patient_id=patient_id,
         patient_name=patient_name,
+        assessment=assessment,
     )
 
 

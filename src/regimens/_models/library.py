@@ -19,6 +19,7 @@ from typing import Literal, TypeVar
 from pydantic import Field
 
 from regimens._errors import UnknownNameError, UnknownRegimenError
+from regimens._models.assessment import AssessmentSettings
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
 
@@ -47,6 +48,8 @@ class LibraryLayer:
     label: str
     regimens: Mapping[str, tuple[Regimen, LibraryFile]] = field(default_factory=dict)
     drugs: Mapping[str, tuple[DrugFacts, LibraryFile]] = field(default_factory=dict)
+    #: The layer's ``assessment.toml`` (ULNs, lab age, toxicity and condition names).
+    assessment: AssessmentSettings | None = None
 
 
 class LibraryNotice(Frozen):
@@ -113,6 +116,11 @@ class Library:
         )
         self.drugs: Mapping[str, DrugFacts] = MappingProxyType(
             {inn: entry[0] for inn, entry in self._drug_entries.items()}
+        )
+        #: The assessment settings of the last layer that has an ``assessment.toml``.
+        self.assessment_settings: AssessmentSettings = next(
+            (layer.assessment for layer in reversed(layers) if layer.assessment is not None),
+            AssessmentSettings(),
         )
         self.notices: tuple[LibraryNotice, ...] = tuple(notices)
         # English, as printed today; a renderer of the notices replaces it (issue 16).

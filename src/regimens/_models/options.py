@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from regimens._errors import InputError
+from regimens._models.assessment import AssessmentInputs
 from regimens._models.base import Frozen, Number, Whole
 from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 from regimens._models.validation import own_error
@@ -116,6 +117,9 @@ class SheetOptions(Frozen):
     #: A planning sheet: a missing renal function is a caution, not blocking, and the
     #: sheet says "PROVISIONAL — not for administration" (issue 17).
     provisional: bool = False
+    #: The treatment day's labs, toxicity, genotypes, conditions (issue 18); None: no
+    #: assessment is made, and the sheet says so.
+    assessment: AssessmentInputs | None = None
 
     def __init__(self, **data: Any) -> None:
         # A rejected option raises InputError naming the field (the CLI renames it).

@@ -23,6 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from regimens._errors import InputError
+from regimens._models.assessment import AssessmentRule, ToxicityLadder
 from regimens._models.base import Evidence, Frozen, FrozenDict, FrozenMap, NonEmpty, Number, Whole
 from regimens._models.drug_data import DoxorubicinEquivalence, DrugCodes
 from regimens._models.safety_data import MaximumDose, RegimenCaution
@@ -232,6 +233,14 @@ class Regimen(Frozen, str_strip_whitespace=True):
     cautions: tuple[RegimenCaution, ...] = Field(
         default=(), description="Cautions shown on every sheet of the regimen."
     )
+    assessment: tuple[AssessmentRule, ...] = Field(
+        default=(),
+        description="Treatment-day rules of this regimen (docs/assessment.md): without "
+        "drug, about the whole cycle (a haematology go/no-go); with drug, about that drug.",
+    )
+    toxicity_ladders: tuple[ToxicityLadder, ...] = Field(
+        default=(), description="This regimen's dose steps after toxicity, per drug."
+    )
     references: tuple[Reference, ...] = Field(min_length=1)
 
     @field_validator("aliases")
@@ -269,6 +278,19 @@ class Regimen(Frozen, str_strip_whitespace=True):
                     "its own place on the day",
                 )
             orders[component.order] = index
+        drugs = {component.drug for component in self.components}
+        for index, rule in enumerate(self.assessment, start=1):
+            if rule.drug is not None and rule.drug not in drugs:
+                raise FieldPathError(
+                    f"assessment[{index}].drug",
+                    f"{rule.drug!r} is not a drug of this regimen ({', '.join(sorted(drugs))})",
+                )
+        for index, ladder in enumerate(self.toxicity_ladders, start=1):
+            if ladder.drug not in drugs:
+                raise FieldPathError(
+                    f"toxicity_ladder[{index}].drug",
+                    f"name the drug of the ladder, one of {', '.join(sorted(drugs))}",
+                )
         if self.given_with and self.kind != "supportive":
             raise FieldPathError("given_with", "only a supportive regimen is given with another")
         return self
@@ -511,6 +533,12 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
     renal_rule: RenalRule | None = None
     maximum_dose: MaximumDose | None = Field(
         default=None, description="Labelled maxima (blocking), or the statement that none exists."
+    )
+    assessment: tuple[AssessmentRule, ...] = Field(
+        default=(), description="Treatment-day rules of this drug (docs/assessment.md)."
+    )
+    toxicity_ladders: tuple[ToxicityLadder, ...] = Field(
+        default=(), description="The drug's label dose steps after toxicity."
     )
     codes: DrugCodes | None = Field(
         default=None, description="Standard codes (ATC) with their source; not used in doses."

@@ -15,12 +15,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from regimens._models.assessment import Assessment
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
 from regimens._models.regimen import DoseBasis, Method, RenalAction, RenalRuleStatus, Route
 
 __all__ = [
+    "ASSESSMENT_STEP_CODES",
     "ORDER_OF_OPERATIONS",
     "SCHEMA_VERSION",
     "WARNING_CODES",
@@ -90,20 +92,78 @@ WARNING_CODES: dict[str, Severity] = {
     # --- issue 17: renal function ---
     # A drug's renal rule can withhold or reduce it, and no renal function was given.
     "RENAL_FUNCTION_MISSING": "blocking",
+    # --- issue 18: the treatment-day assessment (docs/assessment.md) ---
+    # A blood count is below the regimen's (or drug's) threshold: the cycle waits.
+    "LAB_BELOW_THRESHOLD": "blocking",
+    # The liver tests contraindicate the drug.
+    "HEPATIC_CONTRAINDICATION": "blocking",
+    # The liver tests reduce the drug.
+    "HEPATIC_REDUCTION": "caution",
+    # The DPD status (DPYD activity score or uracilaemia) contraindicates the drug.
+    "DPD_DEFICIENCY": "blocking",
+    # The DPD status reduces the starting dose.
+    "DPD_REDUCTION": "caution",
+    # No DPD status for a fluoropyrimidine (blocking where a country's law requires one).
+    "DPD_STATUS_MISSING": "caution",
+    # UGT1A1 poor metaboliser: irinotecan's starting dose is reduced.
+    "UGT1A1_REDUCTION": "caution",
+    # No UGT1A1 genotype given, where a rule would use it.
+    "UGT1A1_NOT_GIVEN": "info",
+    # The last cycle's toxicity stops the drug.
+    "TOXICITY_STOP": "blocking",
+    # The last cycle's toxicity withholds the drug this cycle.
+    "TOXICITY_WITHHOLD": "caution",
+    # The last cycle's toxicity reduces the drug.
+    "TOXICITY_REDUCTION": "caution",
+    # A toxicity of grade 2 or more that no encoded ladder covers: the prescriber decides.
+    "TOXICITY_NOT_COVERED": "caution",
+    # A condition the label names stops the drug.
+    "CONDITION_CONTRAINDICATION": "blocking",
+    # An advisory on a lab (epirubicin: consider lower doses at creatinine > 5 mg/dL).
+    "RENAL_CAUTION": "caution",
+    # A lab a rule needs was not given (blocking where that rule would stop the drug).
+    "LAB_MISSING": "caution",
+    # The labs are older than the library's limit.
+    "LAB_STALE": "blocking",
+    # The weight moved by the library's threshold or more from the reference weight.
+    "WEIGHT_CHANGED": "caution",
+    # A prescriber overrode a rule's outcome, with a reason: on record, not applied.
+    "ASSESSMENT_OVERRIDDEN": "caution",
 }
+
+#: The codes an assessment step or ladder rung may carry (the others are the sheet's).
+ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
+    {
+        "LAB_BELOW_THRESHOLD",
+        "HEPATIC_CONTRAINDICATION",
+        "HEPATIC_REDUCTION",
+        "DPD_DEFICIENCY",
+        "DPD_REDUCTION",
+        "UGT1A1_REDUCTION",
+        "TOXICITY_STOP",
+        "TOXICITY_WITHHOLD",
+        "TOXICITY_REDUCTION",
+        "CONDITION_CONTRAINDICATION",
+        "RENAL_CAUTION",
+    }
+)
 
 #: The severity of ``DOSE_LEVEL_ABOVE_100`` once the prescriber confirmed the escalation:
 #: a typo of 180 for 80 must not pass, a deliberate escalation must be seen (issue 17).
 ESCALATION_CONFIRMED_SEVERITY: Severity = "caution"
 
 #: One step of the order of operations (``_calc/dose.py``), in the order applied.
-OrderStep = Literal["basis", "dose_x_basis", "dose_level", "organ_function", "rounding"]
-#: BSA (or weight, or GFR + 25) → dose × basis → dose level → organ function → rounding.
+OrderStep = Literal[
+    "basis", "dose_x_basis", "dose_level", "organ_function", "assessment", "rounding"
+]
+#: BSA (or weight, or GFR + 25) → dose × basis → dose level → organ function →
+#: treatment-day assessment (a ceiling in % of the full dose) → rounding.
 ORDER_OF_OPERATIONS: tuple[OrderStep, ...] = (
     "basis",
     "dose_x_basis",
     "dose_level",
     "organ_function",
+    "assessment",
     "rounding",
 )
 
@@ -112,7 +172,7 @@ ORDER_OF_OPERATIONS: tuple[OrderStep, ...] = (
 #: because the dose is withheld.
 RoundingMethod = Literal["increment", "tablets", "none", "beyond_tolerance", "withheld"]
 #: Why a dose is withheld (its organ adjustment gives the band and the source).
-WithheldReason = Literal["contraindicated"]
+WithheldReason = Literal["contraindicated", "assessment"]
 #: The organ-function rule an adjustment comes from (renal: the Cockcroft-Gault CrCl).
 OrganRule = Literal["renal"]
 
@@ -198,6 +258,9 @@ class Administration(Frozen):
     pump: PumpFill | None = None
     withheld: bool = False
     withheld_reason: WithheldReason | None = None
+    #: The treatment-day assessment's ceiling for this drug, % of the full dose (None:
+    #: no assessment, or no rule lowered it).
+    assessment_level_percent: float | None = None
     #: What the drug's renal rule is: CrCl ``bands``, ``none`` applies (sourced), or
     #: ``not_encoded`` (no rule in the library: a missing rule looks missing).
     renal_rule: RenalRuleStatus = "not_encoded"
@@ -283,6 +346,8 @@ class DoseSheet(Frozen):
     totals: tuple[DrugTotal, ...]
     warnings: tuple[SheetWarning, ...]
     provenance: Provenance
+    #: The treatment-day assessment (None: no assessment input was given).
+    assessment: Assessment | None = None
     #: Drug INN → {language: name}, from the library's ``local_names`` (for ``--lang``).
     drug_names: FrozenMap[str, FrozenMap[str, str]] = Field(default_factory=FrozenDict)
     #: Optional identifiers printed on the sheet; never used in any calculation.

@@ -37,9 +37,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from regimens._errors import LibraryError, UnknownNameError
+from regimens._models.assessment import AssessmentSettings
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
-from regimens._read.regimen_file import DrugsFile, RegimenFile
+from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
 from regimens._read.validation import describe_errors, key_lines, problem_at
 
 __all__ = [
@@ -60,6 +61,8 @@ ENV_VAR = "REGIMENS_LIBRARY"
 #: The file of a library directory that holds drug facts (as does any *.toml made of
 #: [[drug]] tables); every other *.toml is a regimen.
 DRUGS_FILE = "drugs.toml"
+#: The file of a library directory holding its assessment settings (docs/assessment.md).
+ASSESSMENT_FILE = "assessment.toml"
 #: The label of the directories given to :func:`load_library` (the CLI's ``--library``),
 #: in messages and shadowing warnings.
 EXTRA_DIRS = "extra_dirs"
@@ -172,6 +175,7 @@ class _Layer:
     label: str  # "built-in", "REGIMENS_LIBRARY", "extra_dirs", "validate"
     regimens: dict[str, tuple[Regimen, _Read]] = field(default_factory=dict)
     drugs: dict[str, tuple[DrugFacts, _Read]] = field(default_factory=dict)
+    assessment: AssessmentSettings | None = None
 
     def model(self) -> LibraryLayer:
         """The layer as the library holds it (each model with its file's provenance)."""
@@ -179,6 +183,7 @@ class _Layer:
             label=self.label,
             regimens={key: (regimen, read.file) for key, (regimen, read) in self.regimens.items()},
             drugs={key: (facts, read.file) for key, (facts, read) in self.drugs.items()},
+            assessment=self.assessment,
         )
 
 
@@ -208,6 +213,9 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
     for path in paths:
         try:
             read = _read_toml(path, builtin=builtin)
+            if read.path.name == ASSESSMENT_FILE:
+                layer.assessment = _validate(AssessmentFile, read).to_model()
+                continue
             is_drugs = _is_drugs_file(read)
             if is_drugs:
                 drugs = _drugs(read)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     BeforeValidator,
@@ -30,6 +31,14 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema, SkipJsonSchema
 
+from regimens._models.assessment import (
+    AssessmentRule,
+    AssessmentSettings,
+    AssessmentStep,
+    ToxicityLadder,
+    ToxicityStep,
+    When,
+)
 from regimens._models.base import Frozen
 from regimens._models.library import normalize_name
 from regimens._models.regimen import (
@@ -40,6 +49,8 @@ from regimens._models.regimen import (
     FieldPathError,
     Regimen,
 )
+from regimens._models.sheet import ASSESSMENT_STEP_CODES
+from regimens._read.assessment import lab_value, parse_occurrence, parse_when
 from regimens._read.regimen import (
     ACCEPTED_DOSE_UNITS,
     days_text,
@@ -52,11 +63,14 @@ from regimens._read.regimen import (
 )
 
 __all__ = [
+    "AssessmentFile",
+    "AssessmentRuleFile",
     "ComponentFile",
     "CumulativeLimitFile",
     "DrugFactsFile",
     "DrugsFile",
     "RegimenFile",
+    "ToxicityLadderFile",
     "file_json_schema",
 ]
 
@@ -66,6 +80,19 @@ def _string_schema(description: str, examples: Sequence[object]) -> WithJsonSche
         {"type": "string", "description": description, "examples": list(examples)},
         mode="validation",
     )
+
+
+def _ulns(value: object) -> object:
+    """``{ bilirubin = "1.2 mg/dL", ast = "40 U/L" }`` → canonical units."""
+    if not isinstance(value, dict):
+        return value
+    ulns: dict[str, float] = {}
+    for lab, text in value.items():
+        parsed = lab_value(str(lab), text, field="uln")
+        if parsed.value is None:
+            raise ValueError(f"uln.{lab}: give the ULN as a value with its unit")
+        ulns[str(lab)] = parsed.value
+    return ulns
 
 
 def _dose_from_text(value: object) -> object:
@@ -135,6 +162,96 @@ class ComponentFile(Component, title="Component"):
         return Component.model_construct(self.model_fields_set, **_domain(self))
 
 
+WhenText = Annotated[
+    When,
+    BeforeValidator(parse_when),
+    _string_schema(
+        "A condition: comparisons (lab < > <= >= value unit or xULN; "
+        "dpyd_activity_score, uracil, ugt1a1 in [...], condition NAME) joined by "
+        "and / or, with parentheses (docs/assessment.md).",
+        ["bilirubin > 3 mg/dL or ast > 4 xULN", "anc < 1.5", "ugt1a1 in [*28/*28]"],
+    ),
+]
+
+
+def _check_step_code(code: str) -> str:
+    if code not in ASSESSMENT_STEP_CODES:
+        raise ValueError(
+            f"unknown code {code!r}: one of {', '.join(sorted(ASSESSMENT_STEP_CODES))}"
+        )
+    return code
+
+
+StepCode = Annotated[str, AfterValidator(_check_step_code)]
+
+
+class AssessmentStepFile(AssessmentStep, title="AssessmentStep"):
+    __doc__ = AssessmentStep.__doc__
+
+    when: WhenText
+    code: StepCode
+
+
+class AssessmentRuleFile(AssessmentRule, title="AssessmentRule"):
+    __doc__ = AssessmentRule.__doc__
+
+    steps: tuple[AssessmentStepFile, ...] = ()
+
+    def to_model(self) -> AssessmentRule:
+        """The domain rule."""
+        fields = _domain(self)
+        fields["steps"] = tuple(
+            AssessmentStep.model_construct(step.model_fields_set, **_domain(step))
+            for step in self.steps
+        )
+        return AssessmentRule.model_construct(self.model_fields_set, **fields)
+
+
+def _rung(data: object) -> object:
+    """A ladder rung as written: ``occurrence = "3-"``, ``dose = "65 mg/m2"``."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if "occurrence" in data:
+        low, high = parse_occurrence(data.pop("occurrence"))
+        data["occurrence_min"], data["occurrence_max"] = low, high
+    if isinstance(data.get("dose"), str):
+        parsed = parse_dose(data["dose"])
+        data["dose"], data["dose_unit"] = parsed["amount"], parsed["unit"]
+    return data
+
+
+class ToxicityStepFile(ToxicityStep, title="ToxicityStep"):
+    __doc__ = ToxicityStep.__doc__
+
+    code: StepCode
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        return _rung(data)
+
+
+class ToxicityLadderFile(ToxicityLadder, title="ToxicityLadder"):
+    __doc__ = ToxicityLadder.__doc__
+
+    steps: tuple[ToxicityStepFile, ...] = Field(min_length=1)
+
+    def to_model(self) -> ToxicityLadder:
+        """The domain ladder."""
+        fields = _domain(self)
+        fields["steps"] = tuple(
+            ToxicityStep.model_construct(step.model_fields_set, **_domain(step))
+            for step in self.steps
+        )
+        return ToxicityLadder.model_construct(self.model_fields_set, **fields)
+
+
+_LadderField = Field(
+    default=(), validation_alias=AliasChoices("toxicity_ladder", "toxicity_ladders")
+)
+
+
 class RegimenFile(Regimen):
     __doc__ = Regimen.__doc__
     model_config = ConfigDict(
@@ -146,11 +263,15 @@ class RegimenFile(Regimen):
     )
 
     components: tuple[ComponentFile, ...] = Field(min_length=1)
+    assessment: tuple[AssessmentRuleFile, ...] = ()
+    toxicity_ladders: tuple[ToxicityLadderFile, ...] = _LadderField
 
     def to_model(self) -> Regimen:
         """The domain regimen, components included."""
         fields = _domain(self)
         fields["components"] = tuple(component.to_model() for component in self.components)
+        fields["assessment"] = tuple(rule.to_model() for rule in self.assessment)
+        fields["toxicity_ladders"] = tuple(ladder.to_model() for ladder in self.toxicity_ladders)
         return Regimen.model_construct(self.model_fields_set, **fields)
 
 
@@ -198,10 +319,19 @@ class DrugFactsFile(DrugFacts, title="DrugFacts"):
         validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg"),
     )
     cumulative_limit: CumulativeLimitFile | None = None
+    assessment: tuple[AssessmentRuleFile, ...] = ()
+    toxicity_ladders: tuple[ToxicityLadderFile, ...] = _LadderField
 
     def to_model(self) -> DrugFacts:
         """The domain drug facts."""
         fields = _domain(self)
+        fields["assessment"] = tuple(
+            rule.to_model().model_copy(update={"drug": self.inn}) for rule in self.assessment
+        )
+        fields["toxicity_ladders"] = tuple(
+            ladder.to_model().model_copy(update={"drug": self.inn})
+            for ladder in self.toxicity_ladders
+        )
         if self.cumulative_limit is not None:
             fields["cumulative_limit"] = self.cumulative_limit.to_model()
         return DrugFacts.model_construct(self.model_fields_set, **fields)
@@ -236,6 +366,24 @@ class DrugsFile(Frozen, str_strip_whitespace=True):
     def to_models(self) -> tuple[DrugFacts, ...]:
         """The domain drug facts of the file, in file order."""
         return tuple(facts.to_model() for facts in self.drug)
+
+
+class AssessmentFile(AssessmentSettings, title="AssessmentSettings"):
+    """The library's ``assessment.toml``: default ULNs (with units), the lab age limit,
+    the weight-change threshold, toxicity and condition names, country rules."""
+
+    uln: Annotated[
+        dict[str, float],
+        BeforeValidator(_ulns),
+        WithJsonSchema(
+            {"type": "object", "additionalProperties": {"type": "string"}},
+            mode="validation",
+        ),
+    ] = Field(default_factory=dict)
+
+    def to_model(self) -> AssessmentSettings:
+        """The domain settings."""
+        return AssessmentSettings.model_validate(_domain(self))
 
 
 class _FileSchema(GenerateJsonSchema):

@@ -1,0 +1,564 @@
+"""The treatment-day assessment: labs, liver, DPD and UGT1A1, conditions, toxicity and
+weight → go, delay or stop, and each drug's level.
+
+The rules are data (``[[drug.assessment]]`` and ``[[drug.toxicity_ladder]]`` in
+``drugs.toml``, ``[[assessment]]`` and ``[[toxicity_ladder]]`` in a regimen file). A
+rule's steps are checked in order and the first that matches applies; a comparison
+whose input is missing is unknown, and a step that may match but cannot be decided is
+reported (``LAB_MISSING``: blocking where that step would stop the drug). Several rules
+on one drug: ``stop`` wins over ``withhold``, and the lowest level wins among
+reductions; every reason is kept. A prescriber's override (rule id and reason) keeps
+the reason on record, marked overridden, and does not apply it
+(``ASSESSMENT_OVERRIDDEN``).
+
+The levels are ceilings on the drug's dose, in % of the full dose: the order of
+operations (:mod:`regimens._calc.dose`) applies a ceiling only where it is below the
+dose level already applied (a patient already at 75 % after a toxicity, whose DPD
+status gives 50 %, gets 50 %, not 37.5 %).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from regimens._calc import bsa as bsa_formulas
+from regimens._errors import InputError
+from regimens._models.assessment import (
+    LAB_UNITS,
+    Action,
+    Assessment,
+    AssessmentInputs,
+    AssessmentRule,
+    AssessmentSettings,
+    Comparison,
+    DrugAssessment,
+    Reason,
+    RuleCheck,
+    ToxicityLadder,
+    When,
+)
+from regimens._models.base import FrozenDict
+
+if TYPE_CHECKING:
+    from regimens._calc.context import SheetContext
+    from regimens._models.regimen import Component, DrugFacts, Regimen
+
+__all__ = ["ASSESSED_KINDS", "DEFAULT_RECHECK_DAYS", "Outcome", "assess", "evaluate_when"]
+
+#: Days until counts are checked again after a delay whose rule gives no interval.
+DEFAULT_RECHECK_DAYS = 7
+
+#: The kinds of rule a drug is expected to have (a drug with none of a kind says
+#: "no rule encoded" for it): the liver rule and the toxicity ladder.
+ASSESSED_KINDS: tuple[str, ...] = ("hepatic", "toxicity")
+_DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
+_ACTION_RANK: dict[str, int] = {"stop": 4, "withhold": 3, "delay": 2, "reduce": 1, "give": 0}
+
+#: (action, level %) for one drug, or one of its methods (key (drug, method)).
+Outcome = tuple[Action, float]
+
+
+def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
+    context: SheetContext,
+    main: Regimen,
+    components: Sequence[tuple[str, Component]],
+    regimens: dict[str, Regimen],
+    drug_facts: Callable[[str], DrugFacts],
+    settings: AssessmentSettings,
+) -> tuple[Assessment, dict[tuple[str, str | None], Outcome]]:
+    """The assessment of this treatment day, and the outcome per (drug, method)."""
+    inputs = context.options.assessment
+    assert inputs is not None
+    date = inputs.date or dt.date.today()
+    lab_date = inputs.lab_date or date
+    if lab_date > date:
+        raise InputError(
+            f"lab date {lab_date.isoformat()} is after the treatment date {date.isoformat()}",
+            field="lab_date",
+        )
+    uln = {**settings.uln, **inputs.uln}
+    age = (date - lab_date).days
+    if inputs.labs and age > settings.lab_max_age_days:
+        context.warn(
+            "LAB_STALE",
+            lab_date=lab_date.isoformat(),
+            date=date.isoformat(),
+            age=str(age),
+            limit=str(settings.lab_max_age_days),
+            source=settings.lab_max_age_source,
+        )
+    _weight(context, inputs, settings)
+
+    reasons: dict[tuple[str, str | None], list[Reason]] = {}
+    checks: dict[str, list[RuleCheck]] = {}
+    cycle_reasons: list[Reason] = []
+    drugs = list(dict.fromkeys(component.drug for _, component in components))
+    has_dpd = inputs.dpyd_activity_score is not None or inputs.uracil_ng_ml is not None
+    _countries(context, inputs, settings, drugs)
+
+    for rule in main.assessment:
+        if rule.drug is None:
+            found = _apply_rule(context, rule, inputs, uln, None, has_dpd, checks)
+            cycle_reasons.extend(found)
+    for drug in drugs:
+        facts = drug_facts(drug)
+        rules = [
+            *facts.assessment,
+            *(
+                rule
+                for regimen_id in dict.fromkeys(rid for rid, c in components if c.drug == drug)
+                for rule in regimens[regimen_id].assessment
+                if rule.drug == drug
+            ),
+        ]
+        for rule in rules:
+            for reason in _apply_rule(context, rule, inputs, uln, drug, has_dpd, checks):
+                reasons.setdefault((drug, reason.method), []).append(reason)
+        ladders = [
+            *facts.toxicity_ladders,
+            *(
+                ladder
+                for regimen_id in dict.fromkeys(rid for rid, c in components if c.drug == drug)
+                for ladder in regimens[regimen_id].toxicity_ladders
+                if ladder.drug == drug
+            ),
+        ]
+        drug_components = [c for _, c in components if c.drug == drug]
+        for reason in _toxicity(context, ladders, inputs, drug, drug_components, checks):
+            reasons.setdefault((drug, reason.method), []).append(reason)
+    _uncovered_toxicities(context, inputs, drugs, drug_facts, regimens, components)
+
+    results: list[DrugAssessment] = []
+    outcomes: dict[tuple[str, str | None], Outcome] = {}
+    for drug in drugs:
+        general = reasons.get((drug, None), [])
+        methods = sorted({method for d, method in reasons if d == drug and method is not None})
+        kinds = {check.kind for check in checks.get(drug, [])}
+        not_encoded = tuple(kind for kind in ASSESSED_KINDS if kind not in kinds)
+        for method in (None, *methods):
+            own = general if method is None else [*general, *reasons[(drug, method)]]
+            action, level = _combine(own)
+            outcomes[(drug, method)] = (action, level)
+            results.append(
+                DrugAssessment(
+                    drug=drug,
+                    method=method,
+                    action=action,
+                    level_percent=level,
+                    reasons=tuple(own),
+                    rules=tuple(checks.get(drug, [])),
+                    not_encoded=not_encoded,
+                )
+            )
+    cycle_action, _ = _combine(cycle_reasons)
+    actions = [action for action, _ in outcomes.values()] + [cycle_action]
+    if "stop" in actions:
+        decision = "stop"
+    elif "delay" in actions:
+        decision = "delay"
+    else:
+        decision = "go"
+    recheck = None
+    if decision == "delay":
+        days = [
+            step_days
+            for reason in (*cycle_reasons, *(r for rs in reasons.values() for r in rs))
+            if reason.action == "delay" and not reason.overridden
+            for step_days in [_recheck_days(reason)]
+        ]
+        recheck = date + dt.timedelta(days=max(days or [DEFAULT_RECHECK_DAYS]))
+    assessment = Assessment(
+        decision=decision,
+        date=date,
+        lab_date=lab_date,
+        lab_age_days=age,
+        recheck_date=recheck,
+        inputs=inputs,
+        uln_used=FrozenDict({lab: uln[lab] for lab in LAB_UNITS if lab in uln}),
+        drugs=tuple(results),
+        cycle_reasons=tuple(cycle_reasons),
+    )
+    return assessment, outcomes
+
+
+def _recheck_days(reason: Reason) -> int:
+    return reason.recheck_days or DEFAULT_RECHECK_DAYS
+
+
+def _combine(reasons: Iterable[Reason]) -> Outcome:
+    """The action and level of a drug from its reasons (overridden ones left out)."""
+    action: Action = "give"
+    level = 100.0
+    for reason in reasons:
+        if reason.overridden:
+            continue
+        if _ACTION_RANK[reason.action] > _ACTION_RANK[action]:
+            action = reason.action
+        if reason.level_percent is not None:
+            level = min(level, reason.level_percent)
+    if action == "give" and level < 100:
+        action = "reduce"
+    return action, level
+
+
+# --- the `when` of a step -----------------------------------------------------------------
+
+
+def _compare(op: str, left: float, right: float) -> bool:
+    if op == "<":
+        return left < right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    return left >= right
+
+
+def _comparison(
+    comparison: Comparison, inputs: AssessmentInputs, uln: dict[str, float]
+) -> tuple[bool | None, str]:
+    """(True/False, or None when the input is missing; the value as compared)."""
+    subject = comparison.subject
+    if subject == "condition":
+        return comparison.values[0] in inputs.conditions, ", ".join(inputs.conditions) or "none"
+    if subject == "ugt1a1":
+        if inputs.ugt1a1 is None:
+            return None, ""
+        return inputs.ugt1a1 in comparison.values, inputs.ugt1a1
+    if subject == "dpyd_activity_score":
+        score = inputs.dpyd_activity_score
+        if score is None:
+            return None, ""
+        if comparison.op == "in":
+            return f"{score:g}" in comparison.values, f"{score:g}"
+        assert comparison.value is not None
+        return _compare(comparison.op, score, comparison.value), f"{score:g}"
+    if subject == "uracil":
+        uracil = inputs.uracil_ng_ml
+        if uracil is None:
+            return None, ""
+        assert comparison.value is not None
+        return _compare(comparison.op, uracil, comparison.value), f"{uracil:g} ng/mL"
+    lab = inputs.labs.get(subject)
+    if lab is None:
+        return None, ""
+    assert comparison.value is not None
+    limit = uln.get(subject)
+    if comparison.uln:
+        if lab.times_uln is not None:
+            seen = lab.times_uln
+        elif limit:
+            assert lab.value is not None
+            seen = lab.value / limit
+        else:
+            return None, lab.typed
+        shown = f"{lab.typed} = {seen:.3g} × ULN" if lab.times_uln is None else lab.typed
+        return _compare(comparison.op, seen, comparison.value), shown
+    if lab.value is not None:
+        seen = lab.value
+    elif limit:
+        assert lab.times_uln is not None
+        seen = lab.times_uln * limit
+    else:
+        return None, lab.typed
+    unit = LAB_UNITS[subject]
+    shown = lab.typed if lab.typed.endswith(unit) else f"{lab.typed} = {seen:.4g} {unit}"
+    return _compare(comparison.op, seen, comparison.value), shown
+
+
+def evaluate_when(
+    when: When, inputs: AssessmentInputs, uln: dict[str, float]
+) -> tuple[bool | None, list[str], list[str]]:
+    """Three-valued: True, False or None (undecided: an input is missing); the missing
+    subjects; the values that decided it (of the matching group when True)."""
+    missing: list[str] = []
+    undecided = False
+    for group in when.any_of:
+        results = []
+        shown: list[str] = []
+        for comparison in group:
+            result, value = _comparison(comparison, inputs, uln)
+            results.append(result)
+            if result is None:
+                missing.append(comparison.subject)
+            elif value:
+                shown.append(f"{comparison.subject} {value}")
+        if all(result is True for result in results):
+            return True, [], shown
+        if not any(result is False for result in results):
+            undecided = True
+    return (None if undecided else False), list(dict.fromkeys(missing)), []
+
+
+def _apply_rule(
+    context: SheetContext,
+    rule: AssessmentRule,
+    inputs: AssessmentInputs,
+    uln: dict[str, float],
+    drug: str | None,
+    has_dpd: bool,
+    checks: dict[str, list[RuleCheck]],
+) -> list[Reason]:
+    owner = drug or "*"
+    if rule.status == "none":
+        checks.setdefault(owner, []).append(
+            RuleCheck(rule=rule.id, kind=rule.kind, status="none_applies", source=rule.source)
+        )
+        return []
+    missing: list[str] = []
+    blocking_missing = False
+    matched: list[Reason] = []
+    for step in rule.steps:
+        result, absent, shown = evaluate_when(step.when, inputs, uln)
+        if result is None:
+            missing.extend(absent)
+            blocking_missing = blocking_missing or step.action == "stop"
+            continue
+        if result:
+            overridden = inputs.overrides.get(rule.id)
+            matched.append(
+                Reason(
+                    code=step.code,
+                    rule=rule.id,
+                    kind=rule.kind,
+                    when=step.when.text,
+                    source=step.source or rule.source,
+                    value="; ".join(shown),
+                    threshold=step.when.text,
+                    action=step.action,
+                    level_percent=step.level_percent,
+                    method=step.method,
+                    overridden=overridden,
+                    recheck_days=step.recheck_days,
+                )
+            )
+            break
+    missing = list(dict.fromkeys(missing))
+    dpd_silent = rule.kind == "dpd" and has_dpd and set(missing) <= set(_DPD_SUBJECTS)
+    if matched:
+        status = "overridden" if matched[0].overridden else "met"
+    elif missing:
+        status = "missing_input"
+    else:
+        status = "not_met"
+    checks.setdefault(owner, []).append(
+        RuleCheck(
+            rule=rule.id,
+            kind=rule.kind,
+            status=status,
+            missing=tuple(missing),
+            source=rule.source,
+        )
+    )
+    if missing and not dpd_silent:
+        _missing(context, rule, drug, missing, blocking_missing)
+    for reason in matched:
+        if reason.overridden:
+            context.warn(
+                "ASSESSMENT_OVERRIDDEN",
+                drug=drug,
+                rule=rule.id,
+                action=reason.action,
+                when=reason.when,
+                reason=reason.overridden,
+            )
+        else:
+            context.warn(
+                reason.code,
+                drug=drug,
+                rule=rule.id,
+                when=reason.when,
+                value=reason.value,
+                level=f"{reason.level_percent:g}" if reason.level_percent is not None else "",
+                method=reason.method or "",
+                source=reason.source,
+            )
+    return matched
+
+
+def _missing(
+    context: SheetContext,
+    rule: AssessmentRule,
+    drug: str | None,
+    missing: list[str],
+    blocking: bool,
+) -> None:
+    dpd = [name for name in missing if name in _DPD_SUBJECTS]
+    labs = [name for name in missing if name in LAB_UNITS]
+    if dpd:
+        context.warn("DPD_STATUS_MISSING", drug=drug, rule=rule.id, source=rule.source)
+    if "ugt1a1" in missing:
+        context.warn("UGT1A1_NOT_GIVEN", drug=drug, rule=rule.id)
+    if labs:
+        context.warn(
+            "LAB_MISSING",
+            drug=drug,
+            severity="blocking" if blocking else None,
+            rule=rule.id,
+            labs=", ".join(labs),
+        )
+
+
+def _countries(
+    context: SheetContext,
+    inputs: AssessmentInputs,
+    settings: AssessmentSettings,
+    drugs: Sequence[str],
+) -> None:
+    """Rules that are law in one country (France: uracilaemia before a fluoropyrimidine)."""
+    for rule in settings.countries:
+        if inputs.country != rule.country:
+            continue
+        given = inputs.uracil_ng_ml if rule.requires == "uracil" else inputs.dpyd_activity_score
+        if given is not None:
+            continue
+        for drug in drugs:
+            if drug in rule.drugs:
+                context.warn(
+                    rule.code,
+                    drug=drug,
+                    severity="blocking",
+                    rule=f"country-{rule.country.lower()}",
+                    country=rule.country,
+                    requires=rule.requires,
+                    source=rule.source,
+                )
+
+
+def _toxicity(
+    context: SheetContext,
+    ladders: Sequence[ToxicityLadder],
+    inputs: AssessmentInputs,
+    drug: str,
+    components: Sequence[Component],
+    checks: dict[str, list[RuleCheck]],
+) -> list[Reason]:
+    found: list[Reason] = []
+    for ladder in ladders:
+        reported = [t for t in inputs.toxicities if ladder.applies_to(t.name) and t.grade >= 1]
+        status = "not_met"
+        for toxicity in reported:
+            step = next(
+                (s for s in ladder.steps if s.covers(toxicity.grade, toxicity.occurrence)), None
+            )
+            if step is None:
+                if toxicity.grade >= 2:
+                    status = "missing_input"
+                    context.warn(
+                        "TOXICITY_NOT_COVERED",
+                        drug=drug,
+                        rule=ladder.id,
+                        toxicity=toxicity.name,
+                        grade=str(toxicity.grade),
+                        occurrence=str(toxicity.occurrence),
+                    )
+                continue
+            level = step.level_percent
+            if step.dose is not None:
+                level = _dose_level(step.dose, step.dose_unit, step.method, components)
+            overridden = inputs.overrides.get(ladder.id)
+            status = "overridden" if overridden else "met"
+            when = f"{toxicity.name} grade {toxicity.grade}, occurrence {toxicity.occurrence}"
+            reason = Reason(
+                code=step.code,
+                rule=ladder.id,
+                kind="toxicity",
+                when=when,
+                source=ladder.source,
+                value=when,
+                threshold=f"grade {step.grade}",
+                action=step.action,
+                level_percent=level if step.action in ("give", "reduce") else None,
+                method=step.method,
+                overridden=overridden,
+                note=step.note,
+            )
+            found.append(reason)
+            if overridden:
+                context.warn(
+                    "ASSESSMENT_OVERRIDDEN",
+                    drug=drug,
+                    rule=ladder.id,
+                    action=step.action,
+                    when=when,
+                    reason=overridden,
+                )
+            elif step.action != "give" or (level is not None and level < 100):
+                context.warn(
+                    step.code,
+                    drug=drug,
+                    rule=ladder.id,
+                    when=when,
+                    value=when,
+                    level=f"{level:g}" if level is not None else "",
+                    method=step.method or "",
+                    source=ladder.source,
+                )
+        checks.setdefault(drug, []).append(
+            RuleCheck(rule=ladder.id, kind="toxicity", status=status, source=ladder.source)
+        )
+    return found
+
+
+def _dose_level(
+    dose: float, unit: str | None, method: str | None, components: Sequence[Component]
+) -> float:
+    """A rung's reduced dose (65 mg/m²) as a % of the regimen's dose of that drug."""
+    for component in components:
+        if method is not None and component.method != method:
+            continue
+        if component.dose.unit == unit and component.dose.amount > 0:
+            return min(100.0, dose / component.dose.amount * 100)
+    return 100.0
+
+
+def _uncovered_toxicities(
+    context: SheetContext,
+    inputs: AssessmentInputs,
+    drugs: Sequence[str],
+    drug_facts: Callable[[str], DrugFacts],
+    regimens: dict[str, Regimen],
+    components: Sequence[tuple[str, Component]],
+) -> None:
+    """A toxicity of grade 2 or more that no ladder of the sheet covers: said, not dropped."""
+    ladders = [ladder for drug in drugs for ladder in drug_facts(drug).toxicity_ladders]
+    for regimen_id in dict.fromkeys(rid for rid, _ in components):
+        ladders.extend(regimens[regimen_id].toxicity_ladders)
+    for toxicity in inputs.toxicities:
+        if toxicity.grade >= 2 and not any(ladder.applies_to(toxicity.name) for ladder in ladders):
+            context.warn(
+                "TOXICITY_NOT_COVERED",
+                rule="",
+                toxicity=toxicity.name,
+                grade=str(toxicity.grade),
+                occurrence=str(toxicity.occurrence),
+            )
+
+
+def _weight(context: SheetContext, inputs: AssessmentInputs, settings: AssessmentSettings) -> None:
+    reference = inputs.reference_weight_kg
+    patient = context.patient
+    if reference is None or patient.weight_kg is None:
+        return
+    change = (patient.weight_kg - reference) / reference * 100
+    if abs(change) < settings.weight_change_percent:
+        return
+    then = now = ""
+    if patient.height_cm is not None:
+        formula = context.options.bsa_formula
+        decimals = context.options.bsa_decimals
+        height, sex = patient.height_cm, patient.sex
+        then = f"{bsa_formulas.compute_bsa(height, reference, formula, sex):.{decimals}f}"
+        now = f"{bsa_formulas.compute_bsa(height, patient.weight_kg, formula, sex):.{decimals}f}"
+    context.warn(
+        "WEIGHT_CHANGED",
+        reference=f"{reference:g}",
+        current=f"{patient.weight_kg:g}",
+        change=f"{change:+.1f}",
+        threshold=f"{settings.weight_change_percent:g}",
+        bsa_then=then,
+        bsa_now=now,
+        source=settings.weight_change_source,
+    )
