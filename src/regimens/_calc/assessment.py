@@ -420,6 +420,7 @@ def _countries(
                     rule.code,
                     drug=drug,
                     severity="blocking",
+                    variant="country",
                     rule=f"country-{rule.country.lower()}",
                     country=rule.country,
                     requires=rule.requires,
