@@ -653,7 +653,14 @@ def _weight(value: object) -> float | None:
         raise InputError(
             f"reference weight: expected a weight, got {value!r}", field="reference_weight"
         )
-    return parse_measurement(value, field="reference_weight", kind="weight")
+    weight = parse_measurement(value, field="reference_weight", kind="mass")
+    if not 20 <= weight <= 350:
+        raise InputError(
+            f"reference weight: {value!r} is outside 20 to 350 kg (the weight the previous "
+            "doses were computed from)",
+            field="reference_weight",
+        )
+    return weight
 
 
 def _country(value: object) -> str | None:
