@@ -371,7 +371,7 @@ def _apply_rule(
                 rule=rule.id,
                 when=reason.when,
                 value=reason.value,
-                level=f"{reason.level_percent:g}" if reason.level_percent is not None else "",
+                level=f"{reason.level_percent:.4g}" if reason.level_percent is not None else "",
                 method=reason.method or "",
                 source=reason.source,
             )
@@ -442,7 +442,12 @@ def _toxicity(
         status = "not_met"
         for toxicity in reported:
             step = next(
-                (s for s in ladder.steps if s.covers(toxicity.grade, toxicity.occurrence)), None
+                (
+                    s
+                    for s in ladder.steps
+                    if s.covers(toxicity.name, toxicity.grade, toxicity.occurrence)
+                ),
+                None,
             )
             if step is None:
                 if toxicity.grade >= 2:
@@ -493,7 +498,7 @@ def _toxicity(
                     rule=ladder.id,
                     when=when,
                     value=when,
-                    level=f"{level:g}" if level is not None else "",
+                    level=f"{level:.4g}" if level is not None else "",
                     method=step.method or "",
                     source=ladder.source,
                 )

@@ -194,14 +194,17 @@ class ToxicityStep(Frozen, str_strip_whitespace=True):
     dose: Number | None = Field(default=None, gt=0)  # in the regimen dose's unit
     dose_unit: str | None = None
     method: str | None = None
+    #: Narrows the ladder's toxicities for this rung (empty: the ladder's own).
+    toxicities: tuple[str, ...] = ()
     note: str = ""
-    code: NonEmpty
+    code: NonEmpty = "TOXICITY_REDUCTION"
 
-    def covers(self, grade: int, occurrence: int) -> bool:
-        """Whether this rung is the one for ``grade`` at its ``occurrence``."""
+    def covers(self, toxicity: str, grade: int, occurrence: int) -> bool:
+        """Whether this rung is the one for ``toxicity`` of ``grade`` at its ``occurrence``."""
         high = self.occurrence_max
         return (
-            grade == self.grade
+            (not self.toxicities or toxicity in self.toxicities)
+            and grade == self.grade
             and occurrence >= self.occurrence_min
             and (high is None or occurrence <= high)
         )

@@ -224,7 +224,7 @@ def _rung(data: object) -> object:
 class ToxicityStepFile(ToxicityStep, title="ToxicityStep"):
     __doc__ = ToxicityStep.__doc__
 
-    code: StepCode
+    code: StepCode = "TOXICITY_REDUCTION"
 
     @model_validator(mode="before")
     @classmethod
