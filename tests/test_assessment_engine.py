@@ -249,7 +249,7 @@ def test_a_missing_lab_is_named_not_guessed(library):
     # undecided: the sheet applies 50 % and names AST as missing.
     sheet = _eox(library, labs=["bilirubin=2 mg/dL"])
     assert _epirubicin(sheet).assessment_level_percent == 50.0
-    missing = [w for w in sheet.warnings if w.code == "LAB_MISSING"]
+    missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "epirubicin"]
     assert missing
     assert missing[0].params["labs"] == "ast"
     assert missing[0].severity == "caution"  # the undecided step reduces, it does not stop
@@ -295,3 +295,29 @@ def test_an_uncovered_toxicity_is_said(library):
     uncovered = [w for w in sheet.warnings if w.code == "TOXICITY_NOT_COVERED"]
     assert uncovered
     assert uncovered[0].params["toxicity"] == "fatigue"
+
+
+def test_a_creatinine_among_the_labs_is_used_for_cockcroft_gault(library):
+    settings = library.assessment_settings
+    inputs = make_assessment_inputs(settings, date="2026-12-04", labs=["creatinine=88.4 umol/L"])
+    patient = make_patient(height=170, weight=70, age=60, sex="M")
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    # Cockcroft-Gault: (140 - 60) × 70 / (72 × 1.0) = 77.78 mL/min (88.4 µmol/L = 1.0 mg/dL).
+    assert sheet.renal is not None
+    assert sheet.renal.crcl_ml_min == pytest.approx(77.78, abs=0.01)
+    # The same creatinine twice with different values is refused.
+    patient = make_patient(height=170, weight=70, age=60, sex="M", creatinine=1.2)
+    with pytest.raises(InputError, match="given twice") as caught:
+        compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    assert caught.value.field == "labs"
+
+
+def test_an_override_must_name_a_rule_of_the_sheet(library):
+    settings = library.assessment_settings
+    inputs = make_assessment_inputs(
+        settings, date="2026-12-04", overrides=["epirubicin-hepatik=typo in the rule id"]
+    )
+    patient = make_patient(height=170, weight=70, crcl=90)
+    with pytest.raises(InputError, match="no rule 'epirubicin-hepatik'") as caught:
+        compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    assert caught.value.field == "overrides"

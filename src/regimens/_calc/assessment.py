@@ -152,6 +152,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
                     not_encoded=not_encoded,
                 )
             )
+    _unknown_overrides(inputs, main, drugs, drug_facts, regimens, components)
     cycle_action, _ = _combine(cycle_reasons)
     actions = [action for action, _ in outcomes.values()] + [cycle_action]
     if "stop" in actions:
@@ -181,6 +182,35 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         cycle_reasons=tuple(cycle_reasons),
     )
     return assessment, outcomes
+
+
+def _unknown_overrides(
+    inputs: AssessmentInputs,
+    main: Regimen,
+    drugs: Sequence[str],
+    drug_facts: Callable[[str], DrugFacts],
+    regimens: dict[str, Regimen],
+    components: Sequence[tuple[str, Component]],
+) -> None:
+    """An override must name a rule of this sheet: a mistyped id would leave the rule
+    applied while the prescriber believes it overridden (or the reverse)."""
+    if not inputs.overrides:
+        return
+    known: set[str] = set()
+    for drug in drugs:
+        facts = drug_facts(drug)
+        known.update(rule.id for rule in facts.assessment)
+        known.update(ladder.id for ladder in facts.toxicity_ladders)
+    for regimen_id in {main.id, *(rid for rid, _ in components)}:
+        known.update(rule.id for rule in regimens[regimen_id].assessment)
+        known.update(ladder.id for ladder in regimens[regimen_id].toxicity_ladders)
+    unknown = sorted(set(inputs.overrides) - known)
+    if unknown:
+        raise InputError(
+            f"override: no rule {', '.join(repr(rule) for rule in unknown)} on this sheet "
+            f"(its rules: {', '.join(sorted(known)) or 'none'})",
+            field="overrides",
+        )
 
 
 def _recheck_days(reason: Reason) -> int:

@@ -117,6 +117,7 @@ def sheet_for(
                 field="drug_dose_level",
             )
 
+    patient = _creatinine_from_labs(patient, options)
     needs_bsa = any(component.dose.basis == "per_m2" for _, component in components)
     bsa = _bsa(patient, options, needs_bsa)
     rules = [
@@ -248,6 +249,24 @@ def _drug_names(library: RegimenLibrary, drugs: set[str]) -> FrozenDict[str, Fro
         if local:
             names[drug] = FrozenDict(local)
     return FrozenDict(names)
+
+
+def _creatinine_from_labs(patient: Patient, options: SheetOptions) -> Patient:
+    """A creatinine given among the treatment day's labs is the patient's creatinine
+    (for Cockcroft–Gault): one value, never two that disagree."""
+    inputs = options.assessment
+    lab = inputs.labs.get("creatinine") if inputs is not None else None
+    if lab is None or lab.value is None:
+        return patient
+    if patient.creatinine_mg_dl is None and patient.crcl_ml_min is None:
+        return patient.model_copy(update={"creatinine_mg_dl": lab.value})
+    if patient.creatinine_mg_dl is not None and abs(patient.creatinine_mg_dl - lab.value) > 1e-9:
+        raise InputError(
+            f"creatinine is given twice with different values ({patient.creatinine_mg_dl:g} "
+            f"and {lab.value:g} mg/dL, from the labs): give it once",
+            field="labs",
+        )
+    return patient
 
 
 def _bsa(patient: Patient, options: SheetOptions, needed: bool) -> BsaResult | None:

@@ -286,7 +286,7 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
 
     ``reads`` gives the text of each file by path, for the lines of the problems.
     """
-    problems: list[str] = []
+    problems: list[str] = _assessment_names(library)
     for regimen in library:
         read = reads[library.file_of(regimen.id).path]
         lines = key_lines(read.text)
@@ -324,6 +324,39 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
                         f"cycle of {host.id}",
                     )
                 )
+    return problems
+
+
+def _assessment_names(library: Library) -> list[str]:
+    """The toxicity and condition names of every rule are ones ``assessment.toml`` lists
+    (a rule on an unknown name could never match: it would look checked and not be)."""
+    settings = library.assessment_settings
+    toxicities = {state.name for state in settings.toxicities} | {"*"}
+    conditions = {state.name for state in settings.conditions}
+    problems: list[str] = []
+    owners: list[tuple[str, Any]] = [
+        (f"drug {facts.inn}", facts) for facts in library.drugs.values()
+    ] + [(f"regimen {regimen.id}", regimen) for regimen in library]
+    for owner, item in owners:
+        for ladder in item.toxicity_ladders:
+            names = {*ladder.toxicities, *(t for step in ladder.steps for t in step.toxicities)}
+            for name in sorted(names - toxicities):
+                problems.append(
+                    f"{owner}: toxicity ladder {ladder.id}: unknown toxicity {name!r} "
+                    f"(assessment.toml lists: {', '.join(sorted(toxicities - {'*'}))})"
+                )
+        for rule in item.assessment:
+            for step in rule.steps:
+                for group in step.when.any_of:
+                    for comparison in group:
+                        if comparison.subject == "condition" and not (
+                            set(comparison.values) <= conditions
+                        ):
+                            problems.append(
+                                f"{owner}: rule {rule.id}: unknown condition "
+                                f"{comparison.values[0]!r} (assessment.toml lists: "
+                                f"{', '.join(sorted(conditions)) or 'none'})"
+                            )
     return problems
 
 
