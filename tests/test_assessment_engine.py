@@ -227,21 +227,48 @@ def test_epirubicin_hepatic_levels_at_and_around_each_edge(library, bilirubin, l
     assert ("HEPATIC_REDUCTION" in codes) == (level is not None)
 
 
-def test_a_ceiling_is_not_multiplied_with_the_dose_level(library):
+def test_a_starting_dose_reduction_multiplies_the_dose_level(library):
     settings = library.assessment_settings
     inputs = make_assessment_inputs(settings, date="2026-12-04", labs=["bilirubin=2 mg/dL"])
     patient = make_patient(height=170, weight=70, crcl=90)
-    # Dose level 80 % already: the hepatic ceiling of 50 % wins (91 × 50 % = 45.5 mg),
-    # it does not give 80 % × 50 % = 40 % (36.4 mg).
+    # The hepatic rule halves the STARTING dose (label: "1/2 of recommended starting
+    # dose"); a dose level of 80 % (a reduction carried from earlier toxicity) is a % of
+    # that starting dose: 91 mg × 50 % × 80 % = 36.4 mg, not the 45.5 mg of 50 % alone.
     sheet = compute_sheet(
         library, "EOX", patient, SheetOptions(dose_level_percent=80, assessment=inputs)
     )
-    assert _epirubicin(sheet).calculated_mg == pytest.approx(45.5)
-    # And a ceiling above the level changes nothing: level 40 % → 36.4 mg.
+    assert _epirubicin(sheet).calculated_mg == pytest.approx(36.4)
+    # Level 40 %: 91 × 50 % × 40 % = 18.2 mg.
     sheet = compute_sheet(
         library, "EOX", patient, SheetOptions(dose_level_percent=40, assessment=inputs)
     )
-    assert _epirubicin(sheet).calculated_mg == pytest.approx(36.4)
+    assert _epirubicin(sheet).calculated_mg == pytest.approx(18.2)
+
+
+def test_a_toxicity_step_takes_the_place_of_a_higher_dose_level(library):
+    settings = library.assessment_settings
+    patient = make_patient(height=170, weight=70, crcl=90)
+    # Capecitabine label: grade 3 hand-foot, 1st occurrence → 75 % of the starting dose.
+    # EOX capecitabine 625 mg/m2 × 1.82 = 1137.5 mg per intake; 75 % → 853.125 mg.
+    inputs = make_assessment_inputs(settings, date="2026-12-04", toxicities=["hand-foot=3"])
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    capecitabine = next(a for a in sheet.days[0].administrations if a.drug == "capecitabine")
+    assert capecitabine.calculated_mg == pytest.approx(853.125)
+    # Already at a dose level of 60 %: the 75 % step is higher and changes nothing
+    # (both are % of the starting dose; they do not multiply): 1137.5 × 60 % = 682.5.
+    sheet = compute_sheet(
+        library, "EOX", patient, SheetOptions(dose_level_percent=60, assessment=inputs)
+    )
+    capecitabine = next(a for a in sheet.days[0].administrations if a.drug == "capecitabine")
+    assert capecitabine.calculated_mg == pytest.approx(682.5)
+    # DPD activity score 1 (50 % start, CPIC/DPWG) and the 75 % toxicity step multiply:
+    # 1137.5 × 50 % × 75 % = 426.5625 mg.
+    inputs = make_assessment_inputs(
+        settings, date="2026-12-04", toxicities=["hand-foot=3"], dpyd_activity_score="1"
+    )
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    capecitabine = next(a for a in sheet.days[0].administrations if a.drug == "capecitabine")
+    assert capecitabine.calculated_mg == pytest.approx(426.5625)
 
 
 def test_a_missing_lab_is_named_not_guessed(library):
@@ -289,12 +316,17 @@ def test_weight_change_against_the_reference_weight(library):
 
 
 def test_an_uncovered_toxicity_is_said(library):
-    # No ladder of EOX covers fatigue (none is encoded for it): a grade-3 fatigue must
+    # No ladder of EOX covers leukopenia (only FOLFIRI's do): a grade-3 leukopenia must
     # not pass as if it had been checked.
-    sheet = _eox(library, toxicities=["fatigue=3"])
+    sheet = _eox(library, toxicities=["leukopenia=3"])
     uncovered = [w for w in sheet.warnings if w.code == "TOXICITY_NOT_COVERED"]
     assert uncovered
-    assert uncovered[0].params["toxicity"] == "fatigue"
+    assert uncovered[0].params["toxicity"] == "leukopenia"
+    # Grade 2 neuropathy on EOX: the oxaliplatin ladder has no rung for it (no sourced
+    # reduced dose for 130 mg/m2): said, for oxaliplatin.
+    sheet = _eox(library, toxicities=["neuropathy=2"])
+    uncovered = [w for w in sheet.warnings if w.code == "TOXICITY_NOT_COVERED"]
+    assert [w.drug for w in uncovered] == ["oxaliplatin"]
 
 
 def test_a_creatinine_among_the_labs_is_used_for_cockcroft_gault(library):

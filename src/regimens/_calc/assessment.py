@@ -56,8 +56,11 @@ ASSESSED_KINDS: tuple[str, ...] = ("hepatic", "toxicity")
 _DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
 _ACTION_RANK: dict[str, int] = {"stop": 4, "withhold": 3, "delay": 2, "reduce": 1, "give": 0}
 
-#: (action, level %) for one drug, or one of its methods (key (drug, method)).
-Outcome = tuple[Action, float]
+#: (action, starting-dose level %, toxicity level %) for one drug, or one of its methods
+#: (key (drug, method)). The starting-dose level comes from today's state (liver, DPD,
+#: UGT1A1, conditions); the toxicity level from the last cycle's toxicity, in % of the
+#: starting dose (the labels' "% of the starting dose").
+Outcome = tuple[Action, float, float]
 
 
 def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
@@ -139,8 +142,9 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         not_encoded = tuple(kind for kind in ASSESSED_KINDS if kind not in kinds)
         for method in (None, *methods):
             own = general if method is None else [*general, *reasons[(drug, method)]]
-            action, level = _combine(own)
-            outcomes[(drug, method)] = (action, level)
+            action, start, toxicity = _combine(own)
+            outcomes[(drug, method)] = (action, start, toxicity)
+            level = start * toxicity / 100
             results.append(
                 DrugAssessment(
                     drug=drug,
@@ -153,8 +157,8 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
                 )
             )
     _unknown_overrides(inputs, main, drugs, drug_facts, regimens, components)
-    cycle_action, _ = _combine(cycle_reasons)
-    actions = [action for action, _ in outcomes.values()] + [cycle_action]
+    cycle_action = _combine(cycle_reasons)[0]
+    actions = [outcome[0] for outcome in outcomes.values()] + [cycle_action]
     if "stop" in actions:
         decision = "stop"
     elif "delay" in actions:
@@ -218,19 +222,25 @@ def _recheck_days(reason: Reason) -> int:
 
 
 def _combine(reasons: Iterable[Reason]) -> Outcome:
-    """The action and level of a drug from its reasons (overridden ones left out)."""
+    """The action, starting-dose level and toxicity level of a drug from its reasons
+    (overridden ones left out). Within each kind of level the lowest wins; the two
+    multiply: a toxicity step is a % of the starting dose, and the starting dose is
+    already reduced (DPD 50 % then a 75 % toxicity step: 37.5 %)."""
     action: Action = "give"
-    level = 100.0
+    start = toxicity = 100.0
     for reason in reasons:
         if reason.overridden:
             continue
         if _ACTION_RANK[reason.action] > _ACTION_RANK[action]:
             action = reason.action
         if reason.level_percent is not None:
-            level = min(level, reason.level_percent)
-    if action == "give" and level < 100:
+            if reason.kind == "toxicity":
+                toxicity = min(toxicity, reason.level_percent)
+            else:
+                start = min(start, reason.level_percent)
+    if action == "give" and start * toxicity < 100 * 100:
         action = "reduce"
-    return action, level
+    return action, start, toxicity
 
 
 # --- the `when` of a step -----------------------------------------------------------------
@@ -480,7 +490,14 @@ def _toxicity(
                 None,
             )
             if step is None:
-                if toxicity.grade >= 2:
+                grades = [
+                    rung.grade
+                    for rung in ladder.steps
+                    if not rung.toxicities or toxicity.name in rung.toxicities
+                ]
+                # Below the ladder's lowest grade for this toxicity, the ladder says
+                # nothing changes; at or above it with no rung, the rung is missing.
+                if toxicity.grade >= 2 and grades and toxicity.grade >= min(grades):
                     status = "missing_input"
                     context.warn(
                         "TOXICITY_NOT_COVERED",

@@ -61,6 +61,7 @@ def dose_component(
 
     # 4. organ-function adjustment.
     adjustment = organ_adjustment(context, component, facts)
+    adjustment_kind = adjustment.action if adjustment is not None else None
     withheld = False
     withheld_reason: WithheldReason = "contraindicated"
     if adjustment is not None:
@@ -73,18 +74,20 @@ def dose_component(
         elif adjustment.action == "contraindicated":
             withheld = True
 
-    # 4b. the treatment-day assessment: a ceiling in % of the full dose, or withheld.
+    # 4b. the treatment-day assessment: the starting dose reduced by today's state
+    # (liver, DPD, UGT1A1), and the last cycle's toxicity level, a % of that starting
+    # dose which takes the place of the dose level where it is lower (both say how much
+    # of the starting dose to give after a toxicity: they do not multiply).
     ceiling = None
     outcome = context.outcome(component.drug, component.method)
     if outcome is not None and not withheld:
-        action, ceiling_percent = outcome
+        action, start, toxicity = outcome
         if action in ("stop", "withhold"):
             withheld = True
             withheld_reason = "assessment"
-        elif ceiling_percent < 100:
-            ceiling = ceiling_percent
-            if standard > 0 and calculated > standard * ceiling / 100:
-                calculated = standard * ceiling / 100
+        elif (start < 100 or toxicity < level) and level > 0 and adjustment_kind != "absolute":
+            ceiling = start * min(level, toxicity) / level
+            calculated = calculated * ceiling / 100
 
     # 5. rounding.
     if withheld:

@@ -34,7 +34,7 @@ from regimens._models.constants import CREATININE_UMOL_PER_MG_DL
 __all__ = [
     "BILIRUBIN_UMOL_PER_MG_DL",
     "DPYD_ACTIVITY_SCORES",
-    "UGT1A1_GENOTYPES",
+    "UGT1A1_ALLELES",
     "lab_value",
     "make_assessment_inputs",
     "parse_condition",
@@ -118,8 +118,9 @@ _ULN_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*[x×*]\s*uln\s*$", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\s*([+-]?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(.*?)\s*$", re.IGNORECASE)
 #: The DPYD activity scores CPIC defines.
 DPYD_ACTIVITY_SCORES = (0.0, 0.5, 1.0, 1.5, 2.0)
-#: UGT1A1 genotypes accepted (star alleles of *1, *6, *28; *36 and *37 are rare).
-UGT1A1_GENOTYPES = ("*1/*1", "*1/*6", "*1/*28", "*6/*6", "*6/*28", "*28/*28")
+#: UGT1A1 alleles accepted: *1 (normal), *6 and *28 and *37 (decreased function), *36
+#: (increased); DPWG names *6, *28 and *37 as the decreased-function alleles.
+UGT1A1_ALLELES = ("*1", "*6", "*28", "*36", "*37")
 _MAX_TEXT = 200
 
 
@@ -358,10 +359,11 @@ def parse_ugt1a1(value: object, field: str = "ugt1a1") -> str:
     """A UGT1A1 genotype: ``*1/*28``, ``*28/*28`` …; the alleles are put in order."""
     text = _clean(value, field, "UGT1A1").replace(" ", "")
     parts = text.split("/")
-    order = {"*1": 0, "*6": 1, "*28": 2}
+    order = {allele: index for index, allele in enumerate(UGT1A1_ALLELES)}
     if len(parts) != 2 or any(part not in order for part in parts):
         raise InputError(
-            f"UGT1A1 genotype must be two alleles among *1, *6, *28 (e.g. *1/*28), got {value!r}",
+            f"UGT1A1 genotype must be two alleles among {', '.join(UGT1A1_ALLELES)} "
+            f"(e.g. *1/*28), got {value!r}",
             field=field,
         )
     first, second = sorted(parts, key=order.__getitem__)
