@@ -538,7 +538,11 @@ def _toxicity(
                     when=when,
                     reason=overridden,
                 )
-            elif step.action != "give" or (level is not None and level < 100):
+            elif (
+                step.action != "give"
+                or (level is not None and level < 100)
+                or step.code == "TOXICITY_NOT_COVERED"  # a rung that says "prescriber decides"
+            ):
                 context.warn(
                     step.code,
                     drug=drug,

@@ -145,6 +145,7 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "TOXICITY_REDUCTION",
         "CONDITION_CONTRAINDICATION",
         "RENAL_CAUTION",
+        "TOXICITY_NOT_COVERED",
     }
 )
 
