@@ -22,8 +22,8 @@ from regimens._read.assessment import (
     parse_occurrence,
     parse_toxicity,
     parse_ugt1a1,
-    parse_when,
 )
+from regimens._read.assessment_when import parse_when
 from regimens._read.library import load_library
 from regimens._read.patient import make_patient
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from regimens._calc import bsa as bsa_formulas
+from regimens._calc.assessment_when import evaluate_when
 from regimens._errors import InputError
 from regimens._models.assessment import (
     LAB_UNITS,
@@ -32,12 +33,10 @@ from regimens._models.assessment import (
     AssessmentInputs,
     AssessmentRule,
     AssessmentSettings,
-    Comparison,
     DrugAssessment,
     Reason,
     RuleCheck,
     ToxicityLadder,
-    When,
 )
 from regimens._models.base import FrozenDict
 
@@ -82,6 +81,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
             field="lab_date",
         )
     uln = {**settings.uln, **inputs.uln}
+    ulns = (uln, frozenset(settings.uln) - frozenset(inputs.uln))
     age = (date - lab_date).days
     if inputs.labs and age > settings.lab_max_age_days:
         context.warn(
@@ -103,7 +103,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
 
     for rule in main.assessment:
         if rule.drug is None:
-            found = _apply_rule(context, rule, inputs, uln, None, has_dpd, checks)
+            found = _apply_rule(context, rule, inputs, ulns, None, has_dpd, checks)
             cycle_reasons.extend(found)
     for drug in drugs:
         facts = drug_facts(drug)
@@ -117,7 +117,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
             ),
         ]
         for rule in rules:
-            for reason in _apply_rule(context, rule, inputs, uln, drug, has_dpd, checks):
+            for reason in _apply_rule(context, rule, inputs, ulns, drug, has_dpd, checks):
                 reasons.setdefault((drug, reason.method), []).append(reason)
         ladders = [
             *facts.toxicity_ladders,
@@ -243,100 +243,11 @@ def _combine(reasons: Iterable[Reason]) -> Outcome:
     return action, start, toxicity
 
 
-# --- the `when` of a step -----------------------------------------------------------------
-
-
-def _compare(op: str, left: float, right: float) -> bool:
-    if op == "<":
-        return left < right
-    if op == "<=":
-        return left <= right
-    if op == ">":
-        return left > right
-    return left >= right
-
-
-def _comparison(
-    comparison: Comparison, inputs: AssessmentInputs, uln: dict[str, float]
-) -> tuple[bool | None, str]:
-    """(True/False, or None when the input is missing; the value as compared)."""
-    subject = comparison.subject
-    if subject == "condition":
-        return comparison.values[0] in inputs.conditions, ", ".join(inputs.conditions) or "none"
-    if subject == "ugt1a1":
-        if inputs.ugt1a1 is None:
-            return None, ""
-        return inputs.ugt1a1 in comparison.values, inputs.ugt1a1
-    if subject == "dpyd_activity_score":
-        score = inputs.dpyd_activity_score
-        if score is None:
-            return None, ""
-        if comparison.op == "in":
-            return f"{score:g}" in comparison.values, f"{score:g}"
-        assert comparison.value is not None
-        return _compare(comparison.op, score, comparison.value), f"{score:g}"
-    if subject == "uracil":
-        uracil = inputs.uracil_ng_ml
-        if uracil is None:
-            return None, ""
-        assert comparison.value is not None
-        return _compare(comparison.op, uracil, comparison.value), f"{uracil:g} ng/mL"
-    lab = inputs.labs.get(subject)
-    if lab is None:
-        return None, ""
-    assert comparison.value is not None
-    limit = uln.get(subject)
-    if comparison.uln:
-        if lab.times_uln is not None:
-            seen = lab.times_uln
-        elif limit:
-            assert lab.value is not None
-            seen = lab.value / limit
-        else:
-            return None, lab.typed
-        shown = f"{lab.typed} = {seen:.3g} × ULN" if lab.times_uln is None else lab.typed
-        return _compare(comparison.op, seen, comparison.value), shown
-    if lab.value is not None:
-        seen = lab.value
-    elif limit:
-        assert lab.times_uln is not None
-        seen = lab.times_uln * limit
-    else:
-        return None, lab.typed
-    unit = LAB_UNITS[subject]
-    shown = lab.typed if lab.typed.endswith(unit) else f"{lab.typed} = {seen:.4g} {unit}"
-    return _compare(comparison.op, seen, comparison.value), shown
-
-
-def evaluate_when(
-    when: When, inputs: AssessmentInputs, uln: dict[str, float]
-) -> tuple[bool | None, list[str], list[str]]:
-    """Three-valued: True, False or None (undecided: an input is missing); the missing
-    subjects; the values that decided it (of the matching group when True)."""
-    missing: list[str] = []
-    undecided = False
-    for group in when.any_of:
-        results = []
-        shown: list[str] = []
-        for comparison in group:
-            result, value = _comparison(comparison, inputs, uln)
-            results.append(result)
-            if result is None:
-                missing.append(comparison.subject)
-            elif value:
-                shown.append(f"{comparison.subject} {value}")
-        if all(result is True for result in results):
-            return True, [], shown
-        if not any(result is False for result in results):
-            undecided = True
-    return (None if undecided else False), list(dict.fromkeys(missing)), []
-
-
 def _apply_rule(
     context: SheetContext,
     rule: AssessmentRule,
     inputs: AssessmentInputs,
-    uln: dict[str, float],
+    ulns: tuple[dict[str, float], frozenset[str]],
     drug: str | None,
     has_dpd: bool,
     checks: dict[str, list[RuleCheck]],
@@ -351,7 +262,7 @@ def _apply_rule(
     blocking_missing = False
     matched: list[Reason] = []
     for step in rule.steps:
-        result, absent, shown = evaluate_when(step.when, inputs, uln)
+        result, absent, shown = evaluate_when(step.when, inputs, *ulns)
         if result is None:
             missing.extend(absent)
             blocking_missing = blocking_missing or step.action == "stop"

@@ -1,16 +1,11 @@
 """The regimen models: what a regimen or drug file means, in numbers and codes.
 
-These frozen models hold a regimen as the calculators use it: each dose as an amount
-in its canonical unit (:data:`CANONICAL_UNIT`), days as numbers, durations in hours,
-strengths in milligrams. They check their own invariants: the days of a component lie
-in the cycle, an infusion has a duration, a route is given by a method it allows, the
-bands of an organ-function rule cover 0 to infinity once. Reading the file spelling
-(``dose = "1.25 g/m2"``, ``days = "1-14"``) is the reader's part
-(:mod:`regimens._read.regimen`, :mod:`regimens._read.regimen_file`).
-
-Organ-function rules are data (:class:`RenalRule`): CrCl bands with explicit edges,
-covering 0 to infinity once (49.5 mL/min falls in one band; :func:`check_contiguous`,
-written once for a bilirubin rule to reuse), or "no rule applies" / "none encoded".
+Each dose is an amount in its canonical unit (:data:`CANONICAL_UNIT`), days are numbers,
+durations hours, strengths milligrams; the models check their invariants (days in the
+cycle, an infusion's duration, a route its method allows). Reading the file spelling is
+the readers' part (:mod:`regimens._read.regimen_file`). Renal rules (:class:`RenalRule`)
+are CrCl bands covering 0 to infinity once (:func:`check_contiguous`), or "no rule
+applies" / "none encoded"; the assessment rules live in :mod:`regimens._models.assessment`.
 """
 
 from __future__ import annotations

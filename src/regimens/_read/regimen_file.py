@@ -50,7 +50,8 @@ from regimens._models.regimen import (
     Regimen,
 )
 from regimens._models.sheet import ASSESSMENT_STEP_CODES
-from regimens._read.assessment import lab_value, parse_occurrence, parse_when
+from regimens._read.assessment import lab_value, parse_occurrence
+from regimens._read.assessment_when import parse_when
 from regimens._read.regimen import (
     ACCEPTED_DOSE_UNITS,
     days_text,
