@@ -44,7 +44,14 @@ if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
     from regimens._models.regimen import Component, DrugFacts, Regimen
 
-__all__ = ["ASSESSED_KINDS", "DEFAULT_RECHECK_DAYS", "Outcome", "assess", "evaluate_when"]
+__all__ = [
+    "ASSESSED_KINDS",
+    "DEFAULT_RECHECK_DAYS",
+    "Outcome",
+    "assess",
+    "evaluate_when",
+    "level_of",
+]
 
 #: Days until counts are checked again after a delay whose rule gives no interval.
 DEFAULT_RECHECK_DAYS = 7
@@ -53,13 +60,13 @@ DEFAULT_RECHECK_DAYS = 7
 #: "no rule encoded" for it): the liver rule and the toxicity ladder.
 ASSESSED_KINDS: tuple[str, ...] = ("hepatic", "toxicity")
 _DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
+_GENETIC_KINDS = ("dpd", "ugt1a1")
 _ACTION_RANK: dict[str, int] = {"stop": 4, "withhold": 3, "delay": 2, "reduce": 1, "give": 0}
 
-#: (action, starting-dose level %, toxicity level %) for one drug, or one of its methods
-#: (key (drug, method)). The starting-dose level comes from today's state (liver, DPD,
-#: UGT1A1, conditions); the toxicity level from the last cycle's toxicity, in % of the
-#: starting dose (the labels' "% of the starting dose").
-Outcome = tuple[Action, float, float]
+#: (action, state level %, genetic level %, toxicity level %) for one drug, or one of its
+#: methods (key (drug, method)): today's state (liver, conditions), the DPD/UGT1A1 status,
+#: and the last cycle's toxicity in % of the starting dose; :func:`level_of` combines them.
+Outcome = tuple[Action, float, float, float]
 
 
 def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
@@ -142,9 +149,9 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         not_encoded = tuple(kind for kind in ASSESSED_KINDS if kind not in kinds)
         for method in (None, *methods):
             own = general if method is None else [*general, *reasons[(drug, method)]]
-            action, start, toxicity = _combine(own)
-            outcomes[(drug, method)] = (action, start, toxicity)
-            level = start * toxicity / 100
+            outcome = _combine(own)
+            outcomes[(drug, method)] = outcome
+            action, level = outcome[0], level_of(outcome)
             results.append(
                 DrugAssessment(
                     drug=drug,
@@ -222,12 +229,18 @@ def _recheck_days(reason: Reason) -> int:
 
 
 def _combine(reasons: Iterable[Reason]) -> Outcome:
-    """The action, starting-dose level and toxicity level of a drug from its reasons
-    (overridden ones left out). Within each kind of level the lowest wins; the two
-    multiply: a toxicity step is a % of the starting dose, and the starting dose is
-    already reduced (DPD 50 % then a 75 % toxicity step: 37.5 %)."""
+    """The action and levels of a drug from its reasons (overridden ones left out):
+    ``(action, state, genetic, toxicity)``, each level the lowest of its kind.
+
+    ``state``: the starting-dose reductions of today's state (liver, conditions);
+    ``genetic``: those of the DPD and UGT1A1 genotype or phenotype; ``toxicity``: the
+    last cycle's toxicity steps, in % of the starting dose. Several rules on one drug:
+    the lowest level wins (the issue's rule), except that a toxicity step titrates from a
+    pharmacogenetic starting dose (CPIC/DPWG: "start with 50 %, then titrate based on
+    toxicity"): DPD 50 % then a 75 % step gives 37.5 %, the dose that follows the one
+    that was not tolerated. :func:`level_of` gives the drug's level."""
     action: Action = "give"
-    start = toxicity = 100.0
+    state = genetic = toxicity = 100.0
     for reason in reasons:
         if reason.overridden:
             continue
@@ -236,11 +249,23 @@ def _combine(reasons: Iterable[Reason]) -> Outcome:
         if reason.level_percent is not None:
             if reason.kind == "toxicity":
                 toxicity = min(toxicity, reason.level_percent)
+            elif reason.kind in _GENETIC_KINDS:
+                genetic = min(genetic, reason.level_percent)
             else:
-                start = min(start, reason.level_percent)
-    if action == "give" and start * toxicity < 100 * 100:
+                state = min(state, reason.level_percent)
+    if action == "give" and level_of((action, state, genetic, toxicity)) < 100:
         action = "reduce"
-    return action, start, toxicity
+    return action, state, genetic, toxicity
+
+
+def level_of(outcome: Outcome, dose_level: float = 100.0) -> float:
+    """The % of the full dose a drug gets, with ``dose_level`` (the prescriber's level,
+    which stands for earlier toxicity reductions): the state's reductions multiply the
+    dose level, as an organ-function reduction does; a toxicity step takes the place of
+    a higher dose level (both are % of the starting dose after a toxicity); the lowest
+    wins between the two, and a genetic reduction scales the toxicity side."""
+    _, state, genetic, toxicity = outcome
+    return min(state * dose_level / 100, genetic * min(dose_level, toxicity) / 100)
 
 
 def _apply_rule(

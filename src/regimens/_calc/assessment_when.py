@@ -15,7 +15,15 @@ from regimens._models.assessment import LAB_UNITS, AssessmentInputs, Comparison,
 __all__ = ["evaluate_when"]
 
 
+#: Significant digits a value is compared at: a lab converted from another unit or
+#: divided by its ULN carries binary noise (3.6 mg/dL ÷ 1.2 = 3.0000000000000004, and
+#: 20.52 µmol/L ÷ 17.1 = 1.2000000000000002), which must not put a value exactly on a
+#: threshold on its wrong side. Ten digits are far finer than any laboratory reports.
+_DIGITS = 10
+
+
 def _compare(op: str, left: float, right: float) -> bool:
+    left, right = float(f"{left:.{_DIGITS}g}"), float(f"{right:.{_DIGITS}g}")
     if op == "<":
         return left < right
     if op == "<=":

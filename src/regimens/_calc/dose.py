@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from regimens._calc import renal
+from regimens._calc.assessment import level_of
 from regimens._calc.organ import organ_adjustment
 from regimens._calc.pump import pump_fill
 from regimens._calc.rounding import (
@@ -74,20 +75,21 @@ def dose_component(
         elif adjustment.action == "contraindicated":
             withheld = True
 
-    # 4b. the treatment-day assessment: the starting dose reduced by today's state
-    # (liver, DPD, UGT1A1), and the last cycle's toxicity level, a % of that starting
-    # dose which takes the place of the dose level where it is lower (both say how much
-    # of the starting dose to give after a toxicity: they do not multiply).
+    # 4b. the treatment-day assessment: today's state (liver, conditions, DPD, UGT1A1)
+    # and the last cycle's toxicity give a level in % of the full dose
+    # (:func:`regimens._calc.assessment.level_of`, with the dose level reached so far);
+    # it applies where it is below that dose level, or the drug is withheld.
     ceiling = None
     outcome = context.outcome(component.drug, component.method)
     if outcome is not None and not withheld:
-        action, start, toxicity = outcome
-        if action in ("stop", "withhold"):
+        if outcome[0] in ("stop", "withhold"):
             withheld = True
             withheld_reason = "assessment"
-        elif (start < 100 or toxicity < level) and level > 0 and adjustment_kind != "absolute":
-            ceiling = start * min(level, toxicity) / level
-            calculated = calculated * ceiling / 100
+        elif level > 0 and adjustment_kind != "absolute":
+            target = level_of(outcome, level)
+            if target < level:
+                ceiling = target / level * 100
+                calculated = calculated * ceiling / 100
 
     # 5. rounding.
     if withheld:
