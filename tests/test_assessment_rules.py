@@ -9,6 +9,9 @@ each test; the ULNs are given explicitly (``uln``) unless the test is about a de
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import pytest
 
 from regimens._calc.dosing import compute_sheet
@@ -89,7 +92,8 @@ def test_docetaxel_liver_rule(library, labs, stopped):
         assert sheet.assessment.decision == "stop"
         assert "HEPATIC_CONTRAINDICATION" in _codes(sheet)
         assert sheet.blocking
-        assert dose.withheld and dose.withheld_reason == "assessment"
+        assert dose.withheld
+        assert dose.withheld_reason == "assessment"
         reason = next(r for r in docetaxel.reasons if r.rule == "docetaxel-hepatic")
         assert "US prescribing information" in reason.source
     else:
@@ -104,7 +108,8 @@ def test_docetaxel_without_liver_tests_is_blocking(library):
     # The rule can stop the drug: a missing lab is blocking (LAB_MISSING), not a pass.
     sheet = _sheet(library, "DOCETAXEL", labs=COUNTS)
     missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "docetaxel"]
-    assert missing and missing[0].severity == "blocking"
+    assert missing
+    assert missing[0].severity == "blocking"
     assert {"bilirubin", "ast", "alt", "alp"} >= set(missing[0].params["labs"].split(", "))
     check = next(r for r in _drug(sheet, "docetaxel").rules if r.rule == "docetaxel-hepatic")
     assert check.status == "missing_input"
@@ -141,7 +146,11 @@ def test_a_default_uln_is_used_and_said(library):
     assert "library default ULN 1.2 mg/dL" in reason.value
     # With the laboratory's own ULN (1.3 mg/dL), 3.61 mg/dL is 2.78 × ULN: given.
     sheet = _sheet(
-        library, "FOLFIRI", labs=_labs("bilirubin=3.61 mg/dL"), uln=["bilirubin=1.3 mg/dL"], uracil=10
+        library,
+        "FOLFIRI",
+        labs=_labs("bilirubin=3.61 mg/dL"),
+        uln=["bilirubin=1.3 mg/dL"],
+        uracil=10,
     )
     assert _drug(sheet, "irinotecan").action == "give"
 
@@ -249,7 +258,8 @@ def test_an_override_of_the_dic_rule_is_on_record_not_silent(library):
     reason = next(r for r in oxaliplatin.reasons if r.rule == "oxaliplatin-stop-conditions")
     assert reason.overridden == "DIC resolved, oncologist decision 2026-12-03"
     overridden = [w for w in sheet.warnings if w.code == "ASSESSMENT_OVERRIDDEN"]
-    assert overridden and overridden[0].severity == "caution"
+    assert overridden
+    assert overridden[0].severity == "caution"
     # mFOLFOX6 oxaliplatin 85 mg/m² × 1.80 = 153 mg, computed and given.
     assert _doses(sheet, "oxaliplatin")[0].dose_mg == pytest.approx(153.0)
 
@@ -291,3 +301,28 @@ def test_labs_older_than_three_days_are_stale(library, lab_date, stale):
     sheet = _sheet(library, "FOLFOX-6", labs=_labs(), uracil=10, lab_date=lab_date)
     assert ("LAB_STALE" in _codes(sheet)) is stale
     assert sheet.blocking is stale
+
+
+# --- docs/assessment.md lists every rule, as the library has it ------------------------------
+
+
+def test_the_rule_reference_is_current():
+    root = Path(__file__).resolve().parent.parent
+    script = runpy.run_path(str(root / "scripts" / "assessment_rules.py"))
+    current = (root / "docs" / "assessment.md").read_text(encoding="utf-8")
+    assert current == script["render"](current), (
+        "docs/assessment.md is stale: regenerate it with `python scripts/assessment_rules.py`"
+    )
+
+
+def test_every_rule_and_ladder_is_documented(library):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "assessment.md").read_text(
+        encoding="utf-8"
+    )
+    ids = [rule.id for drug in library.drugs.values() for rule in drug.assessment]
+    ids += [ladder.id for drug in library.drugs.values() for ladder in drug.toxicity_ladders]
+    for regimen in library.regimens.values():
+        ids += [rule.id for rule in regimen.assessment]
+        ids += [ladder.id for ladder in regimen.toxicity_ladders]
+    assert len(ids) >= 30
+    assert [rule_id for rule_id in ids if f"#### `{rule_id}`" not in text] == []
