@@ -326,3 +326,26 @@ def test_every_rule_and_ladder_is_documented(library):
         ids += [ladder.id for ladder in regimen.toxicity_ladders]
     assert len(ids) >= 30
     assert [rule_id for rule_id in ids if f"#### `{rule_id}`" not in text] == []
+
+
+def test_waiting_for_an_input_is_a_delay_not_a_go(library):
+    # Stale labs (4 days > 3): the cycle waits for a fresh sample, re-checked on the day.
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs(), uracil=10, lab_date="2026-11-30")
+    assert sheet.assessment.decision == "delay"
+    assert str(sheet.assessment.recheck_date) == DATE
+    reasons = [r for r in sheet.assessment.cycle_reasons if r.kind == "input"]
+    assert [r.code for r in reasons] == ["LAB_STALE"]
+    # Docetaxel without liver tests: its contraindication cannot be ruled out.
+    sheet = _sheet(library, "DOCETAXEL", labs=COUNTS)
+    assert sheet.assessment.decision == "delay"
+    # France without a uracilaemia before a fluoropyrimidine (a legal requirement).
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs(), country="FR")
+    assert sheet.assessment.decision == "delay"
+    assert "DPD_STATUS_MISSING" in [r.code for r in sheet.assessment.cycle_reasons]
+    # A caution-only missing input does not hold the cycle: capecitabine's liver rule
+    # withholds (not stops), so EOX without liver tests is still "go".
+    sheet = _sheet(library, "EOX", labs=COUNTS, uracil=10)
+    assert sheet.assessment.decision == "go"
+    # Counts below the threshold and stale labs: the counts' 7 days win.
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs("anc=1.0"), uracil=10, lab_date="2026-11-30")
+    assert str(sheet.assessment.recheck_date) == "2026-12-11"

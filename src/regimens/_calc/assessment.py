@@ -61,6 +61,8 @@ DEFAULT_RECHECK_DAYS = 7
 ASSESSED_KINDS: tuple[str, ...] = ("hepatic", "toxicity")
 _DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
 _GENETIC_KINDS = ("dpd", "ugt1a1")
+#: Inputs whose blocking absence (or age) makes the cycle wait.
+_INPUT_CODES = ("LAB_STALE", "LAB_MISSING", "DPD_STATUS_MISSING")
 _ACTION_RANK: dict[str, int] = {"stop": 4, "withhold": 3, "delay": 2, "reduce": 1, "give": 0}
 
 #: (action, state level %, genetic level %, toxicity level %) for one drug, or one of its
@@ -164,6 +166,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
                 )
             )
     _unknown_overrides(inputs, main, drugs, drug_facts, regimens, components)
+    cycle_reasons.extend(_waiting_for_inputs(context))
     cycle_action = _combine(cycle_reasons)[0]
     actions = [outcome[0] for outcome in outcomes.values()] + [cycle_action]
     if "stop" in actions:
@@ -177,10 +180,12 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         days = [
             step_days
             for reason in (*cycle_reasons, *(r for rs in reasons.values() for r in rs))
-            if reason.action == "delay" and not reason.overridden
+            if reason.action == "delay" and not reason.overridden and reason.kind != "input"
             for step_days in [_recheck_days(reason)]
         ]
-        recheck = date + dt.timedelta(days=max(days or [DEFAULT_RECHECK_DAYS]))
+        # Only waiting for an input (a fresh sample, a result): re-check on the day.
+        waiting = any(reason.kind == "input" for reason in cycle_reasons)
+        recheck = date + dt.timedelta(days=max(days or [0 if waiting else DEFAULT_RECHECK_DAYS]))
     assessment = Assessment(
         decision=decision,
         date=date,
@@ -193,6 +198,25 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         cycle_reasons=tuple(cycle_reasons),
     )
     return assessment, outcomes
+
+
+def _waiting_for_inputs(context: SheetContext) -> list[Reason]:
+    """A blocking missing or stale input (labs older than the limit, a lab a
+    contraindication needs, a DPD status a country's law requires) cannot give "go":
+    the cycle waits for it (decision ``delay``), the reason on record."""
+    return [
+        Reason(
+            code=warning.code,
+            rule=warning.params.get("rule") or warning.code.lower().replace("_", "-"),
+            kind="input",
+            value=warning.params.get("labs") or warning.params.get("age", ""),
+            threshold=warning.params.get("limit", ""),
+            source=warning.params.get("source", ""),
+            action="delay",
+        )
+        for warning in context.warnings
+        if warning.code in _INPUT_CODES and warning.severity == "blocking"
+    ]
 
 
 def _unknown_overrides(
