@@ -349,3 +349,40 @@ def test_waiting_for_an_input_is_a_delay_not_a_go(library):
     # Counts below the threshold and stale labs: the counts' 7 days win.
     sheet = _sheet(library, "FOLFOX-6", labs=_labs("anc=1.0"), uracil=10, lab_date="2026-11-30")
     assert str(sheet.assessment.recheck_date) == "2026-12-11"
+
+
+@pytest.mark.parametrize(
+    ("creatinine", "caution"),
+    # Epirubicin US label §2: 'consider lower doses … serum creatinine > 5 mg/dL'.
+    # 442 µmol/L ÷ 88.4 = 5.0 mg/dL exactly: on the threshold, no caution.
+    [("5.0 mg/dL", False), ("442 umol/L", False), ("5.01 mg/dL", True), ("450 umol/L", True)],
+)
+def test_epirubicin_renal_caution_changes_no_dose(library, creatinine, caution):
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        date=DATE,
+        labs=[*_labs(), f"creatinine={creatinine}"],
+        uln=ULN,
+        uracil=10,
+    )
+    # Age 60, male, 64.8 kg: the creatinine lab feeds Cockcroft–Gault (no --crcl).
+    patient = make_patient(height=180, weight=64.8, age=60, sex="M")
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    epirubicin = _drug(sheet, "epirubicin")
+    assert ("RENAL_CAUTION" in _codes(sheet)) is caution
+    assert epirubicin.action == "give"
+    # 50 mg/m² × 1.80 = 90 mg whatever the creatinine: the label gives no reduced dose.
+    assert _doses(sheet, "epirubicin")[0].dose_mg == pytest.approx(90.0)
+
+
+def test_a_patient_creatinine_counts_as_the_lab(library):
+    inputs = make_assessment_inputs(
+        library.assessment_settings, date=DATE, labs=_labs(), uln=ULN, uracil=10
+    )
+    patient = make_patient(height=180, weight=64.8, age=60, sex="M", creatinine="6 mg/dL")
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions(assessment=inputs))
+    assert "RENAL_CAUTION" in _codes(sheet)
+    # Without any creatinine the caution cannot be decided: said, not passed.
+    sheet = _sheet(library, "EOX", labs=_labs(), uracil=10)
+    missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "epirubicin"]
+    assert "creatinine" in missing[0].params["labs"]

@@ -34,6 +34,7 @@ from regimens._models.assessment import (
     AssessmentRule,
     AssessmentSettings,
     DrugAssessment,
+    LabValue,
     Reason,
     RuleCheck,
     ToxicityLadder,
@@ -63,7 +64,14 @@ _DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
 _GENETIC_KINDS = ("dpd", "ugt1a1")
 #: Inputs whose blocking absence (or age) makes the cycle wait.
 _INPUT_CODES = ("LAB_STALE", "LAB_MISSING", "DPD_STATUS_MISSING")
-_ACTION_RANK: dict[str, int] = {"stop": 4, "withhold": 3, "delay": 2, "reduce": 1, "give": 0}
+_ACTION_RANK: dict[str, int] = {
+    "stop": 4,
+    "withhold": 3,
+    "delay": 2,
+    "reduce": 1,
+    "give": 0,
+    "caution": 0,
+}
 
 #: (action, state level %, genetic level %, toxicity level %) for one drug, or one of its
 #: methods (key (drug, method)): today's state (liver, conditions), the DPD/UGT1A1 status,
@@ -110,9 +118,10 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
     has_dpd = inputs.dpyd_activity_score is not None or inputs.uracil_ng_ml is not None
     _countries(context, inputs, settings, drugs)
 
+    evaluated = _with_patient_creatinine(inputs, context)
     for rule in main.assessment:
         if rule.drug is None:
-            found = _apply_rule(context, rule, inputs, ulns, None, has_dpd, checks)
+            found = _apply_rule(context, rule, evaluated, ulns, None, has_dpd, checks)
             cycle_reasons.extend(found)
     for drug in drugs:
         facts = drug_facts(drug)
@@ -126,7 +135,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
             ),
         ]
         for rule in rules:
-            for reason in _apply_rule(context, rule, inputs, ulns, drug, has_dpd, checks):
+            for reason in _apply_rule(context, rule, evaluated, ulns, drug, has_dpd, checks):
                 reasons.setdefault((drug, reason.method), []).append(reason)
         ladders = [
             *facts.toxicity_ladders,
@@ -200,6 +209,16 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
     return assessment, outcomes
 
 
+def _with_patient_creatinine(inputs: AssessmentInputs, context: SheetContext) -> AssessmentInputs:
+    """The inputs the rules read: a serum creatinine given as a patient measurement
+    (``--creatinine``) counts as the creatinine lab when no lab gives one."""
+    creatinine = context.patient.creatinine_mg_dl
+    if creatinine is None or "creatinine" in inputs.labs:
+        return inputs
+    lab = LabValue(name="creatinine", value=creatinine, typed=f"{creatinine:g} mg/dL")
+    return inputs.model_copy(update={"labs": FrozenDict({**inputs.labs, "creatinine": lab})})
+
+
 def _waiting_for_inputs(context: SheetContext) -> list[Reason]:
     """A blocking missing or stale input (labs older than the limit, a lab a
     contraindication needs, a DPD status a country's law requires) cannot give "go":
@@ -268,7 +287,7 @@ def _combine(reasons: Iterable[Reason]) -> Outcome:
     for reason in reasons:
         if reason.overridden:
             continue
-        if _ACTION_RANK[reason.action] > _ACTION_RANK[action]:
+        if _ACTION_RANK[reason.action] > _ACTION_RANK[action] and reason.action != "caution":
             action = reason.action
         if reason.level_percent is not None:
             if reason.kind == "toxicity":

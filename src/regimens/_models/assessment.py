@@ -40,6 +40,7 @@ __all__ = [
     "NamedState",
     "Reason",
     "RuleCheck",
+    "StepAction",
     "ToxicityLadder",
     "ToxicityReport",
     "ToxicityStep",
@@ -72,6 +73,9 @@ ASSESSMENT_KINDS: tuple[str, ...] = (
 )
 #: What a rule does to a drug (or, for ``delay``, to the whole cycle).
 Action = Literal["give", "reduce", "withhold", "delay", "stop"]
+#: What a rule's step does: an action, or ``caution`` (an advisory shown with its source
+#: that changes no dose: epirubicin's "consider lower doses" above a creatinine of 5).
+StepAction = Literal["reduce", "withhold", "delay", "stop", "caution"]
 #: The day's decision: give the cycle (perhaps with reductions), wait, or do not give it.
 Decision = Literal["go", "delay", "stop"]
 
@@ -144,7 +148,7 @@ class AssessmentStep(Frozen, str_strip_whitespace=True):
     """One step of a rule: when it matches, what happens to the drug (or the cycle)."""
 
     when: When
-    action: Literal["reduce", "withhold", "delay", "stop"]
+    action: StepAction
     level_percent: Number | None = Field(default=None, gt=0, lt=100)
     method: str | None = None  # only the drug's components given by this method
     recheck_days: Whole | None = Field(default=None, ge=1, le=60)
@@ -274,7 +278,7 @@ class Reason(Frozen):
     source: str = ""
     value: str = ""
     threshold: str = ""
-    action: Action = "give"
+    action: Action | Literal["caution"] = "give"
     level_percent: Number | None = None
     method: str | None = None
     overridden: str | None = None  # the prescriber's reason, when overridden
