@@ -4,8 +4,8 @@ The Python API takes what a person or a file gives (``"oxaliplatin=155mg"``, row
 cells) where the calculators take models only: each function here reads with its
 reader (``_read``) and hands the models to its calculator (``_calc``) or renderer
 (``_render``), which never read text or files. ``regimens.check_prescription``,
-``batch_sheets``, ``sheet_bundle`` and ``calendar_bundle`` live here; the CLI calls
-them too.
+``batch_sheets``, ``assessment_inputs``, ``sheet_bundle`` and ``calendar_bundle`` live
+here; the CLI calls them too.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from regimens._calc.dosing import SheetOptions
     from regimens._errors import InputError
+    from regimens._models.assessment import AssessmentInputs
     from regimens._models.batch import BatchResult
     from regimens._models.calendar import Calendar
     from regimens._models.check import CheckReport, PrescribedDose
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
     from regimens._models.sheet import DoseSheet
     from regimens._render.fhir import DrugLookup
 
-__all__ = ["batch_sheets", "calendar_bundle", "check_prescription", "sheet_bundle"]
+__all__ = [
+    "assessment_inputs",
+    "batch_sheets",
+    "calendar_bundle",
+    "check_prescription",
+    "sheet_bundle",
+]
 
 
 def check_prescription(
@@ -83,6 +90,55 @@ def batch_sheets(
         library = load_library()
     read = read_batch_rows(rows, library=library, regimen=regimen)
     yield from compute(read, library=library, options=options, supportive=supportive)
+
+
+def assessment_inputs(
+    library: Library,
+    *,
+    labs: Sequence[object] = (),
+    uln: Sequence[object] = (),
+    date: object = None,
+    lab_date: object = None,
+    toxicities: Sequence[object] = (),
+    dpyd_activity_score: object = None,
+    uracil: object = None,
+    ugt1a1: object = None,
+    reference_weight: object = None,
+    conditions: Sequence[object] = (),
+    country: object = None,
+    overrides: Sequence[object] = (),
+) -> AssessmentInputs:
+    """The treatment day's inputs, as written, for ``SheetOptions(assessment=...)``.
+
+    Each keyword takes what the matching option of ``regimens sheet`` takes
+    (``labs=["anc=1.2", "bilirubin=40 umol/L", "ast=3xULN"]``,
+    ``toxicities=["hand-foot=2:2"]``, ``ugt1a1="*28/*28"``,
+    ``overrides=["RULE-ID=reason"]``; dates as ``date`` or ``YYYY-MM-DD``), read by
+    :func:`~regimens._read.assessment.make_assessment_inputs` with the toxicity and
+    condition names of ``library``. Always an assessment, even with nothing given:
+    the sheet then says which inputs its rules miss. Raises :class:`InputError`
+    naming the keyword (``field``) for a value it cannot use.
+    """
+    from regimens._read.assessment import make_assessment_inputs
+
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        labs=labs,
+        uln=uln,
+        date=date,
+        lab_date=lab_date,
+        toxicities=toxicities,
+        dpyd_activity_score=dpyd_activity_score,
+        uracil=uracil,
+        ugt1a1=ugt1a1,
+        reference_weight=reference_weight,
+        conditions=conditions,
+        country=country,
+        overrides=overrides,
+        always=True,
+    )
+    assert inputs is not None  # always=True
+    return inputs
 
 
 def _builtin() -> DrugLookup:
