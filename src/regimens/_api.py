@@ -11,7 +11,7 @@ here; the CLI calls them too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
@@ -92,51 +92,22 @@ def batch_sheets(
     yield from compute(read, library=library, options=options, supportive=supportive)
 
 
-def assessment_inputs(
-    library: Library,
-    *,
-    labs: Sequence[object] = (),
-    uln: Sequence[object] = (),
-    date: object = None,
-    lab_date: object = None,
-    toxicities: Sequence[object] = (),
-    dpyd_activity_score: object = None,
-    uracil: object = None,
-    ugt1a1: object = None,
-    reference_weight: object = None,
-    conditions: Sequence[object] = (),
-    country: object = None,
-    overrides: Sequence[object] = (),
-) -> AssessmentInputs:
+def assessment_inputs(library: Library, **keywords: Any) -> AssessmentInputs:
     """The treatment day's inputs, as written, for ``SheetOptions(assessment=...)``.
 
-    Each keyword takes what the matching option of ``regimens sheet`` takes
-    (``labs=["anc=1.2", "bilirubin=40 umol/L", "ast=3xULN"]``,
-    ``toxicities=["hand-foot=2:2"]``, ``ugt1a1="*28/*28"``,
-    ``overrides=["RULE-ID=reason"]``; dates as ``date`` or ``YYYY-MM-DD``), read by
+    The keywords are those of ``regimens sheet``'s options, each taking what the option
+    takes: ``labs=["anc=1.2", "bilirubin=40 umol/L", "ast=3xULN"]``, ``uln=[...]``,
+    ``date`` and ``lab_date`` (``date`` or ``YYYY-MM-DD``), ``toxicities=["hand-foot=2:2"]``,
+    ``dpyd_activity_score``, ``uracil``, ``ugt1a1="*28/*28"``, ``reference_weight``,
+    ``conditions=[...]``, ``country``, ``overrides=["RULE-ID=reason"]``; read by
     :func:`~regimens._read.assessment.make_assessment_inputs` with the toxicity and
-    condition names of ``library``. Always an assessment, even with nothing given:
-    the sheet then says which inputs its rules miss. Raises :class:`InputError`
-    naming the keyword (``field``) for a value it cannot use.
+    condition names of ``library``. Always an assessment, even with nothing given: the
+    sheet then says which inputs its rules miss. Raises :class:`InputError` naming the
+    keyword (``field``) for a value it cannot use.
     """
     from regimens._read.assessment import make_assessment_inputs
 
-    inputs = make_assessment_inputs(
-        library.assessment_settings,
-        labs=labs,
-        uln=uln,
-        date=date,
-        lab_date=lab_date,
-        toxicities=toxicities,
-        dpyd_activity_score=dpyd_activity_score,
-        uracil=uracil,
-        ugt1a1=ugt1a1,
-        reference_weight=reference_weight,
-        conditions=conditions,
-        country=country,
-        overrides=overrides,
-        always=True,
-    )
+    inputs = make_assessment_inputs(library.assessment_settings, **keywords, always=True)
     assert inputs is not None  # always=True
     return inputs
 
