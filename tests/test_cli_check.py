@@ -227,6 +227,7 @@ def test_help_shows_how_to_address_a_method() -> None:
         "Patient:",
         "Body surface area:",
         "Dose:",
+        "Treatment-day assessment:",
         "Output:",
         "Library:",
         "Other options:",

@@ -126,7 +126,7 @@ def test_shell_completion_script(shell: str, marker: str) -> None:
 @pytest.mark.subprocess
 @pytest.mark.skipif(_entry_point() is None, reason="the regimens entry point is not installed")
 def test_completion_completes_commands_and_options() -> None:
-    """Completing `regimens cal` offers calendar; `regimens calendar X --la` offers --lang."""
+    """Completing `regimens cal` offers calendar; `regimens calendar X --lan` offers --lang."""
     entry = _entry_point()
     assert entry is not None
 
@@ -143,4 +143,4 @@ def test_completion_completes_commands_and_options() -> None:
         return [line.split(",", 1)[1] for line in out.stdout.splitlines()]
 
     assert complete("regimens cal") == ["calendar"]
-    assert complete("regimens calendar FOLFOX-6 --la") == ["--lang"]
+    assert complete("regimens calendar FOLFOX-6 --lan") == ["--lang"]

@@ -172,6 +172,7 @@ def test_help_groups_options_and_shows_examples() -> None:
         "Patient:",
         "Body surface area:",
         "Dose:",
+        "Treatment-day assessment:",
         "Output:",
         "Library:",
         "Other options:",

@@ -57,6 +57,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     "sheet_json": ("_render.sheet_json", "sheet_json"),
+    # the treatment-day assessment
+    "assessment_inputs": ("_api", "assessment_inputs"),
+    "AssessmentInputs": ("_models.assessment", "AssessmentInputs"),
+    "Assessment": ("_models.assessment", "Assessment"),
     # many sheets at once
     "batch_sheets": ("_api", "batch_sheets"),
     "read_csv_rows": ("_read.rows", "read_csv_rows"),
@@ -102,6 +106,8 @@ __all__ = [
     "BSA_FORMULAS",
     "SCHEMA_VERSION",
     "Administration",
+    "Assessment",
+    "AssessmentInputs",
     "BatchError",
     "BatchResult",
     "BsaFormula",
@@ -137,6 +143,7 @@ __all__ = [
     "UnknownNameError",
     "UnknownRegimenError",
     "__version__",
+    "assessment_inputs",
     "batch_sheets",
     "build_calendar",
     "bundle_json",
@@ -158,7 +165,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from regimens._api import batch_sheets, calendar_bundle, check_prescription, sheet_bundle
+    from regimens._api import (
+        assessment_inputs,
+        batch_sheets,
+        calendar_bundle,
+        check_prescription,
+        sheet_bundle,
+    )
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
     from regimens._calc.calendar import build_calendar
@@ -176,6 +189,7 @@ if TYPE_CHECKING:
         UnknownNameError,
         UnknownRegimenError,
     )
+    from regimens._models.assessment import Assessment, AssessmentInputs
     from regimens._models.batch import BatchError, BatchResult
     from regimens._models.calendar import (
         Calendar,

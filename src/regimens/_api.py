@@ -4,20 +4,21 @@ The Python API takes what a person or a file gives (``"oxaliplatin=155mg"``, row
 cells) where the calculators take models only: each function here reads with its
 reader (``_read``) and hands the models to its calculator (``_calc``) or renderer
 (``_render``), which never read text or files. ``regimens.check_prescription``,
-``batch_sheets``, ``sheet_bundle`` and ``calendar_bundle`` live here; the CLI calls
-them too.
+``batch_sheets``, ``assessment_inputs``, ``sheet_bundle`` and ``calendar_bundle`` live
+here; the CLI calls them too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
 
     from regimens._calc.dosing import SheetOptions
     from regimens._errors import InputError
+    from regimens._models.assessment import AssessmentInputs
     from regimens._models.batch import BatchResult
     from regimens._models.calendar import Calendar
     from regimens._models.check import CheckReport, PrescribedDose
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
     from regimens._models.sheet import DoseSheet
     from regimens._render.fhir import DrugLookup
 
-__all__ = ["batch_sheets", "calendar_bundle", "check_prescription", "sheet_bundle"]
+__all__ = [
+    "assessment_inputs",
+    "batch_sheets",
+    "calendar_bundle",
+    "check_prescription",
+    "sheet_bundle",
+]
 
 
 def check_prescription(
@@ -83,6 +90,26 @@ def batch_sheets(
         library = load_library()
     read = read_batch_rows(rows, library=library, regimen=regimen)
     yield from compute(read, library=library, options=options, supportive=supportive)
+
+
+def assessment_inputs(library: Library, **keywords: Any) -> AssessmentInputs:
+    """The treatment day's inputs, as written, for ``SheetOptions(assessment=...)``.
+
+    The keywords are those of ``regimens sheet``'s options, each taking what the option
+    takes: ``labs=["anc=1.2", "bilirubin=40 umol/L", "ast=3xULN"]``, ``uln=[...]``,
+    ``date`` and ``lab_date`` (``date`` or ``YYYY-MM-DD``), ``toxicities=["hand-foot=2:2"]``,
+    ``dpyd_activity_score``, ``uracil``, ``ugt1a1="*28/*28"``, ``reference_weight``,
+    ``conditions=[...]``, ``country``, ``overrides=["RULE-ID=reason"]``; read by
+    :func:`~regimens._read.assessment.make_assessment_inputs` with the toxicity and
+    condition names of ``library``. Always an assessment, even with nothing given: the
+    sheet then says which inputs its rules miss. Raises :class:`InputError` naming the
+    keyword (``field``) for a value it cannot use.
+    """
+    from regimens._read.assessment import make_assessment_inputs
+
+    inputs = make_assessment_inputs(library.assessment_settings, **keywords, always=True)
+    assert inputs is not None  # always=True
+    return inputs
 
 
 def _builtin() -> DrugLookup:

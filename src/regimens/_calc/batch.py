@@ -78,11 +78,15 @@ class _Batch:
     def sheet(self, row: BatchRow) -> DoseSheet:
         from regimens._calc.dosing import sheet_for
 
+        options = self.options_of(row.options)
+        if row.assessment is not None:
+            # Read and validated with the row; a row's own, so never cached.
+            options = options.model_copy(update={"assessment": row.assessment})
         return sheet_for(
             self.library,
             row.regimen,
             row.patient,
-            self.options_of(row.options),
+            options,
             supportive=self.supportive,
             patient_id=row.patient_id,
             patient_name=row.patient_name,
@@ -100,8 +104,9 @@ def batch_sheets(
 
     ``rows`` are read by :func:`regimens._read.rows.read_batch_rows`; a row's options
     (``cycle``, ``dose_level``, ``bsa_formula``) override those of ``options`` for that
-    row. ``library`` is a loaded library (:func:`regimens._read.library.load_library`):
-    the one the rows were read with. ``supportive`` regimens are added to every sheet.
+    row, and its treatment-day columns (``labs``, ``toxicity``...) make its assessment.
+    ``library`` is a loaded library (:func:`regimens._read.library.load_library`): the
+    one the rows were read with. ``supportive`` regimens are added to every sheet.
     """
     from regimens._calc.dosing import SheetOptions
 

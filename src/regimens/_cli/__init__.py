@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "validate": "regimens._cli._library:validate_cmd",
     "schema": "regimens._cli._library:schema_cmd",
     "sheet": "regimens._cli._sheet:sheet_cmd",
+    "assess": "regimens._cli._assess:assess_cmd",
     "calendar": "regimens._cli._calendar:calendar_cmd",
     "check": "regimens._cli._check:check_cmd",
     "batch": "regimens._cli._batch:batch_cmd",
@@ -108,7 +109,8 @@ Exit status (every command):
   2  user error: a bad value, an unknown name, an invalid file (one line on stderr;
      --debug shows the traceback); click's usage errors too
   3  a sheet, calendar, check, course or batch printed WITH a blocking warning
-     (e.g. a contraindicated drug): read the warnings before using it
+     (e.g. a contraindicated drug): read the warnings before using it; an
+     assessment whose decision is delay or stop
 
 \b
 Colour only on a terminal; NO_COLOR turns it off.
@@ -139,6 +141,8 @@ def main(debug: bool) -> None:
       regimens crcl --age 60 --weight 72 --sex M --creatinine 1.0
       regimens show FOLFOX-6
       regimens sheet FOLFOX-6 --height 170 --weight 70 --output folfox6-c1.html
+      regimens assess FOLFOX-6 --height 170 --weight 70 --crcl 90 --lab anc=1.2 \\
+          --lab platelets=140 --uracil 12
       regimens calendar FOLFOX-6 --start 2026-03-30 --cycles 12 --lang fr
     """
 

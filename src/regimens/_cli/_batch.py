@@ -58,10 +58,14 @@ def _jsonl_line(result: BatchResult) -> str:
 
     if result.sheet is None:
         return json.dumps(result.error_record(), ensure_ascii=False) + "\n"
-    # The sheet document of ``regimens sheet --format json``, on one line, row first.
+    # The sheet document of ``regimens sheet --format json``, on one line, row first;
+    # an assessed row's decision next, so that a filter need not dig for it.
     from regimens._render.sheet_json import sheet_json
 
-    return f'{{"row":{result.row},' + sheet_json(result.sheet, indent=None)[1:] + "\n"
+    head = f'{{"row":{result.row},'
+    if result.sheet.assessment is not None:
+        head += f'"assessment_decision":{json.dumps(result.sheet.assessment.decision)},'
+    return head + sheet_json(result.sheet, indent=None)[1:] + "\n"
 
 
 @click.command(
@@ -114,7 +118,11 @@ def batch_cmd(
     Columns: patient_id, regimen (unless --regimen), height, weight, and optionally
     sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name; values with
     or without units as on the command line ("170cm", "154 lb"). A row's cycle,
-    dose_level and bsa_formula override the options below for that row.
+    dose_level and bsa_formula override the options below for that row. The
+    treatment day, as `regimens sheet`'s options: labs, uln, toxicity, conditions,
+    overrides (items separated by ';', e.g. "anc=1.2; platelets=90"), lab_date,
+    date, dpyd_activity_score, uracil, ugt1a1, reference_weight, country; a row
+    with any of them is assessed (its JSON line gains "assessment_decision").
 
     jsonl: one line per row, in input order: the `sheet --format json` document
     plus "row" (1-based data row, blank lines not counted), or an error record

@@ -9,6 +9,7 @@ import click
 
 from regimens._cli._common import (
     EXIT_BLOCKING,
+    FLAG_OF_FIELD,
     SectionedCommand,
     choose_format,
     emit_document,
@@ -19,12 +20,17 @@ from regimens._cli._common import (
     output_option,
 )
 from regimens._cli._options import (
+    ASSESSMENT_OPTIONS,
+    ASSESSMENT_SECTION,
     BSA_SECTION,
     DOSE_GROUP,
     PATIENT_OPTIONS,
+    assessment_from,
+    assessment_options,
     dose_options,
     patient_from,
     patient_options,
+    pop_assessment,
     sheet_options,
     supportive_option,
 )
@@ -47,6 +53,8 @@ _FORMATS = formats("calendar")
         "Patient (for doses)": PATIENT_OPTIONS,
         "Body surface area": BSA_SECTION,
         "Dose": DOSE_GROUP,
+        # --country is listed under "Weekends and holidays": one option for both.
+        ASSESSMENT_SECTION: [name for name in ASSESSMENT_OPTIONS if name != "country"],
         "Output": ["output_format", "output", "lang", "course_key"],
         "Library": ["library_dirs"],
     },
@@ -70,7 +78,8 @@ _FORMATS = formats("calendar")
 @click.option(
     "--country",
     metavar="CODE",
-    help="Flag public holidays of this country (ISO code, e.g. FR; subdivision: DE-BY).",
+    help="Flag public holidays of this country (ISO code, e.g. FR; subdivision: DE-BY); "
+    "with another treatment-day option, its rules apply to the doses too.",
 )
 @click.option(
     "--avoid",
@@ -81,6 +90,7 @@ _FORMATS = formats("calendar")
 @supportive_option
 @patient_options()
 @dose_options()
+@assessment_options(country=False)
 @click.option(
     "--course-key",
     metavar="KEY",
@@ -146,6 +156,8 @@ def calendar_cmd(
         supportive=supportive,
     )
     measurements = {name: params.pop(name) for name in PATIENT_OPTIONS}
+    # --country is also the holidays' country: alone, it makes no assessment.
+    day = {**pop_assessment(params), "country": country}
     patient = None
     if any(value is not None for value in measurements.values()):
         patient = patient_from(**measurements)
@@ -154,23 +166,25 @@ def calendar_cmd(
         context = click.get_current_context()
         given = [
             name
-            for name in params
-            if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+            for name in [*params, *day]
+            if name != "country"
+            and context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
         ]
         if given:
-            flag = "--" + given[0].replace("_", "-")
+            flag = FLAG_OF_FIELD.get(given[0], "--" + given[0].replace("_", "-"))
             raise click.UsageError(
                 f"{flag} applies to doses: give the patient's measurements (--height, "
                 "--weight...) for a calendar with doses"
             )
     library = load_library(library_dirs)
+    assessment = assessment_from(library, day, country_alone=False)
     calendar = build_calendar(
         library,
         regimen,
         first_day,
         options,
         patient=patient,
-        sheet_options=sheet_options(library, **params),
+        sheet_options=sheet_options(library, assessment=assessment, **params),
     )
     drugs = {
         item.drug for cycle in calendar.cycles for day in cycle.days for item in day.administrations

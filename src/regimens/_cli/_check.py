@@ -20,12 +20,15 @@ from regimens._cli._common import (
 )
 from regimens._cli._options import (
     PATIENT_OPTIONS,
-    SHEET_SECTIONS,
+    assessment_from,
+    assessment_options,
     cycle_option,
     dose_options,
     patient_from,
     patient_options,
+    pop_assessment,
     sheet_options,
+    sheet_sections,
     supportive_option,
 )
 from regimens._render.registry import formats
@@ -49,12 +52,7 @@ _TOLERANCE_HELP = (
 @click.command(
     "check",
     cls=SectionedCommand,
-    sections={
-        "Prescription": ["prescribed"],
-        **SHEET_SECTIONS,
-        "Output": ["output_format", "output", "lang"],
-        "Library": ["library_dirs"],
-    },
+    sections=sheet_sections(first={"Prescription": ["prescribed"]}),
 )
 @click.argument("regimen")
 @click.option(
@@ -71,6 +69,7 @@ _TOLERANCE_HELP = (
 @dose_options(tolerance_help=_TOLERANCE_HELP)
 @supportive_option
 @cycle_option
+@assessment_options()
 @library_option
 @format_option(*_FORMATS, default=None)
 @output_option
@@ -95,8 +94,9 @@ def check_cmd(
     doses are per intake (capecitabine=1100mg is one intake of 1100 mg; write
     capecitabine=2200mg/day for a daily total). A drug given more than one way is
     addressed as DRUG:METHOD: fluorouracil:bolus and fluorouracil:infusion (the 46-h
-    continuous infusion). Formats: table (the default), markdown, csv, json
-    (docs/check.md).
+    continuous infusion). With treatment-day options (--lab, --toxicity, ...) the
+    recalculation applies the day's assessment. Formats: table (the default),
+    markdown, csv, json (docs/check.md).
 
     Exit status: 0 every dose within tolerance, nothing missing or extra; 1 the check
     failed; 3 the recalculation has a blocking warning (e.g. a contraindication),
@@ -115,7 +115,8 @@ def check_cmd(
 
     patient = patient_from(**{name: params.pop(name) for name in PATIENT_OPTIONS})
     library = load_library(library_dirs)
-    options = sheet_options(library, cycle=cycle, **params)
+    assessment = assessment_from(library, pop_assessment(params))
+    options = sheet_options(library, cycle=cycle, assessment=assessment, **params)
     doses = [parse_prescribed(text, library) for text in prescribed]
     chosen = choose_format(output_format, output, _FORMATS)
     report = check_prescription(library, regimen, patient, doses, options, supportive=supportive)

@@ -61,6 +61,22 @@ def _debug() -> bool:
     return False
 
 
+#: The treatment day's inputs: the keywords of ``make_assessment_inputs`` → the options
+#: (``country`` is shared with ``calendar`` and listed below).
+_ASSESSMENT_FLAGS: dict[str, str] = {
+    "labs": "--lab",
+    "uln": "--uln",
+    "lab_date": "--lab-date",
+    "date": "--date",
+    "toxicities": "--toxicity",
+    "dpyd_activity_score": "--dpyd-activity-score",
+    "uracil": "--uracil",
+    "ugt1a1": "--ugt1a1",
+    "reference_weight": "--reference-weight",
+    "conditions": "--condition",
+    "overrides": "--override",
+}
+
 #: Library and model fields → the option a user typed to set them. The library names
 #: fields, never flags (issue 16); the CLI names the flag when it prints the error.
 FLAG_OF_FIELD: dict[str, str] = {
@@ -103,7 +119,12 @@ FLAG_OF_FIELD: dict[str, str] = {
     "avoid": "--avoid",
     "equivalence": "--equivalence",
     "input": "--input",
+    **_ASSESSMENT_FLAGS,
 }
+
+#: Fields whose messages begin with the option's name in words (``lab bilirubin: ...``,
+#: ``override: ...``): that word becomes the flag, so that the line names what to fix.
+_FLAG_FIRST = frozenset(_ASSESSMENT_FLAGS)
 
 
 def _with_flag(message: str, field: str | None, flags: set[str]) -> str:
@@ -120,6 +141,13 @@ def _with_flag(message: str, field: str | None, flags: set[str]) -> str:
         return message
     name = flag[2:]
     words = {name, name.replace("-", "_"), name.replace("-", " ")}
+    if field in _FLAG_FIRST:
+        # "lab bilirubin: '2' has no unit" → "--lab bilirubin: '2' has no unit";
+        # "unknown lab 'x': ..." → "--lab: unknown lab 'x': ...".
+        for word in sorted(words, key=len, reverse=True):
+            if re.match(rf"{re.escape(word)}(?=[\s:])", message):
+                return flag + message[len(word) :]
+        return f"{flag}: {message}"
     label, separator, rest = message.partition(": ")
     # "option cycle: ..." (a model's label) → "--cycle: ..."; "avoid: ..." stays.
     prefixed = re.fullmatch(rf"(?:[a-z]+ ){{1,3}}{re.escape(field or '')}", label)

@@ -5,7 +5,11 @@
 - dose: BSA formula, decimals and cap, weight basis, dose levels, rounding, tolerance
   (sheet, calendar, check, batch), with :func:`sheet_options` turning them into
   :class:`~regimens._calc.dosing.SheetOptions`;
-- ``--with``, ``--cycle``, ``--pump-rate``: for the commands whose dose sheets use them.
+- ``--with``, ``--cycle``, ``--pump-rate``: for the commands whose dose sheets use them;
+- the treatment-day assessment: ``--lab --uln --lab-date --date --toxicity
+  --dpyd-activity-score --uracil --ugt1a1 --reference-weight --condition --country
+  --override`` (sheet, check, calendar, assess), with :func:`assessment_from` turning them
+  into :class:`~regimens._models.assessment.AssessmentInputs`.
 
 Library errors name the model's field (``tolerance_percent``); ``report_errors`` in
 ``_common`` names the option instead.
@@ -20,23 +24,32 @@ import click
 
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
+    from regimens._models.assessment import AssessmentInputs
     from regimens._models.library import Library
     from regimens._models.patient import Patient
 
 __all__ = [
+    "ASSESSMENT_OPTIONS",
+    "ASSESSMENT_SECTION",
     "BSA_SECTION",
+    "CONDITION_NAMES",
     "DOSE_GROUP",
     "DOSE_SECTION",
     "PATIENT_OPTIONS",
     "SHEET_SECTIONS",
+    "TOXICITY_NAMES",
+    "assessment_from",
+    "assessment_options",
     "cycle_option",
     "dose_options",
     "height_option",
     "patient_from",
     "patient_options",
+    "pop_assessment",
     "pump_option",
     "sex_option",
     "sheet_options",
+    "sheet_sections",
     "supportive_option",
     "weight_option",
 ]
@@ -66,6 +79,38 @@ SHEET_SECTIONS: dict[str, list[str]] = {
     "Body surface area": BSA_SECTION,
     "Dose": DOSE_SECTION,
 }
+#: The treatment day's inputs, as parameter names: each is the keyword of
+#: :func:`regimens._read.assessment.make_assessment_inputs` of the same name.
+ASSESSMENT_OPTIONS = [
+    "labs",
+    "uln",
+    "lab_date",
+    "date",
+    "toxicities",
+    "dpyd_activity_score",
+    "uracil",
+    "ugt1a1",
+    "reference_weight",
+    "conditions",
+    "country",
+    "overrides",
+]
+#: Help heading of the assessment options.
+ASSESSMENT_SECTION = "Treatment-day assessment"
+
+
+def sheet_sections(*output: str, first: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The help headings of a command that computes a sheet (sheet, check, assess):
+    ``first``, patient, BSA, dose, the treatment-day assessment, then output (the
+    format, ``--output``, ``--lang`` and the ``output`` options) and library."""
+    return {
+        **(first or {}),
+        **SHEET_SECTIONS,
+        ASSESSMENT_SECTION: ASSESSMENT_OPTIONS,
+        "Output": ["output_format", "output", "lang", *output],
+        "Library": ["library_dirs"],
+    }
+
 
 BSA_FORMULAS = (
     "mosteller, dubois, haycock, gehan-george, boyd, fujimoto, takahira, shuter-aslani, schlich"
@@ -254,6 +299,7 @@ def sheet_options(
     provisional: bool = False,
     cycle: int = 1,
     pump_rate: float | None = None,
+    assessment: AssessmentInputs | None = None,
 ) -> SheetOptions:
     """The :class:`~regimens._calc.dosing.SheetOptions` of the dose options' values.
 
@@ -282,4 +328,136 @@ def sheet_options(
         provisional=provisional,
         cycle=cycle,
         pump_rate_ml_per_h=pump_rate,
+        assessment=assessment,
     )
+
+
+#: The names ``--toxicity`` and ``--condition`` accept, as regimen_library/assessment.toml
+#: lists them (a test keeps these in step: help must not need the library loaded).
+TOXICITY_NAMES = (
+    "neutropenia, febrile-neutropenia, thrombocytopenia, leukopenia, diarrhoea, stomatitis, "
+    "hand-foot, neuropathy, nausea, vomiting, skin, fatigue"
+)
+CONDITION_NAMES = "dpd-complete-deficiency"
+
+
+def assessment_options(*, country: bool = True) -> Callable[[F], F]:
+    """The treatment day's inputs: labs, toxicities, genotypes, conditions, overrides.
+
+    ``country=False`` leaves ``--country`` out for a command that already has it
+    (``calendar``: the same country flags holidays and applies country rules).
+    """
+    options: list[Callable[[F], F]] = [
+        click.option(
+            "--lab",
+            "labs",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Today's lab result (repeatable): anc, platelets in 10^9/L (bare number; "
+            "or /mm3); hemoglobin g/dL, g/L or mmol/L; bilirubin, creatinine mg/dL or "
+            "umol/L (unit required); ast, alt, alp U/L; or a multiple of the upper limit "
+            "of normal, e.g. ast=3xULN. E.g. anc=1.2, 'bilirubin=40 umol/L'. A creatinine "
+            "with --age, --sex, --weight gives the Cockcroft-Gault CrCl.",
+        ),
+        click.option(
+            "--uln",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="The laboratory's upper limit of normal, over the library's default, e.g. "
+            "'bilirubin=21 umol/L', ast=40 (bilirubin, creatinine, ast, alt, alp; repeatable).",
+        ),
+        click.option(
+            "--lab-date",
+            metavar="YYYY-MM-DD",
+            help="Date the labs were sampled [default: the treatment date]; older than "
+            "the library's limit is LAB_STALE (blocking).",
+        ),
+        click.option("--date", metavar="YYYY-MM-DD", help="Treatment date [default: today]."),
+        click.option(
+            "--toxicity",
+            "toxicities",
+            multiple=True,
+            metavar="NAME=GRADE[:OCCURRENCE]",
+            help="Worst toxicity of the last cycle, CTCAE v5 grade 0-4, occurrence counted "
+            "from 1 (repeatable), e.g. hand-foot=2:2. Names: "
+            + TOXICITY_NAMES
+            + " (CTCAE terms are accepted too, e.g. diarrhea, mucositis-oral).",
+        ),
+        click.option(
+            "--dpyd-activity-score",
+            metavar="SCORE",
+            help="DPYD genotype activity score (CPIC): 0, 0.5, 1, 1.5 or 2.",
+        ),
+        click.option(
+            "--uracil",
+            metavar="NG_PER_ML",
+            help="Plasma uracil (DPD phenotype) in ng/mL, e.g. 18 or '18 ng/mL'.",
+        ),
+        click.option(
+            "--ugt1a1",
+            metavar="GENOTYPE",
+            help="UGT1A1 genotype: two of *1, *6, *28, *36, *37, e.g. *1/*1, *1/*28, "
+            "*28/*28, *6/*28.",
+        ),
+        click.option(
+            "--reference-weight",
+            metavar="WEIGHT",
+            help="Weight the previous doses were computed from, e.g. 72 or 72kg; a change "
+            "of 10 % or more is WEIGHT_CHANGED.",
+        ),
+        click.option(
+            "--condition",
+            "conditions",
+            multiple=True,
+            metavar="NAME",
+            help="A state a label names as a contraindication or a reason to stop "
+            f"(repeatable): {CONDITION_NAMES}.",
+        ),
+    ]
+    if country:
+        options.append(
+            click.option(
+                "--country",
+                metavar="CODE",
+                help="Country whose rules apply (ISO code, e.g. FR: a uracilaemia result "
+                "is required before a fluoropyrimidine).",
+            )
+        )
+    options.append(
+        click.option(
+            "--override",
+            "overrides",
+            multiple=True,
+            metavar="RULE=REASON",
+            help="A prescriber's documented decision to override a rule of the sheet, "
+            "with the reason (repeatable); the sheet shows it.",
+        )
+    )
+    return _apply(options)
+
+
+def assessment_from(
+    library: Library,
+    values: dict[str, Any],
+    *,
+    always: bool = False,
+    country_alone: bool = True,
+) -> AssessmentInputs | None:
+    """The :class:`~regimens._models.assessment.AssessmentInputs` of the assessment
+    options' ``values`` (parameter name → value); None when none is given, unless
+    ``always``.
+
+    ``country_alone=False``: a country by itself makes no assessment (``calendar``,
+    where ``--country`` is first the holidays' country).
+    """
+    from regimens._read.assessment import make_assessment_inputs
+
+    given = {name: value for name, value in values.items() if value not in (None, ())}
+    if not always and not country_alone and set(given) <= {"country"}:
+        return None
+    return make_assessment_inputs(library.assessment_settings, always=always, **given)
+
+
+def pop_assessment(params: dict[str, Any]) -> dict[str, Any]:
+    """The assessment options' values, taken out of a command's ``params``."""
+    return {name: params.pop(name) for name in ASSESSMENT_OPTIONS if name in params}

@@ -20,13 +20,16 @@ from regimens._cli._common import (
 )
 from regimens._cli._options import (
     PATIENT_OPTIONS,
-    SHEET_SECTIONS,
+    assessment_from,
+    assessment_options,
     cycle_option,
     dose_options,
     patient_from,
     patient_options,
+    pop_assessment,
     pump_option,
     sheet_options,
+    sheet_sections,
     supportive_option,
 )
 from regimens._render.registry import formats
@@ -42,11 +45,7 @@ _FORMATS = formats("sheet")
 @click.command(
     "sheet",
     cls=SectionedCommand,
-    sections={
-        **SHEET_SECTIONS,
-        "Output": ["output_format", "output", "lang", "patient_id", "patient_name"],
-        "Library": ["library_dirs"],
-    },
+    sections=sheet_sections("patient_id", "patient_name"),
 )
 @click.argument("regimen")
 @patient_options()
@@ -54,6 +53,7 @@ _FORMATS = formats("sheet")
 @supportive_option
 @cycle_option
 @pump_option
+@assessment_options()
 @click.option("--patient-id", help="Identifier printed on the sheet (not used in any calculation).")
 @click.option("--patient-name", help="Name printed on the sheet (not used in any calculation).")
 @library_option
@@ -77,6 +77,9 @@ def sheet_cmd(
 
     Shows the inputs, BSA (unrounded and used), every dose step (standard, dose
     level, organ adjustment, calculated, rounded, deviation) and the warnings.
+    With any treatment-day option (--lab, --toxicity, ...) the sheet carries the
+    day's assessment (go, delay or stop) and its doses apply it (`regimens assess`
+    prints the decision alone).
     Formats: table (the default), markdown, csv (one row per administration per
     day), json (docs/json-output.md), html (self-contained, printable on A4, with
     signature lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
@@ -95,12 +98,17 @@ def sheet_cmd(
           --drug-dose-level "capecitabine=75:hand-foot syndrome grade 2"
       regimens sheet FOLFOX-6 --height 170 --weight 70 --lang fr \\
           --patient-id 123456 --output folfox6-c1.html
+      regimens sheet EOX --height 180 --weight 64.8 --crcl 80 \\
+          --lab anc=2.1 --lab platelets=180 --lab "bilirubin=34 umol/L"
     """
     from regimens._calc.dosing import compute_sheet
 
     patient = patient_from(**{name: params.pop(name) for name in PATIENT_OPTIONS})
     library = load_library(library_dirs)
-    options = sheet_options(library, cycle=cycle, pump_rate=pump_rate, **params)
+    assessment = assessment_from(library, pop_assessment(params))
+    options = sheet_options(
+        library, cycle=cycle, pump_rate=pump_rate, assessment=assessment, **params
+    )
     chosen = choose_format(output_format, output, _FORMATS)
     sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
     if patient_id is not None or patient_name is not None:

@@ -12,13 +12,16 @@ from typing import Self
 from pydantic import model_validator
 
 from regimens._errors import RegimensError, UnknownRegimenError
+from regimens._models.assessment import AssessmentInputs
 from regimens._models.base import Frozen
 from regimens._models.patient import Patient
 from regimens._models.regimen import Regimen
 from regimens._models.sheet import DoseSheet
 
 __all__ = [
+    "ASSESSMENT_COLUMNS",
     "BATCH_COLUMNS",
+    "LIST_COLUMNS",
     "REQUIRED_COLUMNS",
     "ROW_OPTIONS",
     "BatchError",
@@ -27,6 +30,24 @@ __all__ = [
     "RowFailure",
     "batch_error",
 ]
+
+#: The treatment day's columns → the keyword of
+#: :func:`regimens._read.assessment.make_assessment_inputs` each one sets (the same as
+#: the command line's ``--lab``, ``--toxicity``...). A row with any of them is assessed.
+ASSESSMENT_COLUMNS: dict[str, str] = {
+    "labs": "labs",
+    "uln": "uln",
+    "lab_date": "lab_date",
+    "date": "date",
+    "toxicity": "toxicities",
+    "dpyd_activity_score": "dpyd_activity_score",
+    "uracil": "uracil",
+    "ugt1a1": "ugt1a1",
+    "reference_weight": "reference_weight",
+    "conditions": "conditions",
+    "country": "country",
+    "overrides": "overrides",
+}
 
 #: Every column a batch row may have. ``regimen`` may be left out when the regimen
 #: is given once for all rows (``regimen=`` of :func:`~regimens._calc.batch.batch_sheets`).
@@ -43,7 +64,15 @@ BATCH_COLUMNS: tuple[str, ...] = (
     "dose_level",
     "bsa_formula",
     "patient_name",
+    *ASSESSMENT_COLUMNS,
 )
+
+#: Columns holding several items: ``;``-separated in a cell (``anc=1.2; platelets=90``),
+#: or a list of texts in a JSON Lines row.
+LIST_COLUMNS: tuple[str, ...] = ("labs", "uln", "toxicity", "conditions", "overrides")
+
+#: An error's field (a keyword of the readers) → the column a user wrote, where they differ.
+_COLUMN_OF_FIELD = {keyword: column for column, keyword in ASSESSMENT_COLUMNS.items()}
 
 #: Columns a CSV header must have (plus ``regimen`` unless given once for all rows).
 REQUIRED_COLUMNS: tuple[str, ...] = ("patient_id", "height", "weight")
@@ -77,6 +106,7 @@ def batch_error(exc: RegimensError) -> BatchError:
     field = getattr(exc, "field", None)
     if field is None and isinstance(exc, UnknownRegimenError):
         field = "regimen"
+    field = _COLUMN_OF_FIELD.get(field or "", field)
     message = " ".join(str(exc).split())
     if len(message) > MAX_MESSAGE:
         message = message[: MAX_MESSAGE - 3] + "..."
@@ -88,7 +118,8 @@ class BatchRow(Frozen):
 
     ``options`` are the row's cells of :data:`ROW_OPTIONS` (column → value), in that
     order, checked for type (a whole number, a number, a name) but not yet against the
-    options' rules, which the calculation applies.
+    options' rules, which the calculation applies. ``assessment``: the treatment day's
+    inputs of :data:`ASSESSMENT_COLUMNS`, read (None when the row has none of them).
     """
 
     patient_id: str | None  # None for a Patient given as a row
@@ -96,6 +127,7 @@ class BatchRow(Frozen):
     patient: Patient
     options: tuple[tuple[str, int | float | str], ...] = ()
     patient_name: str | None = None
+    assessment: AssessmentInputs | None = None
 
 
 class RowFailure(Frozen):

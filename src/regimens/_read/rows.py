@@ -23,7 +23,9 @@ from typing import IO, TYPE_CHECKING
 
 from regimens._errors import InputError, RegimensError
 from regimens._models.batch import (
+    ASSESSMENT_COLUMNS,
     BATCH_COLUMNS,
+    LIST_COLUMNS,
     REQUIRED_COLUMNS,
     ROW_OPTIONS,
     BatchRow,
@@ -35,6 +37,8 @@ from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
 if TYPE_CHECKING:
+    from regimens._models.assessment import AssessmentInputs
+
     # Library moves to _models/library.py (issue 16); until then this name is not found.
     from regimens._models.library import Library
     from regimens._models.regimen import Regimen
@@ -174,6 +178,48 @@ def _option_value(column: str, value: object) -> int | float | str:
     raise InputError(f"{column} must be a number, got {value!r}", field=column)
 
 
+def _items(value: object, column: str) -> tuple[str, ...]:
+    """A list cell: ``;``-separated items (``anc=1.2; platelets=90``), or a JSON list
+    of texts; empty items are dropped."""
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(";") if item.strip())
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(item.strip() for item in value if item.strip())
+    raise InputError(
+        f"{column} must be text, items separated by ';' (e.g. anc=1.2; platelets=90), "
+        f"got {value!r}",
+        field=column,
+    )
+
+
+def _single(value: object, column: str) -> str | float:
+    """A one-value treatment-day cell: text, or a number (a score, a uracil, a weight)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    raise InputError(f"{column} must be text or a number, got {value!r}", field=column)
+
+
+def _assessment(row: Mapping[str, object], library: Library) -> AssessmentInputs | None:
+    """The row's treatment-day inputs (:data:`ASSESSMENT_COLUMNS`); None without any.
+
+    An error's field is the reader's keyword (``toxicities``);
+    :func:`~regimens._models.batch.batch_error` names the column (``toxicity``).
+    """
+    from regimens._read.assessment import make_assessment_inputs
+
+    cells: dict[str, object] = {}
+    for column, keyword in ASSESSMENT_COLUMNS.items():
+        value = row.get(column)
+        if _is_missing(value):
+            continue
+        cells[keyword] = _items(value, column) if column in LIST_COLUMNS else _single(value, column)
+    if not cells:
+        return None
+    return make_assessment_inputs(library.assessment_settings, **cells)  # type: ignore[arg-type]
+
+
 def _patient_id(row: Mapping[str, object]) -> str:
     value = row.get("patient_id")
     if _is_missing(value):
@@ -257,6 +303,7 @@ class _Rows:
             patient=patient,
             options=options,
             patient_name=None if _is_missing(name) else _text(name, "patient_name"),
+            assessment=_assessment(row, self.library),
         )
 
 
