@@ -338,7 +338,11 @@ TOXICITY_NAMES = (
     "neutropenia, febrile-neutropenia, thrombocytopenia, leukopenia, diarrhoea, stomatitis, "
     "hand-foot, neuropathy, nausea, vomiting, skin, fatigue"
 )
-CONDITION_NAMES = "dpd-complete-deficiency"
+CONDITION_NAMES = (
+    "dic, sepsis, haemolytic-uraemic-syndrome, pregnancy, breast-feeding, bowel-obstruction, "
+    "inflammatory-bowel-disease, who-ps-above-2, dialysis, severe-hepatic-impairment, "
+    "dpd-complete-deficiency"
+)
 
 
 def assessment_options(*, country: bool = True) -> Callable[[F], F]:
