@@ -10,6 +10,7 @@ param may be empty (no source, no method, no level), and the sentence must still
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from regimens._models.assessment import LAB_UNITS, Assessment, DrugAssessment, Reason, RuleCheck
 from regimens._models.sheet import ASSESSMENT_STEP_CODES
@@ -19,9 +20,14 @@ from regimens._render.labels import Lang, format_date, method_label
 
 __all__ = [
     "ASSESSMENT_WARNING_CODES",
+    "AssessmentView",
+    "DrugView",
     "action_text",
+    "assessment_view",
+    "csv_values",
     "decision_text",
     "display_params",
+    "drug_entry",
     "input_lines",
     "kind_text",
     "lab_date_text",
@@ -172,7 +178,7 @@ def input_lines(assessment: Assessment, lang: str = "en") -> list[tuple[str, str
     """The inputs as (label, value) rows: labs (with the ULN of a multiple), toxicities,
     pharmacogenetics, reference weight, conditions, country, overrides."""
     inputs = assessment.inputs
-    none = text("assessment.none", lang)
+    none = text("assessment.input_not_given", lang)
     labs = []
     for name, lab in inputs.labs.items():
         uln = assessment.uln_used.get(name)
@@ -217,3 +223,107 @@ def input_lines(assessment: Assessment, lang: str = "en") -> list[tuple[str, str
         (text("assessment.country", lang), inputs.country or none),
         (text("assessment.overrides", lang), "; ".join(overrides) or none),
     ]
+
+
+def drug_entry(assessment: Assessment, drug: str, method: str | None) -> DrugAssessment | None:
+    """The assessment of ``drug`` given by ``method``: its method's own entry (a rule
+    that targets the bolus), else the drug's; None when the drug was not assessed."""
+    general = None
+    for entry in assessment.drugs:
+        if entry.drug != drug:
+            continue
+        if entry.method == method:
+            return entry
+        if entry.method is None:
+            general = entry
+    return general
+
+
+@dataclass(frozen=True)
+class DrugView:
+    """One drug (or one of its methods) as every format shows it."""
+
+    name: str  # "epirubicin", "fluorouracil (bolus)", in the output language
+    action: str  # the code: give, reduce, withhold, delay, stop
+    summary: str  # "reduce — 50% of the full dose"
+    reasons: list[str]
+    rules: list[str]
+    not_encoded: list[str]
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """The assessment as every human-readable format shows it, in one language."""
+
+    title: str
+    decision: str  # the code: go, delay, stop
+    decision_text: str
+    rows: list[tuple[str, str]]  # decision, dates, then the inputs
+    cycle_reasons: list[str]
+    drugs: list[DrugView]
+
+
+def assessment_view(
+    assessment: Assessment, lang: Lang, drug_names: Mapping[str, Mapping[str, str]]
+) -> AssessmentView:
+    """Everything the text, Markdown and HTML formats show of ``assessment``."""
+    rows = [
+        (text("assessment.decision", lang), decision_text(assessment, lang)),
+        (text("assessment.date", lang), format_date(assessment.date, lang)),
+        (text("assessment.lab_date", lang), lab_date_text(assessment, lang)),
+    ]
+    if assessment.recheck_date is not None:
+        rows.append((text("assessment.recheck", lang), format_date(assessment.recheck_date, lang)))
+    rows += input_lines(assessment, lang)
+    drugs = []
+    for entry in assessment.drugs:
+        name = drug_names.get(entry.drug, {}).get(lang, entry.drug)
+        if entry.method is not None:
+            name = f"{name} ({method_label(entry.method, lang)})"
+        summary = text(
+            f"assessment.summary.{entry.action}",
+            lang,
+            action=action_text(entry.action, lang),
+            level=level_text(entry, lang),
+        )
+        if assessment.decision == "delay" and entry.action in ("give", "reduce"):
+            summary += text("assessment.after_delay", lang)
+        drugs.append(
+            DrugView(
+                name=name,
+                action=entry.action,
+                summary=summary,
+                reasons=[reason_text(reason, lang) for reason in entry.reasons]
+                or [text("assessment.reasons_none", lang)],
+                rules=[rule_text(check, lang) for check in entry.rules],
+                not_encoded=[not_encoded_text(kind, lang) for kind in entry.not_encoded],
+            )
+        )
+    return AssessmentView(
+        title=text("assessment.title", lang),
+        decision=assessment.decision,
+        decision_text=decision_text(assessment, lang),
+        rows=rows,
+        cycle_reasons=[reason_text(reason, lang) for reason in assessment.cycle_reasons],
+        drugs=drugs,
+    )
+
+
+def csv_values(assessment: Assessment | None, drug: str, method: str | None) -> dict[str, str]:
+    """The CSV columns of one administration row: the day's decision, the drug's action
+    and level, and its reasons as ``CODE:rule`` (then the whole cycle's); empty when no
+    assessment was made."""
+    keys = ("assessment_decision", "assessment_action", "assessment_level_percent")
+    if assessment is None:
+        return {**dict.fromkeys(keys, ""), "assessment_reasons": ""}
+    entry = drug_entry(assessment, drug, method)
+    reasons = [*(entry.reasons if entry else ()), *assessment.cycle_reasons]
+    return {
+        "assessment_decision": assessment.decision,
+        "assessment_action": entry.action if entry else "",
+        "assessment_level_percent": f"{entry.level_percent:g}" if entry else "",
+        "assessment_reasons": ";".join(
+            f"{reason.code}:{reason.rule}" + (":overridden" if reason.overridden else "")
+            for reason in reasons
+        ),
+    }
