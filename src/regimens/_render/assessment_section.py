@@ -45,7 +45,8 @@ def text_section(view: AssessmentView, lang: Lang, style: Styler | None = None) 
         lines.append(f"  {drug.name}{colon}{drug.summary}")
         lines += [f"    - {reason}" for reason in drug.reasons]
         if drug.rules:
-            lines.append(f"    {text('assessment.rules', lang)}{colon}{'; '.join(drug.rules)}")
+            rules = text("assessment.sep", lang).join(drug.rules)
+            lines.append(f"    {text('assessment.rules', lang)}{colon}{rules}")
         lines += [f"    {line}" for line in drug.not_encoded]
     lines.append("")
     return lines
@@ -66,7 +67,8 @@ def markdown_section(view: AssessmentView, lang: Lang) -> list[str]:
         lines.append(f"- **{drug.name}**{colon}{drug.summary}")
         lines += [f"  - {reason}" for reason in drug.reasons]
         if drug.rules:
-            lines.append(f"  - {text('assessment.rules', lang)}{colon}{'; '.join(drug.rules)}")
+            rules = text("assessment.sep", lang).join(drug.rules)
+            lines.append(f"  - {text('assessment.rules', lang)}{colon}{rules}")
         lines += [f"  - *{line}*" for line in drug.not_encoded]
     lines.append("")
     return lines
@@ -95,7 +97,7 @@ def html_section(view: AssessmentView, lang: Lang) -> list[str]:
         )
         out += [f"<li>{esc(reason)}</li>" for reason in drug.reasons]
         if drug.rules:
-            rules = "; ".join(drug.rules)
+            rules = text("assessment.sep", lang).join(drug.rules)
             out.append(f"<li>{esc(text('assessment.rules', lang))}{colon}{esc(rules)}</li>")
         out += [f'<li class="not-encoded">{esc(line)}</li>' for line in drug.not_encoded]
         out.append("</ul></li>")

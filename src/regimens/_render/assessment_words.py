@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from regimens._models.assessment import LAB_UNITS, Assessment, DrugAssessment, Reason, RuleCheck
-from regimens._models.sheet import ASSESSMENT_STEP_CODES
+from regimens._models.sheet import ASSESSMENT_STEP_CODES, DoseSheet
 from regimens._render._text import plain_number
 from regimens._render.catalogue import has, text
 from regimens._render.labels import Lang, format_date, method_label
@@ -29,12 +29,14 @@ __all__ = [
     "display_params",
     "drug_entry",
     "input_lines",
+    "is_delayed",
     "kind_text",
     "lab_date_text",
     "level_text",
     "not_encoded_text",
     "reason_text",
     "rule_text",
+    "view_of",
 ]
 
 #: The warning codes of the assessment (their sentences use :func:`display_params`).
@@ -179,6 +181,7 @@ def input_lines(assessment: Assessment, lang: str = "en") -> list[tuple[str, str
     pharmacogenetics, reference weight, conditions, country, overrides."""
     inputs = assessment.inputs
     none = text("assessment.input_not_given", lang)
+    sep = text("assessment.sep", lang)
     labs = []
     for name, lab in inputs.labs.items():
         uln = assessment.uln_used.get(name)
@@ -213,16 +216,28 @@ def input_lines(assessment: Assessment, lang: str = "en") -> list[tuple[str, str
         for rule, reason in inputs.overrides.items()
     ]
     return [
-        (text("assessment.labs", lang), "; ".join(labs) or none),
-        (text("assessment.toxicities", lang), "; ".join(toxicities) or none),
+        (text("assessment.labs", lang), sep.join(labs) or none),
+        (text("assessment.toxicities", lang), sep.join(toxicities) or none),
         (text("assessment.dpyd", lang), f"{score:g}" if score is not None else none),
         (text("assessment.uracil", lang), f"{uracil:g} ng/mL" if uracil is not None else none),
         (text("assessment.ugt1a1", lang), inputs.ugt1a1 or none),
         (text("assessment.reference_weight", lang), f"{weight:g} kg" if weight else none),
         (text("assessment.conditions", lang), ", ".join(inputs.conditions) or none),
         (text("assessment.country", lang), inputs.country or none),
-        (text("assessment.overrides", lang), "; ".join(overrides) or none),
+        (text("assessment.overrides", lang), sep.join(overrides) or none),
     ]
+
+
+def is_delayed(assessment: Assessment) -> bool:
+    """Whether the cycle waits: the decision is ``delay``, or ``stop`` for one drug
+    while a rule also delays the whole cycle (``stop`` outranks it in the decision)."""
+    return assessment.decision == "delay" or any(
+        reason.action == "delay" and not reason.overridden
+        for reason in (
+            *assessment.cycle_reasons,
+            *(reason for entry in assessment.drugs for reason in entry.reasons),
+        )
+    )
 
 
 def drug_entry(assessment: Assessment, drug: str, method: str | None) -> DrugAssessment | None:
@@ -286,7 +301,7 @@ def assessment_view(
             action=action_text(entry.action, lang),
             level=level_text(entry, lang),
         )
-        if assessment.decision == "delay" and entry.action in ("give", "reduce"):
+        if is_delayed(assessment) and entry.action in ("give", "reduce"):
             summary += text("assessment.after_delay", lang)
         drugs.append(
             DrugView(
@@ -327,3 +342,10 @@ def csv_values(assessment: Assessment | None, drug: str, method: str | None) -> 
             for reason in reasons
         ),
     }
+
+
+def view_of(sheet: DoseSheet, lang: Lang) -> AssessmentView | None:
+    """The view of a sheet's assessment; None when none was made."""
+    if sheet.assessment is None:
+        return None
+    return assessment_view(sheet.assessment, lang, sheet.drug_names)

@@ -32,7 +32,7 @@ from regimens._render.assessment_section import (
     markdown_section,
     text_section,
 )
-from regimens._render.assessment_words import AssessmentView, assessment_view, csv_values
+from regimens._render.assessment_words import AssessmentView, csv_values, view_of
 from regimens._render.catalogue import text
 from regimens._render.dose_words import (
     pump_text,
@@ -329,11 +329,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
-        assessment=(
-            assessment_view(sheet.assessment, lang, sheet.drug_names)
-            if sheet.assessment is not None
-            else None
-        ),
+        assessment=view_of(sheet, lang),
     )
 
 
