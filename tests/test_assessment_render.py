@@ -388,3 +388,11 @@ def test_every_format_of_the_assessment_renders_for_every_regimen(library, outpu
         else:
             word = {"en": {"go": "GO", "stop": "STOP"}, "fr": {"go": "TRAITER", "stop": "ARRÊTER"}}
             assert word[lang][sheet.assessment.decision] in out
+
+
+def test_the_fhir_note_names_the_assessment_step(library):
+    """A FHIR reader recomputing 45 mg must see the 50 % ceiling, not only 100 %."""
+    from regimens._render.fhir import sheet_fhir_json
+
+    bundle = sheet_fhir_json(_eox_bilirubin(library), library=library)
+    assert "at 100%, treatment-day assessment 50% of the full dose); final dose" in bundle
