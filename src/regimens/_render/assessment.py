@@ -38,6 +38,7 @@ from regimens._render.assessment_words import (
     csv_values,
     drug_entry,
     is_delayed,
+    percent_text,
     view_of,
 )
 from regimens._render.catalogue import text
@@ -79,7 +80,7 @@ def _action(sheet: DoseSheet, item: Administration, lang: Lang) -> tuple[str, st
     entry = drug_entry(sheet.assessment, item.drug, item.method) if sheet.assessment else None
     if entry is None:
         return "", ""
-    return action_text(entry.action, lang), f"{entry.level_percent:g}%"
+    return action_text(entry.action, lang), f"{percent_text(entry.level_percent)}%"
 
 
 def _held(sheet: DoseSheet, lang: Lang) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from regimens._models.assessment import LAB_UNITS, Assessment, DrugAssessment, Reason, RuleCheck
 from regimens._models.sheet import ASSESSMENT_STEP_CODES, DoseSheet
-from regimens._render._text import plain_number
+from regimens._render._text import csv_number, plain_number
 from regimens._render.catalogue import has, text
 from regimens._render.labels import Lang, format_date, method_label
 
@@ -34,6 +34,7 @@ __all__ = [
     "lab_date_text",
     "level_text",
     "not_encoded_text",
+    "percent_text",
     "reason_text",
     "rule_text",
     "view_of",
@@ -122,7 +123,12 @@ def kind_text(kind: str, lang: str = "en") -> str:
 
 def level_text(entry: DrugAssessment, lang: str = "en") -> str:
     """``50% of the full dose`` (as a person reads it; 100 % too)."""
-    return text("assessment.level_value", lang, level=plain_number(round(entry.level_percent, 2)))
+    return text("assessment.level_value", lang, level=percent_text(entry.level_percent))
+
+
+def percent_text(value: float) -> str:
+    """A level as read: at most 2 decimals (83.33, 37.5, 50); the JSON keeps it whole."""
+    return plain_number(round(value, 2))
 
 
 def reason_text(reason: Reason, lang: str = "en") -> str:
@@ -130,7 +136,7 @@ def reason_text(reason: Reason, lang: str = "en") -> str:
     value seen, threshold, what it does, the level, the source, and an override."""
     level = ""
     if reason.level_percent is not None:
-        level = text("assessment.reason_level", lang, level=plain_number(reason.level_percent))
+        level = text("assessment.reason_level", lang, level=percent_text(reason.level_percent))
     line = text(
         "assessment.reason",
         lang,
@@ -336,7 +342,7 @@ def csv_values(assessment: Assessment | None, drug: str, method: str | None) -> 
     return {
         "assessment_decision": assessment.decision,
         "assessment_action": entry.action if entry else "",
-        "assessment_level_percent": f"{entry.level_percent:g}" if entry else "",
+        "assessment_level_percent": csv_number(entry.level_percent) if entry else "",
         "assessment_reasons": ";".join(
             f"{reason.code}:{reason.rule}" + (":overridden" if reason.overridden else "")
             for reason in reasons

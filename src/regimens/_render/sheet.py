@@ -32,7 +32,7 @@ from regimens._render.assessment_section import (
     markdown_section,
     text_section,
 )
-from regimens._render.assessment_words import AssessmentView, csv_values, view_of
+from regimens._render.assessment_words import AssessmentView, csv_values, percent_text, view_of
 from regimens._render.catalogue import text
 from regimens._render.dose_words import (
     pump_text,
@@ -134,7 +134,9 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
     """One administration; ``position`` is its place in the day's sequence (1 = first)."""
     basis = f"× {item.basis_value:g} {item.basis_unit}" if item.basis_value is not None else ""
     ceiling = item.assessment_level_percent
-    assessed = [f"{ceiling:g}%" if ceiling is not None else "—"] if sheet.assessment else []
+    assessed = (
+        [f"{percent_text(ceiling)}%" if ceiling is not None else "—"] if sheet.assessment else []
+    )
     return [
         str(position),
         drug_name(item.drug, sheet.drug_names, lang),

@@ -15,7 +15,7 @@ TEXTS: dict[str, str] = {
     "warning.HEPATIC_CONTRAINDICATION": "{who}liver tests {value} meet “{when}”: contraindicated, do not give (rule {rule}; source: {source})",
     "warning.DPD_REDUCTION": "{who}DPD status {value} meets “{when}”: starting dose {level_pct} of the full dose (rule {rule}; source: {source})",
     "warning.DPD_DEFICIENCY": "{who}DPD deficiency: {value} meets “{when}”: contraindicated, do not give (rule {rule}; source: {source})",
-    "warning.UGT1A1_REDUCTION": "{who}UGT1A1 {value} meets “{when}”: starting dose {level_pct} of the full dose (rule {rule}; source: {source})",
+    "warning.UGT1A1_REDUCTION": "{who}{value} meets “{when}” (UGT1A1 poor metaboliser): starting dose {level_pct} of the full dose (rule {rule}; source: {source})",
     "warning.LAB_BELOW_THRESHOLD": "{who}{value} meets “{when}”: the cycle waits until the counts recover (rule {rule}; source: {source})",
     "warning.RENAL_CAUTION": "{who}{value} meets “{when}”: consider a lower dose (rule {rule}; source: {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} meets “{when}”: contraindicated, stop the drug (rule {rule}; source: {source})",

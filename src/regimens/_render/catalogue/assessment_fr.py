@@ -9,7 +9,7 @@ TEXTS: dict[str, str] = {
     "warning.HEPATIC_CONTRAINDICATION": "{who}bilan hépatique {value} : « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
     "warning.DPD_REDUCTION": "{who}statut DPD {value} : « {when} » est rempli : dose initiale à {level_pct} de la dose pleine (règle {rule} ; source : {source})",
     "warning.DPD_DEFICIENCY": "{who}déficit en DPD : {value}, « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
-    "warning.UGT1A1_REDUCTION": "{who}UGT1A1 {value} : « {when} » est rempli : dose initiale à {level_pct} de la dose pleine (règle {rule} ; source : {source})",
+    "warning.UGT1A1_REDUCTION": "{who}{value} : « {when} » est rempli (métaboliseur lent UGT1A1) : dose initiale à {level_pct} de la dose pleine (règle {rule} ; source : {source})",
     "warning.LAB_BELOW_THRESHOLD": "{who}{value} : « {when} » est rempli : le cycle est reporté jusqu'à la récupération hématologique (règle {rule} ; source : {source})",
     "warning.RENAL_CAUTION": "{who}{value} : « {when} » est rempli : envisager une dose plus faible (règle {rule} ; source : {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} : « {when} » est rempli : contre-indiqué, arrêter le médicament (règle {rule} ; source : {source})",
