@@ -396,3 +396,25 @@ def test_the_fhir_note_names_the_assessment_step(library):
 
     bundle = sheet_fhir_json(_eox_bilirubin(library), library=library)
     assert "at 100%, treatment-day assessment 50% of the full dose); final dose" in bundle
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_the_assessment_document_without_an_assessment_says_so(library, output_format):
+    patient = make_patient(height=180, weight=64.8, crcl=90)
+    sheet = compute_sheet(library, "EOX", patient, SheetOptions())
+    out = render("assessment", output_format, sheet, lang="en", style=None)
+    if output_format == "json":
+        assert json.loads(out)["assessment"] is None
+    elif output_format != "csv":
+        assert "No assessment was made" in out
+
+
+def test_a_delay_is_shown_when_a_stop_outranks_it(library):
+    """ANC 1.0 delays XELIRI; DPYD score 0 stops capecitabine: the decision is STOP, and
+    irinotecan is still given only once the cycle goes ahead."""
+    sheet = _sheet(library, "XELIRI", labs=["anc=1.0", "platelets=150"], dpyd_activity_score=0)
+    assert sheet.assessment is not None
+    assert sheet.assessment.decision == "stop"
+    text = assess.assessment_table(sheet)
+    assert "Give once the cycle goes ahead (after the re-check)" in text
+    assert "irinotecan: give — 100% of the full dose (once the cycle goes ahead)" in text
