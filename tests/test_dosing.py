@@ -462,6 +462,7 @@ def test_provenance(library: Library) -> None:
         "dose_x_basis",
         "dose_level",
         "organ_function",
+        "assessment",
         "rounding",
     )
     assert "dose level" in order_of_operations_text(result.provenance.order_of_operations)

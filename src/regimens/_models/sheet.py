@@ -44,8 +44,9 @@ __all__ = [
     "WithheldReason",
 ]
 
-#: Version of the JSON document; bumped on any incompatible change (semver major).
-SCHEMA_VERSION = "1.0"
+#: Version of the JSON document: minor for a new field (1.1: the treatment-day
+#: assessment), major for an incompatible change.
+SCHEMA_VERSION = "1.1"
 
 Severity = Literal["info", "caution", "blocking"]
 

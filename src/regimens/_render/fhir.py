@@ -112,6 +112,9 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
             else ""
         )
         standard = f" = {format_mg(item.standard_mg)} mg" if basis else ""
+        ceiling = item.assessment_level_percent
+        if ceiling is not None:  # the treatment-day assessment's step, after the organ one
+            adjustment += f", treatment-day assessment {ceiling:g}% of the full dose"
         notes.append(
             f"Calculated dose {format_mg(item.calculated_mg)} mg per intake "
             f"({item.prescribed}{basis}{standard} at "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from regimens._render.assessment_words import ASSESSMENT_WARNING_CODES, display_params
 from regimens._render.catalogue import text
 
 __all__ = ["Coded", "message", "warning_dicts"]
@@ -43,12 +44,15 @@ def message(
         local = params.get(f"{key}_{lang}")
         if local:
             params[key] = local
-    variant = params.get("variant")
-    key = f"{kind}.{item.code}/{variant}" if variant else f"{kind}.{item.code}"
     drug = getattr(item, "drug", None) or params.get("drug")
     if drug is not None:
         local = (drug_names or {}).get(drug, {}).get(lang)
         params["drug"] = local or params.get("drug", drug)
+    if kind == "warning" and item.code in ASSESSMENT_WARNING_CODES:
+        # The assessment's sentences read with empty params (no source, no method).
+        params = display_params(item.code, params, lang)
+    variant = params.get("variant")
+    key = f"{kind}.{item.code}/{variant}" if variant else f"{kind}.{item.code}"
     return text(key, lang, **params)
 
 

@@ -48,6 +48,7 @@ class Renderer:
 
 
 _SHEET = "regimens._render.sheet"
+_ASSESS = "regimens._render.assessment"
 _CHECK = "regimens._render.check"
 _COURSE = "regimens._render.course"
 _FHIR = "regimens._render.fhir"
@@ -73,6 +74,14 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "json": Renderer(f"{_SHEET}:sheet_json"),
         "html": Renderer(f"{_SHEET}:sheet_html", ("lang",)),
         "fhir": Renderer(f"{_FHIR}:sheet_fhir_json", ("library",)),
+    },
+    # ``regimens assess``: the document is the DoseSheet computed with an assessment.
+    "assessment": {
+        "table": Renderer(f"{_ASSESS}:assessment_table", _LANG_STYLE),
+        "markdown": Renderer(f"{_ASSESS}:assessment_markdown", ("lang",)),
+        "csv": Renderer(f"{_ASSESS}:assessment_csv", ("lang",)),
+        "json": Renderer(f"{_ASSESS}:assessment_json"),
+        "html": Renderer(f"{_ASSESS}:assessment_html", ("lang",)),
     },
     "calendar": {
         **{

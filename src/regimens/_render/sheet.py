@@ -26,6 +26,14 @@ from regimens._render._text import (
     regimen_title,
     signed_percent,
 )
+from regimens._render.assessment_section import (
+    ASSESSMENT_STYLE,
+    html_section,
+    markdown_section,
+    text_section,
+)
+from regimens._render.assessment_words import AssessmentView, csv_values, percent_text, view_of
+from regimens._render.catalogue import text
 from regimens._render.dose_words import (
     pump_text,
     renal_rule_text,
@@ -78,7 +86,9 @@ def _details(item: Administration, lang: Lang) -> str:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
-    if item.withheld:
+    if item.withheld_reason == "assessment":  # not a warning alone: the assessment says why
+        parts.append(text("assessment.withheld_cell", lang))
+    elif item.withheld:
         parts.append(label("withheld", lang))
     return "; ".join(parts)
 
@@ -105,6 +115,7 @@ _COLUMNS = (
     "standard_mg",
     "level",
     "organ",
+    "assessment",  # only on a sheet with an assessment (_columns)
     "calculated_mg",
     "dose_mg",
     "deviation",
@@ -114,9 +125,18 @@ _COLUMNS = (
 )
 
 
+def _columns(sheet: DoseSheet) -> tuple[str, ...]:
+    """The dose table's columns: the assessment's step only where one was made."""
+    return tuple(c for c in _COLUMNS if c != "assessment" or sheet.assessment is not None)
+
+
 def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> list[str]:
     """One administration; ``position`` is its place in the day's sequence (1 = first)."""
     basis = f"× {item.basis_value:g} {item.basis_unit}" if item.basis_value is not None else ""
+    ceiling = item.assessment_level_percent
+    assessed = (
+        [f"{percent_text(ceiling)}%" if ceiling is not None else "—"] if sheet.assessment else []
+    )
     return [
         str(position),
         drug_name(item.drug, sheet.drug_names, lang),
@@ -126,6 +146,7 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         format_mg(item.standard_mg),
         f"{item.dose_level_percent:g}%",
         _organ(item.organ_adjustment),
+        *assessed,
         f"{item.calculated_mg:.2f}",
         format_mg(item.dose_mg),
         "—" if item.withheld else signed_percent(item.deviation_percent),
@@ -154,6 +175,7 @@ class _Document:
     footer: str
     notice: str
     lang: Lang
+    assessment: AssessmentView | None
 
 
 def _notes_and_renal_rules(
@@ -298,7 +320,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         title=title,
         subtitle=subtitle,
         header=header,
-        columns=[label(key, lang) for key in _COLUMNS],
+        columns=[label(key, lang) for key in _columns(sheet)],
         days=days,
         totals_title=label("totals", lang, cycle=sheet.cycle),
         totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
@@ -309,6 +331,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
+        assessment=view_of(sheet, lang),
     )
 
 
@@ -321,6 +344,8 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     if sheet.provisional:
         lines = [label("provisional", lang), *lines]
     lines += [key_value_table(doc.header), ""]
+    if doc.assessment is not None:  # above the doses: they follow from it
+        lines += text_section(doc.assessment, lang, style)
     for day_label, rows in doc.days:
         lines.append(day_label)
         lines.append(tabulate(rows, headers=doc.columns, tablefmt="simple", disable_numparse=True))
@@ -358,6 +383,8 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
         lines.append("")
     lines += md_table(["", ""], [[f"**{k}**", v] for k, v in doc.header])
     lines.append("")
+    if doc.assessment is not None:
+        lines += markdown_section(doc.assessment, lang)
     for day_label, rows in doc.days:
         lines += [f"## {day_label}", ""]
         lines += md_table(doc.columns, rows)
@@ -419,6 +446,10 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pump_diluent_ml", "volume_diluant_ml"),
     ("withheld", "non_administre"),
     ("withheld_reason", "motif_non_administre"),
+    ("assessment_decision", "evaluation_decision"),
+    ("assessment_action", "evaluation_action"),
+    ("assessment_level_percent", "evaluation_niveau_pourcent"),
+    ("assessment_reasons", "evaluation_motifs"),
     ("warnings", "alertes"),
     ("notes", "notes"),
 )
@@ -476,6 +507,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
+                **csv_values(sheet.assessment, item.drug, item.method),
                 # The drug's warnings, then the sheet's (a BSA or regimen caution
                 # concerns every row).
                 "warnings": ";".join(
@@ -487,7 +519,9 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
     return out.getvalue()
 
 
-def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
+def _html_table(
+    columns: list[str], rows: list[list[str]], numeric: set[int], dose: int = -1
+) -> list[str]:
     out = ["<table>", "<thead><tr>"]
     out += [f"<th>{esc(c)}</th>" for c in columns]
     out.append("</tr></thead><tbody>")
@@ -497,7 +531,7 @@ def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) ->
             classes = []
             if index in numeric:
                 classes.append("num")
-            if index == _COLUMNS.index("dose_mg") and len(row) == len(_COLUMNS):
+            if index == dose:
                 classes.append("dose")
             attribute = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{attribute}>{esc(cell)}</td>")
@@ -509,8 +543,9 @@ def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int]) ->
 def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     """A self-contained HTML page laid out for A4 printing, with signature lines."""
     doc = _document(sheet, lang)
+    columns = _columns(sheet)
     numeric = {
-        _COLUMNS.index(k)
+        columns.index(k)
         for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
     }
     out = [f"<h1>{esc(doc.title)}</h1>"]
@@ -521,10 +556,12 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
     out.append("</tbody></table>")
     out += warnings_box(doc.warnings, lang)
+    if doc.assessment is not None:
+        out += html_section(doc.assessment, lang)
 
     for day_label, rows in doc.days:
         out.append(f"<h2>{esc(day_label)}</h2>")
-        out += _html_table(doc.columns, rows, numeric)
+        out += _html_table(doc.columns, rows, numeric, columns.index("dose_mg"))
     out.append(f"<h2>{esc(doc.totals_title)}</h2>")
     out += _html_table(doc.totals_columns, doc.totals, {1})
     if doc.notes:
@@ -549,4 +586,4 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     out.append(f'<p class="notice">{esc(doc.notice)}</p>')
     hashes = [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()]
     out += provenance_footer(doc.footer, hashes, sheet.provenance.options, lang)
-    return page(doc.title, lang, out)
+    return page(doc.title, lang, out, ASSESSMENT_STYLE if doc.assessment else "")

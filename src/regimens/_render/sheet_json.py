@@ -19,6 +19,7 @@ from typing import Any
 from pydantic_core import to_json
 
 from regimens._models.sheet import DoseSheet, Provenance, SheetWarning
+from regimens._render.assessment_json import assessment_document, assessment_object_schema
 from regimens._render.dose_words import (
     order_of_operations_text,
     organ_rule_text,
@@ -65,6 +66,7 @@ def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
     data["provenance"]["order_of_operations"] = order_of_operations_text(
         sheet.provenance.order_of_operations
     )
+    data["assessment"] = assessment_document(sheet.assessment)
     data["warnings"] = [warning_document(w) for w in sheet.warnings]
     document: dict[str, Any] = {}
     for key, value in data.items():
@@ -140,4 +142,41 @@ def sheet_json_schema() -> dict[str, Any]:
             names.append(field)
         order = list(target["properties"])
         target["required"] = sorted(names, key=order.index)
+    _assessment_schema(schema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _assessment_schema(schema: dict[str, Any]) -> None:
+    """The ``assessment`` property as the document writes it (its inputs as a reader
+    needs them, :mod:`regimens._render.assessment_json`), not as the model holds it."""
+    defs: dict[str, Any] = schema["$defs"]
+    schema["properties"]["assessment"] = {
+        "anyOf": [{"$ref": "#/$defs/AssessmentDocument"}, {"type": "null"}],
+        "default": None,
+        "description": "The treatment-day assessment (null: none was made).",
+    }
+    part = assessment_object_schema()
+    defs.update(part.pop("$defs", {}))
+    defs["AssessmentDocument"] = part
+    # The model's own definitions (Assessment, AssessmentInputs...) no longer reached.
+    reached = _refs({key: value for key, value in schema.items() if key != "$defs"}, defs)
+    schema["$defs"] = {name: defs[name] for name in sorted(defs) if name in reached}
+
+
+def _refs(node: Any, defs: dict[str, Any]) -> set[str]:
+    """The ``$defs`` names reached from ``node``, through the definitions they name."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.removeprefix("#/$defs/")
+                if name not in found:
+                    found.add(name)
+                    todo.append(defs[name])
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+    return found

@@ -9,6 +9,8 @@ falls back to English (``catalogue.text``); tests require every key in every lan
 # ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
+from regimens._render.catalogue import assessment_en
+
 WEEKDAYS: tuple[str, ...] = (
     "Monday",
     "Tuesday",
@@ -85,7 +87,7 @@ TEXTS: dict[str, str] = {
     "label.rounding_value": "{policy}, tolerance {tolerance}%",
     "label.rounding_none_value": "none: doses as calculated (no rounding, so no tolerance applies)",
     "label.order_of_operations": "Order of operations",
-    "label.order_of_operations_value": "BSA (or weight, or GFR+25) → dose × basis → dose level → organ-function adjustment → rounding",
+    "label.order_of_operations_value": "BSA (or weight, or GFR+25) → dose × basis → dose level → organ-function adjustment → treatment-day assessment → rounding",
     "label.order": "#",
     "label.drug": "Drug",
     "label.route": "Route",
@@ -418,3 +420,6 @@ TEXTS: dict[str, str] = {
     "library.show.renal_rule_none": "Renal rule: none applies ({source})",
     "library.show.renal_rule_not_encoded": "Renal rule: none encoded ({source})",
 }
+
+# The treatment-day assessment (issue 18) has its own module.
+TEXTS.update(assessment_en.TEXTS)

@@ -9,6 +9,8 @@ falls back to English (``catalogue.text``); tests require every key in every lan
 # ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
+from regimens._render.catalogue import assessment_fr
+
 WEEKDAYS: tuple[str, ...] = (
     "lundi",
     "mardi",
@@ -85,7 +87,7 @@ TEXTS: dict[str, str] = {
     "label.rounding_value": "{policy}, tolérance {tolerance} %",
     "label.rounding_none_value": "aucun : doses telles que calculées (sans arrondi, aucune tolérance ne s'applique)",
     "label.order_of_operations": "Ordre des opérations",
-    "label.order_of_operations_value": "Surface corporelle (ou poids, ou DFG+25) → dose × base → niveau de dose → adaptation à la fonction d'organe → arrondi",
+    "label.order_of_operations_value": "Surface corporelle (ou poids, ou DFG+25) → dose × base → niveau de dose → adaptation à la fonction d'organe → évaluation du jour de traitement → arrondi",
     "label.order": "#",
     "label.drug": "Médicament",
     "label.route": "Voie",
@@ -422,3 +424,6 @@ TEXTS: dict[str, str] = {
     "library.show.renal_rule_none": "Règle rénale : aucune ne s'applique ({source})",
     "library.show.renal_rule_not_encoded": "Règle rénale : aucune codée ({source})",
 }
+
+# The treatment-day assessment (issue 18) has its own module.
+TEXTS.update(assessment_fr.TEXTS)
