@@ -16,7 +16,6 @@ import jsonschema
 import pytest
 
 from regimens._calc.dosing import compute_sheet
-from regimens._models.assessment import DrugAssessment, RuleCheck
 from regimens._models.options import SheetOptions
 from regimens._models.sheet import SCHEMA_VERSION, DoseSheet, SheetWarning
 from regimens._read.assessment import make_assessment_inputs
@@ -57,7 +56,12 @@ def _folfox_anc(library) -> DoseSheet:
 
 
 def _xeliri_dpd0(library) -> DoseSheet:
-    return _sheet(library, "XELIRI", labs=["anc=2", "platelets=150"], dpyd_activity_score=0)
+    return _sheet(library, "XELIRI", labs=[*_FIT, "anc=2", "platelets=150"], dpyd_activity_score=0)
+
+
+#: Normal liver tests and creatinine (1 × ULN at most): no liver or renal rule of the
+#: library stops a drug on them, so a sheet's decision comes from the rule under test.
+_FIT = ["bilirubin=1xULN", "ast=1xULN", "alt=1xULN", "alp=1xULN", "creatinine=0.9 mg/dL"]
 
 
 def _drug(document: dict, drug: str, method: str | None = None) -> dict:
@@ -251,31 +255,23 @@ def test_a_dose_withheld_by_the_assessment_says_so(library):
 
 
 def test_not_encoded_looks_different_from_none_applies(library):
-    """A kind with no rule at all must not read like a sourced 'no rule applies'."""
-    sheet = _eox_bilirubin(library)
+    """A kind with no rule at all must not read like a sourced 'no rule applies'.
+
+    Oxaliplatin states that no liver rule applies (its SmPC, drugs.toml); fluorouracil
+    has no liver rule encoded in the library: the two must read differently."""
+    sheet = _sheet(library, "FOLFOX-6", labs=[*_FIT, "anc=2", "platelets=150"], uracil=10)
     assert sheet.assessment is not None
     oxaliplatin = next(d for d in sheet.assessment.drugs if d.drug == "oxaliplatin")
-    assert "hepatic" in oxaliplatin.not_encoded
-    none = RuleCheck(
-        rule="oxaliplatin-hepatic", kind="hepatic", status="none_applies", source="SmPC §4.2"
-    )
-    changed = DrugAssessment(
-        drug="oxaliplatin", action="give", rules=(none,), not_encoded=("toxicity",)
-    )
-    drugs = tuple(changed if d.drug == "oxaliplatin" else d for d in sheet.assessment.drugs)
-    sheet = sheet.model_copy(
-        update={"assessment": sheet.assessment.model_copy(update={"drugs": drugs})}
-    )
+    fluorouracil = next(d for d in sheet.assessment.drugs if d.drug == "fluorouracil")
+    assert "hepatic" not in oxaliplatin.not_encoded
+    assert "hepatic" in fluorouracil.not_encoded
     table = sheet_table(sheet)
-    assert "hepatic oxaliplatin-hepatic: no rule applies (SmPC §4.2)" in table
-    assert "toxicity: no rule encoded (check it yourself)" in table
-    assert (
-        "hepatic: no rule encoded"
-        not in table.split("oxaliplatin: give")[1].split("capecitabine")[0]
-    )
+    assert "hepatic oxaliplatin-hepatic: no rule applies (Oxaliplatin SmPC" in table
+    section = table.split("fluorouracil: give")[1]
+    assert "hepatic: no rule encoded (check it yourself)" in section
     entry = _drug(sheet_document(sheet), "oxaliplatin")
-    assert entry["rules"][0]["status"] == "none_applies"
-    assert entry["not_encoded"] == ["toxicity"]
+    assert {r["rule"]: r["status"] for r in entry["rules"]}["oxaliplatin-hepatic"] == "none_applies"
+    assert "hepatic" in _drug(sheet_document(sheet), "fluorouracil")["not_encoded"]
 
 
 def test_an_override_is_on_record_and_not_applied(library):
@@ -378,7 +374,7 @@ def test_checked_in_assess_schema_is_current():
 def test_every_format_of_the_assessment_renders_for_every_regimen(library, output_format, lang):
     """Each regimen of the library, with counts that pass: the decision is shown."""
     for regimen in [r.id for r in library]:
-        sheet = _sheet(library, regimen, labs=["anc=2", "platelets=150"])
+        sheet = _sheet(library, regimen, labs=[*_FIT, "anc=2", "platelets=150"])
         assert sheet.assessment is not None
         out = render("assessment", output_format, sheet, lang=lang, style=None)
         if output_format == "json":

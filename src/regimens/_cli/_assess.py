@@ -40,7 +40,7 @@ __all__ = ["ASSESS_FORMATS", "assess_cmd"]
 #: The formats of the "assessment" document (those of a sheet, without FHIR). Listed
 #: here rather than read from the registry so that the command and its help exist
 #: whether or not the renderer is registered; a test keeps the two in step.
-ASSESS_FORMATS = ("table", "markdown", "csv", "html", "json")
+ASSESS_FORMATS = ("table", "markdown", "csv", "json", "html")
 
 
 @click.command(
