@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from regimens._calc import bsa as bsa_formulas
+from regimens._calc.assessment_toxicity import toxicity_reasons, uncovered_toxicities
 from regimens._calc.assessment_when import evaluate_when
 from regimens._errors import InputError
 from regimens._models.assessment import (
@@ -37,7 +38,6 @@ from regimens._models.assessment import (
     LabValue,
     Reason,
     RuleCheck,
-    ToxicityLadder,
 )
 from regimens._models.base import FrozenDict
 
@@ -147,9 +147,9 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
             ),
         ]
         drug_components = [c for _, c in components if c.drug == drug]
-        for reason in _toxicity(context, ladders, inputs, drug, drug_components, checks):
+        for reason in toxicity_reasons(context, ladders, inputs, drug, drug_components, checks):
             reasons.setdefault((drug, reason.method), []).append(reason)
-    _uncovered_toxicities(context, inputs, drugs, drug_facts, regimens, components)
+    uncovered_toxicities(context, inputs, drugs, drug_facts, regimens, components)
 
     results: list[DrugAssessment] = []
     outcomes: dict[tuple[str, str | None], Outcome] = {}
@@ -185,7 +185,11 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
     else:
         decision = "go"
     recheck = None
-    if decision == "delay":
+    # A delay outranked by a stop keeps its date: the drugs not stopped wait for it.
+    if decision == "delay" or any(
+        reason.action == "delay" and not reason.overridden
+        for reason in (*cycle_reasons, *(r for rs in reasons.values() for r in rs))
+    ):
         days = [
             step_days
             for reason in (*cycle_reasons, *(r for rs in reasons.values() for r in rs))
@@ -205,6 +209,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
         uln_used=FrozenDict({lab: uln[lab] for lab in LAB_UNITS if lab in uln}),
         drugs=tuple(results),
         cycle_reasons=tuple(cycle_reasons),
+        cycle_rules=tuple(checks.get("*", [])),
     )
     return assessment, outcomes
 
@@ -445,132 +450,6 @@ def _countries(
                     requires=rule.requires,
                     source=rule.source,
                 )
-
-
-def _toxicity(
-    context: SheetContext,
-    ladders: Sequence[ToxicityLadder],
-    inputs: AssessmentInputs,
-    drug: str,
-    components: Sequence[Component],
-    checks: dict[str, list[RuleCheck]],
-) -> list[Reason]:
-    found: list[Reason] = []
-    for ladder in ladders:
-        reported = [t for t in inputs.toxicities if ladder.applies_to(t.name) and t.grade >= 1]
-        status = "not_met"
-        for toxicity in reported:
-            step = next(
-                (
-                    s
-                    for s in ladder.steps
-                    if s.covers(toxicity.name, toxicity.grade, toxicity.occurrence)
-                ),
-                None,
-            )
-            if step is None:
-                grades = [
-                    rung.grade
-                    for rung in ladder.steps
-                    if not rung.toxicities or toxicity.name in rung.toxicities
-                ]
-                # Below the ladder's lowest grade for this toxicity, the ladder says
-                # nothing changes; at or above it with no rung, the rung is missing.
-                if toxicity.grade >= 2 and grades and toxicity.grade >= min(grades):
-                    status = "missing_input"
-                    context.warn(
-                        "TOXICITY_NOT_COVERED",
-                        drug=drug,
-                        rule=ladder.id,
-                        toxicity=toxicity.name,
-                        grade=str(toxicity.grade),
-                        occurrence=str(toxicity.occurrence),
-                    )
-                continue
-            level = step.level_percent
-            if step.dose is not None:
-                level = _dose_level(step.dose, step.dose_unit, step.method, components)
-            overridden = inputs.overrides.get(ladder.id)
-            status = "overridden" if overridden else "met"
-            when = f"{toxicity.name} grade {toxicity.grade}, occurrence {toxicity.occurrence}"
-            reason = Reason(
-                code=step.code,
-                rule=ladder.id,
-                kind="toxicity",
-                when=when,
-                source=ladder.source,
-                value=when,
-                threshold=f"grade {step.grade}",
-                action=step.action,
-                level_percent=level if step.action in ("give", "reduce") else None,
-                method=step.method,
-                overridden=overridden,
-                note=step.note,
-            )
-            found.append(reason)
-            if overridden:
-                context.warn(
-                    "ASSESSMENT_OVERRIDDEN",
-                    drug=drug,
-                    rule=ladder.id,
-                    action=step.action,
-                    when=when,
-                    reason=overridden,
-                )
-            elif (
-                step.action != "give"
-                or (level is not None and level < 100)
-                or step.code == "TOXICITY_NOT_COVERED"  # a rung that says "prescriber decides"
-            ):
-                context.warn(
-                    step.code,
-                    drug=drug,
-                    rule=ladder.id,
-                    when=when,
-                    value=when,
-                    level=f"{level:.4g}" if level is not None else "",
-                    method=step.method or "",
-                    source=ladder.source,
-                )
-        checks.setdefault(drug, []).append(
-            RuleCheck(rule=ladder.id, kind="toxicity", status=status, source=ladder.source)
-        )
-    return found
-
-
-def _dose_level(
-    dose: float, unit: str | None, method: str | None, components: Sequence[Component]
-) -> float:
-    """A rung's reduced dose (65 mg/m²) as a % of the regimen's dose of that drug."""
-    for component in components:
-        if method is not None and component.method != method:
-            continue
-        if component.dose.unit == unit and component.dose.amount > 0:
-            return min(100.0, dose / component.dose.amount * 100)
-    return 100.0
-
-
-def _uncovered_toxicities(
-    context: SheetContext,
-    inputs: AssessmentInputs,
-    drugs: Sequence[str],
-    drug_facts: Callable[[str], DrugFacts],
-    regimens: dict[str, Regimen],
-    components: Sequence[tuple[str, Component]],
-) -> None:
-    """A toxicity of grade 2 or more that no ladder of the sheet covers: said, not dropped."""
-    ladders = [ladder for drug in drugs for ladder in drug_facts(drug).toxicity_ladders]
-    for regimen_id in dict.fromkeys(rid for rid, _ in components):
-        ladders.extend(regimens[regimen_id].toxicity_ladders)
-    for toxicity in inputs.toxicities:
-        if toxicity.grade >= 2 and not any(ladder.applies_to(toxicity.name) for ladder in ladders):
-            context.warn(
-                "TOXICITY_NOT_COVERED",
-                rule="",
-                toxicity=toxicity.name,
-                grade=str(toxicity.grade),
-                occurrence=str(toxicity.occurrence),
-            )
 
 
 def _weight(context: SheetContext, inputs: AssessmentInputs, settings: AssessmentSettings) -> None:

@@ -22,6 +22,15 @@ __all__ = ["evaluate_when"]
 _DIGITS = 10
 
 
+def _bare(typed: str) -> bool:
+    """A lab typed as a number alone (``anc=1.2``), in its canonical unit."""
+    try:
+        float(typed)
+    except ValueError:
+        return False
+    return True
+
+
 def _compare(op: str, left: float, right: float) -> bool:
     left, right = float(f"{left:.{_DIGITS}g}"), float(f"{right:.{_DIGITS}g}")
     if op == "<":
@@ -86,7 +95,12 @@ def _comparison(
     else:
         return None, lab.typed
     unit = LAB_UNITS[subject]
-    shown = lab.typed if lab.typed.endswith(unit) else f"{lab.typed} = {seen:.4g} {unit}"
+    if lab.typed.endswith(unit):
+        shown = lab.typed
+    elif _bare(lab.typed):  # a bare number is in the canonical unit: say which
+        shown = f"{lab.typed} {unit}"
+    else:
+        shown = f"{lab.typed} = {seen:.4g} {unit}"
     if lab.value is None and subject in defaults:
         shown += f" (library default ULN {limit:g} {unit})"
     return _compare(comparison.op, seen, comparison.value), shown

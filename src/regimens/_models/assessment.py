@@ -322,3 +322,5 @@ class Assessment(Frozen):
     uln_used: FrozenMap[str, Number] = Field(default_factory=FrozenDict)
     drugs: tuple[DrugAssessment, ...] = ()
     cycle_reasons: tuple[Reason, ...] = ()  # rules about the whole cycle (haematology)
+    #: The whole cycle's rules checked, whatever they found (a GO says what was checked).
+    cycle_rules: tuple[RuleCheck, ...] = ()

@@ -23,6 +23,7 @@ from regimens._models.assessment import (
     Decision,
     DrugAssessment,
     Reason,
+    RuleCheck,
 )
 from regimens._models.base import Frozen
 from regimens._models.sheet import SCHEMA_VERSION, DoseSheet, RegimenRef, WithheldReason
@@ -99,6 +100,7 @@ class AssessmentDocument(Frozen):
     uln_used: dict[str, UlnDocument]
     drugs: tuple[DrugAssessment, ...]
     cycle_reasons: tuple[Reason, ...]
+    cycle_rules: tuple[RuleCheck, ...]
 
 
 class DoseDocument(Frozen):
@@ -179,6 +181,7 @@ def _document(assessment: Assessment) -> AssessmentDocument:
         },
         drugs=assessment.drugs,
         cycle_reasons=assessment.cycle_reasons,
+        cycle_rules=assessment.cycle_rules,
     )
 
 

@@ -35,9 +35,12 @@ def text_section(view: AssessmentView, lang: Lang, style: Styler | None = None) 
     if style is not None:  # the decision styled like a warning of its severity
         rows[0] = (rows[0][0], style(rows[0][1], _DECISION_SEVERITY[view.decision]))
     lines = [view.title.upper(), key_value_table(rows), ""]
-    if view.cycle_reasons:
+    if view.cycle_reasons or view.cycle_rules:
         lines.append(text("assessment.cycle", lang))
         lines += [f"  - {reason}" for reason in view.cycle_reasons]
+        if view.cycle_rules:
+            rules = text("assessment.sep", lang).join(view.cycle_rules)
+            lines.append(f"  {text('assessment.rules', lang)}{text('label.colon', lang)}{rules}")
         lines.append("")
     lines.append(text("assessment.drugs", lang))
     colon = text("label.colon", lang)
@@ -57,9 +60,12 @@ def markdown_section(view: AssessmentView, lang: Lang) -> list[str]:
     lines = [f"## {view.title}", ""]
     lines += md_table(["", ""], [[f"**{key}**", value] for key, value in view.rows])
     lines.append("")
-    if view.cycle_reasons:
+    if view.cycle_reasons or view.cycle_rules:
         lines += [f"### {text('assessment.cycle', lang)}", ""]
         lines += [f"- {reason}" for reason in view.cycle_reasons]
+        if view.cycle_rules:
+            rules = text("assessment.sep", lang).join(view.cycle_rules)
+            lines.append(f"- {text('assessment.rules', lang)}{text('label.colon', lang)}{rules}")
         lines.append("")
     lines += [f"### {text('assessment.drugs', lang)}", ""]
     colon = text("label.colon", lang)
@@ -84,9 +90,13 @@ def html_section(view: AssessmentView, lang: Lang) -> list[str]:
     ]
     out += [f"<tr><th>{esc(key)}</th><td>{esc(value)}</td></tr>" for key, value in view.rows]
     out.append("</tbody></table>")
-    if view.cycle_reasons:
+    if view.cycle_reasons or view.cycle_rules:
         out.append(f"<h3>{esc(text('assessment.cycle', lang))}</h3><ul>")
         out += [f"<li>{esc(reason)}</li>" for reason in view.cycle_reasons]
+        if view.cycle_rules:
+            rules = text("assessment.sep", lang).join(view.cycle_rules)
+            colon = text("label.colon", lang)
+            out.append(f"<li>{esc(text('assessment.rules', lang))}{esc(colon)}{esc(rules)}</li>")
         out.append("</ul>")
     out.append(f"<h3>{esc(text('assessment.drugs', lang))}</h3><ul>")
     colon = esc(text("label.colon", lang))

@@ -281,6 +281,7 @@ class AssessmentView:
     decision_text: str
     rows: list[tuple[str, str]]  # decision, dates, then the inputs
     cycle_reasons: list[str]
+    cycle_rules: list[str]
     drugs: list[DrugView]
 
 
@@ -326,6 +327,7 @@ def assessment_view(
         decision_text=decision_text(assessment, lang),
         rows=rows,
         cycle_reasons=[reason_text(reason, lang) for reason in assessment.cycle_reasons],
+        cycle_rules=[rule_text(check, lang) for check in assessment.cycle_rules],
         drugs=drugs,
     )
 
