@@ -386,3 +386,24 @@ def test_a_patient_creatinine_counts_as_the_lab(library):
     sheet = _sheet(library, "EOX", labs=_labs(), uracil=10)
     missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "epirubicin"]
     assert "creatinine" in missing[0].params["labs"]
+
+
+def test_a_go_says_which_cycle_rules_were_checked(library):
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs(), uracil=10)
+    assert sheet.assessment.decision == "go"
+    checks = {check.rule: check.status for check in sheet.assessment.cycle_rules}
+    assert checks == {"folfox-6-haematology": "not_met"}
+
+
+def test_a_delay_outranked_by_a_stop_keeps_its_recheck_date(library):
+    # ANC 1.0 delays FOLFOX-6 (7 days, EU oxaliplatin SmPC); DIC stops oxaliplatin: the
+    # decision is stop, and the other drugs still wait for the counts.
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs("anc=1.0"), uracil=10, conditions=["dic"])
+    assert sheet.assessment.decision == "stop"
+    assert str(sheet.assessment.recheck_date) == "2026-12-11"
+
+
+def test_a_bare_lab_value_shows_its_unit(library):
+    sheet = _sheet(library, "FOLFOX-6", labs=_labs("anc=1.2"), uracil=10)
+    (reason,) = sheet.assessment.cycle_reasons
+    assert reason.value == "anc 1.2 10^9/L"
