@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from regimens._models.assessment import AssessmentInputs, Reason, RuleCheck, ToxicityLadder
+from regimens._models.assessment import (
+    AssessmentInputs,
+    Reason,
+    RuleCheck,
+    ToxicityLadder,
+    ToxicityStep,
+)
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
@@ -31,15 +37,13 @@ def toxicity_reasons(
         reported = [t for t in inputs.toxicities if ladder.applies_to(t.name) and t.grade >= 1]
         status = "not_met"
         for toxicity in reported:
-            step = next(
-                (
-                    s
-                    for s in ladder.steps
-                    if s.covers(toxicity.name, toxicity.grade, toxicity.occurrence)
-                ),
-                None,
-            )
-            if step is None:
+            # The first rung that covers it, per method: a protocol may reduce the
+            # bolus and the infusion of one drug by different rungs (mFOLFOX6 table).
+            rungs: dict[str | None, ToxicityStep] = {}
+            for rung in ladder.steps:
+                if rung.covers(toxicity.name, toxicity.grade, toxicity.occurrence):
+                    rungs.setdefault(rung.method, rung)
+            if not rungs:
                 grades = [
                     rung.grade
                     for rung in ladder.steps
@@ -58,51 +62,52 @@ def toxicity_reasons(
                         occurrence=str(toxicity.occurrence),
                     )
                 continue
-            level = step.level_percent
-            if step.dose is not None:
-                level = _dose_level(step.dose, step.dose_unit, step.method, components)
-            overridden = inputs.overrides.get(ladder.id)
-            status = "overridden" if overridden else "met"
-            when = f"{toxicity.name} grade {toxicity.grade}, occurrence {toxicity.occurrence}"
-            reason = Reason(
-                code=step.code,
-                rule=ladder.id,
-                kind="toxicity",
-                when=when,
-                source=ladder.source,
-                value=when,
-                threshold=f"grade {step.grade}",
-                action=step.action,
-                level_percent=level if step.action in ("give", "reduce") else None,
-                method=step.method,
-                overridden=overridden,
-                note=step.note,
-            )
-            found.append(reason)
-            if overridden:
-                context.warn(
-                    "ASSESSMENT_OVERRIDDEN",
-                    drug=drug,
+            for step in rungs.values():
+                level = step.level_percent
+                if step.dose is not None:
+                    level = _dose_level(step.dose, step.dose_unit, step.method, components)
+                overridden = inputs.overrides.get(ladder.id)
+                status = "overridden" if overridden else "met"
+                when = f"{toxicity.name} grade {toxicity.grade}, occurrence {toxicity.occurrence}"
+                reason = Reason(
+                    code=step.code,
                     rule=ladder.id,
-                    action=step.action,
+                    kind="toxicity",
                     when=when,
-                    reason=overridden,
-                )
-            elif (
-                step.action != "give"
-                or (level is not None and level < 100)
-                or step.code == "TOXICITY_NOT_COVERED"  # a rung that says "prescriber decides"
-            ):
-                context.warn(
-                    step.code,
-                    drug=drug,
-                    rule=ladder.id,
-                    when=when,
-                    value=when,
-                    level=f"{level:.4g}" if level is not None else "",
-                    method=step.method or "",
                     source=ladder.source,
+                    value=when,
+                    threshold=f"grade {step.grade}",
+                    action=step.action,
+                    level_percent=level if step.action in ("give", "reduce") else None,
+                    method=step.method,
+                    overridden=overridden,
+                    note=step.note,
                 )
+                found.append(reason)
+                if overridden:
+                    context.warn(
+                        "ASSESSMENT_OVERRIDDEN",
+                        drug=drug,
+                        rule=ladder.id,
+                        action=step.action,
+                        when=when,
+                        reason=overridden,
+                    )
+                elif (
+                    step.action != "give"
+                    or (level is not None and level < 100)
+                    or step.code == "TOXICITY_NOT_COVERED"  # a rung that says "prescriber decides"
+                ):
+                    context.warn(
+                        step.code,
+                        drug=drug,
+                        rule=ladder.id,
+                        when=when,
+                        value=when,
+                        level=f"{level:.4g}" if level is not None else "",
+                        method=step.method or "",
+                        source=ladder.source,
+                    )
         checks.setdefault(drug, []).append(
             RuleCheck(rule=ladder.id, kind="toxicity", status=status, source=ladder.source)
         )
