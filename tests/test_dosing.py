@@ -112,26 +112,32 @@ def test_folfox6_infusion_rate(library: Library) -> None:
 def test_eox_bsa_180(library: Library) -> None:
     """EOX at 1.80 m²: epirubicin 90, oxaliplatin 234, capecitabine 625 × 1.80 = 1125 mg.
 
-    1125 is halfway between 1100 (500 + 4 × 150) and 1150 (2 × 500 + 150): ties go
-    down, so 1100 mg twice daily (−2.22 %), 2200 mg a day, D1–21: 46 200 mg a cycle.
+    1125 is halfway between 1100 (500 + 4 × 150: 5 tablets) and 1150 (2 × 500 + 150:
+    3 tablets), both within 5 %. The oral plan rule (issue 19, docs/dispensing.md) takes
+    the fewest tablets a day: 1150 mg twice daily (+2.22 %), 2300 mg a day, D1–21:
+    48 300 mg a cycle. (Before issue 19 the nearest dose won, ties down: 1100 mg.)
     """
     result = sheet(library, "EOX", BSA_180)
     assert doses(result) == {
         ("epirubicin", "bolus"): 90,
         ("oxaliplatin", "infusion"): 234,
-        ("capecitabine", "oral"): 1100,
+        ("capecitabine", "oral"): 1150,
     }
     (cape,) = [a for a in on_day(result, 21) if a.drug == "capecitabine"]
     assert cape.prescribed == "625 mg/m2"
     assert cape.prescribed_daily == "1250 mg/m2/day"
     assert cape.intakes_per_day == 2
     assert cape.calculated_mg == pytest.approx(1125)
-    assert cape.daily_dose_mg == 2200
-    assert cape.deviation_percent == pytest.approx(-2.2222222)
-    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 1), (150, 4)]
+    assert cape.daily_dose_mg == 2300
+    assert cape.deviation_percent == pytest.approx(2.2222222)
+    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 2), (150, 1)]
+    assert [(i.time, i.dose_mg) for i in cape.intakes or ()] == [
+        ("morning", 1150),
+        ("evening", 1150),
+    ]
     assert [d.day for d in result.days] == list(range(1, 22))
     assert on_day(result, 22) == []
-    assert {t.drug: t.total_mg for t in result.totals}["capecitabine"] == 2200 * 21
+    assert {t.drug: t.total_mg for t in result.totals}["capecitabine"] == 2300 * 21
 
 
 def test_eox_bsa_200(library: Library) -> None:
