@@ -285,7 +285,9 @@ def _round(
                 drug=component.drug,
                 calculated=f"{calculated:.2f}",
                 daily=f"{calculated * component.intakes_per_day:.2f}",
-                rounded=f"{closest.daily_mg:.6g}" if closest else "",
+                # The nearest plan's intakes ("300 + 150"): its daily total next to a
+                # per-intake {calculated} would read as one intake's dose.
+                rounded=" + ".join(f"{d:.6g}" for d in closest.doses_mg) if closest else "",
                 below=_plan_text(choice.below),
                 above=_plan_text(choice.above),
                 strengths="/".join(f"{s:.6g}" for s in strengths),

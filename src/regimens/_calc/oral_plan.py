@@ -126,7 +126,11 @@ def _plan(
         )
 
     def allowed(plan: OralPlan) -> bool:
-        return round(abs(plan.deviation_percent), _PERCENT_PLACES) <= tolerance_percent
+        # Both sides rounded: a plan at exactly the tolerance is allowed (rounding only
+        # the deviation made 8.433734939759036 % exceed a tolerance of that very value).
+        return round(abs(plan.deviation_percent), _PERCENT_PLACES) <= round(
+            tolerance_percent, _PERCENT_PLACES
+        )
 
     def rank(plan: OralPlan) -> tuple[int, float, float]:
         return (
