@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "WARNING_CODES",
     "Administration",
+    "DispenseItem",
     "DoseSheet",
     "DrugTotal",
     "Intake",
@@ -216,6 +217,17 @@ class PlanOption(Frozen):
     deviation_percent: float
 
 
+class DispenseItem(Frozen):
+    """Tablets of one strength of an oral drug to hand over for the cycle (issue 19)."""
+
+    drug: str
+    strength_mg: float
+    #: The intakes' tablets of this strength × the days the drug is given in the cycle.
+    count: int
+    #: Packs to open: ceil(count / pack size), when the library gives a pack size.
+    packs: int | None = None
+
+
 class PumpFill(Frozen):
     """How to fill an elastomeric pump for a continuous infusion."""
 
@@ -373,6 +385,9 @@ class DoseSheet(Frozen):
     rounding_policy: RoundingPolicy
     days: tuple[SheetDay, ...]
     totals: tuple[DrugTotal, ...]
+    #: The tablets to dispense for the cycle, per oral drug and strength (issue 19;
+    #: docs/dispensing.md). A withheld drug, or one with no plan, dispenses nothing.
+    dispense: tuple[DispenseItem, ...] = ()
     warnings: tuple[SheetWarning, ...]
     provenance: Provenance
     #: The treatment-day assessment (None: no assessment input was given).
