@@ -86,7 +86,12 @@ def test_csv_one_row_per_administration_per_date() -> None:
 
 
 def test_csv_with_doses_sums_in_a_spreadsheet() -> None:
-    """EOX for 1.66 m²: capecitabine 1050 mg twice a day on 21 days = 44 100 mg a cycle."""
+    """EOX for 1.66 m²: capecitabine 1000 mg twice a day on 21 days = 42 000 mg a cycle.
+
+    625 × 1.66 = 1037.5 mg per intake; within 5 % (985.6–1089.4 mg): 1000 = 2 × 500
+    (2 tablets) and 1050 = 7 × 150 (7 tablets): the fewest tablets (issue 19) → 1000 mg,
+    −3.6 %, 2000 mg a day. (Before issue 19, the nearer 1050 mg.)
+    """
     code, out, err = run("calendar EOX --start 2026-01-05 --cycles 1 --height 165 --weight 60 "
                          "--crcl 80 --format csv")  # fmt: skip
     assert code == 0, err
@@ -95,9 +100,9 @@ def test_csv_with_doses_sums_in_a_spreadsheet() -> None:
     by_drug = {row["drug"]: row for row in table if row["day"] == "1"}
     assert by_drug["epirubicin"]["dose_mg"] == "83.0"
     assert by_drug["oxaliplatin"]["dose_mg"] == "216.0"
-    assert by_drug["capecitabine"]["tablets"] == "7x150"
+    assert by_drug["capecitabine"]["tablets"] == "2x500"
     cape = [row for row in table if row["drug"] == "capecitabine"]
-    assert sum(float(row["daily_dose_mg"]) for row in cape) == 2100 * 21
+    assert sum(float(row["daily_dose_mg"]) for row in cape) == 2000 * 21
     assert cape[-1]["date"] == "2026-01-25"
     assert {row["visit"] for row in cape[1:]} == {"home"}
 

@@ -118,15 +118,18 @@ def test_tolerance_edges(
 
 
 def test_expected_is_the_dose_before_rounding(library: Library) -> None:
-    """Capecitabine 1125 mg per intake is expected; the sheet's 1100 mg tablets are beside it.
+    """Capecitabine 1125 mg per intake is expected; the sheet's 1150 mg tablets are beside it.
 
-    1100 mg: (1100 − 1125) / 1125 × 100 = −2.22 %, within 5 %.
+    1100 mg: (1100 − 1125) / 1125 × 100 = −2.22 %, within 5 %: a prescriber who rounds
+    down passes. The sheet gives 1150 mg: 1100 = 500 + 4 × 150 (5 tablets) and
+    1150 = 2 × 500 + 150 (3 tablets) are both within 5 %, and issue 19's rule takes the
+    fewest tablets a day.
     """
     report = check(
         library, "EOX", BSA_1_8, "epirubicin=90mg", "oxaliplatin=234mg", "capecitabine=1100mg"
     )
     cape = report.results[2]
-    assert (cape.expected_mg, cape.sheet_dose_mg, cape.per) == (1125, 1100, "intake")
+    assert (cape.expected_mg, cape.sheet_dose_mg, cape.per) == (1125, 1150, "intake")
     assert cape.deviation_percent == pytest.approx(-2.2222, abs=1e-4)
     assert report.ok
 
@@ -144,7 +147,9 @@ def test_oral_dose_is_per_intake_and_a_daily_dose_is_flagged(library: Library) -
 
 
 def test_daily_dose_written_per_day(library: Library) -> None:
-    """capecitabine=2200mg/day: expected 2 × 1125 = 2250 mg/day, −2.22 %, within."""
+    """capecitabine=2200mg/day: expected 2 × 1125 = 2250 mg/day, −2.22 %, within; the
+    sheet's day is 2 × 1150 = 2300 mg (the fewest tablets:
+    test_expected_is_the_dose_before_rounding)."""
     report = check(
         library,
         "EOX",
@@ -154,8 +159,72 @@ def test_daily_dose_written_per_day(library: Library) -> None:
         "capecitabine=2200 mg/day",
     )
     cape = report.results[2]
-    assert (cape.per, cape.expected_mg, cape.sheet_dose_mg) == ("day", 2250, 2200)
+    assert (cape.per, cape.expected_mg, cape.sheet_dose_mg) == ("day", 2250, 2300)
     assert cape.within_tolerance
+
+
+BSA_1_37 = make_patient(height=150, weight=45, crcl=90)  # √(150 × 45 / 3600) = 1.369 → 1.37
+
+
+@pytest.mark.parametrize(
+    ("written", "deviation"),
+    [
+        # The sheet's own day: (1750 − 1712.5) / 1712.5 = +2.19 %.
+        pytest.param("capecitabine=1750mg/day", 2.19, id="the plan's day, 950 + 800"),
+        # Issue 19's example, 900 + 800: (1700 − 1712.5) / 1712.5 = −0.73 %.
+        pytest.param("capecitabine=1700mg/day", -0.73, id="900 + 800 a day"),
+    ],
+)
+def test_daily_total_of_unequal_intakes_passes(
+    library: Library, written: str, deviation: float
+) -> None:
+    """EOX at 1.37 m² (issue 19): capecitabine 625 × 1.37 = 856.25 mg per intake, 1712.5 mg
+    a day. No equal plan is within 5 % (800 is −6.6 %, 850 is not whole 150/500 mg
+    tablets, 900 is +5.1 %), so the sheet's intakes differ: 950 (500 + 3 × 150) in the
+    morning + 800 (500 + 2 × 150) in the evening = 1750 mg, 7 tablets. A daily total is
+    compared with the calculated day and shown beside the plan's day, 1750 mg (not
+    2 × 950 = 1900)."""
+    report = check(
+        library,
+        "EOX",
+        BSA_1_37,
+        "epirubicin=68.5mg",  # 50 × 1.37
+        "oxaliplatin=178.1mg",  # 130 × 1.37
+        written,
+    )
+    cape = report.results[2]
+    assert (cape.per, cape.expected_mg, cape.sheet_dose_mg) == ("day", pytest.approx(1712.5), 1750)
+    assert round(cape.deviation_percent or 0, 2) == deviation
+    assert cape.within_tolerance
+    assert cape.notes == ()
+    assert report.ok
+
+
+def test_per_intake_dose_on_unequal_intakes_is_noted(library: Library) -> None:
+    """EOX at 1.37 m²: capecitabine=950mg is one intake, twice daily: (950 − 856.25) /
+    856.25 = +10.95 %, beyond 5 %; the note says the sheet's intakes differ (950 + 800,
+    1750 mg a day), which is the daily total to prescribe."""
+    report = check(
+        library, "EOX", BSA_1_37, "epirubicin=68.5mg", "oxaliplatin=178.1mg", "capecitabine=950mg"
+    )
+    cape = report.results[2]
+    assert (cape.per, cape.sheet_dose_mg) == ("intake", 950)
+    assert cape.expected_mg == pytest.approx(856.25)
+    assert round(cape.deviation_percent or 0, 2) == 10.95
+    assert not cape.within_tolerance
+    assert [(n.code, dict(n.params)) for n in cape.notes] == [
+        (
+            "INTAKES_DIFFER",
+            {
+                "drug": "capecitabine",
+                "prescribed": "950",
+                "doses": "950 + 800",
+                "times": "morning + evening",
+                "daily": "1750",
+            },
+        )
+    ]
+    assert not report.ok
 
 
 def test_fluorouracil_infusion_means_the_46_hour_infusion(library: Library) -> None:

@@ -31,7 +31,16 @@ def at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_case_report_table() -> None:
-    """The case history: totals and limits as worked by hand in docs/case-report.md."""
+    """The case history: totals and limits as worked by hand in docs/case-report.md.
+
+    Capecitabine mg: EOX at 1.63 m², 625 × 1.63 = 1018.75 mg per intake; within 5 %,
+    1000 = 2 × 500 (2 tablets) or 1050 = 7 × 150 (7): 1000 mg, 2000 mg a day × 21 days
+    × 6 cycles = 252 000 mg. XELIRI at 1.55 m², 1000 × 1.55 = 1550 mg per intake; within
+    5 % (1472.5–1627.5), 1500 = 3 × 500 (3 tablets), 1550 = 500 + 7 × 150 (8),
+    1600 = 2 × 500 + 4 × 150 (6): the fewest tablets (issue 19) → 1500 mg, 3000 mg a day
+    × 14 days × 6 cycles = 252 000 mg (1550 mg before issue 19: 260 400). In all
+    504 000 mg.
+    """
     code, out, _ = run(f"course {CASE}")
     assert code == 0
     lines = out.splitlines()
@@ -42,7 +51,7 @@ def test_case_report_table() -> None:
         "---------------  -------  ------  --------  -------",
         "epirubicin       300      486     6         1",
         "oxaliplatin      1630     2562    16        1, 4",
-        "capecitabine     325500   512400  12        1, 2",
+        "capecitabine     325500   504000  12        1, 2",
         "irinotecan       1860     2858    8         2, 5",
         "docetaxel        450      690     6         3",
         "folinic acid     4400     6676    12        4, 5",

@@ -27,12 +27,16 @@ def test_readme_main_job() -> None:
 
 
 def test_table_groups_identical_days() -> None:
-    """EOX days 2 to 21 carry only capecitabine: shown once as Days 2–21."""
+    """EOX days 2 to 21 carry only capecitabine: shown once as Days 2–21.
+
+    At 1.80 m², 1125 mg per intake: 1100 (500 + 4 × 150) and 1150 (2 × 500 + 150) are
+    both within 5 %; the fewest tablets (issue 19) → 1150 mg = 2 × 500 + 1 × 150.
+    """
     code, out, _ = run("sheet EOX --height 180 --weight 64.8 --crcl 80")
     assert code == 0
     assert "\nDay 1\n" in out
     assert "\nDays 2–21\n" in out
-    assert "1 × 500 mg + 4 × 150 mg" in out
+    assert "2 × 500 mg + 1 × 150 mg" in out
 
 
 def test_json_contract() -> None:

@@ -112,37 +112,53 @@ def test_folfox6_infusion_rate(library: Library) -> None:
 def test_eox_bsa_180(library: Library) -> None:
     """EOX at 1.80 m²: epirubicin 90, oxaliplatin 234, capecitabine 625 × 1.80 = 1125 mg.
 
-    1125 is halfway between 1100 (500 + 4 × 150) and 1150 (2 × 500 + 150): ties go
-    down, so 1100 mg twice daily (−2.22 %), 2200 mg a day, D1–21: 46 200 mg a cycle.
+    1125 is halfway between 1100 (500 + 4 × 150: 5 tablets) and 1150 (2 × 500 + 150:
+    3 tablets), both within 5 %. The oral plan rule (issue 19, docs/dispensing.md) takes
+    the fewest tablets a day: 1150 mg twice daily (+2.22 %), 2300 mg a day, D1–21:
+    48 300 mg a cycle. (Before issue 19 the nearest dose won, ties down: 1100 mg.)
     """
     result = sheet(library, "EOX", BSA_180)
     assert doses(result) == {
         ("epirubicin", "bolus"): 90,
         ("oxaliplatin", "infusion"): 234,
-        ("capecitabine", "oral"): 1100,
+        ("capecitabine", "oral"): 1150,
     }
     (cape,) = [a for a in on_day(result, 21) if a.drug == "capecitabine"]
     assert cape.prescribed == "625 mg/m2"
     assert cape.prescribed_daily == "1250 mg/m2/day"
     assert cape.intakes_per_day == 2
     assert cape.calculated_mg == pytest.approx(1125)
-    assert cape.daily_dose_mg == 2200
-    assert cape.deviation_percent == pytest.approx(-2.2222222)
-    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 1), (150, 4)]
+    assert cape.daily_dose_mg == 2300
+    assert cape.deviation_percent == pytest.approx(2.2222222)
+    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 2), (150, 1)]
+    assert [(i.time, i.dose_mg) for i in cape.intakes or ()] == [
+        ("morning", 1150),
+        ("evening", 1150),
+    ]
     assert [d.day for d in result.days] == list(range(1, 22))
     assert on_day(result, 22) == []
-    assert {t.drug: t.total_mg for t in result.totals}["capecitabine"] == 2200 * 21
+    assert {t.drug: t.total_mg for t in result.totals}["capecitabine"] == 2300 * 21
 
 
 def test_eox_bsa_200(library: Library) -> None:
-    """EOX at 2.00 m²: epirubicin 100, oxaliplatin 260, capecitabine 1250 = 500 + 5 × 150."""
+    """EOX at 2.00 m²: epirubicin 100, oxaliplatin 260, capecitabine 625 × 2 = 1250 mg.
+
+    Capecitabine by hand (issue 19's oral plan rule, docs/dispensing.md): a day of
+    2 × 1250 = 2500 mg, 5 % → 2375–2625 mg, so equal intakes of 1187.5–1312.5 mg. Whole
+    150/500 mg tablets there: 1200 = 8 × 150 (8 tablets), 1250 = 500 + 5 × 150 (6),
+    1300 = 2 × 500 + 2 × 150 (4). Fewest tablets a day → 1300 mg twice daily, +4.0 %.
+    (Before issue 19 the nearest dose won: 1250 mg, 6 tablets per intake.)
+    """
     result = sheet(library, "EOX", BSA_200)
     assert doses(result) == {
         ("epirubicin", "bolus"): 100,
         ("oxaliplatin", "infusion"): 260,
-        ("capecitabine", "oral"): 1250,
+        ("capecitabine", "oral"): 1300,
     }
-    assert doses(result, 2) == {("capecitabine", "oral"): 1250}
+    assert doses(result, 2) == {("capecitabine", "oral"): 1300}
+    (cape,) = [a for a in on_day(result, 1) if a.drug == "capecitabine"]
+    assert [(t.strength_mg, t.count) for t in cape.tablets or ()] == [(500, 2), (150, 2)]
+    assert (cape.daily_dose_mg, cape.deviation_percent) == (2600, pytest.approx(4.0))
     assert result.regimen.cycle_length_days == 21
 
 
@@ -231,14 +247,26 @@ def test_rounding_ties_go_down(library: Library) -> None:
     assert result.bsa.bsa_capped
 
 
-def test_tolerance_keeps_unroundable_dose(library: Library) -> None:
-    """With a 1 % tolerance, 1125 → 1100 mg (−2.2 %) is refused: the dose stays 1125, blocking."""
+def test_tight_tolerance_takes_unequal_intakes(library: Library) -> None:
+    """With a 1 % tolerance at 1.80 m² (1125 mg per intake, 2250 mg a day): the equal
+    plans 1100 (−2.2 %) and 1150 (+2.2 %) are refused, so the intakes may differ by one
+    150 mg tablet. The day must be 2227.5–2272.5 mg: 2250 = 1150 (2 × 500 + 150) in the
+    morning + 1100 (500 + 4 × 150) in the evening, 8 tablets, 0.0 % (the only other
+    2250 mg pair, 1200 + 1050, is 8 × 150 + 7 × 150 = 15 tablets). No TABLETS_NOT_ACHIEVABLE.
+    A tolerance with no plan at all blocks: test_no_tablet_combination_within_tolerance_is_blocking.
+    """
     result = sheet(library, "EOX", BSA_180, tolerance_percent=1)
     (cape,) = [a for a in on_day(result, 1) if a.drug == "capecitabine"]
-    assert cape.dose_mg == pytest.approx(1125)
-    assert cape.tablets is None
-    assert "TABLETS_NOT_ACHIEVABLE" in codes(result)
-    assert result.blocking
+    assert [(i.time, i.dose_mg) for i in cape.intakes or ()] == [
+        ("morning", 1150),
+        ("evening", 1100),
+    ]
+    assert [[(t.strength_mg, t.count) for t in i.tablets] for i in cape.intakes or ()] == [
+        [(500, 2), (150, 1)],
+        [(500, 1), (150, 4)],
+    ]
+    assert (cape.dose_mg, cape.daily_dose_mg, cape.deviation_percent) == (1150, 2250, 0)
+    assert "TABLETS_NOT_ACHIEVABLE" not in codes(result)
 
 
 def test_tolerance_above_hopa_limit_is_refused() -> None:
@@ -300,8 +328,12 @@ def renal_patient(crcl: float) -> Patient:
     ("crcl", "expected", "code"),
     [
         # capecitabine label: CrCl 51–80 no change; 30–50 → 75 %; < 30 contraindicated.
-        pytest.param(80, 1250, None, id="CrCl 80: full"),
-        pytest.param(50.1, 1250, None, id="CrCl 50.1: full"),
+        # Full dose 1250 mg per intake → 1300 mg = 2 × 500 + 2 × 150, the fewest tablets
+        # within 5 % (worked in test_eox_bsa_200).
+        pytest.param(80, 1300, None, id="CrCl 80: full"),
+        pytest.param(50.1, 1300, None, id="CrCl 50.1: full"),
+        # 75 %: 937.5 mg, equal intakes of 890.6–984.4 mg: 900 = 6 × 150 or
+        # 950 = 500 + 3 × 150 (4 tablets) → 950 mg.
         pytest.param(50, 950, "RENAL_ADJUSTED", id="CrCl 50: 75% (937.5 -> 950)"),
         pytest.param(49.5, 950, "RENAL_ADJUSTED", id="CrCl 49.5: 75%"),
         pytest.param(30, 950, "RENAL_ADJUSTED", id="CrCl 30: 75%"),
@@ -339,12 +371,13 @@ def test_renal_rule_not_checked_without_renal_data(library: Library) -> None:
 
 
 def test_cockcroft_gault_from_creatinine(library: Library) -> None:
-    """Female, 50 y, 80 kg, SCr 1.5: (90 × 80)/(72 × 1.5) × 0.85 = 56.67 mL/min: full dose."""
+    """Female, 50 y, 80 kg, SCr 1.5: (90 × 80)/(72 × 1.5) × 0.85 = 56.67 mL/min: full dose
+    (1250 mg per intake → 1300 mg, the fewest tablets within 5 %: test_eox_bsa_200)."""
     patient = make_patient(height=180, weight=80, sex="F", age=50, creatinine=1.5)
     result = sheet(library, "EOX", patient)
     assert result.renal is not None
     assert result.renal.crcl_ml_min == pytest.approx(90 * 80 / (72 * 1.5) * 0.85)
-    assert doses(result)[("capecitabine", "oral")] == 1250
+    assert doses(result)[("capecitabine", "oral")] == 1300
 
 
 def test_creatinine_without_age_is_an_error(library: Library) -> None:
@@ -525,20 +558,50 @@ def test_capecitabine_is_whole_tablets(h: float, w: float, regimen: str) -> None
 
 
 def test_no_tablet_combination_within_tolerance_is_blocking(library: Library) -> None:
-    """EOX at 1.35 m² (150 cm × 43.74 kg: √(6561/3600) = 1.35): 625 × 1.35 = 843.75 mg.
+    """EOX at 50 % and 1.35 m² (150 cm × 43.74 kg: √(6561/3600) = 1.35), issue 19's case.
 
-    800 mg is −5.19 % and 900 mg +6.67 %: neither within 5 %, so the dose is shown
-    unrounded with a blocking warning; with the HOPA 10 % tolerance, 800 mg is given.
+    Capecitabine 625 × 1.35 × 0.5 = 421.875 mg per intake, 843.75 mg a day; 5 % → a day
+    of 801.6–885.9 mg. Equal intakes would be 400.8–443.0 mg: 300 and 450 are outside.
+    Unequal (≤ 150 mg apart, larger in the morning), the day a multiple of 50 mg: only
+    850, as 450 + 400 or 500 + 350, and 400 and 350 are not whole 150/500 mg tablets.
+    No plan: the dose is shown unrounded, blocking, with the nearest plans: below,
+    450 + 300 = 750 mg (−11.1 %; 300 + 300 = 600 is further), above, 450 + 450 = 900 mg
+    (+6.7 %; 500 + 450 = 950 is further). With the HOPA 10 % tolerance (a day of 759.4–928.1),
+    450 mg twice daily (3 × 150, +6.7 %) is given.
+
+    At 100 % the same patient has a plan (843.75 mg per intake): no equal one (800 is
+    −5.19 %, 850 is not makeable, 900 is +6.67 %), and unequal 950 + 800 = 1750 mg
+    (+3.7 %, 7 tablets) beats 900 + 800 (9 tablets) and 900 + 750 (11 tablets).
     """
     patient = {"height": 150, "weight": 43.74, "crcl": 90}
-    strict = sheet(library, "EOX", patient)
+    strict = sheet(library, "EOX", patient, dose_level_percent=50, dose_level_reason="test")
     (cape,) = [a for a in on_day(strict, 1) if a.drug == "capecitabine"]
-    assert cape.dose_mg == pytest.approx(843.75)
+    assert cape.dose_mg == pytest.approx(421.875)
+    assert (cape.tablets, cape.intakes) == (None, None)
+    assert [
+        (p.side, [i.dose_mg for i in p.intakes], p.daily_dose_mg, round(p.deviation_percent, 2))
+        for p in cape.nearest_plans
+    ] == [("below", [450, 300], 750, -11.11), ("above", [450, 450], 900, 6.67)]
     assert "TABLETS_NOT_ACHIEVABLE" in codes(strict)
     assert strict.blocking
-    loose = sheet(library, "EOX", patient, tolerance_percent=10)
-    assert doses(loose)[("capecitabine", "oral")] == 800
+    loose = sheet(
+        library,
+        "EOX",
+        patient,
+        dose_level_percent=50,
+        dose_level_reason="test",
+        tolerance_percent=10,
+    )
+    assert doses(loose)[("capecitabine", "oral")] == 450
     assert not loose.blocking
+    full = sheet(library, "EOX", patient)
+    (cape,) = [a for a in on_day(full, 1) if a.drug == "capecitabine"]
+    assert [(i.time, i.dose_mg) for i in cape.intakes or ()] == [
+        ("morning", 950),
+        ("evening", 800),
+    ]
+    assert (cape.daily_dose_mg, round(cape.deviation_percent, 2)) == (1750, 3.7)
+    assert not full.blocking
 
 
 # --------------------------------------------------------------------------- per kg, AUC
@@ -816,12 +879,16 @@ def _capecitabine_at(library: Library, percent: float, **options: object) -> Dos
 
 
 def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> None:
-    """1037.5 × 25 % = 259.375 mg; the nearest whole tablets, 300 mg, are +15.7 % away.
+    """1037.5 × 25 % = 259.375 mg per intake, 518.75 mg a day: no plan within 5 %.
 
-    By hand: with 150 and 500 mg tablets the doses around 259.375 are 150 and 300 mg;
-    300 is nearer (40.625 mg); (300 − 259.375) / 259.375 = +15.66 % > 5 %: the dose is not
-    rounded, no tablets are given, and the sheet says why. (25 % is the lowest dose level
-    accepted since issue 17; this test used 10 % before.)
+    By hand (issue 19's rule, judged on the day: 492.8–544.7 mg): equal intakes would be
+    246.4–272.3 mg, and whole 150/500 mg tablets give 150 or 300; unequal (≤ 150 mg
+    apart), the only day in range is 500 mg = 300 + 200 or 250 + 250, neither makeable.
+    So the dose is not rounded, no tablets are given, and the sheet says why, with the
+    nearest plans: below 300 + 150 = 450 mg/day, (450 − 518.75) / 518.75 = −13.25 %;
+    above 300 + 300 = 600 mg/day, +15.66 %. The nearer of the two (−13.3 %) is the
+    warning's ``rounded``, given as its intakes. (25 % is the lowest dose level accepted
+    since issue 17; this test used 10 % before.)
     """
     result = _capecitabine_at(library, 25)
     item = _one(result, "capecitabine")
@@ -836,20 +903,26 @@ def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> 
     assert drug == "capecitabine"
     assert params == {
         "calculated": "259.38",
-        "rounded": "300",
+        "daily": "518.75",
+        "rounded": "300 + 150",
+        "below": "300 + 150 mg (450 mg/day, -13.3 %)",
+        "above": "300 + 300 mg (600 mg/day, +15.7 %)",
         "strengths": "500/150",
-        "deviation": "+15.7",
+        "deviation": "-13.3",
         "tolerance": "5",
         "drug": "capecitabine",
     }
-    assert message.startswith("capecitabine 259.38 mg: the nearest whole-tablet dose, 300 mg")
+    assert message.startswith("capecitabine 259.38 mg: the nearest whole-tablet dose, 300 + 150 mg")
 
 
 def test_tablets_at_exactly_the_tolerance_are_given(library: Library) -> None:
     """1037.5 × 40 % = 415 mg → 3 × 150 = 450 mg, +8.43 %: within a tolerance of exactly that.
 
-    By hand: 450 is nearer than 300 or 500; (450 − 415) / 415 = 8.4337 %. At a
-    tolerance equal to the deviation the tablets are given; at 5 % they are not.
+    By hand: 450 is nearer than 300 or 500; (450 − 415) / 415 = 8.4337 %, and a day of
+    900 against 830 mg is the same 8.4337 %. At a tolerance equal to the deviation the
+    tablets are given; at 5 % they are not: a day of 788.5–871.5 mg has no equal plan
+    (300, 450 per intake) and no unequal one (800 = 450 + 350, 850 = 450 + 400 or
+    500 + 350: 350 and 400 are not whole tablets).
     """
     deviation = deviation_percent(450, 415)
     given = _one(_capecitabine_at(library, 40, tolerance_percent=deviation), "capecitabine")

@@ -325,8 +325,11 @@ def test_each_component_is_computed_once_per_sheet(library, monkeypatch) -> None
 def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> None:  # type: ignore[no-untyped-def]
     """EOX capecitabine 625 mg/m² per intake at 1.82 m² = 1137.5 mg; library renal rule
     (capecitabine label): CrCl 30-50 → 75 %, < 30 contraindicated. Worked by hand:
-    CrCl 60 → 1150 mg (2 × 500 + 1 × 150); CrCl 40 → 75 % = 853.125 mg, whose nearest
-    whole-tablet dose, 900 mg, is +5.5 % (beyond 5 %): kept unrounded, blocking warning;
+    CrCl 60 → 1150 mg (2 × 500 + 1 × 150: 3 tablets, fewer than 1100 = 500 + 4 × 150,
+    both within 5 %); CrCl 40 → 75 % = 853.125 mg, 1706.25 mg a day: no equal plan within
+    5 % (800 is −6.2 %, 850 is not whole tablets, 900 is +5.5 %), so unequal intakes
+    (issue 19): 950 + 800 = 1750 (7 tablets) rather than 900 + 800 (9) or 900 + 750 (11),
+    +2.6 %, no tablet warning, the dose of record the larger intake, 950 mg;
     CrCl 25 → withheld (oxaliplatin too: EU SmPC, < 30); then CrCl 60 again: the first
     answer, warnings and all."""
     options = SheetOptions()
@@ -339,7 +342,7 @@ def test_same_bsa_different_crcl_gives_each_its_own_capecitabine(library) -> Non
 
     first = capecitabine(60.0)
     assert first == (1150.0, False, [])
-    assert capecitabine(40.0) == (853.125, False, ["TABLETS_NOT_ACHIEVABLE", "RENAL_ADJUSTED"])
+    assert capecitabine(40.0) == (950.0, False, ["RENAL_ADJUSTED"])
     assert capecitabine(25.0) == (0.0, True, ["CONTRAINDICATED", "CONTRAINDICATED"])
     assert capecitabine(60.0) == first
 

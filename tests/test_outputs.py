@@ -28,15 +28,20 @@ EOX_200 = f"{EOX_BASE} --crcl 90"
 
 
 def test_markdown_has_a_table_per_day_group() -> None:
-    """Markdown: a heading per day group and pipe tables with the final doses."""
+    """Markdown: a heading per day group and pipe tables with the final doses.
+
+    Capecitabine at 2.00 m²: 1250 mg per intake; within 5 %, 1200 (8 × 150), 1250
+    (500 + 5 × 150) and 1300 (2 × 500 + 2 × 150); the fewest tablets (issue 19): 1300 mg,
+    +4.0 %, 2600 mg a day.
+    """
     code, out, _ = run(f"{EOX_200} --format markdown")
     assert code == 0
     assert out.startswith("# Dose sheet: Epirubicin, oxaliplatin and capecitabine (EOX)")
     assert "\n## Day 1\n" in out
     assert "\n## Days 2–21\n" in out
     assert (
-        "| 3 | capecitabine | PO oral | 625 mg/m2 | × 2 m2 | 1250 | 100% | 100% | 1250.00 | 1250 "
-        "| 0.0% | 2 | 2500 | 1 × 500 mg + 5 × 150 mg |"
+        "| 3 | capecitabine | PO oral | 625 mg/m2 | × 2 m2 | 1250 | 100% | 100% | 1250.00 | 1300 "
+        "| +4.0% | 2 | 2600 | 2 × 500 mg + 2 × 150 mg |"
     ) in out
     assert "- **capecitabine**: CrCl bands (the Organ column shows the band applied)" in out
 
@@ -45,20 +50,21 @@ def test_markdown_has_a_table_per_day_group() -> None:
 
 
 def test_csv_one_row_per_administration_per_day() -> None:
-    """CSV: 3 administrations on day 1 + capecitabine on days 2–21 = 23 rows."""
+    """CSV: 3 administrations on day 1 + capecitabine on days 2–21 = 23 rows; capecitabine
+    1300 mg = 2 × 500 + 2 × 150 twice daily (worked in test_markdown_has_a_table_per_day_group)."""
     code, out, _ = run(f"{EOX_200} --format csv --patient-id P-42")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 23
     cape = [row for row in rows if row["drug"] == "capecitabine"]
     assert [row["day"] for row in cape] == [str(day) for day in range(1, 22)]
-    assert {row["dose_mg"] for row in cape} == {"1250.0"}
-    assert {row["daily_dose_mg"] for row in cape} == {"2500.0"}
-    assert cape[0]["tablets"] == "1x500;5x150"
+    assert {row["dose_mg"] for row in cape} == {"1300.0"}
+    assert {row["daily_dose_mg"] for row in cape} == {"2600.0"}
+    assert cape[0]["tablets"] == "2x500;2x150"
     assert cape[0]["warnings"] == ""
     assert cape[0]["renal_rule"] == "bands"
     assert {row["patient_id"] for row in rows} == {"P-42"}
-    assert sum(float(row["daily_dose_mg"]) for row in cape) == 2500 * 21
+    assert sum(float(row["daily_dose_mg"]) for row in cape) == 2600 * 21
 
 
 def test_csv_columns_are_the_json_fields() -> None:

@@ -120,7 +120,11 @@ def test_accepted_patient_gives_finite_positive_doses(
 def test_rounded_dose_within_tolerance_or_warned(
     request: tuple[str, Patient, SheetOptions],
 ) -> None:
-    """A rounded dose is within the tolerance of the calculated one, or a warning says not."""
+    """A rounded dose is within the tolerance of the calculated one, or a warning says not.
+
+    Judged on the day's total (issue 19): an oral plan's intakes may differ (950 + 800 mg
+    for 856.25 mg per intake is +2.2 % on the day, though 950 is +10.9 % of one intake).
+    """
     sheet = _compute(*request)
     if sheet is None:
         return
@@ -129,7 +133,11 @@ def test_rounded_dose_within_tolerance_or_warned(
         for item in day.administrations:
             if item.withheld or item.calculated_mg == 0:
                 continue
-            deviation = 100 * (item.dose_mg - item.calculated_mg) / item.calculated_mg
+            if item.intakes:
+                assert sum(i.dose_mg for i in item.intakes) == item.daily_dose_mg
+                assert max(i.dose_mg for i in item.intakes) == item.dose_mg
+            calculated_day = item.calculated_mg * item.intakes_per_day
+            deviation = 100 * (item.daily_dose_mg - calculated_day) / calculated_day
             assert deviation == pytest.approx(item.deviation_percent, abs=0.06)
             if abs(deviation) > sheet.tolerance_percent + 1e-9:
                 assert any((code, item.drug) in warned for code in NOT_WITHIN_TOLERANCE), (

@@ -21,6 +21,11 @@ Rules, each a clinical choice:
   label of the box, as an order is written: "1100 mg twice daily"), compared with the
   sheet's dose per intake. A daily total must say so: ``capecitabine=2200mg/day``. A
   per-intake dose that matches the daily dose (or the reverse) gets a note saying so.
+  The sheet's dose beside a daily total is its plan's day (``daily_dose_mg``: 950 +
+  800 = 1750 mg, not twice the larger intake); beside a per-intake dose, its largest
+  intake. When the sheet's plan has unequal intakes (issue 19: no equal plan within
+  the tolerance), a per-intake prescription gets a note (``INTAKES_DIFFER``) giving
+  the intakes and their daily total, which is what to prescribe.
 - **Methods.** ``DRUG=DOSE`` is enough when the regimen gives the drug one way. When it
   gives it several ways (5-FU bolus and 46-h continuous infusion), write
   ``DRUG:METHOD=DOSE``. ``METHOD`` is one of ``bolus``, ``infusion``,
@@ -260,6 +265,18 @@ def _compare(
             )
         )
     within = deviation_within(deviation, tolerance) and not withheld
+    intakes = item.intakes or ()
+    if dose.per == "intake" and len({intake.dose_mg for intake in intakes}) > 1:
+        notes.append(
+            _note(
+                "INTAKES_DIFFER",
+                drug=dose.drug,
+                prescribed=_number(dose.dose_mg),
+                doses=" + ".join(_number(intake.dose_mg) for intake in intakes),
+                times=" + ".join(intake.time for intake in intakes),
+                daily=_number(item.daily_dose_mg),
+            )
+        )
     if not within and not withheld and item.intakes_per_day > 1:
         per_intake, daily = item.calculated_mg, item.calculated_mg * item.intakes_per_day
         if dose.per == "intake" and deviation_within(
@@ -309,7 +326,7 @@ def _compare(
         per=dose.per,
         prescribed_mg=dose.dose_mg,
         expected_mg=expected,
-        sheet_dose_mg=item.dose_mg * factor,
+        sheet_dose_mg=item.daily_dose_mg if dose.per == "day" else item.dose_mg,
         intakes_per_day=item.intakes_per_day,
         deviation_percent=deviation,
         within_tolerance=within,

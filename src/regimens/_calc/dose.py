@@ -22,17 +22,23 @@ from typing import TYPE_CHECKING
 
 from regimens._calc import renal
 from regimens._calc.assessment import level_of
+from regimens._calc.oral_plan import INTAKE_TIMES, OralPlan, plan_oral
 from regimens._calc.organ import organ_adjustment
 from regimens._calc.pump import pump_fill
 from regimens._calc.rounding import (
     Rounded,
     deviation_percent,
     round_to_increment,
-    round_to_tablets,
 )
 from regimens._errors import MissingInputError
 from regimens._models.regimen import GLOBAL_LEVEL_ROLES
-from regimens._models.sheet import Administration, TabletCount, WithheldReason
+from regimens._models.sheet import (
+    Administration,
+    Intake,
+    PlanOption,
+    TabletCount,
+    WithheldReason,
+)
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
@@ -100,6 +106,8 @@ def dose_component(
         calculated_for_deviation = calculated
 
     daily = rounded.dose_mg * intakes
+    deviation = deviation_percent(rounded.dose_mg, calculated_for_deviation)
+    daily, deviation, oral_intakes, nearest = _oral(rounded, daily, deviation)
     duration = component.duration_h
     rate = None
     pump = None
@@ -128,12 +136,14 @@ def dose_component(
         tablet_strengths_mg=_strengths(facts) if rounded.method == "tablets" else (),
         dose_mg=rounded.dose_mg,
         daily_dose_mg=daily,
-        deviation_percent=deviation_percent(rounded.dose_mg, calculated_for_deviation),
+        deviation_percent=deviation,
         tablets=(
             tuple(TabletCount(strength_mg=s, count=n) for s, n in rounded.tablets)
             if rounded.tablets
             else None
         ),
+        intakes=oral_intakes,
+        nearest_plans=nearest,
         duration_h=duration,
         rate_mg_per_h=rate,
         pump=pump,
@@ -144,6 +154,51 @@ def dose_component(
         renal_rule_source=facts.renal_rule.source if facts.renal_rule else None,
         notes=component.notes,
         notes_fr=component.notes_fr,
+    )
+
+
+def _oral(
+    rounded: Rounded, daily: float, deviation: float
+) -> tuple[float, float, tuple[Intake, ...] | None, tuple[PlanOption, ...]]:
+    """An oral plan's day: its total and that total's deviation from the day's
+    calculated dose, its intakes; or, with no plan, the nearest plans on each side."""
+    choice = rounded.choice
+    if choice is None:
+        return daily, deviation, None, ()
+    if choice.plan is not None:
+        return choice.plan.daily_mg, choice.plan.deviation_percent, _intakes(choice.plan), ()
+    nearest = tuple(
+        PlanOption(
+            side=side,
+            intakes=_intakes(option),
+            daily_dose_mg=option.daily_mg,
+            deviation_percent=option.deviation_percent,
+        )
+        for side, option in (("below", choice.below), ("above", choice.above))
+        if option is not None
+    )
+    return daily, deviation, None, nearest
+
+
+def _plan_text(plan: OralPlan | None) -> str:
+    """A plan as the warning shows it: '450 + 300 mg (750 mg/day, -11.1 %)'."""
+    if plan is None:
+        return ""
+    doses = " + ".join(f"{dose:.6g}" for dose in plan.doses_mg)
+    return f"{doses} mg ({plan.daily_mg:.6g} mg/day, {plan.deviation_percent:+.1f} %)"
+
+
+def _intakes(plan: OralPlan) -> tuple[Intake, ...]:
+    times = INTAKE_TIMES.get(len(plan.doses_mg)) or tuple(
+        f"intake {n}" for n in range(1, len(plan.doses_mg) + 1)
+    )
+    return tuple(
+        Intake(
+            time=time,
+            dose_mg=dose,
+            tablets=tuple(TabletCount(strength_mg=s, count=n) for s, n in tablets),
+        )
+        for time, dose, tablets in zip(times, plan.doses_mg, plan.tablets, strict=True)
     )
 
 
@@ -221,21 +276,29 @@ def _round(
     tolerance = options.tolerance_percent
     if component.route == "PO" and facts.tablet_strengths_mg:
         strengths = _strengths(facts)
-        amount, counts = round_to_tablets(calculated, strengths)
-        deviation = deviation_percent(amount, calculated)
-        if abs(deviation) > tolerance:
+        choice = plan_oral(calculated, component.intakes_per_day, strengths, tolerance)
+        if choice.plan is None:
+            nearest = [plan for plan in (choice.below, choice.above) if plan is not None]
+            closest = min(nearest, key=lambda p: abs(p.deviation_percent), default=None)
             context.warn(
                 "TABLETS_NOT_ACHIEVABLE",
                 drug=component.drug,
                 calculated=f"{calculated:.2f}",
-                rounded=f"{amount:.6g}",
+                daily=f"{calculated * component.intakes_per_day:.2f}",
+                # The nearest plan's intakes ("300 + 150"): its daily total next to a
+                # per-intake {calculated} would read as one intake's dose.
+                rounded=" + ".join(f"{d:.6g}" for d in closest.doses_mg) if closest else "",
+                below=_plan_text(choice.below),
+                above=_plan_text(choice.above),
                 strengths="/".join(f"{s:.6g}" for s in strengths),
-                deviation=f"{deviation:+.1f}",
+                deviation=f"{closest.deviation_percent:+.1f}" if closest else "",
                 tolerance=f"{tolerance:g}",
             )
-            return Rounded(dose_mg=calculated, method="beyond_tolerance")
-        tablets = tuple((s, n) for s, n in zip(strengths, counts, strict=True) if n)
-        return Rounded(dose_mg=amount, method="tablets", tablets=tablets)
+            return Rounded(dose_mg=calculated, method="beyond_tolerance", choice=choice)
+        plan = choice.plan
+        return Rounded(
+            dose_mg=max(plan.doses_mg), method="tablets", tablets=plan.tablets[0], choice=choice
+        )
     amount = round_to_increment(calculated, _increment(facts))
     if abs(deviation_percent(amount, calculated)) > tolerance:
         context.warn(

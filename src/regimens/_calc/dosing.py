@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from regimens._calc import bsa as bsa_formulas
 from regimens._calc.assessment import assess
 from regimens._calc.context import RegimenLibrary, SheetContext
+from regimens._calc.dispense import dispense
 from regimens._calc.dose import dose_component
 from regimens._calc.maxima import check_maxima
 from regimens._calc.measures import compute_bsa_result, patient_inputs
@@ -186,6 +187,7 @@ def sheet_for(
         rounding_policy=options.rounding,
         days=sheet_days,
         totals=_totals(ordered),
+        dispense=dispense(sheet_days, library.drug),
         warnings=context.sorted_warnings(),
         drug_names=_drug_names(library, drugs),
         provenance=Provenance(

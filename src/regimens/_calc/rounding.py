@@ -26,6 +26,7 @@ from functools import lru_cache, reduce
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from regimens._calc.oral_plan import PlanChoice
     from regimens._models.sheet import RoundingMethod
 
 __all__ = [
@@ -53,6 +54,8 @@ class Rounded:
     #: ``beyond_tolerance``, ``withheld``); the renderers give it words.
     method: RoundingMethod
     tablets: tuple[tuple[float, int], ...] = ()  # (strength mg, count), largest first
+    #: An oral drug's plan of the day (:mod:`regimens._calc.oral_plan`), when it has one.
+    choice: PlanChoice | None = None
 
 
 def deviation_percent(final_mg: float, calculated_mg: float) -> float:

@@ -12,7 +12,16 @@ from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
-__all__ = ["Evidence", "Frozen", "FrozenDict", "FrozenMap", "NonEmpty", "Number", "Whole"]
+__all__ = [
+    "Evidence",
+    "FieldPathError",
+    "Frozen",
+    "FrozenDict",
+    "FrozenMap",
+    "NonEmpty",
+    "Number",
+    "Whole",
+]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -74,3 +83,17 @@ def _freeze(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]]) -> FrozenDict[
 
 #: A model field that is a mapping no caller can change: ``FrozenMap[str, float]``.
 FrozenMap = Annotated[dict[K, V], AfterValidator(_freeze)]
+
+
+class FieldPathError(ValueError):
+    """A validation problem located below the model that found it.
+
+    A model validator that checks several fields together (days against the cycle
+    length, bands against each other) raises this with a path relative to its model,
+    e.g. ``components[2].days``; the loader joins it to the model's own location.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason

@@ -66,6 +66,7 @@ Per = Literal["intake", "day"]
 NoteCode = Literal[
     "LOOKS_DAILY",
     "LOOKS_PER_INTAKE",
+    "INTAKES_DIFFER",
     "LOOKS_LIKE_OTHER_METHOD",
     "WITHHELD",
     "DOSES_DIFFER_BY_DAY",

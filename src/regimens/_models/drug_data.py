@@ -1,15 +1,22 @@
-"""Facts of a drug that no dose depends on: its doxorubicin equivalence (for cumulative
-anthracycline doses) and its standard codes (for other systems)."""
+"""Facts of a drug that no dose depends on: its cumulative limit and doxorubicin
+equivalence (for cumulative doses), its pack sizes (for dispensing) and its standard
+codes (for other systems)."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from regimens._models.base import Evidence, Frozen, NonEmpty, Number
+from regimens._models.base import Evidence, FieldPathError, Frozen, NonEmpty, Number, Whole
 
-__all__ = ["DoxorubicinEquivalence", "DrugCodes"]
+if TYPE_CHECKING:
+    # A cycle at run time (regimen.py imports this module): regimen.py completes
+    # CumulativeLimit with model_rebuild once Dose is defined.
+    from regimens._models.regimen import Dose
+
+__all__ = ["CumulativeLimit", "DoxorubicinEquivalence", "DrugCodes", "PackSize"]
 
 _ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")
 
@@ -55,3 +62,54 @@ class DrugCodes(Frozen, str_strip_whitespace=True):
                 "2 digits, 2 capital letters and 2 digits, e.g. 'L01XA03'"
             )
         return atc
+
+
+class CumulativeLimit(Frozen, str_strip_whitespace=True):
+    """A lifetime cumulative dose above which a warning is due (e.g. epirubicin).
+
+    ``kind = "limit"`` is a limit printed by a label (epirubicin 900 mg/m²): going past
+    it is a blocking warning of ``regimens course``. ``kind = "advisory"`` is a
+    threshold from the literature with no regulatory standing (oxaliplatin neuropathy):
+    going past it is a caution.
+    """
+
+    limit: Dose
+    kind: Literal["limit", "advisory"] = Field(
+        default="limit",
+        description="'limit': a label's cumulative limit; 'advisory': a published "
+        "threshold without regulatory standing.",
+    )
+    evidence: Evidence | None = Field(
+        default=None,
+        description="V seen in the cited source, P secondary or partial, U unverified.",
+    )
+    source: NonEmpty
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _not_auc(self) -> CumulativeLimit:
+        if self.limit.basis == "auc":
+            raise FieldPathError("limit", "a cumulative limit is a dose in mg/m2, mg/kg or mg")
+        return self
+
+    @property
+    def amount(self) -> float:
+        """The limit in :attr:`unit`."""
+        return self.limit.amount
+
+    @property
+    def unit(self) -> str:
+        """``mg/m2``, ``mg/kg`` or ``mg``."""
+        return self.limit.unit
+
+
+class PackSize(Frozen):
+    """How many tablets of one strength a pack holds (dispensing: packs per cycle).
+
+    Capecitabine: Xeloda 150 mg in packs of 60 and 500 mg in packs of 120 (EU package
+    leaflet, section 6; docs/research/issue-19-sources.md). Generics differ: a pharmacy
+    replaces the numbers with its own products'.
+    """
+
+    strength_mg: Number = Field(gt=0, allow_inf_nan=False)
+    count: Whole = Field(ge=1)

@@ -19,8 +19,17 @@ from pydantic import Field, field_validator, model_validator
 
 from regimens._errors import InputError
 from regimens._models.assessment import AssessmentRule, ToxicityLadder
-from regimens._models.base import Evidence, Frozen, FrozenDict, FrozenMap, NonEmpty, Number, Whole
-from regimens._models.drug_data import DoxorubicinEquivalence, DrugCodes
+from regimens._models.base import (
+    Evidence,
+    FieldPathError,
+    Frozen,
+    FrozenDict,
+    FrozenMap,
+    NonEmpty,
+    Number,
+    Whole,
+)
+from regimens._models.drug_data import CumulativeLimit, DoxorubicinEquivalence, DrugCodes, PackSize
 from regimens._models.safety_data import MaximumDose, RegimenCaution
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "FieldPathError",
     "Method",
     "NonEmpty",
+    "PackSize",
     "Reference",
     "Regimen",
     "RenalAction",
@@ -67,20 +77,6 @@ CANONICAL_UNIT: dict[str, str] = {
     "flat": "mg",
     "auc": "mg/mL*min",
 }
-
-
-class FieldPathError(ValueError):
-    """A validation problem located below the model that found it.
-
-    A model validator that checks several fields together (days against the cycle
-    length, bands against each other) raises this with a path relative to its model,
-    e.g. ``components[2].days``; the loader joins it to the model's own location.
-    """
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}" if path else reason)
-        self.path = path
-        self.reason = reason
 
 
 class Reference(Frozen, str_strip_whitespace=True):
@@ -117,6 +113,11 @@ class Dose(Frozen, str_strip_whitespace=True):
                 f"({CANONICAL_UNIT[self.basis]})"
             )
         return self
+
+
+# CumulativeLimit lives in drug_data.py (this module is at its size limit); its limit is
+# a Dose, defined here, so the model is completed once Dose exists.
+CumulativeLimit.model_rebuild(_types_namespace={"Dose": Dose})
 
 
 class Component(Frozen, str_strip_whitespace=True):
@@ -447,45 +448,6 @@ class RenalRule(Frozen, str_strip_whitespace=True):
         return matches[0]
 
 
-class CumulativeLimit(Frozen, str_strip_whitespace=True):
-    """A lifetime cumulative dose above which a warning is due (e.g. epirubicin).
-
-    ``kind = "limit"`` is a limit printed by a label (epirubicin 900 mg/m²): going past
-    it is a blocking warning of ``regimens course``. ``kind = "advisory"`` is a
-    threshold from the literature with no regulatory standing (oxaliplatin neuropathy):
-    going past it is a caution.
-    """
-
-    limit: Dose
-    kind: Literal["limit", "advisory"] = Field(
-        default="limit",
-        description="'limit': a label's cumulative limit; 'advisory': a published "
-        "threshold without regulatory standing.",
-    )
-    evidence: Evidence | None = Field(
-        default=None,
-        description="V seen in the cited source, P secondary or partial, U unverified.",
-    )
-    source: NonEmpty
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _not_auc(self) -> CumulativeLimit:
-        if self.limit.basis == "auc":
-            raise FieldPathError("limit", "a cumulative limit is a dose in mg/m2, mg/kg or mg")
-        return self
-
-    @property
-    def amount(self) -> float:
-        """The limit in :attr:`unit`."""
-        return self.limit.amount
-
-    @property
-    def unit(self) -> str:
-        """``mg/m2``, ``mg/kg`` or ``mg``."""
-        return self.limit.unit
-
-
 class DrugFacts(Frozen, str_strip_whitespace=True):
     """What the library knows of a drug, shared by every regimen that uses it."""
 
@@ -521,6 +483,10 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
     )
     rounding_source: str = ""
     cumulative_limit: CumulativeLimit | None = None
+    pack_sizes: tuple[PackSize, ...] = Field(
+        default=(), description="Tablets per pack of each strength (dispensing, oral drugs)."
+    )
+    pack_source: str = Field(default="", description="Where the pack sizes come from.")
     doxorubicin_equivalence: DoxorubicinEquivalence | None = Field(
         default=None,
         description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",
@@ -593,6 +559,15 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
             )
         if self.rounding_increment_mg is not None and not self.rounding_source:
             raise FieldPathError("rounding_source", "cite where the rounding step comes from")
+        if self.pack_sizes and not self.pack_source:
+            raise FieldPathError("pack_source", "cite where the pack sizes come from")
+        for pack in self.pack_sizes:
+            if pack.strength_mg not in self.tablet_strengths_mg:
+                raise FieldPathError(
+                    "pack_sizes", f"{pack.strength_mg:g} mg is not one of the tablet_strengths"
+                )
+        if len({pack.strength_mg for pack in self.pack_sizes}) != len(self.pack_sizes):
+            raise FieldPathError("pack_sizes", "a strength is given two pack sizes")
         return self
 
     def names(self) -> tuple[str, ...]:

@@ -27,11 +27,14 @@ __all__ = [
     "SCHEMA_VERSION",
     "WARNING_CODES",
     "Administration",
+    "DispenseItem",
     "DoseSheet",
     "DrugTotal",
+    "Intake",
     "OrderStep",
     "OrganAdjustment",
     "OrganRule",
+    "PlanOption",
     "Provenance",
     "PumpFill",
     "RegimenRef",
@@ -197,6 +200,35 @@ class TabletCount(Frozen):
     count: int
 
 
+class Intake(Frozen):
+    """One intake of an oral drug on a day: when, how much, which tablets."""
+
+    time: str  # "morning", "evening", "midday", "night"
+    dose_mg: float
+    tablets: tuple[TabletCount, ...]
+
+
+class PlanOption(Frozen):
+    """A plan of whole tablets that is not within the tolerance, shown when none is:
+    the nearest below and above the day's calculated total."""
+
+    side: Literal["below", "above"]
+    intakes: tuple[Intake, ...]
+    daily_dose_mg: float
+    deviation_percent: float
+
+
+class DispenseItem(Frozen):
+    """Tablets of one strength of an oral drug to hand over for the cycle (issue 19)."""
+
+    drug: str
+    strength_mg: float
+    #: The intakes' tablets of this strength × the days the drug is given in the cycle.
+    count: int
+    #: Packs to open: ceil(count / pack size), when the library gives a pack size.
+    packs: int | None = None
+
+
 class PumpFill(Frozen):
     """How to fill an elastomeric pump for a continuous infusion."""
 
@@ -255,6 +287,14 @@ class Administration(Frozen):
     daily_dose_mg: float
     deviation_percent: float
     tablets: tuple[TabletCount, ...] | None = None
+    #: An oral drug's intakes of a day, morning first (issue 19): authoritative for what
+    #: is taken. Equal intakes: each is ``dose_mg``; unequal (no equal plan within the
+    #: tolerance): ``dose_mg`` and ``tablets`` are the largest intake's, and
+    #: ``daily_dose_mg`` and ``deviation_percent`` are of the day's total.
+    intakes: tuple[Intake, ...] | None = None
+    #: No plan within the tolerance: the nearest plans below and above (the dose is
+    #: then not dispensable, and the sheet is blocking).
+    nearest_plans: tuple[PlanOption, ...] = ()
     duration_h: float | None = None
     rate_mg_per_h: float | None = None
     pump: PumpFill | None = None
@@ -346,6 +386,9 @@ class DoseSheet(Frozen):
     rounding_policy: RoundingPolicy
     days: tuple[SheetDay, ...]
     totals: tuple[DrugTotal, ...]
+    #: The tablets to dispense for the cycle, per oral drug and strength (issue 19;
+    #: docs/dispensing.md). A withheld drug, or one with no plan, dispenses nothing.
+    dispense: tuple[DispenseItem, ...] = ()
     warnings: tuple[SheetWarning, ...]
     provenance: Provenance
     #: The treatment-day assessment (None: no assessment input was given).

@@ -207,6 +207,16 @@ def parse_strengths(value: object) -> object:
     return value
 
 
+def parse_pack_sizes(value: object) -> object:
+    """Read pack sizes (``{ "150 mg" = 60, "500 mg" = 120 }``): strength → tablets a pack."""
+    if isinstance(value, dict):
+        return tuple(
+            {"strength_mg": parse_mass_mg(strength), "count": count}
+            for strength, count in value.items()
+        )
+    return value
+
+
 _DAY_PART = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
 
 

@@ -47,6 +47,7 @@ from regimens._models.regimen import (
     Dose,
     DrugFacts,
     FieldPathError,
+    PackSize,
     Regimen,
 )
 from regimens._models.sheet import ASSESSMENT_STEP_CODES
@@ -60,6 +61,7 @@ from regimens._read.regimen import (
     parse_dose,
     parse_duration_h,
     parse_mass_mg,
+    parse_pack_sizes,
     parse_strengths,
 )
 
@@ -320,6 +322,20 @@ class DrugFactsFile(DrugFacts, title="DrugFacts"):
         validation_alias=AliasChoices("rounding_increment", "rounding_increment_mg"),
     )
     cumulative_limit: CumulativeLimitFile | None = None
+    pack_sizes: Annotated[
+        tuple[PackSize, ...],
+        BeforeValidator(parse_pack_sizes),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 1},
+                "description": "Tablets per pack of each strength, the strength with its "
+                "unit (oral drugs): packs to dispense per cycle.",
+                "examples": [{"150 mg": 60, "500 mg": 120}],
+            },
+            mode="validation",
+        ),
+    ] = ()
     assessment: tuple[AssessmentRuleFile, ...] = ()
     toxicity_ladders: tuple[ToxicityLadderFile, ...] = _LadderField
 
