@@ -59,11 +59,23 @@ def test_json_contract() -> None:
     assert cape["prescribed"] == "625 mg/m2"
     assert cape["intakes_per_day"] == 2
     assert cape["calculated_mg"] == pytest.approx(1125)
-    assert cape["dose_mg"] == 1100
-    assert cape["daily_dose_mg"] == 2200
-    assert cape["deviation_percent"] == pytest.approx(-2.2222, abs=1e-4)
+    # 1125 mg: 1150 = 2 × 500 + 150 (3 tablets, +2.22 %) is chosen over 1100 = 500 +
+    # 4 × 150 (5 tablets, -2.22 %): the fewest tablets a day (issue 19, dispensing.md).
+    assert cape["dose_mg"] == 1150
+    assert cape["daily_dose_mg"] == 2300
+    assert cape["deviation_percent"] == pytest.approx(2.2222, abs=1e-4)
     assert cape["dose_level_percent"] == 100
-    assert cape["tablets"] == [{"strength_mg": 500, "count": 1}, {"strength_mg": 150, "count": 4}]
+    assert cape["tablets"] == [{"strength_mg": 500, "count": 2}, {"strength_mg": 150, "count": 1}]
+    assert [(i["time"], i["dose_mg"]) for i in cape["intakes"]] == [
+        ("morning", 1150),
+        ("evening", 1150),
+    ]
+    assert cape["nearest_plans"] == []
+    # 21 days × 2 intakes: 500 mg × 2 × 42 = 84 (1 pack of 120), 150 mg × 42 (1 of 60).
+    assert data["dispense"] == [
+        {"drug": "capecitabine", "strength_mg": 500.0, "count": 84, "packs": 1},
+        {"drug": "capecitabine", "strength_mg": 150.0, "count": 42, "packs": 1},
+    ]
     warning = data["warnings"][0]
     assert set(warning) == {"severity", "code", "message", "drug", "params"}
     assert warning["code"] == "RENAL_RULE_NOT_CHECKED"

@@ -905,14 +905,22 @@ def test_tablets_beyond_tolerance_keep_the_calculated_dose(library: Library) -> 
         "calculated": "259.38",
         "daily": "518.75",
         "rounded": "300 + 150",
-        "below": "300 + 150 mg (450 mg/day, -13.3 %)",
-        "above": "300 + 300 mg (600 mg/day, +15.7 %)",
+        "below_doses": "300 + 150",
+        "below_daily": "450",
+        "below_deviation": "-13.3",
+        "above_doses": "300 + 300",
+        "above_daily": "600",
+        "above_deviation": "+15.7",
         "strengths": "500/150",
         "deviation": "-13.3",
         "tolerance": "5",
         "drug": "capecitabine",
     }
-    assert message.startswith("capecitabine 259.38 mg: the nearest whole-tablet dose, 300 + 150 mg")
+    assert message.startswith(
+        "capecitabine: no plan of whole 500/150 mg tablets is within the 5% tolerance of the "
+        "day's calculated 518.75 mg (259.38 mg per intake); the nearest are 300 + 150 mg "
+        "(450 mg/day, -13.3%) and 300 + 300 mg (600 mg/day, +15.7%)."
+    )
 
 
 def test_tablets_at_exactly_the_tolerance_are_given(library: Library) -> None:

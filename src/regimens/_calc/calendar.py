@@ -289,6 +289,8 @@ def _dose_of(item: Administration) -> CalendarDose:
         intakes_per_day=item.intakes_per_day,
         daily_dose_mg=item.daily_dose_mg,
         tablets=item.tablets,
+        intakes=item.intakes,
+        dispensable=not item.nearest_plans,
         withheld=item.withheld,
     )
 

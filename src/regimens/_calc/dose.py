@@ -180,12 +180,16 @@ def _oral(
     return daily, deviation, None, nearest
 
 
-def _plan_text(plan: OralPlan | None) -> str:
-    """A plan as the warning shows it: '450 + 300 mg (750 mg/day, -11.1 %)'."""
+def _plan_values(plan: OralPlan | None) -> tuple[str, str, str]:
+    """A nearest plan as the warning's values, as displayed (the catalogue words them):
+    the intakes "450 + 300", the day's total "750", the deviation "-11.1"."""
     if plan is None:
-        return ""
-    doses = " + ".join(f"{dose:.6g}" for dose in plan.doses_mg)
-    return f"{doses} mg ({plan.daily_mg:.6g} mg/day, {plan.deviation_percent:+.1f} %)"
+        return "", "", ""
+    return (
+        " + ".join(f"{dose:.6g}" for dose in plan.doses_mg),
+        f"{plan.daily_mg:.6g}",
+        f"{plan.deviation_percent:+.1f}",
+    )
 
 
 def _intakes(plan: OralPlan) -> tuple[Intake, ...]:
@@ -280,6 +284,7 @@ def _round(
         if choice.plan is None:
             nearest = [plan for plan in (choice.below, choice.above) if plan is not None]
             closest = min(nearest, key=lambda p: abs(p.deviation_percent), default=None)
+            below, above = _plan_values(choice.below), _plan_values(choice.above)
             context.warn(
                 "TABLETS_NOT_ACHIEVABLE",
                 drug=component.drug,
@@ -288,8 +293,12 @@ def _round(
                 # The nearest plan's intakes ("300 + 150"): its daily total next to a
                 # per-intake {calculated} would read as one intake's dose.
                 rounded=" + ".join(f"{d:.6g}" for d in closest.doses_mg) if closest else "",
-                below=_plan_text(choice.below),
-                above=_plan_text(choice.above),
+                below_doses=below[0],
+                below_daily=below[1],
+                below_deviation=below[2],
+                above_doses=above[0],
+                above_daily=above[1],
+                above_deviation=above[2],
                 strengths="/".join(f"{s:.6g}" for s in strengths),
                 deviation=f"{closest.deviation_percent:+.1f}" if closest else "",
                 tolerance=f"{tolerance:g}",

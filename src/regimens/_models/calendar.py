@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
 from regimens._models.measures import Measured
-from regimens._models.sheet import RegimenRef, SheetWarning, TabletCount
+from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
 
 __all__ = [
     "CALENDAR_SCHEMA_VERSION",
@@ -205,6 +205,15 @@ class CalendarDose(Frozen):
     intakes_per_day: int
     daily_dose_mg: float
     tablets: tuple[TabletCount, ...] | None = None
+    intakes: tuple[Intake, ...] | None = Field(
+        default=None,
+        description="An oral plan's intakes of the day, morning first (they may differ).",
+    )
+    dispensable: bool = Field(
+        default=True,
+        description="False when no plan of whole tablets is within the tolerance: the "
+        "dose is the calculated one, not a dose to give (see the sheet's warning).",
+    )
     withheld: bool = False
 
 

@@ -49,7 +49,7 @@ __all__ = [
 
 #: Version of the JSON document: minor for a new field (1.1: the treatment-day
 #: assessment), major for an incompatible change.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Severity = Literal["info", "caution", "blocking"]
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from regimens._models.calendar import Calendar
 from regimens._render._text import csv_number, format_mg
 from regimens._render.calendar_words import Words
+from regimens._render.dose_words import csv_intakes
 from regimens._render.labels import Lang
 
 __all__ = ["CSV_COLUMNS", "calendar_csv"]
@@ -50,6 +51,8 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("intakes_per_day", "prises_par_jour"),
     ("daily_dose_mg", "dose_journaliere_mg"),
     ("tablets", "comprimes"),
+    ("intakes", "prises"),
+    ("dispensable", "dispensable"),
     ("withheld", "non_administre"),
 )
 
@@ -110,6 +113,8 @@ def calendar_csv(
                         f"{t.count}x{format_mg(t.strength_mg)}"
                         for t in (dose.tablets or () if dose else ())
                     ),
+                    "intakes": csv_intakes(dose.intakes) if dose else "",
+                    "dispensable": ("true" if dose.dispensable else "false") if dose else "",
                     "withheld": ("true" if dose.withheld else "false") if dose else "",
                 }
             )

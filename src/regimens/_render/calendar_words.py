@@ -26,6 +26,7 @@ from regimens._models.calendar import (
 )
 from regimens._render._text import format_mg
 from regimens._render.catalogue import text
+from regimens._render.dose_words import intakes_differ
 from regimens._render.labels import (
     WEEKDAY_NAMES,
     Lang,
@@ -117,6 +118,13 @@ def _dose_text(item: CalendarAdministration, words: Words) -> str:
         return ""
     if item.dose.withheld:
         return f" {words('given_withheld')}"
+    if not item.dose.dispensable:
+        return f" {words('given_no_plan')}"
+    if item.dose.intakes and intakes_differ(item.dose.intakes):
+        return " " + " + ".join(
+            words("given_intake", dose=format_mg(i.dose_mg), time=words(f"time_{i.time}"))
+            for i in item.dose.intakes
+        )
     result = f" {format_mg(item.dose.dose_mg)} mg"
     if item.dose.intakes_per_day > 1:
         result += f" {words('given_per_day', n=item.dose.intakes_per_day)}"

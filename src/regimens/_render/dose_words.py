@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from regimens._models.sheet import Administration, OrganAdjustment, PumpFill
-from regimens._render._text import plain_number
+from regimens._models.sheet import (
+    Administration,
+    Intake,
+    OrganAdjustment,
+    PlanOption,
+    PumpFill,
+    TabletCount,
+)
+from regimens._render._text import format_mg, plain_number
 from regimens._render.catalogue import text
 
 __all__ = [
+    "csv_intakes",
+    "intakes_differ",
+    "intakes_text",
+    "nearest_plans_text",
     "order_of_operations_text",
     "organ_rule_text",
     "pump_text",
     "renal_rule_text",
     "rounding_text",
+    "tablets_text",
     "withheld_text",
 ]
 
@@ -96,3 +108,62 @@ def organ_rule_text(adjustment: OrganAdjustment, lang: str = "en") -> str:
 def order_of_operations_text(steps: tuple[str, ...], lang: str = "en") -> str:
     """``BSA (or weight, or GFR+25) -> dose x basis -> ... -> rounding``."""
     return " -> ".join(text(f"sheet.step.{step}", lang) for step in steps)
+
+
+def tablets_text(tablets: tuple[TabletCount, ...] | None) -> str:
+    """``1 × 500 mg + 3 × 150 mg``."""
+    return " + ".join(f"{t.count} × {format_mg(t.strength_mg)} mg" for t in tablets or ())
+
+
+def intakes_differ(intakes: tuple[Intake, ...] | None) -> bool:
+    """True for an oral plan whose intakes of a day are not all the same dose."""
+    return bool(intakes) and len({intake.dose_mg for intake in intakes or ()}) > 1
+
+
+def intakes_text(intakes: tuple[Intake, ...], lang: str = "en") -> str:
+    """``950 mg morning (1 × 500 mg + 3 × 150 mg) / 800 mg evening (1 × 500 mg + 2 × 150
+    mg)``: what is taken at each intake of the day."""
+    return " / ".join(
+        text(
+            "sheet.intake",
+            lang,
+            dose=format_mg(intake.dose_mg),
+            time=text(f"sheet.intake.{intake.time}", lang)
+            if intake.time in _TIMES
+            else intake.time,
+            tablets=tablets_text(intake.tablets),
+        )
+        for intake in intakes
+    )
+
+
+def nearest_plans_text(options: tuple[PlanOption, ...], lang: str = "en") -> str:
+    """No plan within the tolerance: the nearest below and above, each with its day's
+    total and deviation (never the undispensable calculated dose as if it were one)."""
+    return text(
+        "sheet.no_plan",
+        lang,
+        plans=text("sheet.no_plan.or", lang).join(
+            text(
+                "sheet.no_plan.option",
+                lang,
+                intakes=intakes_text(option.intakes, lang),
+                daily=format_mg(option.daily_dose_mg),
+                deviation=f"{option.deviation_percent:+.1f}",
+            )
+            for option in options
+        ),
+    )
+
+
+_TIMES = ("morning", "midday", "evening", "night")
+
+
+def csv_intakes(intakes: tuple[Intake, ...] | None) -> str:
+    """The intakes of a day in a CSV cell: ``morning:950:1x500;3x150|evening:800:...``
+    (English codes, numbers as written); empty for a drug without an oral plan."""
+    return "|".join(
+        f"{intake.time}:{format_mg(intake.dose_mg)}:"
+        + ";".join(f"{t.count}x{format_mg(t.strength_mg)}" for t in intake.tablets)
+        for intake in intakes or ()
+    )

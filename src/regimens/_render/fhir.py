@@ -156,6 +156,8 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
         withheld=item.withheld,
         withheld_reason=withheld_text(item),
         notes=tuple(notes),
+        intakes=item.intakes,
+        dispensable=not item.nearest_plans,
     )
 
 
@@ -270,6 +272,8 @@ def _calendar_item(
         dose_mg=dose.dose_mg if dose else None,
         intakes_per_day=dose.intakes_per_day if dose else 1,
         tablets=dose.tablets if dose else None,
+        intakes=dose.intakes if dose else None,
+        dispensable=dose.dispensable if dose else True,
         duration_h=item.duration_h,
         # A calendar keeps no infusion rate: see the cycle's dose sheet.
         rate_mg_per_h=None,

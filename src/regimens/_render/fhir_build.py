@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from regimens._render._text import format_mg
+from regimens._render.dose_words import intakes_differ, intakes_text
 from regimens._render.messages import message
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from regimens._models.measures import Measured
     from regimens._models.regimen import DrugFacts
-    from regimens._models.sheet import SheetWarning, TabletCount
+    from regimens._models.sheet import Intake, SheetWarning, TabletCount
 
 __all__ = [
     "ATC_SYSTEM",
@@ -157,6 +158,10 @@ class Item:
     withheld_reason: str | None
     notes: tuple[str, ...]
     flags: str = ""  # calendar: weekend, holiday... of the date
+    #: An oral plan's intakes (they may differ: one Dosage each); False: no plan is
+    #: dispensable, so no dose is proposed.
+    intakes: tuple[Intake, ...] | None = None
+    dispensable: bool = True
 
 
 @dataclass
@@ -348,6 +353,11 @@ def dose_text(item: Item) -> str:
         return f"WITHHELD, do not give: {item.withheld_reason or 'see the warnings'}"
     if item.dose_mg is None:
         dose = "dose not computed (no patient measurements)"
+    elif not item.dispensable:
+        dose = "NO DISPENSABLE PLAN of whole tablets within the tolerance (see the warnings)"
+    elif item.intakes and intakes_differ(item.intakes):
+        dose = intakes_text(item.intakes)
+        return f"{dose} {item.route}, {when_text(item)}"
     else:
         dose = f"{format_mg(item.dose_mg)} mg"
         if item.tablets:
@@ -397,7 +407,9 @@ def medication_request(builder: Builder, item: Item, patient: str) -> Medication
     )
     route = ROUTES.get(item.route)
     dose_and_rate = None
-    if not item.withheld and item.dose_mg is not None:
+    if item.intakes and intakes_differ(item.intakes) and item.dispensable and not item.withheld:
+        return _by_intake(builder, item, patient)
+    if not item.withheld and item.dose_mg is not None and item.dispensable:
         dose_and_rate = [
             DosageDoseAndRate(
                 type=concept("Calculated", DOSE_RATE_TYPE, "calculated", "Calculated"),
@@ -425,6 +437,54 @@ def medication_request(builder: Builder, item: Item, patient: str) -> Medication
                 doseAndRate=dose_and_rate,
             )
         ],
+        note=note_list(item.notes),
+    )
+
+
+#: HL7 EventTiming codes of the intakes of a day.
+_WHEN = {"morning": "MORN", "midday": "NOON", "evening": "EVE", "night": "NIGHT"}
+
+
+def _by_intake(builder: Builder, item: Item, patient: str) -> MedicationRequest:
+    """An oral plan whose intakes differ: one Dosage per intake, each once a day at its
+    time of day (EventTiming), with its own dose."""
+    from fhir.resources.R4B.dosage import Dosage, DosageDoseAndRate
+    from fhir.resources.R4B.medicationrequest import MedicationRequest
+    from fhir.resources.R4B.timing import Timing, TimingRepeat
+
+    route = ROUTES.get(item.route)
+    dosages = [
+        Dosage(
+            sequence=1,
+            text=f"{intakes_text((intake,))} {item.route}, {when_text(item)}",
+            timing=Timing(
+                event=[item.date.isoformat()] if item.date else None,
+                repeat=TimingRepeat(
+                    frequency=1, period=1, periodUnit="d", when=[_WHEN.get(intake.time, "C")]
+                ),
+                code=concept(when_text(item)),
+            ),
+            route=concept(item.route, SNOMED_SYSTEM, route[0], route[1])
+            if route
+            else concept(item.route),
+            method=concept(METHOD_TEXT.get(item.method, item.method)),
+            doseAndRate=[
+                DosageDoseAndRate(
+                    type=concept("Calculated", DOSE_RATE_TYPE, "calculated", "Calculated"),
+                    doseQuantity=quantity(intake.dose_mg, "mg"),
+                )
+            ],
+        )
+        for intake in item.intakes or ()
+    ]
+    return MedicationRequest(
+        status="draft",
+        intent="proposal",
+        doNotPerform=False,
+        medicationCodeableConcept=medication_concept(builder, item.drug),
+        subject=reference_to(patient),
+        authoredOn=builder.issued,
+        dosageInstruction=dosages,
         note=note_list(item.notes),
     )
 

@@ -70,7 +70,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
     "sheet": {
         "table": Renderer(f"{_SHEET}:sheet_table", _LANG_STYLE),
         "markdown": Renderer(f"{_SHEET}:sheet_markdown", ("lang",)),
-        "csv": Renderer(f"{_SHEET}:sheet_csv", ("lang",)),
+        "csv": Renderer("regimens._render.sheet_csv:sheet_csv", ("lang",)),
         "json": Renderer(f"{_SHEET}:sheet_json"),
         "html": Renderer(f"{_SHEET}:sheet_html", ("lang",)),
         "fhir": Renderer(f"{_FHIR}:sheet_fhir_json", ("library",)),

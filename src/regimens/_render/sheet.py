@@ -8,8 +8,6 @@ only in layout. The JSON document (``docs/json-output.md``) is written by
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from regimens._models.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay
@@ -17,7 +15,6 @@ from regimens._render._html import HtmlWarning, esc, page, provenance_footer, wa
 from regimens._render._text import (
     RULE,
     Styler,
-    csv_number,
     format_duration,
     format_mg,
     key_value_table,
@@ -32,16 +29,19 @@ from regimens._render.assessment_section import (
     markdown_section,
     text_section,
 )
-from regimens._render.assessment_words import AssessmentView, csv_values, percent_text, view_of
+from regimens._render.assessment_words import AssessmentView, percent_text, view_of
 from regimens._render.catalogue import text
 from regimens._render.dose_words import (
+    intakes_differ,
+    intakes_text,
+    nearest_plans_text,
     pump_text,
     renal_rule_text,
-    rounding_text,
-    withheld_text,
+    tablets_text,
 )
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message
+from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
@@ -78,8 +78,12 @@ def _day_label(first: int, last: int, lang: Lang) -> str:
 
 def _details(item: Administration, lang: Lang) -> str:
     parts: list[str] = []
-    if item.tablets:
-        parts.append(" + ".join(f"{t.count} × {format_mg(t.strength_mg)} mg" for t in item.tablets))
+    if item.intakes and intakes_differ(item.intakes):
+        parts.append(intakes_text(item.intakes, lang))
+    elif item.tablets:
+        parts.append(tablets_text(item.tablets))
+    if item.nearest_plans:
+        parts.append(nearest_plans_text(item.nearest_plans, lang))
     if item.duration_h is not None:
         parts.append(label("over", lang, duration=format_duration(item.duration_h)))
     if item.rate_mg_per_h is not None:
@@ -91,6 +95,33 @@ def _details(item: Administration, lang: Lang) -> str:
     elif item.withheld:
         parts.append(label("withheld", lang))
     return "; ".join(parts)
+
+
+def _dose_cell(item: Administration) -> str:
+    """The final dose per intake; ``950 / 800`` when the intakes of a day differ, and a
+    dash when no plan is dispensable (the calculated dose is not a dose to give)."""
+    if item.nearest_plans:
+        return "—"
+    if item.intakes and intakes_differ(item.intakes):
+        return " / ".join(format_mg(intake.dose_mg) for intake in item.intakes)
+    return format_mg(item.dose_mg)
+
+
+def _dispense_lines(sheet: DoseSheet, lang: Lang) -> list[str]:
+    """The tablets to hand over for the cycle, per drug and strength."""
+    return [
+        text(
+            "sheet.dispense.line",
+            lang,
+            drug=drug_name(item.drug, sheet.drug_names, lang),
+            count=item.count,
+            strength=format_mg(item.strength_mg),
+            packs=text("sheet.dispense.packs", lang, packs=item.packs)
+            if item.packs is not None
+            else "",
+        )
+        for item in sheet.dispense
+    ]
 
 
 def _organ(adjustment: OrganAdjustment | None) -> str:
@@ -148,10 +179,10 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         _organ(item.organ_adjustment),
         *assessed,
         f"{item.calculated_mg:.2f}",
-        format_mg(item.dose_mg),
-        "—" if item.withheld else signed_percent(item.deviation_percent),
+        _dose_cell(item),
+        "—" if item.withheld or item.nearest_plans else signed_percent(item.deviation_percent),
         f"{item.intakes_per_day}",
-        format_mg(item.daily_dose_mg),
+        "—" if item.nearest_plans else format_mg(item.daily_dose_mg),
         _details(item, lang),
     ]
 
@@ -172,6 +203,7 @@ class _Document:
     #: The library's administration notes, once per administration: (drug, notes).
     notes: list[tuple[str, str]]
     renal_rules: list[tuple[str, str]]
+    dispense: list[str]
     footer: str
     notice: str
     lang: Lang
@@ -281,6 +313,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
         for first, last, sample in day_ranges(sheet.days)
     ]
+    # A drug with no dispensable plan has no total to give: a dash, not a calculated sum.
+    undispensable = {
+        item.drug for day in sheet.days for item in day.administrations if item.nearest_plans
+    }
     totals = []
     for total in sheet.totals:
         if len(total.days) <= 3:
@@ -292,8 +328,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         totals.append(
             [
                 drug_name(total.drug, sheet.drug_names, lang),
-                format_mg(total.total_mg),
-                ", ".join(
+                "—" if total.drug in undispensable else format_mg(total.total_mg),
+                "—"
+                if total.drug in undispensable
+                else ", ".join(
                     f"{method_label(m, lang)} {format_mg(v)}" for m, v in total.per_method.items()
                 ),
                 when,
@@ -328,6 +366,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         warnings=warnings,
         notes=notes,
         renal_rules=list(renal_rules.items()),
+        dispense=_dispense_lines(sheet, lang),
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
@@ -355,6 +394,10 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
         tabulate(doc.totals, headers=doc.totals_columns, tablefmt="simple", disable_numparse=True)
     )
     lines.append("")
+    if doc.dispense:
+        lines.append(text("sheet.dispense", lang))
+        lines += [f"  {line}" for line in doc.dispense]
+        lines.append("")
     if doc.notes:
         lines.append(label("administration_notes", lang))
         lines += [f"  {drug}{label('colon', lang)}{notes}" for drug, notes in doc.notes]
@@ -392,6 +435,10 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"## {doc.totals_title}", ""]
     lines += md_table(doc.totals_columns, doc.totals)
     lines.append("")
+    if doc.dispense:
+        lines += [f"## {text('sheet.dispense', lang)}", ""]
+        lines += [f"- {line}" for line in doc.dispense]
+        lines.append("")
     if doc.notes:
         lines += [f"## {label('administration_notes', lang)}", ""]
         lines += [f"- **{drug}**{label('colon', lang)}{notes}" for drug, notes in doc.notes]
@@ -406,117 +453,6 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"- **{name}**: {rule}" for name, rule in doc.renal_rules]
     lines += ["", "---", "", doc.footer, "", f"**{doc.notice}**", ""]
     return "\n".join(lines)
-
-
-#: CSV columns: the JSON fields of an administration (with the sheet's identifiers in
-#: front), so a spreadsheet can sum and filter. The French header names follow.
-CSV_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("patient_id", "n_patient"),
-    ("regimen_id", "protocole"),
-    ("cycle", "cycle"),
-    ("day", "jour"),
-    ("regimen", "protocole_source"),
-    ("order", "ordre"),
-    ("drug", "dci"),
-    ("drug_name", "medicament"),
-    ("route", "voie"),
-    ("method", "mode"),
-    ("prescribed", "prescrit"),
-    ("prescribed_daily", "prescrit_par_jour"),
-    ("dose_basis", "base_de_dose"),
-    ("basis_value", "valeur_de_base"),
-    ("basis_unit", "unite_de_base"),
-    ("bsa_m2", "surface_corporelle_m2"),
-    ("intakes_per_day", "prises_par_jour"),
-    ("standard_mg", "dose_standard_mg"),
-    ("dose_level_percent", "niveau_de_dose_pourcent"),
-    ("organ_action", "adaptation_organe"),
-    ("organ_band", "classe_organe"),
-    ("renal_rule", "regle_renale"),
-    ("calculated_mg", "dose_calculee_mg"),
-    ("rounding", "arrondi"),
-    ("dose_mg", "dose_finale_mg"),
-    ("daily_dose_mg", "dose_journaliere_mg"),
-    ("deviation_percent", "ecart_pourcent"),
-    ("tablets", "comprimes"),
-    ("duration_h", "duree_h"),
-    ("rate_mg_per_h", "debit_mg_par_h"),
-    ("pump_volume_ml", "volume_diffuseur_ml"),
-    ("pump_drug_volume_ml", "volume_medicament_ml"),
-    ("pump_diluent_ml", "volume_diluant_ml"),
-    ("withheld", "non_administre"),
-    ("withheld_reason", "motif_non_administre"),
-    ("assessment_decision", "evaluation_decision"),
-    ("assessment_action", "evaluation_action"),
-    ("assessment_level_percent", "evaluation_niveau_pourcent"),
-    ("assessment_reasons", "evaluation_motifs"),
-    ("warnings", "alertes"),
-    ("notes", "notes"),
-)
-
-
-def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """One row per administration per day; numbers unrounded, as in the JSON."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if sheet.provisional:  # a comment line above the header: on top, as on every format
-        out.write(f"# {label('provisional', lang)}\n")
-    writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
-    codes_by_drug: dict[str | None, list[str]] = {}
-    for warning in sheet.warnings:
-        codes_by_drug.setdefault(warning.drug, []).append(warning.code)
-    for day in sheet.days:
-        for item in day.administrations:
-            pump = item.pump
-            adjustment = item.organ_adjustment
-            values = {
-                "patient_id": sheet.patient_id or "",
-                "regimen_id": sheet.regimen.id,
-                "cycle": str(sheet.cycle),
-                "day": str(day.day),
-                "regimen": item.regimen,
-                "order": str(item.order),
-                "drug": item.drug,
-                "drug_name": drug_name(item.drug, sheet.drug_names, lang),
-                "route": item.route,
-                "method": item.method,
-                "prescribed": item.prescribed,
-                "prescribed_daily": item.prescribed_daily or "",
-                "dose_basis": item.dose_basis,
-                "basis_value": csv_number(item.basis_value),
-                "basis_unit": item.basis_unit or "",
-                "bsa_m2": csv_number(sheet.bsa_m2),
-                "intakes_per_day": str(item.intakes_per_day),
-                "standard_mg": csv_number(item.standard_mg),
-                "dose_level_percent": csv_number(item.dose_level_percent),
-                "organ_action": adjustment.action if adjustment else "",
-                "organ_band": adjustment.band if adjustment else "",
-                "renal_rule": item.renal_rule,
-                "calculated_mg": csv_number(item.calculated_mg),
-                "rounding": rounding_text(item),
-                "dose_mg": csv_number(item.dose_mg),
-                "daily_dose_mg": csv_number(item.daily_dose_mg),
-                "deviation_percent": csv_number(item.deviation_percent),
-                "tablets": ";".join(
-                    f"{t.count}x{format_mg(t.strength_mg)}" for t in item.tablets or ()
-                ),
-                "duration_h": csv_number(item.duration_h),
-                "rate_mg_per_h": csv_number(item.rate_mg_per_h),
-                "pump_volume_ml": csv_number(pump.pump_volume_ml if pump else None),
-                "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
-                "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
-                "withheld": "true" if item.withheld else "false",
-                "withheld_reason": withheld_text(item) or "",
-                **csv_values(sheet.assessment, item.drug, item.method),
-                # The drug's warnings, then the sheet's (a BSA or regimen caution
-                # concerns every row).
-                "warnings": ";".join(
-                    codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
-                ),
-                "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
-            }
-            writer.writerow([values[en] for en, _ in CSV_COLUMNS])
-    return out.getvalue()
 
 
 def _html_table(
@@ -564,6 +500,10 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
         out += _html_table(doc.columns, rows, numeric, columns.index("dose_mg"))
     out.append(f"<h2>{esc(doc.totals_title)}</h2>")
     out += _html_table(doc.totals_columns, doc.totals, {1})
+    if doc.dispense:
+        out.append(f"<h2>{esc(text('sheet.dispense', lang))}</h2><ul>")
+        out += [f"<li>{esc(line)}</li>" for line in doc.dispense]
+        out.append("</ul>")
     if doc.notes:
         out.append(f"<h2>{esc(label('administration_notes', lang))}</h2><ul>")
         colon = label("colon", lang)

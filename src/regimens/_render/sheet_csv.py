@@ -1,0 +1,130 @@
+"""The dose sheet as CSV: one row per administration per day, the JSON's fields (with
+the sheet's identifiers in front), numbers unrounded, so that a spreadsheet can sum and
+filter; header names in English or French.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from regimens._models.sheet import DoseSheet
+from regimens._render._text import csv_number, format_mg
+from regimens._render.assessment_words import csv_values
+from regimens._render.dose_words import csv_intakes, rounding_text, withheld_text
+from regimens._render.labels import Lang, drug_name, label
+
+__all__ = ["CSV_COLUMNS", "sheet_csv"]
+
+
+#: CSV columns: the JSON fields of an administration (with the sheet's identifiers in
+#: front), so a spreadsheet can sum and filter. The French header names follow.
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("patient_id", "n_patient"),
+    ("regimen_id", "protocole"),
+    ("cycle", "cycle"),
+    ("day", "jour"),
+    ("regimen", "protocole_source"),
+    ("order", "ordre"),
+    ("drug", "dci"),
+    ("drug_name", "medicament"),
+    ("route", "voie"),
+    ("method", "mode"),
+    ("prescribed", "prescrit"),
+    ("prescribed_daily", "prescrit_par_jour"),
+    ("dose_basis", "base_de_dose"),
+    ("basis_value", "valeur_de_base"),
+    ("basis_unit", "unite_de_base"),
+    ("bsa_m2", "surface_corporelle_m2"),
+    ("intakes_per_day", "prises_par_jour"),
+    ("standard_mg", "dose_standard_mg"),
+    ("dose_level_percent", "niveau_de_dose_pourcent"),
+    ("organ_action", "adaptation_organe"),
+    ("organ_band", "classe_organe"),
+    ("renal_rule", "regle_renale"),
+    ("calculated_mg", "dose_calculee_mg"),
+    ("rounding", "arrondi"),
+    ("dose_mg", "dose_finale_mg"),
+    ("daily_dose_mg", "dose_journaliere_mg"),
+    ("deviation_percent", "ecart_pourcent"),
+    ("tablets", "comprimes"),
+    ("intakes", "prises"),
+    ("duration_h", "duree_h"),
+    ("rate_mg_per_h", "debit_mg_par_h"),
+    ("pump_volume_ml", "volume_diffuseur_ml"),
+    ("pump_drug_volume_ml", "volume_medicament_ml"),
+    ("pump_diluent_ml", "volume_diluant_ml"),
+    ("withheld", "non_administre"),
+    ("withheld_reason", "motif_non_administre"),
+    ("assessment_decision", "evaluation_decision"),
+    ("assessment_action", "evaluation_action"),
+    ("assessment_level_percent", "evaluation_niveau_pourcent"),
+    ("assessment_reasons", "evaluation_motifs"),
+    ("warnings", "alertes"),
+    ("notes", "notes"),
+)
+
+
+def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """One row per administration per day; numbers unrounded, as in the JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if sheet.provisional:  # a comment line above the header: on top, as on every format
+        out.write(f"# {label('provisional', lang)}\n")
+    writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
+    codes_by_drug: dict[str | None, list[str]] = {}
+    for warning in sheet.warnings:
+        codes_by_drug.setdefault(warning.drug, []).append(warning.code)
+    for day in sheet.days:
+        for item in day.administrations:
+            pump = item.pump
+            adjustment = item.organ_adjustment
+            values = {
+                "patient_id": sheet.patient_id or "",
+                "regimen_id": sheet.regimen.id,
+                "cycle": str(sheet.cycle),
+                "day": str(day.day),
+                "regimen": item.regimen,
+                "order": str(item.order),
+                "drug": item.drug,
+                "drug_name": drug_name(item.drug, sheet.drug_names, lang),
+                "route": item.route,
+                "method": item.method,
+                "prescribed": item.prescribed,
+                "prescribed_daily": item.prescribed_daily or "",
+                "dose_basis": item.dose_basis,
+                "basis_value": csv_number(item.basis_value),
+                "basis_unit": item.basis_unit or "",
+                "bsa_m2": csv_number(sheet.bsa_m2),
+                "intakes_per_day": str(item.intakes_per_day),
+                "standard_mg": csv_number(item.standard_mg),
+                "dose_level_percent": csv_number(item.dose_level_percent),
+                "organ_action": adjustment.action if adjustment else "",
+                "organ_band": adjustment.band if adjustment else "",
+                "renal_rule": item.renal_rule,
+                "calculated_mg": csv_number(item.calculated_mg),
+                "rounding": rounding_text(item),
+                "dose_mg": csv_number(item.dose_mg),
+                "daily_dose_mg": csv_number(item.daily_dose_mg),
+                "deviation_percent": csv_number(item.deviation_percent),
+                "tablets": ";".join(
+                    f"{t.count}x{format_mg(t.strength_mg)}" for t in item.tablets or ()
+                ),
+                "intakes": csv_intakes(item.intakes),
+                "duration_h": csv_number(item.duration_h),
+                "rate_mg_per_h": csv_number(item.rate_mg_per_h),
+                "pump_volume_ml": csv_number(pump.pump_volume_ml if pump else None),
+                "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
+                "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
+                "withheld": "true" if item.withheld else "false",
+                "withheld_reason": withheld_text(item) or "",
+                **csv_values(sheet.assessment, item.drug, item.method),
+                # The drug's warnings, then the sheet's (a BSA or regimen caution
+                # concerns every row).
+                "warnings": ";".join(
+                    codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
+                ),
+                "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
+            }
+            writer.writerow([values[en] for en, _ in CSV_COLUMNS])
+    return out.getvalue()
