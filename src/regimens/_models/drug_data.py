@@ -5,7 +5,7 @@ codes (for other systems)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -151,12 +151,11 @@ class InfusionFacts(Frozen, str_strip_whitespace=True):
     final_concentration_max_mg_per_ml: Number | None = Field(
         default=None, gt=0, le=1000, allow_inf_nan=False
     )
-    bag_volume_ml: Number | None = Field(
+    bag_volumes_ml: tuple[Annotated[Number, Field(gt=0, le=5000)], ...] | None = Field(
         default=None,
-        gt=0,
-        le=5000,
-        allow_inf_nan=False,
-        description="The standard bag the dose is added to, mL; none: not given.",
+        min_length=1,
+        description="The bags the label allows the dose to be added to, mL: the smallest "
+        "that keeps the final concentration in range is chosen; none: not given.",
     )
     stability: str = Field(default="", description="Stability after dilution, as the source says.")
     evidence: Evidence | None = Field(default=None, description="V, P or U (see sources).")
@@ -173,6 +172,13 @@ class InfusionFacts(Frozen, str_strip_whitespace=True):
         if len(set(sizes)) != len(sizes):
             raise ValueError("a vial size is listed twice")
         return tuple(sorted(sizes))
+
+    @field_validator("bag_volumes_ml")
+    @classmethod
+    def _sorted_bags(cls, bags: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if bags is not None and len(set(bags)) != len(bags):
+            raise ValueError("a bag volume is listed twice")
+        return tuple(sorted(bags)) if bags is not None else None
 
     @field_validator("diluents")
     @classmethod

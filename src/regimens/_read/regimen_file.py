@@ -40,8 +40,8 @@ from regimens._models.assessment import (
     When,
 )
 from regimens._models.base import Frozen
-from regimens._models.library import normalize_name
 from regimens._models.drug_data import InfusionFacts
+from regimens._models.library import normalize_name
 from regimens._models.regimen import (
     Component,
     CumulativeLimit,
