@@ -355,7 +355,8 @@ def test_pump_text_reads_volume_rate_then_contents() -> None:
     _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --pump-rate 2 --format markdown")
     assert (
         "over 46 h; 95.0 mg/h; pump 92 mL at 2 mL/h = 87.4 mL of drug + 4.6 mL of diluent; "
-        "final concentration 47.48 mg/mL |"
+        "final concentration 47.48 mg/mL; draw 87.4 mL at 50 mg/mL (4370 mg), "
+        "vials 1 × 5000 mg, waste 630 mg |"
     ) in out
     _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --pump-rate 2 --lang fr")
     assert (

@@ -10,6 +10,8 @@
    withheld.
 5. **rounding**: tablets or the drug's increment, never beyond the tolerance
    (:mod:`regimens._calc.rounding`).
+6. **preparation** of an IV dose: volume, vials, diluent, final volume
+   (:mod:`regimens._calc.preparation`).
 
 A component is computed once per sheet, whatever the number of days it is given on:
 its dose does not depend on the day. Every intermediate value is kept on the
@@ -24,6 +26,7 @@ from regimens._calc import renal
 from regimens._calc.assessment import level_of
 from regimens._calc.oral_plan import INTAKE_TIMES, OralPlan, plan_oral
 from regimens._calc.organ import organ_adjustment
+from regimens._calc.preparation import concentration_of, prepare
 from regimens._calc.pump import pump_fill
 from regimens._calc.rounding import (
     Rounded,
@@ -111,9 +114,16 @@ def dose_component(
     duration = component.duration_h
     rate = None
     pump = None
+    # 6. preparation (:mod:`regimens._calc.preparation`): the pump and the volumes use
+    # the concentration of --concentration where given.
+    concentration, given = concentration_of(context, facts)
+    stock = facts.model_copy(update={"concentration_mg_per_ml": concentration}) if given else facts
     if component.method == "continuous_infusion" and duration:
         rate = daily / duration
-        pump = pump_fill(context, component, facts, daily)
+        pump = pump_fill(context, component, stock, daily)
+    # A continuous infusion prepares the day's dose (the pump); others one intake.
+    prepared = daily if component.method == "continuous_infusion" else rounded.dose_mg
+    preparation = None if withheld else prepare(context, component, facts, prepared, pump)
     unit = dose.unit
     return Administration(
         drug=component.drug,
@@ -147,6 +157,7 @@ def dose_component(
         duration_h=duration,
         rate_mg_per_h=rate,
         pump=pump,
+        preparation=preparation,
         withheld=withheld,
         withheld_reason=withheld_reason if withheld else None,
         assessment_level_percent=ceiling,

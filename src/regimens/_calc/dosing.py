@@ -15,7 +15,7 @@ the renderers give it words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from regimens._calc.dose import dose_component
 from regimens._calc.maxima import check_maxima
 from regimens._calc.measures import compute_bsa_result, patient_inputs
 from regimens._calc.organ import renal_function
+from regimens._calc.preparation import vial_use
 from regimens._errors import InputError
 from regimens._models.base import FrozenDict
 from regimens._models.measures import BsaResult
@@ -118,6 +119,14 @@ def sheet_for(
                 field="drug_dose_level",
             )
 
+    for given in options.concentrations:
+        facts = library.drug(given.drug)
+        if facts.inn not in drugs or facts.tablet_strengths_mg:
+            why = "taken as tablets" if facts.tablet_strengths_mg else f"not in {main.id}"
+            raise InputError(
+                f"concentration for {facts.inn}: that drug is {why}", field="concentrations"
+            )
+
     patient = _creatinine_from_labs(patient, options)
     needs_bsa = any(component.dose.basis == "per_m2" for _, component in components)
     bsa = _bsa(patient, options, needs_bsa)
@@ -188,6 +197,7 @@ def sheet_for(
         days=sheet_days,
         totals=_totals(ordered),
         dispense=dispense(sheet_days, library.drug),
+        vial_use=vial_use(sheet_days, _vial_sizes(library)),
         warnings=context.sorted_warnings(),
         drug_names=_drug_names(library, drugs),
         provenance=Provenance(
@@ -241,6 +251,16 @@ def regimen_ref(library: RegimenLibrary, regimen: Regimen) -> RegimenRef:
         sha256=library.file_of(regimen.id).sha256,
         kind=regimen.kind,
     )
+
+
+def _vial_sizes(library: RegimenLibrary) -> Callable[[str], tuple[float, ...] | None]:
+    """A drug's vial sizes, from the library's preparation facts (None: not given)."""
+
+    def sizes(drug: str) -> tuple[float, ...] | None:
+        info = library.drug(drug).preparation
+        return info.vial_sizes_mg if info is not None else None
+
+    return sizes
 
 
 def _drug_names(library: RegimenLibrary, drugs: set[str]) -> FrozenDict[str, FrozenDict[str, str]]:

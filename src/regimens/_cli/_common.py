@@ -106,6 +106,8 @@ FLAG_OF_FIELD: dict[str, str] = {
     "tolerance": "--tolerance",
     "tolerance_percent": "--tolerance",
     "cycle": "--cycle",
+    "concentration": "--concentration",
+    "concentrations": "--concentration",
     "pump_rate": "--pump-rate",
     "pump_rate_ml_per_h": "--pump-rate",
     "with": "--with",

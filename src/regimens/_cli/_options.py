@@ -69,6 +69,7 @@ DOSE_GROUP = [
     "drug_dose_level",
     "rounding",
     "tolerance",
+    "concentration",
     "provisional",
 ]
 #: Help heading "Dose" of a sheet: the dose group, then the sheet's own options.
@@ -231,6 +232,13 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
                 "--tolerance", type=float, default=5.0, show_default=True, help=tolerance_help
             ),
             click.option(
+                "--concentration",
+                multiple=True,
+                metavar="DRUG=VALUE",
+                help="Concentration of the product a drug is drawn from, replacing the "
+                "library's, e.g. fluorouracil=25mg/mL (repeatable).",
+            ),
+            click.option(
                 "--provisional",
                 is_flag=True,
                 help="Planning sheet: a missing renal function is a caution, not blocking; "
@@ -297,15 +305,18 @@ def sheet_options(
     rounding: str,
     tolerance: float,
     provisional: bool = False,
+    concentration: tuple[str, ...] = (),
     cycle: int = 1,
     pump_rate: float | None = None,
     assessment: AssessmentInputs | None = None,
 ) -> SheetOptions:
     """The :class:`~regimens._calc.dosing.SheetOptions` of the dose options' values.
 
-    ``library`` resolves the drugs of ``--drug-dose-level`` (aliases, local names).
+    ``library`` resolves the drugs of ``--drug-dose-level`` and ``--concentration``
+    (aliases, local names).
     """
     from regimens._calc.dosing import DrugDoseLevel, SheetOptions
+    from regimens._read.concentration import read_concentrations
     from regimens._read.levels import read_dose_level
 
     levels = []
@@ -328,6 +339,7 @@ def sheet_options(
         provisional=provisional,
         cycle=cycle,
         pump_rate_ml_per_h=pump_rate,
+        concentrations=read_concentrations(concentration, library),
         assessment=assessment,
     )
 

@@ -63,16 +63,27 @@ BATCH_COLUMNS: tuple[str, ...] = (
     "cycle",
     "dose_level",
     "bsa_formula",
+    "concentration",
     "patient_name",
     *ASSESSMENT_COLUMNS,
 )
 
 #: Columns holding several items: ``;``-separated in a cell (``anc=1.2; platelets=90``),
 #: or a list of texts in a JSON Lines row.
-LIST_COLUMNS: tuple[str, ...] = ("labs", "uln", "toxicity", "conditions", "overrides")
+LIST_COLUMNS: tuple[str, ...] = (
+    "labs",
+    "uln",
+    "toxicity",
+    "conditions",
+    "overrides",
+    "concentration",
+)
 
 #: An error's field (a keyword of the readers) → the column a user wrote, where they differ.
-_COLUMN_OF_FIELD = {keyword: column for column, keyword in ASSESSMENT_COLUMNS.items()}
+_COLUMN_OF_FIELD = {
+    **{keyword: column for column, keyword in ASSESSMENT_COLUMNS.items()},
+    "concentrations": "concentration",
+}
 
 #: Columns a CSV header must have (plus ``regimen`` unless given once for all rows).
 REQUIRED_COLUMNS: tuple[str, ...] = ("patient_id", "height", "weight")
@@ -83,6 +94,7 @@ ROW_OPTIONS: dict[str, str] = {
     "cycle": "cycle",
     "dose_level": "dose_level_percent",
     "bsa_formula": "bsa_formula",
+    "concentration": "concentrations",
 }
 
 #: Error messages are cut to this length (a whole bad line echoed back is no help).
@@ -125,7 +137,7 @@ class BatchRow(Frozen):
     patient_id: str | None  # None for a Patient given as a row
     regimen: Regimen
     patient: Patient
-    options: tuple[tuple[str, int | float | str], ...] = ()
+    options: tuple[tuple[str, object], ...] = ()
     patient_name: str | None = None
     assessment: AssessmentInputs | None = None
 

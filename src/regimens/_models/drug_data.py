@@ -5,7 +5,7 @@ codes (for other systems)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -16,7 +16,14 @@ if TYPE_CHECKING:
     # CumulativeLimit with model_rebuild once Dose is defined.
     from regimens._models.regimen import Dose
 
-__all__ = ["CumulativeLimit", "DoxorubicinEquivalence", "DrugCodes", "PackSize"]
+__all__ = [
+    "CumulativeLimit",
+    "Diluent",
+    "DoxorubicinEquivalence",
+    "DrugCodes",
+    "InfusionFacts",
+    "PackSize",
+]
 
 _ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")
 
@@ -113,3 +120,79 @@ class PackSize(Frozen):
 
     strength_mg: Number = Field(gt=0, allow_inf_nan=False)
     count: Whole = Field(ge=1)
+
+
+#: A diluent a library names (the catalogues word it): glucose 5 %, sodium chloride
+#: 0.9 %, water for injections.
+Diluent = Literal["glucose_5", "sodium_chloride_0_9", "water_for_injections"]
+
+
+class InfusionFacts(Frozen, str_strip_whitespace=True):
+    """How a parenteral drug is prepared (issue 19, docs/dispensing.md): its vials, the
+    diluents it may be given in, the labelled range of the final concentration, the
+    standard bag volume and the stability after dilution, with the source of each.
+
+    The concentration of the stock itself is ``concentration`` of the drug (none where
+    several are marketed, as for docetaxel: ``--concentration`` gives it).
+    """
+
+    vial_sizes_mg: tuple[Number, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="Content of each vial size of the library's product, in mg (the "
+        "labelled amount); left out where no source gave them.",
+    )
+    diluents: tuple[Diluent, ...] = Field(
+        default=(), description="Compatible diluents, the preferred first; none: not given."
+    )
+    final_concentration_min_mg_per_ml: Number | None = Field(
+        default=None, gt=0, le=1000, allow_inf_nan=False
+    )
+    final_concentration_max_mg_per_ml: Number | None = Field(
+        default=None, gt=0, le=1000, allow_inf_nan=False
+    )
+    bag_volumes_ml: tuple[Annotated[Number, Field(gt=0, le=5000)], ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="The bags the label allows the dose to be added to, mL: the smallest "
+        "that keeps the final concentration in range is chosen; none: not given.",
+    )
+    stability: str = Field(default="", description="Stability after dilution, as the source says.")
+    evidence: Evidence | None = Field(default=None, description="V, P or U (see sources).")
+    source: NonEmpty
+    note: str = ""
+
+    @field_validator("vial_sizes_mg")
+    @classmethod
+    def _positive_sizes(cls, sizes: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if sizes is None:
+            return None
+        if any(not value > 0 for value in sizes):
+            raise ValueError("vial sizes must be positive amounts in mg")
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("a vial size is listed twice")
+        return tuple(sorted(sizes))
+
+    @field_validator("bag_volumes_ml")
+    @classmethod
+    def _sorted_bags(cls, bags: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if bags is not None and len(set(bags)) != len(bags):
+            raise ValueError("a bag volume is listed twice")
+        return tuple(sorted(bags)) if bags is not None else None
+
+    @field_validator("diluents")
+    @classmethod
+    def _no_repeated_diluent(cls, diluents: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(diluents)) != len(diluents):
+            raise ValueError("a diluent is listed twice")
+        return diluents
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> InfusionFacts:
+        low, high = self.final_concentration_min_mg_per_ml, self.final_concentration_max_mg_per_ml
+        if low is not None and high is not None and low > high:
+            raise FieldPathError(
+                "final_concentration_min",
+                f"{low:g} mg/mL is above final_concentration_max {high:g} mg/mL",
+            )
+        return self

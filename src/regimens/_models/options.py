@@ -18,9 +18,11 @@ from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 from regimens._models.validation import own_error
 
 __all__ = [
+    "MAX_CONCENTRATION_MG_PER_ML",
     "MAX_DOSE_LEVEL_PERCENT",
     "MAX_TOLERANCE_PERCENT",
     "MIN_DOSE_LEVEL_PERCENT",
+    "DrugConcentration",
     "DrugDoseLevel",
     "RoundingPolicy",
     "SheetOptions",
@@ -88,6 +90,20 @@ class DrugDoseLevel(Frozen):
         return check_dose_level(value, "drug_dose_levels", f"dose level of {drug}".strip())
 
 
+#: Above 1000 mg/mL (1 g per mL) no solution is drawn up: a typo (a unit missed), refused.
+MAX_CONCENTRATION_MG_PER_ML = 1000.0
+
+
+class DrugConcentration(Frozen):
+    """The concentration of the product a drug is drawn from, replacing the library's
+    (``--concentration fluorouracil=25mg/mL``): 5-FU comes as 25 and 50 mg/mL."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    drug: str
+    mg_per_ml: Number = Field(gt=0, le=MAX_CONCENTRATION_MG_PER_ML)
+
+
 class SheetOptions(Frozen):
     """How to compute a sheet. Defaults are the documented clinical defaults."""
 
@@ -113,6 +129,8 @@ class SheetOptions(Frozen):
     bsa_spread_tolerance_percent: Number = Field(default=5.0, gt=0, le=50)
     cycle: Whole = Field(default=1, ge=1, le=100)
     pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
+    #: Concentrations replacing the library's, one per drug (issue 19, docs/dispensing.md).
+    concentrations: tuple[DrugConcentration, ...] = ()
     calvert_gfr_cap_ml_min: Number | None = Field(default=125.0, gt=0)
     #: A planning sheet: a missing renal function is a caution, not blocking, and the
     #: sheet says "PROVISIONAL — not for administration" (issue 17).
@@ -137,6 +155,20 @@ class SheetOptions(Frozen):
     @classmethod
     def _a_percentage(cls, value: float) -> float:
         return check_dose_level(value, "dose_level_percent")
+
+    @field_validator("concentrations")
+    @classmethod
+    def _one_concentration_per_drug(
+        cls, value: tuple[DrugConcentration, ...]
+    ) -> tuple[DrugConcentration, ...]:
+        drugs = [item.drug for item in value]
+        repeated = sorted({drug for drug in drugs if drugs.count(drug) > 1})
+        if repeated:
+            raise InputError(
+                f"more than one concentration for {', '.join(repeated)}: give one per drug",
+                field="concentrations",
+            )
+        return value
 
     @field_validator("drug_dose_levels")
     @classmethod

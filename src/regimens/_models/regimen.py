@@ -29,7 +29,13 @@ from regimens._models.base import (
     Number,
     Whole,
 )
-from regimens._models.drug_data import CumulativeLimit, DoxorubicinEquivalence, DrugCodes, PackSize
+from regimens._models.drug_data import (
+    CumulativeLimit,
+    DoxorubicinEquivalence,
+    DrugCodes,
+    InfusionFacts,
+    PackSize,
+)
 from regimens._models.safety_data import MaximumDose, RegimenCaution
 
 __all__ = [
@@ -487,6 +493,9 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         default=(), description="Tablets per pack of each strength (dispensing, oral drugs)."
     )
     pack_source: str = Field(default="", description="Where the pack sizes come from.")
+    preparation: InfusionFacts | None = Field(
+        default=None, description="Parenteral drugs: vials, diluents, final range, stability."
+    )
     doxorubicin_equivalence: DoxorubicinEquivalence | None = Field(
         default=None,
         description="Anthracyclines: the doxorubicin-equivalence ratio for cumulative doses.",

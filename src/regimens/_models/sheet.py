@@ -17,6 +17,7 @@ from pydantic import Field
 
 from regimens._models.assessment import Assessment
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.drug_data import Diluent
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
 from regimens._models.regimen import DoseBasis, Method, RenalAction, RenalRuleStatus, Route
@@ -35,6 +36,7 @@ __all__ = [
     "OrganAdjustment",
     "OrganRule",
     "PlanOption",
+    "Preparation",
     "Provenance",
     "PumpFill",
     "RegimenRef",
@@ -44,12 +46,15 @@ __all__ = [
     "SheetDay",
     "SheetWarning",
     "TabletCount",
+    "VialCount",
+    "VialUse",
     "WithheldReason",
 ]
 
 #: Version of the JSON document: minor for a new field (1.1: the treatment-day
-#: assessment), major for an incompatible change.
-SCHEMA_VERSION = "1.2"
+#: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use), major for an
+#: incompatible change.
+SCHEMA_VERSION = "1.3"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -85,6 +90,9 @@ WARNING_CODES: dict[str, Severity] = {
     "TABLETS_NOT_ACHIEVABLE": "blocking",
     # The drug volume alone exceeds what the infusion pump holds.
     "PUMP_VOLUME_EXCEEDED": "blocking",
+    # The final concentration of an infusion is outside the range its label gives
+    # (drugs.toml preparation): a larger or smaller bag is needed (issue 19).
+    "FINAL_CONCENTRATION_OUT_OF_RANGE": "caution",
     # The GFR used in the Calvert formula was capped.
     "CALVERT_GFR_CAPPED": "info",
     # A supportive regimen is not given in this cycle.
@@ -246,6 +254,58 @@ class PumpFill(Frozen):
     min_rate_ml_per_h: float
 
 
+class VialCount(Frozen):
+    """How many vials of one size are opened."""
+
+    size_mg: float
+    count: int
+
+
+class Preparation(Frozen):
+    """How a parenteral dose is prepared (issue 19, docs/dispensing.md): the volume to
+    draw, the vials, the diluent, the final volume and concentration, the rate.
+
+    The dose prepared is ``dose_mg`` (``daily_dose_mg`` for a continuous infusion: the
+    whole pump). A value the library cannot give is None, never a guess.
+    """
+
+    #: Of the stock drawn from: the library's, or ``--concentration`` (``concentration_given``).
+    #: None: the library gives none (docetaxel): no volume is computed.
+    concentration_mg_per_ml: float | None
+    concentration_given: bool = False
+    #: Dose ÷ concentration, to the nearest 0.1 mL (half up).
+    volume_ml: float | None = None
+    #: ``volume_ml`` × concentration: what that volume holds (within 0.05 mL of the dose).
+    dose_drawn_mg: float | None = None
+    #: The fewest vials holding ``dose_drawn_mg``, then the least waste; None where the
+    #: library gives no vial sizes, or the concentration is not the library's product's.
+    vials: tuple[VialCount, ...] | None = None
+    waste_mg: float | None = None
+    diluents: tuple[Diluent, ...] = ()
+    #: The bag (``bag_volume_ml`` + ``volume_ml``) or the pump's volume; None: not given.
+    final_volume_ml: float | None = None
+    final_concentration_mg_per_ml: float | None = None
+    final_concentration_min_mg_per_ml: float | None = None
+    final_concentration_max_mg_per_ml: float | None = None
+    #: ``final_volume_ml`` ÷ duration, in mL/h, when both are known.
+    rate_ml_per_h: float | None = None
+    stability: str = ""
+    source: str | None = None
+
+
+class VialUse(Frozen):
+    """A drug prepared more than once on a day (5-FU bolus and pump): the vials for the
+    day's total when they are shared, against the waste of separate preparations."""
+
+    drug: str
+    day: int
+    total_mg: float
+    vials: tuple[VialCount, ...]
+    waste_mg: float
+    #: The sum of the administrations' own waste (each from its own vials).
+    separate_waste_mg: float
+
+
 class OrganAdjustment(Frozen):
     """The organ-function rule band that applied to a dose."""
 
@@ -298,6 +358,9 @@ class Administration(Frozen):
     duration_h: float | None = None
     rate_mg_per_h: float | None = None
     pump: PumpFill | None = None
+    #: IV administrations given: volume, vials, diluent (issue 19); None for oral
+    #: drugs and withheld doses.
+    preparation: Preparation | None = None
     withheld: bool = False
     withheld_reason: WithheldReason | None = None
     #: The treatment-day assessment's ceiling for this drug, % of the full dose (None:
@@ -389,6 +452,8 @@ class DoseSheet(Frozen):
     #: The tablets to dispense for the cycle, per oral drug and strength (issue 19;
     #: docs/dispensing.md). A withheld drug, or one with no plan, dispenses nothing.
     dispense: tuple[DispenseItem, ...] = ()
+    #: Drugs prepared more than once on a day: shared vials and waste (issue 19).
+    vial_use: tuple[VialUse, ...] = ()
     warnings: tuple[SheetWarning, ...]
     provenance: Provenance
     #: The treatment-day assessment (None: no assessment input was given).

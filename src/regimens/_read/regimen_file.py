@@ -40,6 +40,7 @@ from regimens._models.assessment import (
     When,
 )
 from regimens._models.base import Frozen
+from regimens._models.drug_data import InfusionFacts
 from regimens._models.library import normalize_name
 from regimens._models.regimen import (
     Component,
@@ -288,6 +289,55 @@ class CumulativeLimitFile(CumulativeLimit, title="CumulativeLimit"):
         return CumulativeLimit.model_construct(self.model_fields_set, **_domain(self))
 
 
+class InfusionFactsFile(InfusionFacts, title="InfusionFacts"):
+    __doc__ = InfusionFacts.__doc__
+
+    vial_sizes_mg: Annotated[
+        tuple[float, ...] | None,
+        BeforeValidator(parse_strengths),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "description": "Content of each vial size, with unit.",
+                "examples": [["50 mg", "100 mg", "200 mg"]],
+            },
+            mode="validation",
+        ),
+    ] = Field(
+        default=None, min_length=1, validation_alias=AliasChoices("vial_sizes", "vial_sizes_mg")
+    )
+    final_concentration_min_mg_per_ml: Annotated[
+        float | None,
+        BeforeValidator(parse_concentration),
+        _string_schema("Lowest labelled final concentration, with unit.", ["0.2 mg/mL"]),
+    ] = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        validation_alias=AliasChoices(
+            "final_concentration_min", "final_concentration_min_mg_per_ml"
+        ),
+    )
+    final_concentration_max_mg_per_ml: Annotated[
+        float | None,
+        BeforeValidator(parse_concentration),
+        _string_schema("Highest labelled final concentration, with unit.", ["0.7 mg/mL"]),
+    ] = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        validation_alias=AliasChoices(
+            "final_concentration_max", "final_concentration_max_mg_per_ml"
+        ),
+    )
+
+    def to_model(self) -> InfusionFacts:
+        """The domain preparation facts."""
+        return InfusionFacts.model_construct(self.model_fields_set, **_domain(self))
+
+
 class DrugFactsFile(DrugFacts, title="DrugFacts"):
     __doc__ = DrugFacts.__doc__
 
@@ -336,6 +386,7 @@ class DrugFactsFile(DrugFacts, title="DrugFacts"):
             mode="validation",
         ),
     ] = ()
+    preparation: InfusionFactsFile | None = None
     assessment: tuple[AssessmentRuleFile, ...] = ()
     toxicity_ladders: tuple[ToxicityLadderFile, ...] = _LadderField
 
@@ -351,6 +402,8 @@ class DrugFactsFile(DrugFacts, title="DrugFacts"):
         )
         if self.cumulative_limit is not None:
             fields["cumulative_limit"] = self.cumulative_limit.to_model()
+        if self.preparation is not None:
+            fields["preparation"] = self.preparation.to_model()
         return DrugFacts.model_construct(self.model_fields_set, **fields)
 
 

@@ -33,6 +33,7 @@ from regimens._models.batch import (
     batch_error,
 )
 from regimens._models.patient import Patient
+from regimens._read.concentration import read_concentrations
 from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
@@ -265,6 +266,12 @@ class _Rows:
             )
         return found
 
+    def _option(self, column: str, value: object) -> object:
+        """A row's option: ``concentration`` is a list of ``DRUG=VALUE`` items."""
+        if column == "concentration":
+            return read_concentrations(_items(value, column), self.library)
+        return _option_value(column, value)
+
     def read(self, row: Mapping[str, object] | Patient) -> BatchRow:
         """One row's cells, in a fixed order, so that a row with several faults always
         reports the same one: columns, patient_id, regimen, patient, options, name."""
@@ -292,7 +299,7 @@ class _Rows:
             crcl=_measure(get("crcl"), "crcl"),
         )
         options = tuple(
-            (column, _option_value(column, get(column)))
+            (column, self._option(column, get(column)))
             for column in ROW_OPTIONS
             if not _is_missing(get(column))
         )

@@ -8,8 +8,10 @@ catalogues. The JSON, CSV and FHIR documents show them in English, as they alway
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
+from regimens._models.base import FrozenMap
 from regimens._models.sheet import (
     Administration,
     Intake,
@@ -17,9 +19,12 @@ from regimens._models.sheet import (
     PlanOption,
     PumpFill,
     TabletCount,
+    VialCount,
+    VialUse,
 )
 from regimens._render._text import format_mg, plain_number
 from regimens._render.catalogue import text
+from regimens._render.labels import Lang, drug_name
 
 __all__ = [
     "csv_intakes",
@@ -28,10 +33,13 @@ __all__ = [
     "nearest_plans_text",
     "order_of_operations_text",
     "organ_rule_text",
+    "preparation_text",
     "pump_text",
     "renal_rule_text",
     "rounding_text",
     "tablets_text",
+    "vial_use_lines",
+    "vials_text",
     "withheld_text",
 ]
 
@@ -167,3 +175,70 @@ def csv_intakes(intakes: tuple[Intake, ...] | None) -> str:
         + ";".join(f"{t.count}x{format_mg(t.strength_mg)}" for t in intake.tablets)
         for intake in intakes or ()
     )
+
+
+def vials_text(vials: Sequence[VialCount]) -> str:
+    """``1 × 200 mg + 1 × 50 mg``."""
+    return " + ".join(f"{vial.count} × {format_mg(vial.size_mg)} mg" for vial in vials)
+
+
+def preparation_text(item: Administration, lang: str = "en") -> str | None:
+    """Volume, vials, diluent (and the bag's final volume and rate) of an IV dose; the
+    pump of a continuous infusion has its own text (:func:`pump_text`)."""
+    prep = item.preparation
+    if prep is None:
+        return None
+    if prep.concentration_mg_per_ml is None or prep.volume_ml is None:
+        return text("label.prep_no_concentration", lang)
+    parts = [
+        text(
+            "label.prep_draw",
+            lang,
+            volume=f"{prep.volume_ml:.1f}",
+            conc=f"{prep.concentration_mg_per_ml:g}",
+            drawn=format_mg(prep.dose_drawn_mg or 0.0),
+        )
+    ]
+    if prep.vials:
+        parts.append(
+            text(
+                "label.prep_vials",
+                lang,
+                vials=vials_text(prep.vials),
+                waste=format_mg(prep.waste_mg or 0.0),
+            )
+        )
+    if prep.diluents:
+        names = [text(f"diluent.{code}", lang) for code in prep.diluents]
+        parts.append(text("label.prep_in", lang, diluents=text("label.or", lang).join(names)))
+    if item.pump is None and prep.final_volume_ml is not None:
+        parts.append(
+            text(
+                "label.prep_final",
+                lang,
+                volume=f"{prep.final_volume_ml:g}",
+                conc=f"{prep.final_concentration_mg_per_ml or 0.0:.2f}",
+            )
+        )
+        if prep.rate_ml_per_h is not None:
+            parts.append(text("label.prep_rate", lang, rate=f"{prep.rate_ml_per_h:.0f}"))
+    return ", ".join(parts)
+
+
+def vial_use_lines(
+    uses: Sequence[VialUse], names: FrozenMap[str, FrozenMap[str, str]], lang: Lang = "en"
+) -> list[str]:
+    """A drug prepared twice on a day: its shared vials and the waste either way."""
+    return [
+        text(
+            "sheet.vial_use.line",
+            lang,
+            drug=drug_name(use.drug, names, lang),
+            day=use.day,
+            total=format_mg(use.total_mg),
+            vials=vials_text(use.vials),
+            waste=format_mg(use.waste_mg),
+            separate=format_mg(use.separate_waste_mg),
+        )
+        for use in uses
+    ]

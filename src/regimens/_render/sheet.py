@@ -35,9 +35,11 @@ from regimens._render.dose_words import (
     intakes_differ,
     intakes_text,
     nearest_plans_text,
+    preparation_text,
     pump_text,
     renal_rule_text,
     tablets_text,
+    vial_use_lines,
 )
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message
@@ -90,6 +92,9 @@ def _details(item: Administration, lang: Lang) -> str:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
+    preparation = preparation_text(item, lang)
+    if preparation:
+        parts.append(preparation)
     if item.withheld_reason == "assessment":  # not a warning alone: the assessment says why
         parts.append(text("assessment.withheld_cell", lang))
     elif item.withheld:
@@ -108,7 +113,8 @@ def _dose_cell(item: Administration) -> str:
 
 
 def _dispense_lines(sheet: DoseSheet, lang: Lang) -> list[str]:
-    """The tablets to hand over for the cycle, per drug and strength."""
+    """The tablets to hand over for the cycle, per drug and strength; the vials shared
+    by a drug prepared twice on a day."""
     return [
         text(
             "sheet.dispense.line",
@@ -121,7 +127,7 @@ def _dispense_lines(sheet: DoseSheet, lang: Lang) -> list[str]:
             else "",
         )
         for item in sheet.dispense
-    ]
+    ] + vial_use_lines(sheet.vial_use, sheet.drug_names, lang)
 
 
 def _organ(adjustment: OrganAdjustment | None) -> str:

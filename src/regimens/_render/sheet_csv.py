@@ -54,6 +54,9 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pump_volume_ml", "volume_diffuseur_ml"),
     ("pump_drug_volume_ml", "volume_medicament_ml"),
     ("pump_diluent_ml", "volume_diluant_ml"),
+    ("volume_ml", "volume_a_prelever_ml"),
+    ("vials", "flacons"),
+    ("diluent", "diluant"),
     ("withheld", "non_administre"),
     ("withheld_reason", "motif_non_administre"),
     ("assessment_decision", "evaluation_decision"),
@@ -77,7 +80,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
         codes_by_drug.setdefault(warning.drug, []).append(warning.code)
     for day in sheet.days:
         for item in day.administrations:
-            pump = item.pump
+            pump, prep = item.pump, item.preparation
             adjustment = item.organ_adjustment
             values = {
                 "patient_id": sheet.patient_id or "",
@@ -116,6 +119,12 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "pump_volume_ml": csv_number(pump.pump_volume_ml if pump else None),
                 "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
                 "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
+                "volume_ml": csv_number(prep.volume_ml if prep else None),
+                "vials": ";".join(
+                    f"{v.count}x{format_mg(v.size_mg)}"
+                    for v in (prep.vials if prep else None) or ()
+                ),
+                "diluent": ";".join(prep.diluents) if prep else "",
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
                 **csv_values(sheet.assessment, item.drug, item.method),

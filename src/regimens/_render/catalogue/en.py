@@ -436,6 +436,18 @@ TEXTS: dict[str, str] = {
     "sheet.dispense": "To dispense for the cycle",
     "sheet.dispense.line": "{drug}: {count} × {strength} mg tablets{packs}",
     "sheet.dispense.packs": " ({packs} pack(s))",
+    "label.prep_draw": "draw {volume} mL at {conc} mg/mL ({drawn} mg)",
+    "label.prep_no_concentration": "concentration not given: give --concentration",
+    "label.prep_vials": "vials {vials}, waste {waste} mg",
+    "label.prep_in": "in {diluents}",
+    "label.prep_final": "final {volume} mL at {conc} mg/mL",
+    "label.prep_rate": "{rate} mL/h",
+    "label.or": " or ",
+    "diluent.glucose_5": "glucose 5 %",
+    "diluent.sodium_chloride_0_9": "sodium chloride 0.9 %",
+    "diluent.water_for_injections": "water for injections",
+    "sheet.vial_use.line": "{drug}, day {day}: {total} mg from shared vials {vials}, waste {waste} mg ({separate} mg if each dose has its own vials)",
+    "warning.FINAL_CONCENTRATION_OUT_OF_RANGE": "{drug}: {concentration} mg/mL once diluted to {volume} mL, outside the labelled range {range} mg/mL: no bag of the library keeps it in range; choose the volume",
     "check.INTAKES_DIFFER": "{drug}: {prescribed} mg is one intake, but the sheet's intakes differ ({times}: {doses} mg, {daily} mg a day): prescribe the daily total, {drug}={daily}mg/day",
 }
 

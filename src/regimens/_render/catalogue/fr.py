@@ -440,6 +440,18 @@ TEXTS: dict[str, str] = {
     "sheet.dispense": "À dispenser pour le cycle",
     "sheet.dispense.line": "{drug} : {count} comprimés à {strength} mg{packs}",
     "sheet.dispense.packs": " ({packs} boîte(s))",
+    "label.prep_draw": "prélever {volume} mL à {conc} mg/mL ({drawn} mg)",
+    "label.prep_no_concentration": "concentration non fournie : indiquer --concentration",
+    "label.prep_vials": "flacons {vials}, perte {waste} mg",
+    "label.prep_in": "dans {diluents}",
+    "label.prep_final": "volume final {volume} mL à {conc} mg/mL",
+    "label.prep_rate": "{rate} mL/h",
+    "label.or": " ou ",
+    "diluent.glucose_5": "glucose 5 %",
+    "diluent.sodium_chloride_0_9": "chlorure de sodium 0,9 %",
+    "diluent.water_for_injections": "eau pour préparations injectables",
+    "sheet.vial_use.line": "{drug}, J{day} : {total} mg à partir de flacons partagés {vials}, perte {waste} mg ({separate} mg si chaque dose a ses propres flacons)",
+    "warning.FINAL_CONCENTRATION_OUT_OF_RANGE": "{drug} : {concentration} mg/mL une fois dilué à {volume} mL, hors de l'intervalle du RCP {range} mg/mL : aucune poche de la bibliothèque ne l'y ramène ; choisir le volume",
     "check.INTAKES_DIFFER": "{drug} : {prescribed} mg est une prise, mais les prises de la feuille diffèrent ({times} : {doses} mg, {daily} mg par jour) : prescrire la dose journalière, {drug}={daily}mg/day",
 }
 
