@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from regimens._models.base import FrozenMap
 from regimens._models.course import LineReport
 from regimens._models.course_record import CycleRecord, LineRecord
 from regimens._render.labels import Lang, drug_name, label
@@ -83,7 +84,7 @@ def _cycles_table(line: int, record: LineRecord, names: Names, lang: Lang) -> Re
     return label("record_title", lang, n=line), columns, rows, [delays]
 
 
-Names = Mapping[str, Mapping[str, str]]
+Names = FrozenMap[str, FrozenMap[str, str]]
 
 
 def _recorded(row: CycleRecord) -> bool:
