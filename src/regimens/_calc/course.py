@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from regimens._calc.course_limits import (
     course_limits,
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from regimens._models.library import Library
     from regimens._models.regimen import Regimen
 
-__all__ = ["compute_course", "cycles_that_fit", "limit_status"]
+__all__ = ["LastLine", "compute_course", "cycles_that_fit", "last_line", "limit_status"]
 
 #: Values are compared after rounding to this many decimals (see the module doc).
 _DECIMALS = 6
@@ -486,3 +486,41 @@ def _equivalent_total(amounts: Sequence[DrugAmount], ratios: Mapping[str, float]
             return None
         equivalents.append(amount.doxorubicin_equivalent_mg_per_m2)
     return _round(sum(equivalents)) if equivalents else None
+
+
+class LastLine(NamedTuple):
+    """The last line of a course as computed, for the next cycle (``regimens next``)."""
+
+    number: int  # from 1
+    line: CourseLine
+    regimen: Regimen
+    supportive: tuple[str, ...]
+    sheets: tuple[DoseSheet, ...]  # of its cycles, in order
+    options: SheetOptions  # the sheet options its last cycle continues with
+    measurements: dict[str, Any]  # of its last cycle, merged, in canonical units
+    bsa_formula: str
+
+
+def last_line(library: Library, course: Course, *, source: str | None = None) -> LastLine:
+    """The last line's sheets, options and measurements (errors name the file and field)."""
+    where_file = source or "course"
+    formula = _bsa_formula(course, where_file)
+    number = len(course.lines)
+    line = course.lines[-1]
+    context = _LineContext(library, course, line, number, where_file, formula)
+    sheets = tuple(
+        context.sheet(index, cycle, f"{context.here}.cycles[{index}]" if cycle.has_own() else "")
+        for index, cycle in enumerate(line.cycles, start=1)
+    )
+    _records(library, context, sheets)  # a record's mistake is refused here too
+    last = line.cycles[-1] if line.cycles else None
+    return LastLine(
+        number=number,
+        line=line,
+        regimen=context.regimen,
+        supportive=context.supportive,
+        sheets=sheets,
+        options=context.options(len(line.cycles) + 1, last, context.here),
+        measurements=_merged(course.patient, line, *((last,) if last else ())),
+        bsa_formula=formula,
+    )
