@@ -284,9 +284,7 @@ def _records(library: Library, context: _LineContext, sheets: Sequence[DoseSheet
 
 def _threshold(value: float, field: str) -> float:
     if isinstance(value, bool) or not math.isfinite(value) or not 0 < value < 100:
-        raise InputError(
-            f"{field}: a percentage above 0 and below 100, e.g. 85, got {value!r}", field=field
-        )
+        raise InputError(f"a percentage above 0 and below 100, e.g. 85, got {value!r}", field=field)
     return float(value)
 
 

@@ -103,7 +103,7 @@ def _levels(
             continue
         if item.rule == "label" and replaced.percent > item.percent:
             raise InputError(
-                f"drug_dose_level: {item.drug} {replaced.percent:g}% is above the "
+                f"{item.drug} {replaced.percent:g}% is above the "
                 f"{item.percent:g}% it was reduced to in cycle {item.cycle}: "
                 f"{NEVER_RE_ESCALATED[item.drug]} (give {item.percent:g} or less)",
                 field="drug_dose_level",
@@ -135,7 +135,7 @@ def next_cycle(
 
     if isinstance(labs_before_days, bool) or not 0 <= labs_before_days <= 14:
         raise InputError(
-            f"labs_before_days: 0 to 14 days before day 1, got {labs_before_days!r}",
+            f"the blood test is 0 to 14 days before day 1, got {labs_before_days!r}",
             field="labs_before_days",
         )
     last = last_line(library, course, source=source)
