@@ -225,3 +225,25 @@ def test_course_refuses_a_misspelt_recorded_toxicity(tmp_path: Path) -> None:
         code, _, err = run(f"{command} {path}")
         assert code == 2
         assert err.startswith(f"Error: {path}: lines[1].cycles[4].toxicity: unknown toxicity")
+
+
+def test_a_line_dose_level_is_carried_once(tmp_path: Path) -> None:
+    """A FOLFOX-6 line at dose_level 80 (170 cm, 70 kg: 1.82 m²): the next cycle gives
+    oxaliplatin 85 × 0.8 × 1.82 = 123.76 → 124 mg, not 80 % of 80 % (99 mg); folinic
+    acid, not a cytotoxic, stays at 100 %: 400 × 1.82 = 728 mg."""
+    path = tmp_path / "level.toml"
+    path.write_text(
+        '[patient]\nheight = "170 cm"\nweight = "70 kg"\ncrcl = 90\n'
+        '[[lines]]\nregimen = "FOLFOX-6"\ndose_level = 80\n'
+        "[[lines.cycles]]\ndate = 2026-01-05\n",
+        encoding="utf-8",
+    )
+    code, data = _json(str(path))
+    assert code == 0
+    assert _doses(data) == {"oxaliplatin": 124.0, "folinic acid": 728.0}
+    levels = {
+        item["drug"]: item["dose_level_percent"]
+        for day in data["sheet"]["days"]
+        for item in day["administrations"]
+    }
+    assert levels == {"oxaliplatin": 80.0, "folinic acid": 100.0, "fluorouracil": 80.0}

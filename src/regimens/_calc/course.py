@@ -494,7 +494,6 @@ class LastLine(NamedTuple):
     regimen: Regimen
     supportive: tuple[str, ...]
     sheets: tuple[DoseSheet, ...]  # of its cycles, in order
-    options: SheetOptions  # the sheet options its last cycle continues with
     measurements: dict[str, Any]  # of its last cycle, merged, in canonical units
     bsa_formula: str
 
@@ -518,7 +517,6 @@ def last_line(library: Library, course: Course, *, source: str | None = None) ->
         regimen=context.regimen,
         supportive=context.supportive,
         sheets=sheets,
-        options=context.options(len(line.cycles) + 1, last, context.here),
         measurements=_merged(course.patient, line, *((last,) if last else ())),
         bsa_formula=formula,
     )

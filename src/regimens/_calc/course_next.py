@@ -145,7 +145,9 @@ def next_cycle(
     sheet_options = options.model_copy(
         update={
             "bsa_formula": last.bsa_formula,
-            "dose_level_percent": last.options.dose_level_percent,
+            # The carried levels are each drug's effective level (a line's dose_level
+            # included): the sheet applies them alone, never on top of it again.
+            "dose_level_percent": 100.0,
             "drug_dose_levels": levels,
             "cycle": number,
         }
