@@ -247,3 +247,13 @@ def test_a_line_dose_level_is_carried_once(tmp_path: Path) -> None:
         for item in day["administrations"]
     }
     assert levels == {"oxaliplatin": 80.0, "folinic acid": 100.0, "fluorouracil": 80.0}
+
+
+@pytest.mark.parametrize(("weight", "warns"), [(62, False), (61, True)], ids=["-8.8%", "-10.3%"])
+def test_todays_weight_against_the_last_cycle(weight: int, warns: bool) -> None:
+    """The record's last weight is 68 kg: 62 kg is −8.8 % (no warning), 61 kg −10.3 %
+    (the sheet's WEIGHT_CHANGED, ≥ 10 %), with today's labs given."""
+    code, data = _json(f"{RECORD} --weight {weight} --lab anc=2 --lab platelets=200")
+    assert code == 0
+    codes = [w["code"] for w in data["sheet"]["warnings"]]
+    assert ("WEIGHT_CHANGED" in codes) is warns

@@ -14,7 +14,9 @@
   label rule is encoded, and the library never re-escalates by itself; a prescriber who
   does says so with ``drug_dose_levels`` (``--drug-dose-level``), and the sheet shows it.
 - **Today's assessment**: the sheet options' ``assessment`` (labs and toxicity given
-  now), applied by :func:`regimens._calc.dosing.compute_sheet` as for ``regimens sheet``.
+  now), applied by :func:`regimens._calc.dosing.compute_sheet` as for ``regimens sheet``;
+  a weight given now is compared with the last cycle's (its ``reference_weight``, unless
+  one is given): the sheet's ``WEIGHT_CHANGED`` at 10 % or more.
 """
 
 from __future__ import annotations
@@ -142,6 +144,17 @@ def next_cycle(
     now = dict(measured_now or {})
     carried, levels = _levels(carried_levels(last), options.drug_dose_levels)
     number = len(last.line.cycles) + 1
+    assessment = options.assessment
+    if (
+        assessment is not None
+        and assessment.reference_weight_kg is None
+        and "weight" in now
+        and "weight" in last.measurements
+    ):
+        # Today's weight against the last cycle's: the sheet's WEIGHT_CHANGED (>= 10 %).
+        assessment = assessment.model_copy(
+            update={"reference_weight_kg": last.measurements["weight"]}
+        )
     sheet_options = options.model_copy(
         update={
             "bsa_formula": last.bsa_formula,
@@ -150,6 +163,7 @@ def next_cycle(
             "dose_level_percent": 100.0,
             "drug_dose_levels": levels,
             "cycle": number,
+            "assessment": assessment,
         }
     )
     sheet = compute_sheet(
