@@ -254,3 +254,25 @@ def test_planned_cycles_must_be_a_whole_number(library: Library) -> None:
         }
         with pytest.raises(InputError, match=r"^f: lines\[1\]\.planned_cycles: "):
             parse_course(data, source="f")
+
+
+@pytest.mark.parametrize(
+    ("given", "warns"),
+    [("162 mg", False), ("163 mg", True), ("1550 mg", True)],
+    ids=["+4.5%", "+5.2%", "typo-x10"],
+)
+def test_a_given_dose_above_the_sheet_is_a_caution(
+    library: Library, given: str, warns: bool
+) -> None:
+    """FOLFOX-6 at 1.82 m² (170 cm, 70 kg): the sheet gives oxaliplatin 85 × 1.82 = 154.7
+    → 155 mg. 162 mg is +4.5 % (within the 5 % tolerance), 163 mg +5.2 % and 1550 mg
+    (a slip for 155) are GIVEN_ABOVE_SHEET."""
+    line = {
+        "regimen": "FOLFOX-6",
+        "weight": 70,
+        "cycles": [{"date": _date(0), "given": {"oxaliplatin": given}}],
+    }
+    found = [w for w in _report(library, line).warnings if w.code == "GIVEN_ABOVE_SHEET"]
+    assert bool(found) is warns
+    if warns:
+        assert found[0].params["sheet"] == "155"

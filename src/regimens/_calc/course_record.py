@@ -207,10 +207,12 @@ def line_record(
     """The record of one line, and its RDI and weight warnings."""
     length = regimen.cycle_length_days
     rows: list[CycleRecord] = []
+    above: list[CourseWarning] = []
     previous: dt.date | None = None
     delivered_per_m2: dict[str, float] = {}
     for index, (cycle, sheet, record) in enumerate(zip(cycles, sheets, records, strict=True)):
         planned_date = previous + dt.timedelta(days=length) if previous and cycle.date else None
+        above.extend(_above_sheet(sheet, record, line, index + 1))
         for day in sheet.days:
             for item in day.administrations:
                 _, per_m2 = record.delivered(item, day.day)
@@ -273,7 +275,7 @@ def line_record(
                         threshold=f"{rdi_threshold:g}",
                     )
                 )
-    warnings += _weight_warnings(rows, line, weight_threshold)
+    warnings += above + _weight_warnings(rows, line, weight_threshold)
     delays = [row.delay_days for row in rows[1:]]
     return (
         LineRecord(
@@ -287,6 +289,29 @@ def line_record(
         ),
         warnings,
     )
+
+
+def _above_sheet(sheet: DoseSheet, record: _Cycle, line: int, cycle: int) -> list[CourseWarning]:
+    """A ``given`` dose above the cycle's sheet by more than the sheet's tolerance (5 %):
+    more than was planned, or a typing slip (1360 for 136 mg): checked, never assumed."""
+    warnings = []
+    for drug, given in record.given.items():
+        item = next(i for day in sheet.days for i in day.administrations if i.drug == drug)
+        planned = item.daily_dose_mg
+        mg = given.amount if given.unit == "mg" else given.amount * (item.basis_value or 0)
+        if planned and mg > planned * (1 + sheet.tolerance_percent / 100):
+            warnings.append(
+                _warning(
+                    "GIVEN_ABOVE_SHEET",
+                    drug,
+                    line=str(line),
+                    cycle=str(cycle),
+                    given=given.text,
+                    sheet=f"{planned:g}",
+                    percent=f"{(mg / planned - 1) * 100:+.1f}",
+                )
+            )
+    return warnings
 
 
 def weight_change_percent(reference_kg: float, weight_kg: float) -> float:

@@ -81,6 +81,7 @@ CourseWarningCode = Literal[
     "CUMULATIVE_HEADROOM",
     "RDI_BELOW_THRESHOLD",
     "WEIGHT_CHANGED",
+    "GIVEN_ABOVE_SHEET",
 ]
 
 #: The severity of each course warning (their texts: ``course.CODE`` in the catalogues).
@@ -96,6 +97,7 @@ COURSE_WARNING_CODES: Mapping[CourseWarningCode, Severity] = FrozenDict(
         "CUMULATIVE_HEADROOM": "info",
         "RDI_BELOW_THRESHOLD": "caution",
         "WEIGHT_CHANGED": "caution",
+        "GIVEN_ABOVE_SHEET": "caution",
     }
 )
 

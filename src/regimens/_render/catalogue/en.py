@@ -297,6 +297,7 @@ TEXTS: dict[str, str] = {
     "course.note.mg_m2": "mg/m²: the dose intensity of each administration (library dose × dose level × organ adjustment, before rounding), for drugs dosed per m².",
     "course.note.mg": "mg: the final (rounded) daily doses of each cycle's dose sheet.",
     "course.note.equivalent": "Doxorubicin-equivalent mg/m² = mg/m² × the ratio shown; an anthracycline's limit counts every anthracycline of the course, converted into that drug's mg/m².",
+    "course.GIVEN_ABOVE_SHEET": "{drug}: line {line}, cycle {cycle}: {given} recorded as given is above the cycle's sheet ({sheet} mg a day, {percent}%): more than planned, or a slip in the record; check it",
     "course.note.current": "The current line is the last line; more cycles are counted at its last cycle's doses: the largest n with cumulative + n × per cycle ≤ limit.",
     "course.RDI_BELOW_THRESHOLD": "{drug}: relative dose intensity {rdi}% in line {line} ({regimen}), below {threshold}%: doses reduced, withheld or delayed; the planned intensity was not delivered",
     "course.WEIGHT_CHANGED/first": "Line {line}, cycle {cycle}: weight {weight_now} kg is {change}% from cycle {reference_cycle} (the line's first, {weight_then} kg; threshold {threshold}%): BSA {bsa_then} m² then, {bsa_now} m² now; check that the doses were recomputed",

@@ -301,6 +301,7 @@ TEXTS: dict[str, str] = {
     "course.note.mg_m2": "mg/m² : l'intensité de dose de chaque administration (dose du protocole × niveau de dose × adaptation à la fonction d'organe, avant arrondi), pour les médicaments dosés par m².",
     "course.note.mg": "mg : les doses journalières finales (arrondies) de la fiche de chaque cycle.",
     "course.note.equivalent": "Équivalent doxorubicine mg/m² = mg/m² × le ratio indiqué ; la limite d'une anthracycline compte toutes les anthracyclines reçues, converties en mg/m² de ce médicament.",
+    "course.GIVEN_ABOVE_SHEET": "{drug} : ligne {line}, cycle {cycle} : {given} noté comme administré dépasse la fiche du cycle ({sheet} mg par jour, {percent} %) : plus que prévu, ou une erreur de saisie ; à vérifier",
     "course.note.current": "La ligne en cours est la dernière ; les cycles encore possibles sont comptés aux doses de son dernier cycle : le plus grand n tel que cumul + n × dose par cycle ≤ limite.",
     "course.RDI_BELOW_THRESHOLD": "{drug} : intensité de dose relative {rdi} % dans la ligne {line} ({regimen}), sous {threshold} % : doses réduites, suspendues ou retardées ; l'intensité prévue n'a pas été délivrée",
     "course.WEIGHT_CHANGED/first": "Ligne {line}, cycle {cycle} : le poids de {weight_now} kg s'écarte de {change} % du cycle {reference_cycle} (le premier de la ligne, {weight_then} kg ; seuil {threshold} %) : surface corporelle {bsa_then} m² alors, {bsa_now} m² maintenant ; vérifier que les doses ont été recalculées",
