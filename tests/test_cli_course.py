@@ -144,7 +144,12 @@ def test_json_contract() -> None:
         data["provenance"]["course_sha256"]
         == hashlib.sha256((ROOT / CASE).read_bytes()).hexdigest()
     )
-    assert data["provenance"]["options"] == {"bsa_formula": "mosteller", "equivalence": {}}
+    assert data["provenance"]["options"] == {
+        "bsa_formula": "mosteller",
+        "equivalence": {},
+        "rdi_threshold_percent": 85.0,
+        "weight_change_percent": 10.0,
+    }
     assert list(data["warnings"][0]) == ["severity", "code", "message", "drug", "params"]
     assert [line["regimen"] for line in data["lines"]] == [
         "EOX",
@@ -181,10 +186,11 @@ def test_csv_and_markdown(tmp_path: Path) -> None:
     assert code == 0
     rows = out.splitlines()
     assert rows[0] == (
-        "scope,line,regimen,drug,mg_per_m2,mg,cycles,doxorubicin_equivalent_mg_per_m2"
+        "scope,line,regimen,drug,mg_per_m2,mg,cycles,doxorubicin_equivalent_mg_per_m2,"
+        "delivered_mg_per_m2_per_week,planned_mg_per_m2_per_week,rdi_percent"
     )
-    assert rows[1] == "line,1,EOX,epirubicin,300.0,486.0,6,240.0"
-    assert rows[-1] == "total,,,zoledronic acid,,20.0,5,"
+    assert rows[1] == "line,1,EOX,epirubicin,300.0,486.0,6,240.0,,,"
+    assert rows[-1] == "total,,,zoledronic acid,,20.0,5,,,,"
     target = tmp_path / "course.md"
     code, out, _ = run(f"course {CASE} --output {target}")
     assert (code, out) == (0, "")

@@ -767,7 +767,7 @@ def test_course_built_without_the_reader_is_checked(
 
 def test_report_holds_codes_not_sentences(case: CourseReport) -> None:
     """Warnings and notes are codes with their values; the words are the renderers'."""
-    assert case.notes == ("mg_m2", "mg", "equivalent", "current")
+    assert case.notes == ("mg_m2", "mg", "equivalent", "current", "record", "rdi")
     assert all("message" not in type(w).model_fields for w in case.warnings)
     assert case.provenance.options.bsa_formula == "mosteller"
     with pytest.raises(TypeError):

@@ -83,8 +83,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_course": ("_read.course", "load_course"),
     "parse_course": ("_read.course", "parse_course"),
     "compute_course": ("_calc.course", "compute_course"),
+    "course_assessments": ("_read.course", "course_assessments"),
+    "next_cycle": ("_calc.course_next", "next_cycle"),
     "Course": ("_models.course", "Course"),
     "CourseReport": ("_models.course", "CourseReport"),
+    "NextCycle": ("_models.course_next", "NextCycle"),
     # FHIR R4 export (fhir.resources is imported only when these run)
     "sheet_bundle": ("_api", "sheet_bundle"),
     "calendar_bundle": ("_api", "calendar_bundle"),
@@ -131,6 +134,7 @@ __all__ = [
     "LibraryFile",
     "Measured",
     "MissingInputError",
+    "NextCycle",
     "Patient",
     "PlausibilityError",
     "PrescribedDose",
@@ -153,9 +157,11 @@ __all__ = [
     "compute_course",
     "compute_crcl",
     "compute_sheet",
+    "course_assessments",
     "load_course",
     "load_library",
     "make_patient",
+    "next_cycle",
     "parse_course",
     "parse_prescribed",
     "read_csv_rows",
@@ -176,6 +182,7 @@ if TYPE_CHECKING:
     from regimens._calc.bsa import BsaFormula
     from regimens._calc.calendar import build_calendar
     from regimens._calc.course import compute_course
+    from regimens._calc.course_next import next_cycle
     from regimens._calc.dosing import compute_sheet
     from regimens._calc.measures import compute_bsa_result as compute_bsa
     from regimens._calc.measures import compute_crcl_result as compute_crcl
@@ -200,6 +207,7 @@ if TYPE_CHECKING:
     )
     from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.course import Course, CourseReport
+    from regimens._models.course_next import NextCycle
     from regimens._models.library import Library, LibraryFile
     from regimens._models.measures import BsaResult, CrclResult, Measured
     from regimens._models.options import DrugDoseLevel, SheetOptions
@@ -213,7 +221,7 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
-    from regimens._read.course import load_course, parse_course
+    from regimens._read.course import course_assessments, load_course, parse_course
     from regimens._read.library import load_library
     from regimens._read.patient import make_patient
     from regimens._read.prescribed import parse_prescribed

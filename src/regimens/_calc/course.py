@@ -33,12 +33,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from regimens._calc.course_limits import (
+    course_limits,
+    cycles_that_fit,
+    limit_status,
+    limit_warning,
+)
+from regimens._calc.course_record import Delivered, delivered, line_record, record_cycles
 from regimens._errors import InputError, LibraryError, UnknownNameError
 from regimens._models.course import (
     COURSE_NOTES,
-    COURSE_WARNING_CODES,
     PATIENT_FIELDS,
     Course,
     CourseCycle,
@@ -48,11 +54,8 @@ from regimens._models.course import (
     CourseProvenance,
     CourseReport,
     CourseWarning,
-    CourseWarningCode,
     DrugAmount,
     EquivalenceRatio,
-    LimitReport,
-    LimitStatus,
     LineReport,
 )
 from regimens._models.patient import Patient
@@ -64,50 +67,17 @@ if TYPE_CHECKING:
     from regimens._models.library import Library
     from regimens._models.regimen import Regimen
 
-__all__ = ["compute_course", "cycles_that_fit", "limit_status"]
+__all__ = ["LastLine", "compute_course", "cycles_that_fit", "last_line", "limit_status"]
 
 #: Values are compared after rounding to this many decimals (see the module doc).
 _DECIMALS = 6
-
-
-def limit_status(cumulative: float, limit: float) -> LimitStatus:
-    """Below, exactly at (after rounding to 6 decimals) or past a limit."""
-    difference = round(cumulative - limit, _DECIMALS)
-    if difference > 0:
-        return "exceeded"
-    return "reached" if difference == 0 else "below"
-
-
-def cycles_that_fit(cumulative: float, limit: float, per_cycle: float) -> int:
-    """The largest n ≥ 0 with cumulative + n × per_cycle ≤ limit (6-decimal rounding).
-
-    >>> cycles_that_fit(300, 900, 50)   # epirubicin after EOX x 6: 600 mg/m2 left
-    12
-    >>> cycles_that_fit(850, 900, 50), cycles_that_fit(900, 900, 50)
-    (1, 0)
-    """
-    if per_cycle <= 0:
-        raise ValueError(f"per_cycle must be positive, got {per_cycle}")
-    remaining = round(limit - cumulative, _DECIMALS)
-    if remaining <= 0:
-        return 0
-    return math.floor(round(remaining / per_cycle, _DECIMALS))
 
 
 def _round(value: float) -> float:
     return round(value, _DECIMALS) + 0.0  # + 0.0: no -0.0
 
 
-def _mg_per_m2(item: Administration) -> float | None:
-    """One administration's daily dose intensity in mg/m² (None: not dosed per m²)."""
-    if item.dose_basis != "per_m2" or not item.basis_value:
-        return None
-    if item.withheld:
-        return 0.0
-    return _round(item.calculated_mg * item.intakes_per_day / item.basis_value)
-
-
-class _Sum:
+class DrugSum:
     """Running totals of one drug."""
 
     def __init__(self) -> None:
@@ -115,17 +85,17 @@ class _Sum:
         self.mg_per_m2: float | None = 0.0
         self.cycles: set[tuple[int, int]] = set()
 
-    def add(self, item: Administration, where: tuple[int, int]) -> None:
-        self.mg += item.daily_dose_mg
-        intensity = _mg_per_m2(item)
+    def add(self, item: Administration, given: Delivered, where: tuple[int, int]) -> None:
+        mg, intensity = given
+        self.mg += mg
         if intensity is None:
             self.mg_per_m2 = None
         elif self.mg_per_m2 is not None:
             self.mg_per_m2 = _round(self.mg_per_m2 + intensity)
-        if not item.withheld:
+        if not item.withheld and mg > 0:
             self.cycles.add(where)
 
-    def merge(self, other: _Sum) -> None:
+    def merge(self, other: DrugSum) -> None:
         self.mg += other.mg
         if self.mg_per_m2 is not None and other.mg_per_m2 is not None:
             self.mg_per_m2 = _round(self.mg_per_m2 + other.mg_per_m2)
@@ -149,12 +119,17 @@ class _Sum:
         )
 
 
-def _sum_sheets(sheets: list[DoseSheet], line: int) -> dict[str, _Sum]:
-    sums: dict[str, _Sum] = {}
+def _sum_sheets(
+    sheets: list[DoseSheet], line: int, records: Sequence[Any] | None = None
+) -> dict[str, DrugSum]:
+    """Per drug, what the sheets delivered, as the cycles' records say (given, withheld)."""
+    sums: dict[str, DrugSum] = {}
     for cycle, sheet in enumerate(sheets, start=1):
+        record = records[cycle - 1] if records else None
         for day in sheet.days:
             for item in day.administrations:
-                sums.setdefault(item.drug, _Sum()).add(item, (line, cycle))
+                given = delivered(item, day.day, record)
+                sums.setdefault(item.drug, DrugSum()).add(item, given, (line, cycle))
     return sums
 
 
@@ -299,6 +274,20 @@ class _LineContext:
             raise self.error(f"{where}.{field}" if field else where, exc) from None
 
 
+def _records(library: Library, context: _LineContext, sheets: Sequence[DoseSheet]) -> list[Any]:
+    """The cycles' records checked against their sheets; errors name the file and cycle."""
+    try:
+        return record_cycles(library, context.line.cycles, sheets, context.here)
+    except InputError as exc:
+        raise InputError(f"{context.source}: {exc}", field=exc.field) from None
+
+
+def _threshold(value: float, field: str) -> float:
+    if isinstance(value, bool) or not math.isfinite(value) or not 0 < value < 100:
+        raise InputError(f"a percentage above 0 and below 100, e.g. 85, got {value!r}", field=field)
+    return float(value)
+
+
 def _bsa_formula(course: Course, source: str) -> str:
     """The course's BSA formula by its name (``gehan_george`` → ``gehan-george``)."""
     from regimens._calc.bsa import get_formula
@@ -317,18 +306,30 @@ def compute_course(
     *,
     equivalence: Mapping[str, float] | None = None,
     source: str | None = None,
+    rdi_threshold: float = 85.0,
+    weight_change_percent: float | None = None,
 ) -> CourseReport:
     """Cumulative doses of every drug of ``course``, per line and in total; limits checked.
 
     ``equivalence`` maps a drug name to a doxorubicin-equivalence ratio that replaces
-    the library's (``{"epirubicin": 1.0}`` for the COG 1:1 rule).
+    the library's (``{"epirubicin": 1.0}`` for the COG 1:1 rule). Each line's record
+    (:mod:`regimens._calc.course_record`): RDI below ``rdi_threshold`` %, and a weight
+    change of ``weight_change_percent`` % or more (default: the library's, 10 %), warn.
     """
     where_file = source or "course"
+    weight_limit = _threshold(
+        library.assessment_settings.weight_change_percent
+        if weight_change_percent is None
+        else weight_change_percent,
+        "weight_change_percent",
+    )
+    rdi_threshold = _threshold(rdi_threshold, "rdi_threshold")
+    record_warnings: list[CourseWarning] = []
     formula = _bsa_formula(course, where_file)
     ratios_used = _ratios(library, equivalence)
     ratios = {item.drug: item.ratio for item in ratios_used}
     lines: list[LineReport] = []
-    line_sums: list[dict[str, _Sum]] = []
+    line_sums: list[dict[str, DrugSum]] = []
     all_sheets: list[DoseSheet] = []
     next_cycle: DoseSheet | None = None
     current: Regimen | None = None
@@ -346,7 +347,23 @@ def compute_course(
             last = line.cycles[-1] if line.cycles else None
             next_cycle = context.sheet(len(line.cycles) + 1, last, "")
         all_sheets += sheets
-        sums = _sum_sheets(sheets, number)
+        records = _records(library, context, sheets)
+        record, found = line_record(
+            regimen,
+            line.cycles,
+            sheets,
+            [
+                _patient(course, line, c, context.here, where_file).weight_kg or 0.0
+                for c in line.cycles
+            ],
+            records,
+            line=number,
+            planned_cycles=line.planned_cycles,
+            rdi_threshold=rdi_threshold,
+            weight_threshold=weight_limit,
+        )
+        record_warnings += found
+        sums = _sum_sheets(sheets, number, records)
         line_sums.append(sums)
         amounts = tuple(s.amount(drug, ratios) for drug, s in sums.items())
         lines.append(
@@ -363,18 +380,19 @@ def compute_course(
                 drugs=amounts,
                 doxorubicin_equivalent_mg_per_m2=_equivalent_total(amounts, ratios),
                 sheet_warnings=_distinct(w for s in sheets for w in s.warnings),
+                record=record,
             )
         )
     assert current is not None and next_cycle is not None  # a course has at least one line
 
-    totals: dict[str, _Sum] = {}
+    totals: dict[str, DrugSum] = {}
     for sums in line_sums:
         for drug, drug_sum in sums.items():
-            totals.setdefault(drug, _Sum()).merge(drug_sum)
+            totals.setdefault(drug, DrugSum()).merge(drug_sum)
     total_amounts = tuple(s.amount(drug, ratios) for drug, s in totals.items())
     next_sums = _sum_sheets([next_cycle], len(course.lines) + 1)
-    limits = _limits(library, totals, next_sums, ratios, len(course.lines), current)
-    warnings = [_limit_warning(report) for report in limits]
+    limits = course_limits(library, totals, next_sums, ratios, len(course.lines), current)
+    warnings = [limit_warning(report) for report in limits] + record_warnings
     rank = {"blocking": 0, "caution": 1, "info": 2}
     drugs_seen = sorted(set(totals) | set(next_sums))
     used = tuple(r for r in ratios_used if r.drug in drugs_seen or r.from_option)
@@ -392,6 +410,15 @@ def compute_course(
         notes=COURSE_NOTES,
         provenance=_provenance(
             library, course, [*all_sheets, next_cycle], drugs_seen, used, formula
+        ).model_copy(
+            update={
+                "options": CourseOptions(
+                    bsa_formula=formula,
+                    equivalence={r.drug: r.ratio for r in used if r.from_option},
+                    rdi_threshold_percent=rdi_threshold,
+                    weight_change_percent=weight_limit,
+                )
+            }
         ),
         drug_names={
             drug: dict(library.drug(drug).local_names)
@@ -443,76 +470,6 @@ def _distinct(warnings: Iterable[SheetWarning]) -> tuple[SheetWarning, ...]:
     return tuple(seen.values())
 
 
-def _limits(
-    library: Library,
-    totals: dict[str, _Sum],
-    next_sums: dict[str, _Sum],
-    ratios: Mapping[str, float],
-    current_line: int,
-    current: Regimen,
-) -> list[LimitReport]:
-    reports: list[LimitReport] = []
-    for drug in dict.fromkeys([*totals, *next_sums]):
-        facts = library.drug(drug)
-        limit = facts.cumulative_limit
-        if limit is None:
-            continue
-        own_ratio = ratios.get(drug)
-        if own_ratio is not None and limit.unit == "mg/m2":
-            # Every anthracycline of the course, in this drug's own mg/m2.
-            counted = tuple(d for d in totals if d in ratios)
-            cumulative = _round(
-                sum(_per_m2(drug, d, totals[d]) * ratios[d] for d in counted) / own_ratio
-            )
-            in_next = [d for d in next_sums if d in ratios]
-            per_cycle: float | None = (
-                _round(sum(_per_m2(drug, d, next_sums[d]) * ratios[d] for d in in_next) / own_ratio)
-                if drug in next_sums
-                else None
-            )
-        else:
-            counted = (drug,)
-            cumulative = _amount_in(drug, totals.get(drug), limit.unit)
-            per_cycle = _amount_in(drug, next_sums[drug], limit.unit) if drug in next_sums else None
-        fit = cycles_that_fit(cumulative, limit.amount, per_cycle) if per_cycle else None
-        reports.append(
-            LimitReport(
-                drug=drug,
-                kind=limit.kind,
-                evidence=limit.evidence,
-                limit=limit.amount,
-                unit=limit.unit,
-                source=limit.source,
-                note=limit.note,
-                counted=counted,
-                cumulative=cumulative,
-                remaining=_round(limit.amount - cumulative),
-                percent_of_limit=_round(cumulative / limit.amount * 100),
-                status=limit_status(cumulative, limit.amount),
-                current_line=current_line,
-                current_regimen=current.id,
-                per_cycle=per_cycle,
-                cycles_that_fit=fit,
-            )
-        )
-    return reports
-
-
-def _amount_in(drug: str, drug_sum: _Sum | None, unit: str) -> float:
-    """A drug's cumulative amount in a limit's unit (mg/m² or mg)."""
-    if drug_sum is None:
-        return 0.0
-    if unit == "mg":
-        return _round(drug_sum.mg)
-    if unit == "mg/m2" and drug_sum.mg_per_m2 is not None:
-        return drug_sum.mg_per_m2
-    raise InputError(
-        f"the cumulative limit of {drug} is in {unit}: it can be checked only when {drug} "
-        "is dosed per m2 in every line of the course (limits in mg/m2 or mg are supported)",
-        field="cumulative_limit",
-    )
-
-
 def _equivalent_total(amounts: Sequence[DrugAmount], ratios: Mapping[str, float]) -> float | None:
     """The doxorubicin-equivalent mg/m² of the anthracyclines among ``amounts``.
 
@@ -529,57 +486,37 @@ def _equivalent_total(amounts: Sequence[DrugAmount], ratios: Mapping[str, float]
     return _round(sum(equivalents)) if equivalents else None
 
 
-def _per_m2(limited: str, drug: str, drug_sum: _Sum) -> float:
-    """An anthracycline's cumulative mg/m², counted in the limit of ``limited``.
+class LastLine(NamedTuple):
+    """The last line of a course as computed, for the next cycle (``regimens next``)."""
 
-    A drug not dosed per m² in every line has no mg/m² to convert: refused, never
-    counted as 0 (a dose per kg or a flat dose would silently drop out of the limit).
-    """
-    if drug_sum.mg_per_m2 is None:
-        raise InputError(
-            f"the cumulative limit of {limited} in mg/m2 counts every anthracycline of the "
-            f"course: it can be checked only when {drug} is dosed per m2 in every line of "
-            "the course",
-            field="cumulative_limit",
-        )
-    return drug_sum.mg_per_m2
+    number: int  # from 1
+    line: CourseLine
+    regimen: Regimen
+    supportive: tuple[str, ...]
+    sheets: tuple[DoseSheet, ...]  # of its cycles, in order
+    measurements: dict[str, Any]  # of its last cycle, merged, in canonical units
+    bsa_formula: str
 
 
-def _number(value: float) -> str:
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
-
-
-def _limit_warning(report: LimitReport) -> CourseWarning:
-    """The warning of one limit: past it, at it, one cycle away, or how far from it."""
-    advisory = report.kind == "advisory"
-    params = {
-        "drug": report.drug,
-        "cumulative": _number(report.cumulative),
-        "limit": _number(report.limit),
-        "unit": report.unit,
-        "regimen": report.current_regimen,
-        "percent": f"{report.percent_of_limit:.0f}",
-    }
-    code: CourseWarningCode
-    if report.status == "exceeded":
-        code = "ADVISORY_THRESHOLD_EXCEEDED" if advisory else "CUMULATIVE_LIMIT_EXCEEDED"
-    elif report.status == "reached":
-        code = "ADVISORY_THRESHOLD_REACHED" if advisory else "CUMULATIVE_LIMIT_REACHED"
-    elif report.cycles_that_fit == 0 and report.per_cycle is not None:
-        code = "ADVISORY_THRESHOLD_NEXT_CYCLE" if advisory else "CUMULATIVE_LIMIT_NEXT_CYCLE"
-        params["per_cycle"] = _number(report.per_cycle)
-    else:
-        code = "CUMULATIVE_HEADROOM"
-        in_line = report.cycles_that_fit is not None
-        variant = "_".join(
-            part
-            for part in ("advisory" if advisory else "", "" if in_line else "not_in_line")
-            if part
-        )
-        if variant:
-            params["variant"] = variant
-        if in_line:
-            params["cycles"] = str(report.cycles_that_fit)
-    return CourseWarning(
-        severity=COURSE_WARNING_CODES[code], code=code, drug=report.drug, params=params
+def last_line(library: Library, course: Course, *, source: str | None = None) -> LastLine:
+    """The last line's sheets, options and measurements (errors name the file and field)."""
+    where_file = source or "course"
+    formula = _bsa_formula(course, where_file)
+    number = len(course.lines)
+    line = course.lines[-1]
+    context = _LineContext(library, course, line, number, where_file, formula)
+    sheets = tuple(
+        context.sheet(index, cycle, f"{context.here}.cycles[{index}]" if cycle.has_own() else "")
+        for index, cycle in enumerate(line.cycles, start=1)
+    )
+    _records(library, context, sheets)  # a record's mistake is refused here too
+    last = line.cycles[-1] if line.cycles else None
+    return LastLine(
+        number=number,
+        line=line,
+        regimen=context.regimen,
+        supportive=context.supportive,
+        sheets=sheets,
+        measurements=_merged(course.patient, line, *((last,) if last else ())),
+        bsa_formula=formula,
     )

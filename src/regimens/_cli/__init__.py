@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "check": "regimens._cli._check:check_cmd",
     "batch": "regimens._cli._batch:batch_cmd",
     "course": "regimens._cli._course:course_cmd",
+    "next": "regimens._cli._next:next_cmd",
 }
 
 

@@ -120,6 +120,9 @@ FLAG_OF_FIELD: dict[str, str] = {
     "country": "--country",
     "avoid": "--avoid",
     "equivalence": "--equivalence",
+    "rdi_threshold": "--rdi-threshold",
+    "weight_change_percent": "--weight-change-threshold",
+    "labs_before_days": "--labs-before-days",
     "input": "--input",
     **_ASSESSMENT_FLAGS,
 }

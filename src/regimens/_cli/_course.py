@@ -52,6 +52,7 @@ def _equivalence(values: tuple[str, ...]) -> dict[str, float]:
     cls=SectionedCommand,
     sections={
         "Cumulative doses": ["equivalence"],
+        "Treatment record": ["rdi_threshold", "weight_change_threshold"],
         "Output": ["output_format", "output", "lang"],
         "Library": ["library_dirs"],
     },
@@ -64,6 +65,20 @@ def _equivalence(values: tuple[str, ...]) -> dict[str, float]:
     help="Doxorubicin-equivalence ratio of an anthracycline, replacing the library's "
     "(epirubicin: 0.8, Feijen 2019); e.g. epirubicin=1 for the COG 1:1 rule (repeatable).",
 )
+@click.option(
+    "--rdi-threshold",
+    type=float,
+    default=85.0,
+    show_default=True,
+    help="RDI_BELOW_THRESHOLD when a drug's relative dose intensity in a line is below "
+    "this, % (85: the usual cut-off, Lyman 2009).",
+)
+@click.option(
+    "--weight-change-threshold",
+    type=float,
+    help="WEIGHT_CHANGED when a cycle's weight differs from the line's first or the "
+    "previous cycle by this % or more [default: the library's, 10].",
+)
 @library_option
 @format_option(*_FORMATS, default=None)
 @output_option
@@ -71,6 +86,8 @@ def _equivalence(values: tuple[str, ...]) -> dict[str, float]:
 def course_cmd(
     file: str,
     equivalence: tuple[str, ...],
+    rdi_threshold: float,
+    weight_change_threshold: float | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
@@ -84,7 +101,10 @@ def course_cmd(
     (the rounded doses of each cycle's sheet); anthracyclines also as
     doxorubicin-equivalent mg/m2; and each cumulative limit of the library met in the
     course (epirubicin 900 mg/m2, label; oxaliplatin 842 mg/m2, advisory) with how many
-    more cycles of the current (last) line fit under it. File format:
+    more cycles of the current (last) line fit under it. With dated cycles, each line's
+    record: the cycles as given (given, withheld, labs, toxicity), their delays, the
+    relative dose intensity of each drug (Hryniuk: mg/m2 per week given / planned)
+    and the weight guard. `regimens next FILE` computes the next cycle. File format:
     docs/course.md, docs/course.schema.json. Formats: table (the default), markdown,
     csv, json.
 
@@ -99,13 +119,21 @@ def course_cmd(
       regimens course my-patient.json --format json --output course.json
     """
     from regimens._calc.course import compute_course
-    from regimens._read.course import load_course
+    from regimens._read.course import course_assessments, load_course
 
     ratios = _equivalence(equivalence)
     chosen = choose_format(output_format, output, _FORMATS)
     library = load_library(library_dirs)
     course = load_course(file)
-    report = compute_course(library, course, equivalence=ratios, source=file)
+    course_assessments(library, course, source=file)  # a recorded lab or toxicity checked
+    report = compute_course(
+        library,
+        course,
+        equivalence=ratios,
+        source=file,
+        rdi_threshold=rdi_threshold,
+        weight_change_percent=weight_change_threshold,
+    )
     emit_document("course", chosen, report, output, lang=lang)
     if report.blocking:
         sys.exit(EXIT_BLOCKING)

@@ -31,7 +31,8 @@ from pydantic import (
 )
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
+from regimens._models.course_record import LineRecord
 from regimens._models.options import check_dose_level
 from regimens._models.regimen import FieldPathError
 from regimens._models.sheet import Severity, SheetWarning
@@ -43,6 +44,7 @@ __all__ = [
     "PATIENT_FIELDS",
     "READ_DOSE_LEVEL",
     "READ_MEASUREMENTS",
+    "READ_RECORD",
     "SCHEMA_VERSION",
     "Course",
     "CourseCycle",
@@ -57,13 +59,17 @@ __all__ = [
     "CourseWarningCode",
     "DrugAmount",
     "EquivalenceRatio",
+    "GivenDose",
     "LimitReport",
     "LimitStatus",
     "LineReport",
 ]
 
 #: Version of the course file format and of ``regimens course --format json``.
-SCHEMA_VERSION = "1.0"
+#: 1.1 (issue 20): a cycle's ``given``, ``withheld``, ``withheld_days``, ``labs``,
+#: ``toxicity``; a line's ``planned_cycles``; the report's dose intensity, delays and
+#: weight guard. A 1.0 file is read as before.
+SCHEMA_VERSION = "1.1"
 
 CourseWarningCode = Literal[
     "CUMULATIVE_LIMIT_EXCEEDED",
@@ -73,6 +79,9 @@ CourseWarningCode = Literal[
     "ADVISORY_THRESHOLD_REACHED",
     "ADVISORY_THRESHOLD_NEXT_CYCLE",
     "CUMULATIVE_HEADROOM",
+    "RDI_BELOW_THRESHOLD",
+    "WEIGHT_CHANGED",
+    "GIVEN_ABOVE_SHEET",
 ]
 
 #: The severity of each course warning (their texts: ``course.CODE`` in the catalogues).
@@ -86,12 +95,15 @@ COURSE_WARNING_CODES: Mapping[CourseWarningCode, Severity] = FrozenDict(
         "ADVISORY_THRESHOLD_REACHED": "caution",
         "ADVISORY_THRESHOLD_NEXT_CYCLE": "caution",
         "CUMULATIVE_HEADROOM": "info",
+        "RDI_BELOW_THRESHOLD": "caution",
+        "WEIGHT_CHANGED": "caution",
+        "GIVEN_ABOVE_SHEET": "caution",
     }
 )
 
 #: How the figures are computed, one note each (texts: ``course.note.CODE``).
-CourseNote = Literal["mg_m2", "mg", "equivalent", "current"]
-COURSE_NOTES: tuple[CourseNote, ...] = ("mg_m2", "mg", "equivalent", "current")
+CourseNote = Literal["mg_m2", "mg", "equivalent", "current", "record", "rdi"]
+COURSE_NOTES: tuple[CourseNote, ...] = ("mg_m2", "mg", "equivalent", "current", "record", "rdi")
 
 LimitStatus = Literal["below", "reached", "exceeded"]
 
@@ -139,6 +151,65 @@ Measurement = Annotated[
         "the default unit (cm, kg, years, mg/dL, mL/min).",
     ),
 ]
+#: The key of the validation context under which the reader passes its readers of a
+#: cycle's record: ``"given"`` (a dose as written → :class:`GivenDose`) and ``"lab"``
+#: (``NAME=VALUE`` checked as ``--lab`` checks it); each raises an InputError.
+READ_RECORD = "read_record"
+
+
+class GivenDose(Frozen):
+    """A dose actually given, as written in a cycle's ``given``.
+
+    ``unit`` ``mg``: the dose of each day the sheet gives the drug (``"136 mg"``, or
+    ``"1650 mg/day"`` for an oral drug); ``mg/m2``: the same per m² of that cycle's BSA.
+    """
+
+    text: str
+    amount: float = Field(gt=0, allow_inf_nan=False)
+    unit: Literal["mg", "mg/m2"]
+
+
+def _given(value: object, info: ValidationInfo) -> object:
+    if isinstance(value, GivenDose | dict):
+        return value
+    read: Callable[[object], GivenDose] | None = (
+        (info.context or {}).get(READ_RECORD, {}).get("given")
+    )
+    if read is None:
+        raise ValueError("read course files with parse_course or load_course, which read doses")
+    try:
+        return read(value)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Given = Annotated[
+    GivenDose,
+    BeforeValidator(_given),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*(mg|g)\\s*(/\\s*(day|d|m2|m²))?\\s*$",
+            "description": "A dose given: '136 mg', '1650 mg/day' (each day the sheet "
+            "gives the drug) or '68 mg/m2'.",
+        },
+        mode="validation",
+    ),
+]
+
+
+def _lab(value: object, info: ValidationInfo) -> object:
+    read: Callable[[object], object] | None = (info.context or {}).get(READ_RECORD, {}).get("lab")
+    if read is not None:
+        try:
+            read(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+Lab = Annotated[str, BeforeValidator(_lab)]
+
 #: The key of the validation context under which the reader passes its dose-level
 #: reader: ``80``, ``"80%"`` or ``"80 %"`` → 80.0, checked (25 to 150 %), or an InputError.
 READ_DOSE_LEVEL = "read_dose_level"
@@ -231,11 +302,38 @@ class CourseCycle(CourseMeasurements):
         description="Dose level of single drugs in this cycle, %, e.g. {oxaliplatin = 75}; "
         "replaces the line's for those drugs.",
     )
+    given: FrozenMap[str, Given] = Field(
+        default_factory=FrozenDict,
+        description="Doses actually given, e.g. {oxaliplatin = '136 mg', capecitabine = "
+        "'1650 mg/day'}; a drug not named was given as its sheet says.",
+    )
+    withheld: tuple[str, ...] = Field(
+        default=(), description="Drugs not given in this cycle, e.g. ['oxaliplatin']."
+    )
+    withheld_days: FrozenMap[str, tuple[Annotated[int, Field(ge=1)], ...]] = Field(
+        default_factory=FrozenDict,
+        description="Days of the cycle a drug was not given, e.g. {capecitabine = [11, 12]}.",
+    )
+    labs: tuple[Lab, ...] = Field(
+        default=(), description="Labs of the cycle's day 1, as --lab writes them: 'anc=1.2'."
+    )
+    toxicity: tuple[str, ...] = Field(
+        default=(),
+        description="Toxicity assessed on the cycle's day 1, as --toxicity writes it: "
+        "'neuropathy=2'; with notes, the reason shown for this cycle's dose levels.",
+    )
     notes: str = ""
 
     def has_own(self) -> bool:
         """Whether this entry says anything of its own (then errors name the cycle)."""
-        return bool(self.measurements() or self.drug_dose_levels or self.dose_level is not None)
+        return bool(
+            self.measurements()
+            or self.drug_dose_levels
+            or self.dose_level is not None
+            or self.given
+            or self.withheld
+            or self.withheld_days
+        )
 
 
 def _cycles(value: object) -> object:
@@ -262,6 +360,12 @@ class CourseLine(CourseMeasurements):
     end: dt.date | None = Field(default=None, description="Last day of treatment.")
     cycles: Annotated[tuple[CourseCycle, ...], BeforeValidator(_cycles)] = Field(
         description="The number of cycles given, or one [[lines.cycles]] table per cycle."
+    )
+    planned_cycles: Whole | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Cycles planned for this line (default: the regimen's usual number).",
     )
     dose_level: Percent = Field(default=100.0, description="Dose level of all drugs, %.")
     drug_dose_levels: FrozenMap[str, Percent] = Field(
@@ -320,7 +424,7 @@ class Course(_FileModel):
         }
     )
 
-    schema_version: Literal["1.0"] = "1.0"
+    schema_version: Literal["1.0", "1.1"] = "1.1"
     description: str = ""
     patient: CoursePatient = Field(default_factory=CoursePatient)
     bsa_formula: str = Field(default="mosteller", description="BSA formula of every sheet.")
@@ -381,6 +485,7 @@ class LineReport(Frozen):
     drugs: tuple[DrugAmount, ...]
     doxorubicin_equivalent_mg_per_m2: float | None  # None: no anthracycline in the line
     sheet_warnings: tuple[SheetWarning, ...]  # distinct warnings of the line's dose sheets
+    record: LineRecord | None = None  # cycles, delays, dose intensity (issue 20)
 
 
 class EquivalenceRatio(Frozen):
@@ -430,6 +535,8 @@ class CourseOptions(Frozen):
     bsa_formula: str
     #: Drug INN → the doxorubicin-equivalence ratio given in place of the library's.
     equivalence: FrozenMap[str, float] = Field(default_factory=FrozenDict)
+    rdi_threshold_percent: float = 85.0  # RDI_BELOW_THRESHOLD below this
+    weight_change_percent: float = 10.0  # WEIGHT_CHANGED at or above this
 
 
 class CourseProvenance(Frozen):

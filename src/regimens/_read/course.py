@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import AliasChoices, ValidationError
 
@@ -24,16 +25,61 @@ from regimens._models.course import (
     PATIENT_FIELDS,
     READ_DOSE_LEVEL,
     READ_MEASUREMENTS,
+    READ_RECORD,
     Course,
     CourseCycle,
     CourseLine,
     CoursePatient,
+    GivenDose,
 )
 from regimens._models.regimen import FieldPathError
 from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
-__all__ = ["course_json_schema", "load_course", "parse_course", "read_measurements"]
+if TYPE_CHECKING:
+    from regimens._models.assessment import AssessmentInputs
+    from regimens._models.library import Library
+
+__all__ = [
+    "course_assessments",
+    "course_json_schema",
+    "load_course",
+    "parse_course",
+    "read_given",
+    "read_measurements",
+]
+
+_GIVEN = re.compile(
+    r"^\s*(?P<amount>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>mg|g)\s*"
+    r"(?:/\s*(?P<per>day|d|m2|m²))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def read_given(value: object) -> GivenDose:
+    """A dose given as written → :class:`GivenDose`.
+
+    >>> read_given("1650 mg/day")
+    GivenDose(text='1650 mg/day', amount=1650.0, unit='mg')
+    >>> read_given("68 mg/m2").unit
+    'mg/m2'
+    """
+    match = _GIVEN.match(value) if isinstance(value, str) else None
+    if match is None or float(match["amount"]) <= 0:
+        raise InputError(
+            f"{value!r} is not a dose given: write '136 mg', '1650 mg/day' (each day the "
+            "sheet gives the drug) or '68 mg/m2'; a drug not given goes in withheld",
+            field="given",
+        )
+    amount = float(match["amount"]) * (1000 if match["unit"].lower() == "g" else 1)
+    per_m2 = (match["per"] or "").lower() in {"m2", "m²"}
+    return GivenDose(text=str(value).strip(), amount=amount, unit="mg/m2" if per_m2 else "mg")
+
+
+def _read_lab(value: object) -> object:
+    from regimens._read.assessment import parse_lab
+
+    return parse_lab(value)
 
 
 def read_measurements(given: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,7 +146,12 @@ def parse_course(data: object, *, source: str = "course") -> Course:
     """Validate course data (as read from TOML or JSON); errors name the line and field."""
     try:
         return Course.model_validate(
-            data, context={READ_MEASUREMENTS: read_measurements, READ_DOSE_LEVEL: read_dose_level}
+            data,
+            context={
+                READ_MEASUREMENTS: read_measurements,
+                READ_DOSE_LEVEL: read_dose_level,
+                READ_RECORD: {"given": read_given, "lab": _read_lab},
+            },
         )
     except ValidationError as exc:
         # An unknown key first: a misspelt "cycles" also makes "cycles" missing.
@@ -152,3 +203,37 @@ def load_course(path: str | Path) -> Course:
         ) from None
     course = parse_course(data, source=str(file))
     return course.with_file_sha256(hashlib.sha256(raw).hexdigest())
+
+
+def course_assessments(
+    library: Library, course: Course, *, source: str = "course"
+) -> dict[tuple[int, int], AssessmentInputs]:
+    """Each recorded cycle's labs and toxicity, read as ``--lab`` and ``--toxicity`` read
+    them (the toxicity names are the library's): (line, cycle), from 1 → the inputs.
+
+    A mistake names the file, the cycle and the field:
+    ``FILE: lines[1].cycles[3].toxicity: unknown toxicity 'neuropaty'...``.
+    """
+    from regimens._read.assessment import make_assessment_inputs
+
+    found: dict[tuple[int, int], AssessmentInputs] = {}
+    for number, line in enumerate(course.lines, start=1):
+        for index, cycle in enumerate(line.cycles, start=1):
+            if not cycle.labs and not cycle.toxicity:
+                continue
+            where = f"lines[{number}].cycles[{index}]"
+            try:
+                inputs = make_assessment_inputs(
+                    library.assessment_settings,
+                    labs=cycle.labs,
+                    toxicities=cycle.toxicity,
+                    date=cycle.date.isoformat() if cycle.date else None,
+                )
+            except InputError as exc:
+                field = {"toxicities": "toxicity"}.get(exc.field or "", exc.field or "")
+                raise InputError(
+                    f"{source}: {where}.{field}: {exc}", field=f"{where}.{field}"
+                ) from None
+            if inputs is not None:
+                found[(number, index)] = inputs
+    return found

@@ -13,10 +13,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from regimens._models.course import CourseReport, CourseWarning, DrugAmount, LimitReport
+from regimens._models.course import (
+    CourseReport,
+    CourseWarning,
+    DrugAmount,
+    LimitReport,
+    LineReport,
+)
+from regimens._models.course_record import DrugIntensity
 from regimens._models.sheet import SheetWarning
 from regimens._render._text import RULE, Styler, csv_number, md_cell
 from regimens._render.catalogue import text
+from regimens._render.course_record import record_tables
 from regimens._render.labels import Lang, drug_name, label
 from regimens._render.messages import message, warning_dicts
 
@@ -158,6 +166,10 @@ def _document(report: CourseReport, lang: Lang) -> _Document:
             notes=[line.label] if line.label else [],
         )
         tables.append((table, [_warning(w, report, lang) for w in line.sheet_warnings]))
+        tables += [
+            (_Table(title=title, columns=columns, rows=rows, notes=notes), [])
+            for title, columns, rows, notes in record_tables(line, names, lang)
+        ]
 
     lines_of = {
         amount.drug: [
@@ -344,7 +356,15 @@ CSV_COLUMNS = (
     "mg",
     "cycles",
     "doxorubicin_equivalent_mg_per_m2",
+    "delivered_mg_per_m2_per_week",
+    "planned_mg_per_m2_per_week",
+    "rdi_percent",
 )
+
+
+def _intensity(line: LineReport, drug: str) -> DrugIntensity | None:
+    items = line.record.intensity if line.record else ()
+    return next((item for item in items if item.drug == drug), None)
 
 
 def course_csv(report: CourseReport) -> str:
@@ -353,10 +373,12 @@ def course_csv(report: CourseReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     rows = [
-        ("line", str(line.line), line.regimen, item) for line in report.lines for item in line.drugs
+        ("line", str(line.line), line.regimen, item, _intensity(line, item.drug))
+        for line in report.lines
+        for item in line.drugs
     ]
-    rows += [("total", "", "", item) for item in report.totals]
-    for scope, number, regimen, item in rows:
+    rows += [("total", "", "", item, None) for item in report.totals]
+    for scope, number, regimen, item, rdi in rows:
         writer.writerow(
             [
                 scope,
@@ -367,6 +389,9 @@ def course_csv(report: CourseReport) -> str:
                 csv_number(item.mg),
                 str(item.cycles),
                 csv_number(item.doxorubicin_equivalent_mg_per_m2),
+                csv_number(rdi.delivered_mg_per_m2_per_week if rdi else None),
+                csv_number(rdi.planned_mg_per_m2_per_week if rdi else None),
+                csv_number(rdi.rdi_percent if rdi else None),
             ]
         )
     return out.getvalue().rstrip("\n")  # emit() ends the output with one newline

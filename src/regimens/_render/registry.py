@@ -51,6 +51,7 @@ _SHEET = "regimens._render.sheet"
 _ASSESS = "regimens._render.assessment"
 _CHECK = "regimens._render.check"
 _COURSE = "regimens._render.course"
+_NEXT = "regimens._render.course_next"
 _FHIR = "regimens._render.fhir"
 _LIBRARY = "regimens._render.library"
 _LANG_STYLE = ("lang", "style")
@@ -101,6 +102,15 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "markdown": Renderer(f"{_COURSE}:course_markdown", ("lang",)),
         "csv": Renderer(f"{_COURSE}:course_csv"),
         "json": Renderer(f"{_COURSE}:course_json"),
+    },
+    # ``regimens next``: the next cycle's sheet (issue 20).
+    "next": {
+        "table": Renderer(f"{_NEXT}:next_table", _LANG_STYLE),
+        "markdown": Renderer(f"{_NEXT}:next_markdown", ("lang",)),
+        "csv": Renderer(f"{_NEXT}:next_csv", ("lang",)),
+        "json": Renderer(f"{_NEXT}:next_json"),
+        "html": Renderer(f"{_NEXT}:next_html", ("lang",)),
+        "fhir": Renderer(f"{_NEXT}:next_fhir_json", ("library",)),
     },
     "bsa": {
         "table": Renderer("regimens._render.measures:bsa_text"),
