@@ -287,7 +287,7 @@ def _state(name: str, states: Sequence[NamedState], field: str, what: str) -> st
         if key == state.name or key in (alias.lower() for alias in state.aliases):
             return state.name
     names = ", ".join(state.name for state in states) or "none"
-    raise InputError(f"unknown {what} {name!r}: the {what}s are {names}", field=field)
+    raise InputError(f"unknown {what} {name!r}: the accepted names are {names}", field=field)
 
 
 def parse_toxicity(
