@@ -64,7 +64,7 @@ def sheet_requests(draw: st.DrawFn) -> tuple[str, Patient, SheetOptions]:
     )
     options = SheetOptions(
         bsa_formula=draw(st.sampled_from(sorted(FORMULAS))),
-        bsa_decimals=draw(st.integers(min_value=0, max_value=4)),
+        bsa_decimals=draw(st.integers(min_value=2, max_value=4)),
         bsa_cap_m2=draw(st.none() | st.floats(min_value=1.0, max_value=3.0)),
         weight_basis=draw(st.sampled_from(["actual", "ideal", "adjusted"])),
         dose_level_percent=draw(st.floats(min_value=25, max_value=150)),

@@ -99,6 +99,7 @@ def sheet_for(
     options = options or SheetOptions()
     main = library.get(regimen) if isinstance(regimen, str) else regimen
     added = [library.get(item) if isinstance(item, str) else item for item in supportive]
+    _refuse_repeated(main, added)
     components = components_for_cycle(main, added, options.cycle)
     drugs = {component.drug for _, component in components}
     for level in options.drug_dose_levels:
@@ -375,3 +376,17 @@ def _totals(days: Sequence[tuple[int, Sequence[Administration]]]) -> tuple[DrugT
         )
         for drug, per_method in totals.items()
     )
+
+
+def _refuse_repeated(main: Regimen, added: Sequence[Regimen]) -> None:
+    """A regimen named twice (by id or alias) would be given twice: two 4 mg infusions
+    of zoledronic acid for ``--with ZOLEDRONIC-ACID --with ZOLEDRONATE``. Refused."""
+    seen = {main.id}
+    for regimen in added:
+        if regimen.id in seen:
+            raise InputError(
+                f"{regimen.id} is named twice (by its id or an alias: "
+                f"{', '.join(regimen.names())}): name each regimen once",
+                field="supportive",
+            )
+        seen.add(regimen.id)

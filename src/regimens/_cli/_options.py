@@ -183,7 +183,7 @@ def dose_options(*, tolerance_help: str = _TOLERANCE_HELP) -> Callable[[F], F]:
                 type=int,
                 default=2,
                 show_default=True,
-                help="Decimals of the BSA used.",
+                help="Decimals of the BSA used, 2 to 4 (fewer would move doses by up to 33 %).",
             ),
             click.option(
                 "--bsa-cap", type=float, help="Cap the BSA at this many m2 (off by default)."

@@ -110,7 +110,10 @@ class SheetOptions(Frozen):
     model_config = ConfigDict(allow_inf_nan=False)
 
     bsa_formula: str = DEFAULT_BSA_FORMULA
-    bsa_decimals: Whole = Field(default=2, ge=0, le=4)
+    #: 2 to 4: with 0 or 1 decimal the BSA's rounding alone moves a dose by up to 33 %
+    #: (1.50 m² used as 2 m²) or 3.8 % (1.25 → 1.3), beyond or eating up the dose
+    #: tolerance (issue 24); pharmacists round the BSA to 2 decimals.
+    bsa_decimals: Whole = Field(default=2, ge=2, le=4)
     #: Off by default (ASCO: full weight-based doses in obese adults).
     bsa_cap_m2: Number | None = Field(default=None, ge=1.0, le=3.0)
     weight_basis: WeightBasis = "actual"

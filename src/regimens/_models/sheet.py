@@ -85,7 +85,7 @@ WARNING_CODES: dict[str, Severity] = {
     # The drug is contraindicated at this renal function.
     "CONTRAINDICATED": "blocking",
     # Rounding would move the dose beyond the tolerance: the calculated dose is kept.
-    "ROUNDING_BEYOND_TOLERANCE": "caution",
+    "ROUNDING_BEYOND_TOLERANCE": "blocking",
     # No combination of whole tablets is within tolerance of the calculated dose.
     "TABLETS_NOT_ACHIEVABLE": "blocking",
     # The drug volume alone exceeds what the infusion pump holds.

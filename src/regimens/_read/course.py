@@ -33,6 +33,7 @@ from regimens._models.course import (
     GivenDose,
 )
 from regimens._models.regimen import FieldPathError
+from regimens._read.json_keys import DuplicateKeyError, unique_keys
 from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
@@ -192,7 +193,13 @@ def load_course(path: str | Path) -> Course:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{file}: cannot be read as UTF-8 text ({exc})", field="file") from None
     try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+        data = (
+            tomllib.loads(text)
+            if suffix == ".toml"
+            else json.loads(text, object_pairs_hook=unique_keys)
+        )
+    except DuplicateKeyError as exc:
+        raise InputError(f"{file}: {exc}", field=exc.key) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{file}: invalid TOML: {exc}", field="file") from None
     except json.JSONDecodeError as exc:

@@ -34,6 +34,7 @@ from regimens._models.batch import (
 )
 from regimens._models.patient import Patient
 from regimens._read.concentration import read_concentrations
+from regimens._read.json_keys import DuplicateKeyError, unique_keys
 from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
 
@@ -112,9 +113,12 @@ def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputErr
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=unique_keys)
         except json.JSONDecodeError as exc:
             yield InputError(f"the line is not valid JSON ({exc.msg})", field=None)
+            continue
+        except DuplicateKeyError as exc:
+            yield InputError(str(exc), field=exc.key)
             continue
         if not isinstance(value, dict):
             yield InputError(

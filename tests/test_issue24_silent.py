@@ -1,0 +1,117 @@
+"""Issue 24, "wrong doses, silently": each reproduction of the issue, refused or blocking
+now (each failed on the code before: a repeated regimen gave two 4 mg infusions, a
+repeated JSON key kept its last value, --bsa-decimals 0 dosed 1.50 m² as 2 m², and a
+parenteral dose rounded past the tolerance exited 0)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from regimens._calc.dosing import compute_sheet
+from regimens._errors import InputError
+from regimens._models.options import SheetOptions
+from regimens._read.library import load_library
+from regimens._read.patient import make_patient
+
+PATIENT = "--height 170 --weight 70 --crcl 80"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(use_env=False)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("ZOLEDRONIC-ACID", "ZOLEDRONATE"),
+        ("ZOLEDRONIC-ACID", "ZOLEDRONIC-ACID"),
+        ("Zometa", "ZOLEDRONATE"),
+    ],
+)
+def test_a_regimen_named_twice_is_refused(library, names):
+    patient = make_patient(height=170, weight=70, crcl=80)
+    with pytest.raises(InputError, match="named twice") as caught:
+        compute_sheet(library, "FOLFOX-6", patient, SheetOptions(), supportive=list(names))
+    assert caught.value.field == "supportive"
+
+
+def test_a_regimen_named_twice_on_the_command_line(tmp_path: Path):
+    for command in ("sheet", "check"):
+        extra = " --prescribed oxaliplatin=155mg" if command == "check" else ""
+        code, out, err = run(
+            f"{command} FOLFOX-6 {PATIENT} --with ZOLEDRONIC-ACID --with ZOLEDRONATE{extra}"
+        )
+        assert code == 2, (command, out, err)
+        assert "named twice" in err
+        assert "Traceback" not in err
+
+
+def test_a_regimen_named_twice_in_a_batch(tmp_path: Path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"patient_id": "P1", "regimen": "FOLFOX-6", "height": 170, "weight": 70, "crcl": 80}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        f"batch --input {rows} --format jsonl --with ZOLEDRONIC-ACID --with ZOLEDRONATE"
+    )
+    assert code == 2
+    (record,) = [json.loads(line) for line in out.strip().splitlines()]
+    assert record["error"]["field"] == "supportive"
+    assert "named twice" in record["error"]["message"]
+    assert "Traceback" not in err
+
+
+def test_a_repeated_json_key_is_refused_in_a_batch_row(tmp_path: Path):
+    # {"weight": 95, "weight": 59}: JSON keeps 59 kg silently; refused, row by row.
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"patient_id": "P1", "regimen": "FOLFOX-6", "height": 170, "weight": 95, '
+        '"weight": 59, "crcl": 80}\n'
+        '{"patient_id": "P2", "regimen": "FOLFOX-6", "height": 170, "weight": 70, "crcl": 80}\n',
+        encoding="utf-8",
+    )
+    code, out, _err = run(f"batch --input {rows} --format jsonl")
+    records = [json.loads(line) for line in out.strip().splitlines()]
+    assert code == 2
+    assert len(records) == 2
+    assert records[0]["error"]["field"] == "weight"
+    assert "given twice" in records[0]["error"]["message"]
+    assert records[1]["patient_id"] == "P2"
+    assert "error" not in records[1]
+
+
+def test_a_repeated_json_key_is_refused_in_a_course_file(tmp_path: Path):
+    course = tmp_path / "course.json"
+    course.write_text(
+        '{"schema_version": "1.0", "patient": {"height": 170, "weight": 70}, '
+        '"lines": [{"regimen": "FOLFOX-6", "cycles": 2, "cycles": 20}]}',
+        encoding="utf-8",
+    )
+    code, _out, err = run(f"course {course}")
+    assert code == 2
+    assert "'cycles' is given twice" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("decimals", [0, 1])
+def test_bsa_decimals_that_move_doses_are_refused(decimals):
+    # 0 decimals: 1.50 m² used as 2 m², oxaliplatin 170 mg for 127.5 mg (+33 %).
+    code, _out, err = run(f"sheet FOLFOX-6 {PATIENT} --bsa-decimals {decimals}")
+    assert code == 2
+    assert "--bsa-decimals" in err
+    with pytest.raises(ValueError, match="greater than or equal to 2"):
+        SheetOptions(bsa_decimals=decimals)
+
+
+def test_a_parenteral_dose_rounded_past_the_tolerance_is_blocking(library):
+    # docs/safety.md row 5 says so: the calculated dose is kept and the sheet blocks.
+    from regimens._models.sheet import WARNING_CODES
+
+    assert WARNING_CODES["ROUNDING_BEYOND_TOLERANCE"] == "blocking"
+    assert WARNING_CODES["TABLETS_NOT_ACHIEVABLE"] == "blocking"
