@@ -115,3 +115,68 @@ def test_a_parenteral_dose_rounded_past_the_tolerance_is_blocking(library):
 
     assert WARNING_CODES["ROUNDING_BEYOND_TOLERANCE"] == "blocking"
     assert WARNING_CODES["TABLETS_NOT_ACHIEVABLE"] == "blocking"
+
+
+# --- rows lost: every physical line of a batch is one record (issue 24) ----------------------
+
+
+def _records(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.strip().splitlines()]
+
+
+def test_a_stray_quote_in_a_csv_costs_its_row_only(tmp_path: Path):
+    # Before: the open quote of row 2 folded rows 3 and 4 into one cell ("2 rows").
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "patient_id,regimen,height,weight,crcl,patient_name\n"
+        'P1,FOLFOX-6,170,70,80,"Doe, Jane"\n'
+        'P2,FOLFOX-6,170,70,80,"Smith, John\n'
+        "P3,FOLFOX-6,170,70,80,Roe\n"
+        "P4,FOLFOX-6,170,70,80,Poe\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(f"batch --input {rows} --format jsonl")
+    records = _records(out)
+    assert [r["row"] for r in records] == [1, 2, 3, 4]
+    assert "quote" in records[1]["error"]["message"]
+    assert [r.get("patient_id") for r in records if "error" not in r] == ["P1", "P3", "P4"]
+    assert code == 2
+    assert "4 rows: 3 sheets" in err
+
+
+def test_a_huge_csv_cell_is_an_error_record(tmp_path: Path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "patient_id,regimen,height,weight,crcl,patient_name\n"
+        f"P1,FOLFOX-6,170,70,80,{'x' * 200_000}\n"
+        "P2,FOLFOX-6,170,70,80,Roe\n",
+        encoding="utf-8",
+    )
+    _code, out, err = run(f"batch --input {rows} --format jsonl")
+    records = _records(out)
+    assert len(records) == 2
+    assert "error" in records[0]
+    assert records[1]["patient_id"] == "P2"
+    assert "Traceback" not in err
+
+
+def test_hostile_jsonl_lines_are_error_records(tmp_path: Path):
+    good = {"patient_id": "P", "regimen": "FOLFOX-6", "height": 170, "weight": 70, "crcl": 80}
+    lines = [
+        json.dumps(good),
+        '{"patient_id": "P2", "height": ' + "9" * 5000 + ', "weight": 70}',  # 5,000 digits
+        '{"patient_id": "P3", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nested
+        '{"patient_id": "P4\\ud800", "regimen": "FOLFOX-6", "height": 170, "weight": 70}',
+        json.dumps(good),
+    ]
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(f"batch --input {rows} --format jsonl")
+    records = _records(out)
+    assert [r["row"] for r in records] == [1, 2, 3, 4, 5]
+    assert "4,300 digits" in records[1]["error"]["message"]
+    assert "nested too deeply" in records[2]["error"]["message"]
+    assert records[3]["error"]["field"] == "patient_id"
+    assert "error" not in records[4]
+    assert "Traceback" not in err
+    assert code == 2

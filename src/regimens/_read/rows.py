@@ -84,23 +84,54 @@ def read_csv_rows(
     Open the file with ``encoding="utf-8-sig", newline=""`` (a BOM is dropped; any
     line ending is read). The header is checked first (unknown, repeated and missing
     columns raise :class:`InputError`); an empty file has no rows. Blank lines are
-    skipped. A row with more or fewer cells than the header is yielded as an
-    :class:`InputError` (it becomes that row's error record).
+    skipped. Each physical line is one row (no cell of a batch holds a line break): a
+    line that cannot be read — a quote left open (``"Smith, John``), a cell over the
+    size limit — or with more or fewer cells than the header is yielded as an
+    :class:`InputError` (it becomes that row's error record) and the next line is read
+    on its own, so that one stray quote cannot fold every later row into one cell.
     """
-    reader = csv.reader(stream)
-    try:
-        first = next(reader)
-    except StopIteration:
-        return
-    header = _header(first, regimen_given=regimen_given)
-    width = len(header)
-    for cells in reader:
-        if not cells:
+    lines = (line.rstrip("\r\n") for line in stream)
+    header: list[str] | None = None
+    for line in lines:
+        if header is None:
+            if not line.strip():
+                continue
+            header = _header(_cells(line), regimen_given=regimen_given)
+            width = len(header)
+            continue
+        if not line.strip():
+            continue
+        try:
+            cells = _cells(line)
+        except InputError as error:
+            yield error
             continue
         if len(cells) != width:
             yield InputError(f"the row has {len(cells)} cells, the header has {width}", field=None)
             continue
         yield dict(zip(header, cells, strict=True))
+
+
+#: The longest line a batch reads (1 MiB): a patient's row is a few hundred characters.
+_MAX_LINE = 1 << 20
+
+
+def _cells(line: str) -> list[str]:
+    """One physical CSV line → its cells; a malformed line is an InputError."""
+    if len(line) > _MAX_LINE:
+        raise InputError(
+            f"the line has {len(line)} characters, more than the {_MAX_LINE} a row may have",
+            field=None,
+        )
+    try:
+        rows = list(csv.reader([line], strict=True))
+    except csv.Error as exc:
+        raise InputError(
+            f"the line is not valid CSV ({exc}); a quoted cell must close its quote on the "
+            "same line",
+            field=None,
+        ) from None
+    return rows[0] if rows else []
 
 
 def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputError]:
@@ -112,6 +143,12 @@ def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputErr
     for line in stream:
         if not line.strip():
             continue
+        if len(line) > _MAX_LINE:
+            yield InputError(
+                f"the line has {len(line)} characters, more than the {_MAX_LINE} a row may have",
+                field=None,
+            )
+            continue
         try:
             value = json.loads(line, object_pairs_hook=unique_keys)
         except json.JSONDecodeError as exc:
@@ -120,12 +157,43 @@ def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputErr
         except DuplicateKeyError as exc:
             yield InputError(str(exc), field=exc.key)
             continue
+        except ValueError:  # Python refuses an integer of more than 4,300 digits
+            yield InputError(
+                "the line cannot be read: a number in it has more than 4,300 digits",
+                field=None,
+            )
+            continue
+        except RecursionError:
+            yield InputError("the line is nested too deeply to read", field=None)
+            continue
+        surrogate = _lone_surrogate(value)
+        if surrogate is not None:
+            yield InputError(
+                f"{surrogate}: the text holds a lone UTF-16 surrogate (\\ud800-\\udfff), "
+                "which is not a character",
+                field=surrogate,
+            )
+            continue
         if not isinstance(value, dict):
             yield InputError(
                 f"the line must be a JSON object, got {type(value).__name__}", field=None
             )
             continue
         yield value
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first key whose text (or the key itself) holds a lone surrogate, else None."""
+    if not isinstance(value, dict):
+        return None
+    for key, cell in value.items():
+        for text in (key, cell):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return str(key).encode("utf-8", "backslashreplace").decode("ascii")
+    return None
 
 
 def _is_missing(value: object) -> bool:
