@@ -180,3 +180,78 @@ def test_hostile_jsonl_lines_are_error_records(tmp_path: Path):
     assert "error" not in records[4]
     assert "Traceback" not in err
     assert code == 2
+
+
+# --- files: --output never replaces an input, writes through links, refuses the rest --------
+
+SHEET = f"sheet FOLFOX-6 {PATIENT}"
+
+
+def test_output_may_not_name_the_input(tmp_path: Path):
+    course = tmp_path / "pat.json"
+    course.write_text(
+        '{"schema_version": "1.0", "patient": {"height": 170, "weight": 70}, '
+        '"lines": [{"regimen": "FOLFOX-6", "cycles": 2}]}',
+        encoding="utf-8",
+    )
+    before = course.read_text(encoding="utf-8")
+    code, _out, err = run(f"course {course} --format json -o {course}")
+    assert code == 2
+    assert "is the input" in err
+    assert course.read_text(encoding="utf-8") == before
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps(
+            {"patient_id": "P", "regimen": "FOLFOX-6", "height": 170, "weight": 70, "crcl": 80}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    before = rows.read_text(encoding="utf-8")
+    code, _out, err = run(f"batch --input {rows} --format jsonl -o {rows}")
+    assert code == 2
+    assert rows.read_text(encoding="utf-8") == before
+
+
+def test_output_writes_through_a_symbolic_link(tmp_path: Path):
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _out, _err = run(f"{SHEET} --format json -o {link}")
+    assert code == 0
+    assert link.is_symlink()  # still a link, to a file that now holds the sheet
+    assert json.loads(real.read_text(encoding="utf-8"))["regimen"]["id"] == "FOLFOX-6"
+
+
+def test_output_writes_through_a_hard_link(tmp_path: Path):
+    first = tmp_path / "a.json"
+    first.write_text("old", encoding="utf-8")
+    second = tmp_path / "b.json"
+    second.hardlink_to(first)
+    code, _out, _err = run(f"{SHEET} --format json -o {second}")
+    assert code == 0
+    assert first.stat().st_ino == second.stat().st_ino  # still one file
+    assert json.loads(first.read_text(encoding="utf-8"))["regimen"]["id"] == "FOLFOX-6"
+
+
+def test_a_read_only_output_is_refused(tmp_path: Path):
+    target = tmp_path / "locked.json"
+    target.write_text("keep", encoding="utf-8")
+    target.chmod(0o444)
+    code, _out, err = run(f"{SHEET} --format json -o {target}")
+    assert code == 2
+    assert "read-only" in err
+    assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_device_is_refused_and_dash_is_standard_output(tmp_path: Path):
+    code, _out, err = run(f"{SHEET} --format json -o /dev/null")
+    assert code == 2
+    assert "not a regular file" in err
+    assert Path("/dev/null").exists()
+    assert not Path("/dev/null").is_file()
+    code, out, _err = run(f"{SHEET} --format json -o -")
+    assert code == 0
+    assert json.loads(out)["regimen"]["id"] == "FOLFOX-6"
+    assert not Path("-").exists()

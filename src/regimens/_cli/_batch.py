@@ -21,6 +21,7 @@ from regimens._cli._common import (
     load_library,
     open_atomic,
     output_option,
+    refuse_input_as_output,
 )
 from regimens._cli._options import (
     BSA_SECTION,
@@ -149,6 +150,7 @@ def batch_cmd(
         raise InputError(
             f"--input {input_path!r}: give a .csv, .jsonl or .ndjson file", field="input"
         )
+    refuse_input_as_output(output, input_path)
     chosen = (output_format or "").lower() or (
         "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
     )

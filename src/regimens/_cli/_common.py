@@ -35,6 +35,7 @@ __all__ = [
     "load_library",
     "open_atomic",
     "output_option",
+    "refuse_input_as_output",
     "report_errors",
     "severity_styler",
     "write_atomic",
@@ -245,7 +246,8 @@ def output_option(function: F) -> F:
         "-o",
         "output",
         type=click.Path(dir_okay=False, writable=False),
-        help="Write to FILE (atomically: a failed run never leaves a partial file).",
+        help="Write to FILE (atomically: a failed run never leaves a partial file; a link is "
+        "written through; - is standard output).",
     )(function)
 
 
@@ -298,7 +300,11 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     temporary file is removed, and an existing ``path`` is left untouched. ``batch``
     streams through it; :func:`write_atomic` writes one text.
     """
-    target = Path(path)
+    if str(path) == "-":  # -o -: standard output, as without -o
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = _real_target(Path(path))
     directory = target.parent if str(target.parent) else Path()
     if not directory.is_dir():
         raise InputError(
@@ -328,10 +334,58 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
+        if target.exists() and target.stat().st_nlink > 1:
+            # A hard link: replacing the name would cut it from its other names; write
+            # the finished text through it instead (complete before it is copied).
+            with open(temporary, encoding="utf-8", newline="") as done:
+                target.write_text(done.read(), encoding="utf-8", newline="")
+            Path(temporary).unlink()
+        else:
+            os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _real_target(target: Path) -> Path:
+    """Where ``--output`` really writes: through a symbolic link to the file it names;
+    refused when that is not a regular file (a device such as /dev/stdout: use -o -;
+    a directory; a pipe) or is read-only (it would be replaced, not written)."""
+    if target.is_symlink():
+        target = target.resolve()
+    if target.exists():
+        if not target.is_file():
+            raise InputError(
+                f"output {str(target)!r}: not a regular file (a device, a directory or a "
+                "pipe); write to a file, or give -o - for standard output",
+                field="output",
+            )
+        if not target.stat().st_mode & 0o222:
+            raise InputError(
+                f"output {str(target)!r}: the file is read-only; make it writable or choose "
+                "another file",
+                field="output",
+            )
+    return target
+
+
+def refuse_input_as_output(output: str | None, *inputs: str | os.PathLike[str]) -> None:
+    """``--output`` may not name an input of the command: the report would replace the
+    course file or the patient list it was computed from."""
+    if output is None or output == "-":
+        return
+    out = Path(output)
+    for item in inputs:
+        source = Path(item)
+        same = (
+            out.exists() and source.exists() and os.path.samefile(out, source)
+        ) or out.resolve() == source.resolve()
+        if same:
+            raise InputError(
+                f"output {output!r} is the input {str(item)!r}: writing there would replace "
+                "it; choose another file",
+                field="output",
+            )
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -383,7 +437,7 @@ def emit(text: str, output: str | None, *, ends_line: bool = False) -> None:
     ``ends_line``: a text that already ends in a line break (an ICS file's CRLF) gets
     no second one on standard output.
     """
-    if output is None:
+    if output is None or output == "-":
         click.echo(text, nl=not (ends_line and text.endswith("\n")), color=colour_enabled())
     else:
         write_atomic(output, text if text.endswith("\n") else text + "\n")

@@ -17,6 +17,7 @@ from regimens._cli._common import (
     library_option,
     load_library,
     output_option,
+    refuse_input_as_output,
 )
 from regimens._render.registry import formats
 
@@ -123,6 +124,7 @@ def course_cmd(
 
     ratios = _equivalence(equivalence)
     chosen = choose_format(output_format, output, _FORMATS)
+    refuse_input_as_output(output, file)
     library = load_library(library_dirs)
     course = load_course(file)
     course_assessments(library, course, source=file)  # a recorded lab or toxicity checked

@@ -17,6 +17,7 @@ from regimens._cli._common import (
     library_option,
     load_library,
     output_option,
+    refuse_input_as_output,
 )
 from regimens._cli._options import (
     ASSESSMENT_OPTIONS,
@@ -136,6 +137,7 @@ def next_cmd(
         tolerance=5.0,
         assessment=assessment,
     )
+    refuse_input_as_output(output, file)
     course = load_course(file)
     course_assessments(library, course, source=file)
     document = next_cycle(
