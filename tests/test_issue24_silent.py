@@ -255,3 +255,65 @@ def test_a_device_is_refused_and_dash_is_standard_output(tmp_path: Path):
     assert code == 0
     assert json.loads(out)["regimen"]["id"] == "FOLFOX-6"
     assert not Path("-").exists()
+
+
+# --- crashes and quiet misreadings of input -------------------------------------------------
+
+
+def test_a_bom_in_a_toml_file_is_accepted(tmp_path: Path):
+    library = tmp_path / "lib"
+    library.mkdir()
+    text = (Path(__file__).parent.parent / "regimen_library" / "docetaxel.toml").read_text(
+        encoding="utf-8"
+    )
+    (library / "docetaxel-bom.toml").write_bytes(
+        "\ufeff".encode() + text.replace('id = "DOCETAXEL"', 'id = "DOCETAXEL-BOM"').encode()
+    )
+    code, _out, err = run(f"validate {library / 'docetaxel-bom.toml'}")
+    assert code == 0, err
+    course = tmp_path / "course.toml"
+    course.write_bytes(
+        "\ufeff".encode()
+        + b'schema_version = "1.0"\n[patient]\nheight = 170\nweight = 70\ncrcl = 80\n'
+        + b'[[lines]]\nregimen = "FOLFOX-6"\ncycles = 2\n'
+    )
+    code, _out, err = run(f"course {course}")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("value", ["170 cm # 1.7 m", "170#", "1.7 m # in cm"])
+def test_trailing_text_after_a_measurement_is_refused(value):
+    code, _out, err = run(
+        ["sheet", "FOLFOX-6", "--height", value, "--weight", "70", "--crcl", "80"]
+    )
+    assert code == 2
+    assert "height" in err
+    assert "without other text" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "height"),
+    [("Decimal('170')", 170.0), ("Fraction(340, 2)", 170.0)],
+)
+def test_python_numbers_of_other_types_are_numbers(value, height):
+    from decimal import Decimal  # noqa: F401 - used by eval below
+    from fractions import Fraction  # noqa: F401
+
+    import regimens
+
+    patient = regimens.make_patient(height=eval(value), weight=70, crcl=80)
+    assert patient.height_cm == height
+
+
+@pytest.mark.parametrize(
+    "value", ["Decimal('NaN')", "Decimal('1e400')", "complex(170, 0)", "[170]"]
+)
+def test_python_values_that_are_not_finite_numbers_are_refused(value):
+    from decimal import Decimal  # noqa: F401
+    from fractions import Fraction  # noqa: F401
+
+    import regimens
+
+    with pytest.raises(InputError) as caught:
+        regimens.make_patient(height=eval(value), weight=70, crcl=80)
+    assert caught.value.field == "height"

@@ -187,7 +187,7 @@ def load_course(path: str | Path) -> Course:
     try:
         raw = file.read_bytes()
         # Newlines as read_text() reads them (universal newlines).
-        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise InputError(f"{file}: no such file", field="file") from None
     except (OSError, UnicodeDecodeError) as exc:

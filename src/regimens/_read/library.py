@@ -105,7 +105,7 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
     except OSError as exc:
         raise LibraryError(f"{path}: cannot be read: {exc.strerror}", source=str(path)) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LibraryError(
             f"{path}: is not UTF-8 text (byte {exc.start}): save it as UTF-8", source=str(path)

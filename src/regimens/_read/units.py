@@ -14,6 +14,7 @@ converted here, explicitly, once.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import threading
 from dataclasses import dataclass
@@ -190,7 +191,26 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
         number = float(value)
         _check_finite(number, field=field, shown=str(value))
         return number
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):  # numpy, Decimal
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):
+            raise UnitError(
+                f"{field} must be a finite number, got {value!r}", field=field
+            ) from None
+        _check_finite(number, field=field, shown=str(value))
+        return number
+    if not isinstance(value, str):
+        raise UnitError(
+            f"{field} must be a number or a text with its unit, got {type(value).__name__}",
+            field=field,
+        )
     text = value.strip()
+    if "#" in text:  # "170 cm # 1.7 m": a comment would be dropped by pint, not read
+        raise UnitError(
+            f"{field} {text!r}: give the value and its unit only, without other text",
+            field=field,
+        )
     if _NUMBER.fullmatch(text):
         number = float(text)
         _check_finite(number, field=field, shown=text)
