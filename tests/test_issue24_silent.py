@@ -317,3 +317,29 @@ def test_python_values_that_are_not_finite_numbers_are_refused(value):
     with pytest.raises(InputError) as caught:
         regimens.make_patient(height=eval(value), weight=70, crcl=80)
     assert caught.value.field == "height"
+
+
+def test_a_calendar_near_the_end_of_dates_is_refused_not_a_traceback():
+    code, _out, err = run("calendar FOLFOX-6 --start 9999-12-20 --cycles 2")
+    assert code == 2
+    assert "would run past 9999-12-31" in err
+    assert "Traceback" not in err
+
+
+def test_the_library_can_be_pickled_for_other_processes():
+    import pickle
+
+    import regimens
+
+    library = regimens.load_library()
+    again = pickle.loads(pickle.dumps(library))
+    patient = regimens.make_patient(height=170, weight=70, crcl=80)
+    first = regimens.compute_sheet(library, "FOLFOX-6", patient)
+    second = regimens.compute_sheet(again, "FOLFOX-6", patient)
+    assert [a.dose_mg for d in first.days for a in d.administrations] == [
+        a.dose_mg for d in second.days for a in d.administrations
+    ]
+    with pytest.raises(TypeError):
+        again.regimens["X"] = again.get("FOLFOX-6")  # type: ignore[index]
+    with pytest.raises(TypeError):
+        first.drug_names["oxaliplatin"]["fr"] = "X"  # type: ignore[index]

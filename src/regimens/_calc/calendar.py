@@ -317,6 +317,26 @@ def _drug_names(library: Library, cycles: Sequence[CalendarCycle]) -> dict[str, 
     return {inn: local for inn, local in names.items() if local}
 
 
+def _refuse_twice(added: list[Regimen]) -> None:
+    """A supportive regimen named twice (by id or alias) would be given twice."""
+    ids = [item.id for item in added]
+    if len(set(ids)) < len(ids):
+        twice = next(regimen_id for regimen_id in ids if ids.count(regimen_id) > 1)
+        raise InputError(f"with: {twice} is given twice: name it once", field="with")
+
+
+def _check_reach(start: dt.date, count: int, length: int, options: CalendarOptions) -> None:
+    """The last date the layout can reach (every cycle, its delays, a year of moves) must
+    exist: from 9999-12-20 the calendar would overflow the dates Python has."""
+    reach = count * length + sum(delay.days for delay in options.delays) + 366
+    if (dt.date.max - start).days < reach:
+        raise InputError(
+            f"start: {count} cycles of {length} days from {start.isoformat()} would run past "
+            f"{dt.date.max.isoformat()}: give an earlier start date",
+            field="start",
+        )
+
+
 def build_calendar(
     library: Library,
     regimen: Regimen | str,
@@ -335,10 +355,7 @@ def build_calendar(
     options = options or CalendarOptions()
     main = library.get(regimen) if isinstance(regimen, str) else regimen
     added = [library.get(name) for name in options.supportive]
-    ids = [item.id for item in added]
-    if len(set(ids)) < len(ids):
-        twice = next(regimen_id for regimen_id in ids if ids.count(regimen_id) > 1)
-        raise InputError(f"with: {twice} is given twice: name it once", field="with")
+    _refuse_twice(added)
     count = options.cycles if options.cycles is not None else main.usual_cycles
     if count is None:
         raise MissingInputError(
@@ -346,6 +363,7 @@ def build_calendar(
             f"give the number of cycles (1 to {MAX_CYCLES})",
             field="cycles",
         )
+    _check_reach(start, count, main.cycle_length_days, options)
     late = [delay for delay in options.delays if delay.cycle > count]
     if late:
         raise InputError(

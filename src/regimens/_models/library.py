@@ -129,6 +129,18 @@ class Library:
     def __repr__(self) -> str:
         return f"<Library {len(self.regimens)} regimens, {len(self.drugs)} drugs>"
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable (multiprocessing, Dask): the read-only views are rebuilt on load."""
+        state = dict(self.__dict__)
+        state["regimens"] = dict(self.regimens)
+        state["drugs"] = dict(self.drugs)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.regimens = MappingProxyType(dict(self.regimens))
+        self.drugs = MappingProxyType(dict(self.drugs))
+
     def get(self, name: str) -> Regimen:
         """The regimen with this id or alias (case-insensitive)."""
         regimen_id = self._names.get(normalize_name(name))
