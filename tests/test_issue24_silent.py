@@ -343,3 +343,94 @@ def test_the_library_can_be_pickled_for_other_processes():
         again.regimens["X"] = again.get("FOLFOX-6")  # type: ignore[index]
     with pytest.raises(TypeError):
         first.drug_names["oxaliplatin"]["fr"] = "X"  # type: ignore[index]
+
+
+# --- injection: free text is one plain line; CSV cells are not formulas ---------------------
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--patient-name", "Doe\nWeight               120 kg"],  # a forged line
+        ["--patient-id", "123\x1b]52;c;ZXZpbA==\x07"],  # OSC 52: a clipboard write
+        ["--patient-name", "Jane\u202eeoD"],  # a bidirectional override
+        ["--drug-dose-level", "oxaliplatin=80:neuropathy\rgrade 0"],
+        ["--dose-level", "80", "--dose-level-reason", "toxicity\x1b[2J"],
+    ],
+)
+def test_control_characters_in_free_text_are_refused(words):
+    code, out, err = run(["sheet", "FOLFOX-6", *PATIENT.split(), *words])
+    assert code == 2, out
+    assert "control character" in err
+    assert "\x1b" not in err
+    assert "Traceback" not in err
+
+
+def test_a_control_character_in_a_calendar_delay_reason_is_refused():
+    code, _out, err = run(
+        ["calendar", "FOLFOX-6", "--start", "2026-03-02", "--cycles", "3", "--delay", "2=7:x\ny"]
+    )
+    assert code == 2
+    assert "control character" in err
+
+
+def test_a_control_character_in_a_batch_cell_is_an_error_record(tmp_path: Path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps(
+            {
+                "patient_id": "P1\x1b[31m",
+                "regimen": "FOLFOX-6",
+                "height": 170,
+                "weight": 70,
+                "crcl": 80,
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "patient_id": "P2",
+                "patient_name": "A\nB",
+                "regimen": "FOLFOX-6",
+                "height": 170,
+                "weight": 70,
+                "crcl": 80,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(f"batch --input {rows} --format jsonl")
+    records = _records(out)
+    assert [r["error"]["field"] for r in records] == ["patient_id", "patient_name"]
+    assert "\x1b" not in err
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("-2.2", "-2.2"),  # a number stays a number
+        ("+4.5", "+4.5"),
+        ("1e3", "1e3"),
+        ("Doe", "Doe"),
+    ],
+)
+def test_csv_cells_are_never_formulas(cell, written):
+    from regimens._render._text import csv_cell
+
+    assert csv_cell(cell) == written
+
+
+def test_a_formula_in_a_patient_id_is_neutralised_in_csv(tmp_path: Path):
+    code, out, _err = run(
+        ["sheet", "FOLFOX-6", *PATIENT.split(), "--patient-id", "=1+2", "--format", "csv"]
+    )
+    assert code == 0
+    rows = [row for row in out.splitlines()[1:] if row]
+    assert rows
+    assert all(row.startswith("'=1+2,") for row in rows)

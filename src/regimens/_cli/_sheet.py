@@ -112,7 +112,16 @@ def sheet_cmd(
     chosen = choose_format(output_format, output, _FORMATS)
     sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
     if patient_id is not None or patient_name is not None:
-        sheet = sheet.model_copy(update={"patient_id": patient_id, "patient_name": patient_name})
+        from regimens._read.text import plain_text
+
+        sheet = sheet.model_copy(
+            update={
+                "patient_id": None if patient_id is None else plain_text(patient_id, "patient_id"),
+                "patient_name": None
+                if patient_name is None
+                else plain_text(patient_name, "patient_name"),
+            }
+        )
     emit_document("sheet", chosen, sheet, output, lang=lang, library=library)
     if sheet.blocking:
         sys.exit(EXIT_BLOCKING)

@@ -20,7 +20,9 @@ __all__ = [
     "FrozenMap",
     "NonEmpty",
     "Number",
+    "PlainText",
     "Whole",
+    "control_character",
 ]
 
 K = TypeVar("K")
@@ -33,6 +35,41 @@ Whole = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
 #: A text that may not be empty (a source, a label).
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def control_character(text: str) -> str | None:
+    """The first character of ``text`` that must not reach a printed sheet or a
+    terminal, shown escaped (``\\n``, ``\\x1b``, ``\\u202e``), or None: C0 and C1 controls
+    (line breaks, ESC of terminal sequences), Unicode line separators, bidirectional
+    overrides (which reorder what a reader sees) and lone surrogates."""
+    for char in text:
+        code = ord(char)
+        if (
+            code < 32
+            or 127 <= code < 160
+            or code in (0x2028, 0x2029)
+            or 0x202A <= code <= 0x202E
+            or 0x2066 <= code <= 0x2069
+            or 0xD800 <= code <= 0xDFFF
+        ):
+            return (
+                char.encode("unicode_escape").decode("ascii") if code < 0xD800 else f"\\u{code:04x}"
+            )
+    return None
+
+
+def _plain(text: str) -> str:
+    found = control_character(text)
+    if found is not None:
+        raise ValueError(
+            f"contains a control character ({found}): free text is printed on the sheet and "
+            "must be one plain line"
+        )
+    return text
+
+
+#: Free text a person typed (a reason, a name): one plain line, no control character.
+PlainText = Annotated[str, AfterValidator(_plain)]
 #: Evidence marks of the library's data: V seen in the cited source, P secondary or
 #: partial, U unverified (shared/CLINICAL-SOURCES.md).
 Evidence = Literal["V", "P", "U"]

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import Field, ValidationError, field_validator
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
+from regimens._models.base import Frozen, FrozenDict, FrozenMap, PlainText, Whole
 from regimens._models.measures import Measured
 from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
 
@@ -102,7 +102,7 @@ class Delay(_Input):
 
     cycle: Whole = Field(description="The cycle postponed (1-based).")
     days: Whole = Field(description=f"By how many days, 1 to {MAX_DELAY_DAYS}.")
-    reason: str | None = Field(default=None, description="Why, e.g. 'neutropenia grade 2'.")
+    reason: PlainText | None = Field(default=None, description="Why, e.g. 'neutropenia grade 2'.")
 
     @field_validator("cycle")
     @classmethod

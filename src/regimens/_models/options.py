@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_v
 
 from regimens._errors import InputError
 from regimens._models.assessment import AssessmentInputs
-from regimens._models.base import Frozen, Number, Whole
+from regimens._models.base import Frozen, Number, PlainText, Whole
 from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 from regimens._models.validation import own_error
 
@@ -74,7 +74,7 @@ class DrugDoseLevel(Frozen):
 
     drug: str
     percent: Number
-    reason: str | None = None
+    reason: PlainText | None = None
 
     def __init__(self, **data: Any) -> None:
         # A rejected value raises the package's InputError, not pydantic's error.
@@ -118,7 +118,7 @@ class SheetOptions(Frozen):
     bsa_cap_m2: Number | None = Field(default=None, ge=1.0, le=3.0)
     weight_basis: WeightBasis = "actual"
     dose_level_percent: Number = 100.0
-    dose_level_reason: str | None = None
+    dose_level_reason: PlainText | None = None
     drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
     #: A level above 100 % is blocking unless the prescriber confirms the escalation.
     confirm_escalation: bool = False

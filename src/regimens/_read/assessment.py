@@ -27,7 +27,7 @@ from regimens._models.assessment import (
     NamedState,
     ToxicityReport,
 )
-from regimens._models.base import FrozenDict
+from regimens._models.base import FrozenDict, control_character
 from regimens._models.constants import CREATININE_UMOL_PER_MG_DL
 
 __all__ = [
@@ -127,7 +127,7 @@ def _clean(text: object, field: str, what: str) -> str:
         raise InputError(f"{what}: expected text, got {text!r}", field=field)
     if len(text) > _MAX_TEXT:
         raise InputError(f"{what}: longer than {_MAX_TEXT} characters", field=field)
-    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+    if control_character(text) is not None:
         raise InputError(f"{what}: contains a control character: {text!r}", field=field)
     return text.strip()
 

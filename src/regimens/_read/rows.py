@@ -37,6 +37,7 @@ from regimens._read.concentration import read_concentrations
 from regimens._read.json_keys import DuplicateKeyError, unique_keys
 from regimens._read.levels import read_dose_level
 from regimens._read.patient import make_patient
+from regimens._read.text import plain_text
 
 if TYPE_CHECKING:
     from regimens._models.assessment import AssessmentInputs
@@ -208,7 +209,7 @@ def _is_missing(value: object) -> bool:
 def _text(value: object, column: str) -> str:
     """A cell that must be text (an identifier, a name, a sex)."""
     if isinstance(value, str):
-        return value.strip()
+        return plain_text(value, column)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))
     raise InputError(f"{column} must be text, got {value!r}", field=column)

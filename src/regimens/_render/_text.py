@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import csv
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO
 
 from regimens._render.labels import Lang, format_datetime, label
 
 __all__ = [
     "RULE",
+    "SafeCsvWriter",
     "Styler",
+    "csv_cell",
     "csv_number",
     "format_duration",
     "format_mg",
@@ -102,3 +107,29 @@ def provenance_line(
         for regimen_id, digest in supportive
     )
     return label("footer", lang, version=version, sha=sha, time=format_datetime(time_iso, lang))
+
+
+#: A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
+#: Injection"): a patient id or a reason of "=HYPERLINK(...)" must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as written: text starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (OWASP's rule); a plain
+    number (``-2.2``) is left as it is, so that the sheet still sums it."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose rows go through :func:`csv_cell` (every CSV the tool writes)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])

@@ -10,7 +10,6 @@ assessment section (:mod:`regimens._render.assessment_words`); the JSON document
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from regimens._models.sheet import Administration, DoseSheet
 from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
 from regimens._render._text import (
     RULE,
+    SafeCsvWriter,
     Styler,
     csv_number,
     format_mg,
@@ -242,7 +242,7 @@ def assessment_csv(sheet: DoseSheet, *, lang: Lang = "en") -> str:
     """One row per administration per day: the decision, the drug's action and level,
     the final dose, and the reasons as ``CODE:rule``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     if sheet.provisional:
         out.write(f"# {label('provisional', lang)}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in ASSESS_CSV_COLUMNS])

@@ -7,12 +7,11 @@ name follow the language (``--lang``).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 
 from regimens._models.calendar import Calendar
-from regimens._render._text import csv_number, format_mg
+from regimens._render._text import SafeCsvWriter, csv_number, format_mg
 from regimens._render.calendar_words import Words
 from regimens._render.dose_words import csv_intakes
 from regimens._render.labels import Lang
@@ -71,7 +70,7 @@ def calendar_csv(
     """
     words = Words(lang, calendar.drug_names if drug_names is None else drug_names)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     if calendar.provisional:  # a comment line above the header, as on the sheet's CSV
         out.write(f"# {words('provisional')}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])

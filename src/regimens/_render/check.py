@@ -7,7 +7,6 @@ and warning added beside its code.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,15 @@ from typing import Any
 from pydantic_core import to_json
 
 from regimens._models.check import CheckNote, CheckReport, CheckResult, deviation_within
-from regimens._render._text import RULE, Styler, csv_number, format_mg, md_cell, regimen_title
+from regimens._render._text import (
+    RULE,
+    SafeCsvWriter,
+    Styler,
+    csv_number,
+    format_mg,
+    md_cell,
+    regimen_title,
+)
 from regimens._render.dose_words import order_of_operations_text
 from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.messages import message, warning_dicts
@@ -282,7 +289,7 @@ def check_csv(report: CheckReport, lang: Lang = "en") -> str:
     ``missing`` or ``extra``. Column names stay English (they are the JSON keys).
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     common = [report.regimen.id, str(report.cycle)]
     tolerance = csv_number(report.tolerance_percent)

@@ -7,7 +7,6 @@ English: each warning's ``message``, the ``notes``, and ``blocking``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from regimens._models.course import (
 )
 from regimens._models.course_record import DrugIntensity
 from regimens._models.sheet import SheetWarning
-from regimens._render._text import RULE, Styler, csv_number, md_cell
+from regimens._render._text import RULE, SafeCsvWriter, Styler, csv_number, md_cell
 from regimens._render.catalogue import text
 from regimens._render.course_record import record_tables
 from regimens._render.labels import Lang, drug_name, label
@@ -370,7 +369,7 @@ def _intensity(line: LineReport, drug: str) -> DrugIntensity | None:
 def course_csv(report: CourseReport) -> str:
     """Cumulative doses as CSV: ``scope`` is ``line`` or ``total``; numbers unrounded."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     rows = [
         ("line", str(line.line), line.regimen, item, _intensity(line, item.drug))

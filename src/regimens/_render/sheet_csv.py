@@ -5,11 +5,10 @@ filter; header names in English or French.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from regimens._models.sheet import DoseSheet
-from regimens._render._text import csv_number, format_mg
+from regimens._render._text import SafeCsvWriter, csv_number, format_mg
 from regimens._render.assessment_words import csv_values
 from regimens._render.dose_words import csv_intakes, rounding_text, withheld_text
 from regimens._render.labels import Lang, drug_name, label
@@ -71,7 +70,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
     """One row per administration per day; numbers unrounded, as in the JSON."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     if sheet.provisional:  # a comment line above the header: on top, as on every format
         out.write(f"# {label('provisional', lang)}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
