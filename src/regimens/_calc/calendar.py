@@ -8,8 +8,8 @@ words are the renderers'). It is plain date arithmetic on :class:`datetime.date`
 - **Days.** Day N of a cycle is day 1's date + (N − 1) days; day −1 (a premedication
   the day before) is day 1's date − 1 day, day −2 the day before that: there is no day
   0 (the library refuses it). Cycle n + 1 starts one cycle length after cycle n
-  *actually* started: days before day 1 do not change the counting. Month and year ends and 29 February
-  need no special case: ``timedelta`` counts real days.
+  *actually* started: days before day 1 do not change the counting. Month and year
+  ends and 29 February need no special case: ``timedelta`` counts real days.
 - **Delays** (``Delay``: cycle, days, reason) postpone that cycle, and so every later
   one, which starts one cycle length after it. ``planned_start_date`` is the date with
   no delay and no move (``start + (n − 1) × cycle length``); ``start_date`` the date
@@ -311,6 +311,8 @@ def _notes(
 ) -> tuple[CalendarNote, ...]:
     """The assumptions the dates rest on, as codes (the calendar's fields fill them in)."""
     notes = [CalendarNote(code="day_arithmetic")]
+    if any(day < 1 for r in (main, *added) for c in r.components for day in c.days):
+        notes.append(CalendarNote(code="day_before"))
     if any(c.method == "continuous_infusion" for r in (main, *added) for c in r.components):
         notes.append(CalendarNote(code="pump_off_rule"))
     notes.append(CalendarNote(code="days_off_flagged"))

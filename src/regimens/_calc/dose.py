@@ -59,10 +59,11 @@ def dose_component(
     """The order of operations for one component (see the module docstring)."""
     dose = component.dose
     intakes = component.intakes_per_day
-    per_intake_amount = dose.amount / intakes if component.dose_per == "day" else dose.amount
     # One pump over several days (5-FU 750 mg/m²/day on days 1-5 over 120 h) holds the
     # dose of every day it runs: the whole pump is made, rounded and given on its first day.
-    per_intake_amount *= component.pump_days
+    per_intake_amount = (
+        dose.amount / intakes if component.dose_per == "day" else dose.amount
+    ) * component.pump_days
 
     # 1-2. basis, and dose x basis: the standard dose per intake at 100 %.
     basis_value, basis_unit = _basis(context, component)
@@ -71,10 +72,9 @@ def dose_component(
     # 3. dose level.
     # An order that is not chemotherapy (premedication, antiemetic, hydration,
     # supportive) is never changed by a dose level nor by the assessment.
-    chemotherapy = component.is_chemotherapy
     level = (
         dose_level_percent(context, component.drug, regimen_id, facts.role)
-        if chemotherapy
+        if component.is_chemotherapy
         else 100.0
     )
     calculated = standard * level / 100
@@ -99,7 +99,9 @@ def dose_component(
     # (:func:`regimens._calc.assessment.level_of`, with the dose level reached so far);
     # it applies where it is below that dose level, or the drug is withheld.
     ceiling = None
-    outcome = context.outcome(component.drug, component.method) if chemotherapy else None
+    outcome = (
+        context.outcome(component.drug, component.method) if component.is_chemotherapy else None
+    )
     if outcome is not None and not withheld:
         if outcome[0] in ("stop", "withhold"):
             withheld = True

@@ -286,9 +286,14 @@ def parse_cycles(value: object) -> tuple[dict[str, int | None], ...]:
     if isinstance(value, int):
         value = str(value)
     if isinstance(value, list | tuple):
-        return tuple(item for part in value for item in parse_cycles(part))
+        # A list of texts (["1", "3-"]), or of ranges already read (a model dumped).
+        return tuple(
+            item
+            for part in value
+            for item in ((part,) if isinstance(part, dict) else parse_cycles(part))
+        )
     if not isinstance(value, str):
-        return value  # type: ignore[no-any-return]  # already parsed (a model dumped)
+        raise ValueError(f"cycles {value!r} is not a list of cycles: {_CYCLES_EXAMPLE}")
     if not value.strip():
         raise ValueError(f"cycles is empty: {_CYCLES_EXAMPLE}")
     ranges: list[dict[str, int | None]] = []

@@ -10,6 +10,7 @@ __all__ = [
     "RULE",
     "Styler",
     "csv_number",
+    "day_number",
     "format_duration",
     "format_mg",
     "key_value_table",
@@ -102,3 +103,8 @@ def provenance_line(
         for regimen_id, digest in supportive
     )
     return label("footer", lang, version=version, sha=sha, time=format_datetime(time_iso, lang))
+
+
+def day_number(day: int) -> str:
+    """A day of the cycle as printed: ``"−1"`` (a minus sign) for the day before day 1."""
+    return f"−{-day}" if day < 0 else str(day)
