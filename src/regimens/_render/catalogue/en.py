@@ -369,6 +369,8 @@ TEXTS: dict[str, str] = {
     "library.show.cycles_not_fixed": "not fixed",
     "library.show.setting": "Setting:     {setting}",
     "library.show.description": "Description: {description}",
+    "library.show.emetogenic": "Emetogenic:  {risk}",
+    "library.show.in_cycles": "{days} (cycles {cycles})",
     "library.show.order": "Order",
     "library.show.days": "Days",
     "library.show.drug": "Drug",

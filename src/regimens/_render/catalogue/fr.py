@@ -373,6 +373,8 @@ TEXTS: dict[str, str] = {
     "library.show.cycles_not_fixed": "non fixé",
     "library.show.setting": "Indication : {setting}",
     "library.show.description": "Description : {description}",
+    "library.show.emetogenic": "Émétogène :  {risk}",
+    "library.show.in_cycles": "{days} (cycles {cycles})",
     "library.show.order": "Ordre",
     "library.show.days": "Jours",
     "library.show.drug": "Médicament",
