@@ -250,6 +250,7 @@ def _cycle_days(
                     drug=component.drug,
                     regimen=regimen_id,
                     order=component.order,
+                    kind=component.kind,
                     route=component.route,
                     method=component.method,
                     duration_h=component.duration_h,

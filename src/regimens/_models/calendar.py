@@ -225,6 +225,10 @@ class CalendarAdministration(Frozen):
     drug: str = Field(description="Lowercase INN.")
     regimen: str = Field(description="Id of the regimen it comes from (a supportive one).")
     order: int
+    kind: str = Field(
+        default="chemotherapy",
+        description="chemotherapy, premedication, antiemetic, hydration or supportive.",
+    )
     route: str = Field(description="IV, PO, SC or IM.")
     method: str = Field(
         description="bolus, infusion, continuous_infusion, oral or injection.",

@@ -369,12 +369,15 @@ class Regimen(Frozen, str_strip_whitespace=True):
                 )
             orders[component.order] = index
         _check_overlaps(self.components)
-        drugs = {component.drug for component in self.components}
+        # The assessment and the ladders act on chemotherapy only: a rule naming a
+        # premedication would never apply, so it is refused rather than ignored.
+        drugs = {component.drug for component in self.components if component.is_chemotherapy}
         for index, rule in enumerate(self.assessment, start=1):
             if rule.drug is not None and rule.drug not in drugs:
                 raise FieldPathError(
                     f"assessment[{index}].drug",
-                    f"{rule.drug!r} is not a drug of this regimen ({', '.join(sorted(drugs))})",
+                    f"{rule.drug!r} is not a chemotherapy drug of this regimen "
+                    f"({', '.join(sorted(drugs))})",
                 )
         for index, ladder in enumerate(self.toxicity_ladders, start=1):
             if ladder.drug not in drugs:
