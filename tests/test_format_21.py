@@ -454,3 +454,13 @@ def test_validate_lists_every_error_of_a_file() -> None:
 def test_the_fixture_library_validates() -> None:
     """The test regimens of this module are valid library files."""
     assert validate_paths([LIBRARY_DIR]) == []
+
+
+def test_premedication_is_left_out_of_cumulative_doses(library: Library) -> None:
+    """A course sums what the sheets delivered of chemotherapy only: trastuzumab 576 mg
+    and docetaxel 142 mg in cycle 1, no dexamethasone."""
+    from regimens._calc.course import _sum_sheets
+
+    sums = _sum_sheets([compute_sheet(library, "LOADING-TEST", WEIGHT_72)], 1)
+    assert sorted(sums) == ["docetaxel", "trastuzumab"]
+    assert sums["trastuzumab"].mg == 576.0
