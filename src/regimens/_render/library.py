@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from regimens._models.safety_data import MAXIMUM_FIELDS
 from regimens._models.schedule import cycles_text
 from regimens._render.catalogue import text
+from regimens._render.labels import emetogenic_text
 
 if TYPE_CHECKING:
     from regimens._models.library import Library
@@ -163,27 +164,14 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
             subsequent_indent=" " * 13,
         ),
         *textwrap.wrap(
-            text("library.show.emetogenic", lang, risk=_emetogenic(regimen, lang)),
+            text(
+                "library.show.emetogenic", lang, risk=emetogenic_text(regimen.emetogenic_risk, lang)
+            ),
             width=_WIDTH,
             subsequent_indent=" " * 13,
         ),
         "",
     ]
-
-
-def _emetogenic(regimen: Regimen, lang: str) -> str:
-    """The regimen's emetogenic class, scheme, evidence and source; or "not stated"."""
-    risk = regimen.emetogenic_risk
-    if risk is None:
-        return text("label.emetogenic_not_stated", lang)
-    return text(
-        "label.emetogenic_value",
-        lang,
-        risk=text(f"label.emetogenic.{risk.class_}", lang),
-        scheme=risk.scheme,
-        evidence=risk.evidence,
-        source=risk.source,
-    )
 
 
 def _when(component: Component, lang: str) -> str:

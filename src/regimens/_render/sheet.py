@@ -42,7 +42,7 @@ from regimens._render.dose_words import (
     tablets_text,
     vial_use_lines,
 )
-from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.labels import Lang, drug_name, emetogenic_text, label, method_label
 from regimens._render.messages import message
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
@@ -78,21 +78,6 @@ def _day_label(first: int, last: int, lang: Lang) -> str:
     if first == last:
         return label("day_n", lang, day=day_number(first))
     return label("days_range", lang, first=day_number(first), last=day_number(last))
-
-
-def _emetogenic(sheet: DoseSheet, lang: Lang) -> str:
-    """The regimen's emetogenic class with its source, or "not stated"."""
-    risk = sheet.emetogenic_risk
-    if risk is None:
-        return label("emetogenic_not_stated", lang)
-    return label(
-        "emetogenic_value",
-        lang,
-        risk=label(f"emetogenic.{risk.class_}", lang),
-        scheme=risk.scheme,
-        evidence=risk.evidence,
-        source=risk.source,
-    )
 
 
 def _details(item: Administration, lang: Lang) -> str:
@@ -380,7 +365,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
     header.append((label("rounding", lang), rounding))
     header.append((label("order_of_operations", lang), label("order_of_operations_value", lang)))
-    header.append((label("emetogenic_risk", lang), _emetogenic(sheet, lang)))
+    header.append((label("emetogenic_risk", lang), emetogenic_text(sheet.emetogenic_risk, lang)))
 
     days = _day_tables(sheet, lang)
     totals = _total_rows(sheet, lang)
