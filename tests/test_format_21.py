@@ -464,3 +464,13 @@ def test_premedication_is_left_out_of_cumulative_doses(library: Library) -> None
     sums = _sum_sheets([compute_sheet(library, "LOADING-TEST", WEIGHT_72)], 1)
     assert sorted(sums) == ["docetaxel", "trastuzumab"]
     assert sums["trastuzumab"].mg == 576.0
+
+
+def test_the_calendar_names_a_premedication(library: Library) -> None:
+    """The calendar's 'Given' column says '(premedication)' after dexamethasone, on D−1."""
+    from regimens._render.calendar import calendar_table
+
+    calendar = build_calendar(
+        library, "LOADING-TEST", dt.date(2026, 3, 2), CalendarOptions(cycles=1)
+    )
+    assert "D−1    home     dexamethasone (premedication) PO" in calendar_table(calendar)

@@ -147,6 +147,8 @@ def _how(item: CalendarAdministration, words: Words) -> str:
 def given_text(item: CalendarAdministration, words: Words = _EN, *, long: bool = False) -> str:
     """``oxaliplatin 155 mg IV 2 h`` (table) or ``... IV infusion over 2 h`` (long, ICS)."""
     given = words.drug(item.drug) + _dose_text(item, words)
+    if item.kind != "chemotherapy":  # a premedication reads as one: "dexamethasone (…)"
+        given += f" ({words(f'kind.{item.kind}')})"
     if long and item.method == "oral":
         return words.calendar("long_oral", given=given, route=item.route)
     if long:
