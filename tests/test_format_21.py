@@ -474,3 +474,14 @@ def test_the_calendar_names_a_premedication(library: Library) -> None:
         library, "LOADING-TEST", dt.date(2026, 3, 2), CalendarOptions(cycles=1)
     )
     assert "D−1    home     dexamethasone (premedication) PO" in calendar_table(calendar)
+
+
+def test_the_new_fields_validate_against_the_published_sheet_schema(library: Library) -> None:
+    """A sheet with a premedication on day −1, a loading dose, an emetogenic risk and a
+    multi-day pump validates against docs/sheet.schema.json."""
+    from conftest import validate_json
+
+    schema = Path(__file__).parents[1] / "docs" / "sheet.schema.json"
+    for regimen, patient in (("LOADING-TEST", WEIGHT_72), ("PUMP-TEST", BSA_2)):
+        document = json.loads(json.dumps(sheet_document(compute_sheet(library, regimen, patient))))
+        validate_json(document, schema)

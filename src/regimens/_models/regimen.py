@@ -3,9 +3,10 @@
 Each dose is an amount in its canonical unit (:data:`CANONICAL_UNIT`), days are numbers,
 durations hours, strengths milligrams; the models check their invariants (days in the
 cycle, an infusion's duration, a route its method allows). Reading the file spelling is
-the readers' part (:mod:`regimens._read.regimen_file`). Renal rules (:class:`RenalRule`)
-are CrCl bands covering 0 to infinity once (:func:`check_contiguous`), or "no rule
-applies" / "none encoded"; the assessment rules live in :mod:`regimens._models.assessment`.
+the readers' part (:mod:`regimens._read.regimen_file`). Renal rules live in
+:mod:`regimens._models.renal_rule`, a component's cycles and kinds in
+:mod:`regimens._models.schedule`, the assessment rules in
+:mod:`regimens._models.assessment`; this module re-exports what its callers import.
 """
 
 from __future__ import annotations
