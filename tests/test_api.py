@@ -195,8 +195,9 @@ def test_json_documents_carry_a_schema_version() -> None:
     for model in (regimens.DoseSheet, regimens.Calendar, regimens.CheckReport):
         assert re.fullmatch(r"\d+\.\d+", model.model_fields["schema_version"].default)
     assert regimens.CourseReport.model_fields["schema_version"].default == "1.1"
-    # Sheet 1.1: the assessment (issue 18); 1.2: oral plans; 1.3: infusions (issue 19).
-    assert regimens.SCHEMA_VERSION == "1.3"
+    # Sheet 1.1: the assessment (issue 18); 1.2: oral plans; 1.3: infusions (issue 19);
+    # 1.4: kinds of order, multi-day pumps, emetogenic risk, days before day 1 (issue 21).
+    assert regimens.SCHEMA_VERSION == "1.4"
 
 
 def test_package_version_is_semantic() -> None:

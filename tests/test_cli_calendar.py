@@ -144,6 +144,7 @@ def test_json_contract() -> None:
         "drug": "oxaliplatin",
         "regimen": "FOLFOX-6",
         "order": 1,
+        "kind": "chemotherapy",
         "route": "IV",
         "method": "infusion",
         "duration_h": 2.0,

@@ -164,7 +164,9 @@ def test_days_are_read_from_the_usual_spellings(written: Any, days: tuple[int, .
 @pytest.mark.parametrize(
     ("written", "reason"),
     [
-        ("0", "counted from 1"),
+        ("0", "day 0 is read two ways"),
+        ("-1,0", "write -1 for the day before day 1"),
+        ("-9", "from -7"),
         ("3-1", "runs backwards"),
         ("1,1", "given twice"),
         ("1-3,2", "given twice"),
@@ -177,7 +179,8 @@ def test_days_are_read_from_the_usual_spellings(written: Any, days: tuple[int, .
     ids=str,
 )
 def test_bad_days_are_refused(written: Any, reason: str) -> None:
-    """Reversed ranges, repeated days and day 0 are likely typos in a protocol."""
+    """Reversed ranges, repeated days and day 0 (ambiguous) are refused; days before
+    day 1 go back one week at most."""
     with pytest.raises(ValueError, match=reason):
         parse_days(written)
 

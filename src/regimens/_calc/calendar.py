@@ -5,9 +5,11 @@
 :class:`~regimens._models.calendar.Calendar` (frozen: dates, numbers and codes; the
 words are the renderers'). It is plain date arithmetic on :class:`datetime.date`:
 
-- **Days.** Day N of a cycle is day 1's date + (N − 1) days; cycle n + 1 starts one
-  cycle length after cycle n *actually* started. Month and year ends and 29 February
-  need no special case: ``timedelta`` counts real days.
+- **Days.** Day N of a cycle is day 1's date + (N − 1) days; day −1 (a premedication
+  the day before) is day 1's date − 1 day, day −2 the day before that: there is no day
+  0 (the library refuses it). Cycle n + 1 starts one cycle length after cycle n
+  *actually* started: days before day 1 do not change the counting. Month and year
+  ends and 29 February need no special case: ``timedelta`` counts real days.
 - **Delays** (``Delay``: cycle, days, reason) postpone that cycle, and so every later
   one, which starts one cycle length after it. ``planned_start_date`` is the date with
   no delay and no move (``start + (n − 1) × cycle length``); ``start_date`` the date
@@ -69,7 +71,7 @@ if TYPE_CHECKING:
     from regimens._models.regimen import Component, Regimen
     from regimens._models.sheet import Administration
 
-__all__ = ["build_calendar", "components_for_cycle", "pump_off_day"]
+__all__ = ["build_calendar", "components_for_cycle", "date_of", "pump_off_day"]
 
 #: How far avoid looks for a working day before giving up (a very long closure).
 _MAX_MOVE_DAYS = 31
@@ -87,6 +89,15 @@ def pump_off_day(start_day: int, duration_h: float) -> int:
     clinic day, a 46-hour infusion ends on day 3 (see the module docstring).
     """
     return start_day + math.ceil(duration_h / 24)
+
+
+def date_of(start: dt.date, day: int) -> dt.date:
+    """The date of ``day`` of a cycle whose day 1 is ``start``: day −1 is the day before.
+
+    >>> date_of(dt.date(2026, 3, 2), 8), date_of(dt.date(2026, 3, 2), -1)
+    (datetime.date(2026, 3, 9), datetime.date(2026, 3, 1))
+    """
+    return start + dt.timedelta(days=day - 1 if day > 0 else day)
 
 
 def components_for_cycle(
@@ -191,7 +202,7 @@ def _day_of(
     pumps: list[PumpOff],
     days_off: _DaysOff,
 ) -> CalendarDay:
-    date = start + dt.timedelta(days=day - 1)
+    date = date_of(start, day)
     if any(item.route != "PO" for item in items):
         visit: Visit = "clinic"
     elif pumps:
@@ -233,12 +244,13 @@ def _cycle_days(
     given: dict[int, list[CalendarAdministration]] = {}
     pumps: dict[int, list[PumpOff]] = {}
     for regimen_id, component in components:
-        for day in component.days:
+        for day in component.start_days:
             given.setdefault(day, []).append(
                 CalendarAdministration(
                     drug=component.drug,
                     regimen=regimen_id,
                     order=component.order,
+                    kind=component.kind,
                     route=component.route,
                     method=component.method,
                     duration_h=component.duration_h,
@@ -253,7 +265,7 @@ def _cycle_days(
                         regimen=regimen_id,
                         order=component.order,
                         started_day=day,
-                        started_date=start + dt.timedelta(days=day - 1),
+                        started_date=date_of(start, day),
                         duration_h=component.duration_h,
                     )
                 )
@@ -300,6 +312,8 @@ def _notes(
 ) -> tuple[CalendarNote, ...]:
     """The assumptions the dates rest on, as codes (the calendar's fields fill them in)."""
     notes = [CalendarNote(code="day_arithmetic")]
+    if any(day < 1 for r in (main, *added) for c in r.components for day in c.days):
+        notes.append(CalendarNote(code="day_before"))
     if any(c.method == "continuous_infusion" for r in (main, *added) for c in r.components):
         notes.append(CalendarNote(code="pump_off_rule"))
     notes.append(CalendarNote(code="days_off_flagged"))

@@ -128,6 +128,8 @@ def _sum_sheets(
         record = records[cycle - 1] if records else None
         for day in sheet.days:
             for item in day.administrations:
+                if item.kind != "chemotherapy":  # premedication and the like: not cumulative
+                    continue
                 given = delivered(item, day.day, record)
                 sums.setdefault(item.drug, DrugSum()).add(item, given, (line, cycle))
     return sums

@@ -76,16 +76,26 @@ def rdi_percent(
     return _round(delivered_mg_per_m2 / weeks / planned * 100)
 
 
-def planned_per_cycle(regimen: Regimen) -> dict[str, float]:
-    """Drug → mg/m² per cycle at 100 %, for the regimen's drugs dosed per m²."""
+def planned_per_cycle(regimen: Regimen, cycles: int = 1) -> dict[str, float]:
+    """Drug → mg/m² per cycle at 100 %, for the regimen's chemotherapy dosed per m².
+
+    A component given only in some cycles (``cycles = "1"``) counts in those: the
+    planned amount is the mean over cycles 1 to ``cycles`` (the line's). Premedication,
+    antiemetic, hydration and supportive orders are not dose intensity.
+    """
     planned: dict[str, float] = {}
+    count = max(cycles, 1)
     for component in regimen.components:
-        if component.dose.basis != "per_m2":
+        if component.dose.basis != "per_m2" or not component.is_chemotherapy:
             continue
         daily = component.dose.amount * (
             component.intakes_per_day if component.dose_per == "intake" else 1
         )
-        planned[component.drug] = planned.get(component.drug, 0.0) + daily * len(component.days)
+        given_in = sum(1 for number in range(1, count + 1) if component.given_in(number))
+        if not given_in:
+            continue
+        amount = daily * len(component.days) * given_in / count
+        planned[component.drug] = planned.get(component.drug, 0.0) + amount
     return {drug: _round(amount) for drug, amount in planned.items()}
 
 
@@ -215,6 +225,8 @@ def line_record(
         above.extend(_above_sheet(sheet, record, line, index + 1))
         for day in sheet.days:
             for item in day.administrations:
+                if item.kind != "chemotherapy":  # not dose intensity
+                    continue
                 _, per_m2 = record.delivered(item, day.day)
                 if per_m2 is not None:
                     delivered_per_m2[item.drug] = delivered_per_m2.get(item.drug, 0.0) + per_m2
@@ -250,7 +262,7 @@ def line_record(
     warnings: list[CourseWarning] = []
     if window:
         weeks = window / 7
-        for drug, planned in planned_per_cycle(regimen).items():
+        for drug, planned in planned_per_cycle(regimen, len(rows)).items():
             given = _round(delivered_per_m2.get(drug, 0.0))
             rdi = rdi_percent(given, weeks, planned, length)
             intensity.append(

@@ -59,14 +59,24 @@ def dose_component(
     """The order of operations for one component (see the module docstring)."""
     dose = component.dose
     intakes = component.intakes_per_day
-    per_intake_amount = dose.amount / intakes if component.dose_per == "day" else dose.amount
+    # One pump over several days (5-FU 750 mg/m²/day on days 1-5 over 120 h) holds the
+    # dose of every day it runs: the whole pump is made, rounded and given on its first day.
+    per_intake_amount = (
+        dose.amount / intakes if component.dose_per == "day" else dose.amount
+    ) * component.pump_days
 
     # 1-2. basis, and dose x basis: the standard dose per intake at 100 %.
     basis_value, basis_unit = _basis(context, component)
     standard = per_intake_amount * basis_value if basis_value is not None else per_intake_amount
 
     # 3. dose level.
-    level = dose_level_percent(context, component.drug, regimen_id, facts.role)
+    # An order that is not chemotherapy (premedication, antiemetic, hydration,
+    # supportive) is never changed by a dose level nor by the assessment.
+    level = (
+        dose_level_percent(context, component.drug, regimen_id, facts.role)
+        if component.is_chemotherapy
+        else 100.0
+    )
     calculated = standard * level / 100
 
     # 4. organ-function adjustment.
@@ -89,7 +99,9 @@ def dose_component(
     # (:func:`regimens._calc.assessment.level_of`, with the dose level reached so far);
     # it applies where it is below that dose level, or the drug is withheld.
     ceiling = None
-    outcome = context.outcome(component.drug, component.method)
+    outcome = (
+        context.outcome(component.drug, component.method) if component.is_chemotherapy else None
+    )
     if outcome is not None and not withheld:
         if outcome[0] in ("stop", "withhold"):
             withheld = True
@@ -131,8 +143,11 @@ def dose_component(
         order=component.order,
         route=component.route,
         method=component.method,
+        kind=component.kind,
         prescribed=f"{per_intake_amount:.6g} {unit}",
         prescribed_daily=(f"{dose.amount:.6g} {unit}/day" if component.dose_per == "day" else None),
+        infusion_days=component.pump_days,
+        dose_per_infusion_day_mg=daily / component.pump_days if component.pump_days > 1 else None,
         dose_basis=dose.basis,
         basis_value=basis_value,
         basis_unit=basis_unit,

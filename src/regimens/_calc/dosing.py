@@ -102,11 +102,20 @@ def sheet_for(
     _refuse_repeated(main, added)
     components = components_for_cycle(main, added, options.cycle)
     drugs = {component.drug for _, component in components}
+    chemotherapy = {component.drug for _, component in components if component.is_chemotherapy}
     for level in options.drug_dose_levels:
         facts = library.drug(level.drug)
         if facts.inn not in drugs:
             raise InputError(
                 f"drug dose level for {level.drug!r}: that drug is not in {main.id}",
+                field="drug_dose_level",
+            )
+        if facts.inn not in chemotherapy:
+            # A premedication, antiemetic, hydration or supportive order keeps its dose.
+            kinds = sorted({c.kind for _, c in components if c.drug == facts.inn})
+            raise InputError(
+                f"drug dose level for {facts.inn}: it is given as {' and '.join(kinds)} in "
+                f"{main.id}, and such orders are never changed by a dose level",
                 field="drug_dose_level",
             )
         if facts.renal_rule is not None and any(
@@ -157,8 +166,10 @@ def sheet_for(
     assessment = None
     if options.assessment is not None:
         regimens = {item.id: item for item in (main, *added)}
+        # Premedication, antiemetic, hydration and supportive orders are not assessed.
+        treated = [item for item in components if item[1].is_chemotherapy]
         assessment, context.outcomes = assess(
-            context, main, components, regimens, library.drug, library.assessment_settings
+            context, main, treated, regimens, library.drug, library.assessment_settings
         )
 
     # Each component once: its dose is the same on every day it is given.
@@ -167,7 +178,7 @@ def sheet_for(
         administration = dose_component(
             context, regimen_id, component, library.drug(component.drug)
         )
-        for day in component.days:
+        for day in component.start_days:
             days.setdefault(day, []).append(administration)
     _level_warnings(context)
 
@@ -186,6 +197,7 @@ def sheet_for(
         provisional=options.provisional,
         regimen=main_ref,
         supportive=added_refs,
+        emetogenic_risk=main.emetogenic_risk,
         cycle=options.cycle,
         patient=bsa.patient if bsa is not None else patient_inputs(patient),
         bsa_formula=options.bsa_formula,
@@ -219,9 +231,9 @@ def sheet_for(
 def components_for_cycle(
     main: Regimen, added: Sequence[Regimen], cycle: int
 ) -> list[tuple[str, Component]]:
-    """The main regimen's components, then each supportive one given in this cycle,
-    each with the id of the regimen it comes from."""
-    chosen = [(main.id, component) for component in main.components]
+    """The main regimen's components given in this cycle (their ``cycles``), then each
+    supportive one's given in this cycle, each with the id of the regimen it comes from."""
+    chosen = [(main.id, component) for component in main.components if component.given_in(cycle)]
     for item in added:
         if item.kind != "supportive":
             raise InputError(
@@ -238,7 +250,7 @@ def components_for_cycle(
             )
         offset = cycle - schedule.first_cycle
         if offset >= 0 and offset % schedule.every_n_cycles == 0:
-            for component in item.components:
+            for component in (c for c in item.components if c.given_in(cycle)):
                 chosen.append((item.id, component.model_copy(update={"days": (schedule.day,)})))
     return chosen
 

@@ -63,7 +63,9 @@ Avoid = Literal["weekends", "holidays"]
 #: Why a day 1 was moved from a date: it fell on a weekend, or on a public holiday.
 MoveReasonCode = Literal["weekend", "holiday"]
 #: The assumptions a calendar's dates rest on (their words are the renderers').
-NoteCode = Literal["day_arithmetic", "pump_off_rule", "days_off_flagged", "avoid", "doses"]
+NoteCode = Literal[
+    "day_arithmetic", "day_before", "pump_off_rule", "days_off_flagged", "avoid", "doses"
+]
 #: Flags in the order they are listed.
 FLAG_ORDER: tuple[Flag, ...] = ("delayed", "moved", "pump_on", "pump_off", "weekend", "holiday")
 
@@ -223,6 +225,10 @@ class CalendarAdministration(Frozen):
     drug: str = Field(description="Lowercase INN.")
     regimen: str = Field(description="Id of the regimen it comes from (a supportive one).")
     order: int
+    kind: str = Field(
+        default="chemotherapy",
+        description="chemotherapy, premedication, antiemetic, hydration or supportive.",
+    )
     route: str = Field(description="IV, PO, SC or IM.")
     method: str = Field(
         description="bolus, infusion, continuous_infusion, oral or injection.",
@@ -247,7 +253,7 @@ class PumpOff(Frozen):
 class CalendarDay(Frozen):
     """One date of a cycle with treatment or a pump disconnection."""
 
-    day: int = Field(description="Day of the cycle, 1-based.")
+    day: int = Field(description="Day of the cycle, 1-based; -1 is the day before day 1.")
     date: dt.date
     weekday: Weekday = Field(description="Monday … Sunday.")
     visit: Visit = Field(

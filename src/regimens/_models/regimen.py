@@ -3,21 +3,20 @@
 Each dose is an amount in its canonical unit (:data:`CANONICAL_UNIT`), days are numbers,
 durations hours, strengths milligrams; the models check their invariants (days in the
 cycle, an infusion's duration, a route its method allows). Reading the file spelling is
-the readers' part (:mod:`regimens._read.regimen_file`). Renal rules (:class:`RenalRule`)
-are CrCl bands covering 0 to infinity once (:func:`check_contiguous`), or "no rule
-applies" / "none encoded"; the assessment rules live in :mod:`regimens._models.assessment`.
+the readers' part (:mod:`regimens._read.regimen_file`). Renal rules live in
+:mod:`regimens._models.renal_rule`, a component's cycles and kinds in
+:mod:`regimens._models.schedule`, the assessment rules in
+:mod:`regimens._models.assessment`; this module re-exports what its callers import.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from regimens._errors import InputError
 from regimens._models.assessment import AssessmentRule, ToxicityLadder
 from regimens._models.base import (
     Evidence,
@@ -36,19 +35,36 @@ from regimens._models.drug_data import (
     InfusionFacts,
     PackSize,
 )
-from regimens._models.safety_data import MaximumDose, RegimenCaution
+from regimens._models.renal_rule import (
+    RenalAction,
+    RenalBand,
+    RenalRule,
+    RenalRuleStatus,
+    check_contiguous,
+)
+from regimens._models.safety_data import EmetogenicRisk, MaximumDose, RegimenCaution
+from regimens._models.schedule import (
+    SUPPORTIVE_KINDS,
+    ComponentKind,
+    CycleRange,
+    cycles_overlap,
+    in_cycles,
+)
 
 __all__ = [
     "CANONICAL_UNIT",
     "GLOBAL_LEVEL_ROLES",
     "Component",
+    "ComponentKind",
     "CumulativeLimit",
+    "CycleRange",
     "Dose",
     "DoseBasis",
     "DoxorubicinEquivalence",
     "DrugCodes",
     "DrugFacts",
     "DrugRole",
+    "EmetogenicRisk",
     "Evidence",
     "FieldPathError",
     "Method",
@@ -68,7 +84,6 @@ __all__ = [
 DoseBasis = Literal["per_m2", "per_kg", "flat", "auc"]
 Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"]
 Route = Literal["IV", "PO", "SC", "IM"]
-RenalAction = Literal["full", "percent", "absolute", "contraindicated"]
 #: What a drug does in a regimen; decides whether a global dose level applies to it.
 DrugRole = Literal["cytotoxic", "targeted", "modulator", "supportive"]
 #: The roles a global dose level (``SheetOptions.dose_level_percent``) applies to. Published
@@ -136,10 +151,20 @@ class Component(Frozen, str_strip_whitespace=True):
         description="'day': the dose is a daily total divided equally into intakes_per_day.",
     )
     intakes_per_day: Whole = Field(default=1, ge=1, le=6)
-    days: tuple[Annotated[int, Field(ge=1)], ...] = Field(
-        min_length=1, description="Days of the cycle, from 1, in order."
+    days: tuple[Annotated[int, Field(ge=-7)], ...] = Field(
+        min_length=1,
+        description="Days of the cycle, from 1, in order; -1 is the day before day 1 (no day "
+        "0), down to -7, for orders that are not chemotherapy.",
     )
     days_text: str = Field(default="", description="The days as the file writes them.")
+    cycles: tuple[CycleRange, ...] = Field(
+        default=(), description="The cycles it is given in; none: every cycle."
+    )
+    kind: ComponentKind = Field(
+        default="chemotherapy",
+        description="chemotherapy, or an order given with it (premedication, antiemetic, "
+        "hydration, supportive): never changed by a dose level or the assessment.",
+    )
     route: Route
     method: Method
     duration_h: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -163,6 +188,8 @@ class Component(Frozen, str_strip_whitespace=True):
     def _days_once_in_order(cls, days: tuple[int, ...]) -> tuple[int, ...]:
         if any(later <= earlier for earlier, later in itertools.pairwise(days)):
             raise ValueError(f"days must be listed once each, in order, got {days!r}")
+        if 0 in days:
+            raise ValueError(_DAY_ZERO)
         return days
 
     @model_validator(mode="after")
@@ -182,7 +209,62 @@ class Component(Frozen, str_strip_whitespace=True):
                 "method",
                 f"route {self.route} is given as {' or '.join(methods)}, not {self.method}",
             )
+        if self.kind == "chemotherapy" and self.days[0] < 1:
+            raise FieldPathError(
+                "days",
+                f"day {self.days[0]} is before day 1: only an order of another kind "
+                "(premedication, antiemetic, hydration, supportive) is given before day 1",
+            )
+        if self.method == "continuous_infusion" and self.duration_h is not None:
+            self._check_pumps(self.duration_h)
         return self
+
+    def _check_pumps(self, hours: float) -> None:
+        """A per-day infusion over several days is one pump of 24 h a day; pumps of a
+        per-intake infusion end before the next one starts."""
+        if self.dose_per == "day":
+            if self.intakes_per_day != 1 or self.days[-1] - self.days[0] + 1 != len(self.days):
+                raise FieldPathError(
+                    "days",
+                    "a continuous infusion dosed per day is one pump over consecutive days "
+                    "(e.g. days = '1-5'), with intakes_per_day 1",
+                )
+            if abs(hours - 24 * len(self.days)) > 1e-9:
+                raise FieldPathError(
+                    "duration",
+                    f"a continuous infusion dosed per day over {len(self.days)} day(s) runs "
+                    f"{24 * len(self.days)} h (24 h a day), not {hours:g} h",
+                )
+            return
+        gaps = [later - earlier for earlier, later in itertools.pairwise(self.days)]
+        if gaps and hours > 24 * min(gaps):
+            raise FieldPathError(
+                "duration",
+                f"pumps of {hours:g} h started on days {self.days_text or self.days} would "
+                "overlap: for one pump over several days write dose_per = 'day' (a dose per "
+                "day) with the days it runs and a duration of 24 h per day",
+            )
+
+    @property
+    def pump_days(self) -> int:
+        """Days one pump of this component runs as a per-day dose (1 for any other)."""
+        if self.method == "continuous_infusion" and self.dose_per == "day":
+            return len(self.days)
+        return 1
+
+    @property
+    def start_days(self) -> tuple[int, ...]:
+        """The days an administration starts: a multi-day pump starts on its first day."""
+        return self.days[:1] if self.pump_days > 1 else self.days
+
+    def given_in(self, cycle: int) -> bool:
+        """Whether this component is given in ``cycle`` (its ``cycles``, or every cycle)."""
+        return in_cycles(self.cycles, cycle)
+
+    @property
+    def is_chemotherapy(self) -> bool:
+        """Chemotherapy, as opposed to the orders given with it (:data:`SUPPORTIVE_KINDS`)."""
+        return self.kind not in SUPPORTIVE_KINDS
 
     @property
     def dose_per_intake(self) -> float:
@@ -216,6 +298,10 @@ class SupportiveSchedule(Frozen, str_strip_whitespace=True):
 
 
 _ID = r"^[A-Z0-9][A-Z0-9-]*$"
+_DAY_ZERO = (
+    "day 0 is read two ways (the day before day 1, or day 1 itself): write -1 for the "
+    "day before day 1"
+)
 
 
 class Regimen(Frozen, str_strip_whitespace=True):
@@ -242,6 +328,9 @@ class Regimen(Frozen, str_strip_whitespace=True):
     )
     toxicity_ladders: tuple[ToxicityLadder, ...] = Field(
         default=(), description="This regimen's dose steps after toxicity, per drug."
+    )
+    emetogenic_risk: EmetogenicRisk | None = Field(
+        default=None, description="The regimen's emetogenic class with its source."
     )
     references: tuple[Reference, ...] = Field(min_length=1)
 
@@ -280,12 +369,16 @@ class Regimen(Frozen, str_strip_whitespace=True):
                     "its own place on the day",
                 )
             orders[component.order] = index
-        drugs = {component.drug for component in self.components}
+        _check_overlaps(self.components)
+        # The assessment and the ladders act on chemotherapy only: a rule naming a
+        # premedication would never apply, so it is refused rather than ignored.
+        drugs = {component.drug for component in self.components if component.is_chemotherapy}
         for index, rule in enumerate(self.assessment, start=1):
             if rule.drug is not None and rule.drug not in drugs:
                 raise FieldPathError(
                     f"assessment[{index}].drug",
-                    f"{rule.drug!r} is not a drug of this regimen ({', '.join(sorted(drugs))})",
+                    f"{rule.drug!r} is not a chemotherapy drug of this regimen "
+                    f"({', '.join(sorted(drugs))})",
                 )
         for index, ladder in enumerate(self.toxicity_ladders, start=1):
             if ladder.drug not in drugs:
@@ -302,156 +395,22 @@ class Regimen(Frozen, str_strip_whitespace=True):
         return (self.id, *self.aliases)
 
 
-def check_contiguous(
-    edges: Sequence[tuple[float | None, bool, float | None, bool]], *, unit: str
-) -> None:
-    """Check that bands cover 0 to infinity once: sorted, no gap, no overlap.
-
-    Each band is ``(min, min_inclusive, max, max_inclusive)``; ``None`` is unbounded.
-    At each shared edge exactly one side must include the edge, so every value falls
-    in exactly one band. Raises :class:`FieldPathError` naming the band (1-based).
-    Written once for every banded organ-function rule (renal now, bilirubin later).
-    """
-    if not edges:
-        raise FieldPathError("bands", "no bands: give at least one")
-    first_min, first_inclusive = edges[0][0], edges[0][1]
-    if first_min is not None and (first_min != 0 or not first_inclusive):
-        raise FieldPathError(
-            "bands[1]",
-            f"the first band must start at 0 {unit} inclusive (or leave min out), "
-            f"so that every value has a band",
-        )
-    for index, (low, _, high, _) in enumerate(edges, start=1):
-        if low is not None and high is not None and low >= high:
-            raise FieldPathError(f"bands[{index}]", f"min {low:g} must be below max {high:g}")
-    for index in range(1, len(edges)):
-        _, _, high, high_inclusive = edges[index - 1]
-        low, low_inclusive, _, _ = edges[index]
-        where = f"bands[{index + 1}]"
-        if high is None or low is None:
-            raise FieldPathError(
-                where,
-                f"overlaps bands[{index}]: only the first band may omit min and only the last "
-                "may omit max (bands are listed from the lowest value up)",
-            )
-        if low < high:
-            raise FieldPathError(
-                where, f"overlaps bands[{index}]: starts at {low:g} {unit}, before {high:g}"
-            )
-        if low > high:
-            raise FieldPathError(
-                where,
-                f"leaves a gap after bands[{index}]: values between {high:g} and {low:g} {unit} "
-                "have no band (a band must start where the previous one ends)",
-            )
-        if high_inclusive and low_inclusive:
-            raise FieldPathError(
-                where,
-                f"overlaps bands[{index}] at {low:g} {unit}: both include it; make exactly one "
-                "side inclusive",
-            )
-        if not high_inclusive and not low_inclusive:
-            raise FieldPathError(
-                where,
-                f"leaves a gap after bands[{index}]: {low:g} {unit} itself is in no band; make "
-                "exactly one side inclusive",
-            )
-    if edges[-1][2] is not None:
-        raise FieldPathError(
-            f"bands[{len(edges)}]",
-            f"the last band must have no max, so that every value above {edges[-1][2]:g} {unit} "
-            "has a band",
-        )
-
-
-class RenalBand(Frozen, str_strip_whitespace=True):
-    """One band of creatinine clearance (mL/min) and what it does to the dose."""
-
-    label: NonEmpty = Field(description="As a pharmacist reads it, e.g. 'CrCl 30–50 mL/min'.")
-    min_ml_min: Number | None = Field(default=None, ge=0, allow_inf_nan=False)
-    min_inclusive: bool = True
-    max_ml_min: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
-    max_inclusive: bool = False
-    action: RenalAction
-    percent: Number | None = Field(default=None, gt=0, lt=100)
-    dose_mg: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
-    source: NonEmpty
-
-    @model_validator(mode="after")
-    def _action_has_its_number(self) -> RenalBand:
-        if (self.action == "percent") != (self.percent is not None):
-            raise FieldPathError(
-                "percent", "give percent exactly when action is 'percent' (e.g. percent = 75)"
-            )
-        if (self.action == "absolute") != (self.dose_mg is not None):
-            raise FieldPathError(
-                "dose_mg", "give dose_mg exactly when action is 'absolute' (e.g. dose_mg = 3.5)"
-            )
-        return self
-
-    def contains(self, crcl_ml_min: float) -> bool:
-        """Whether ``crcl_ml_min`` lies in this band, edges as declared."""
-        low, high = self.min_ml_min, self.max_ml_min
-        if low is not None and (
-            crcl_ml_min < low or (crcl_ml_min == low and not self.min_inclusive)
-        ):
-            return False
-        return not (
-            high is not None
-            and (crcl_ml_min > high or (crcl_ml_min == high and not self.max_inclusive))
-        )
-
-
-#: A renal rule's kind: CrCl ``bands``; ``none`` applies (sourced); ``not_encoded``.
-RenalRuleStatus = Literal["bands", "none", "not_encoded"]
-
-
-class RenalRule(Frozen, str_strip_whitespace=True):
-    """A drug's dose by Cockcroft–Gault CrCl as contiguous bands, or the statement that
-    no renal dose rule applies (``none``, sourced) or that none is encoded."""
-
-    status: RenalRuleStatus = Field(
-        default="bands",
-        description="'bands': CrCl bands follow; 'none': no renal dose rule applies "
-        "(cite the source); 'not_encoded': none sourced (notes: what is unverified).",
-    )
-    measure: Literal["cockcroft_gault"] = "cockcroft_gault"
-    bands: tuple[RenalBand, ...] = ()
-    evidence: Evidence | None = Field(default=None, description="V seen, P partial, U unverified.")
-    source: NonEmpty
-    notes: tuple[str, ...] = ()
-
-    @model_validator(mode="after")
-    def _bands_cover_once(self) -> RenalRule:
-        if self.status != "bands" and self.bands:
-            raise FieldPathError("bands", f"status {self.status!r} has no bands: leave them out")
-        if self.status == "not_encoded" and not self.notes:
-            raise FieldPathError("notes", "say what is unverified (no rule encoded)")
-        if self.status != "bands":
-            return self
-        check_contiguous(
-            [
-                (band.min_ml_min, band.min_inclusive, band.max_ml_min, band.max_inclusive)
-                for band in self.bands
-            ],
-            unit="mL/min",
-        )
-        return self
-
-    def band_for(self, crcl_ml_min: float) -> RenalBand:
-        """The one band containing ``crcl_ml_min`` (mL/min, Cockcroft–Gault)."""
-        if isinstance(crcl_ml_min, bool) or not math.isfinite(crcl_ml_min) or crcl_ml_min < 0:
-            raise InputError(
-                f"creatinine clearance must be a finite number of mL/min ≥ 0, got {crcl_ml_min!r}",
-                field="creatinine_clearance",
-            )
-        matches = [band for band in self.bands if band.contains(crcl_ml_min)]
-        if len(matches) != 1:  # impossible once validated; kept as a guard
-            raise InputError(
-                f"creatinine clearance {crcl_ml_min:g} mL/min falls in {len(matches)} bands",
-                field="creatinine_clearance",
-            )
-        return matches[0]
+def _check_overlaps(components: tuple[Component, ...]) -> None:
+    """Two components of one drug given the same way on one day of one cycle are refused:
+    the sheet would give the drug twice (a loading dose needs ``cycles`` on both)."""
+    for index, component in enumerate(components, start=1):
+        for earlier, other in enumerate(components[: index - 1], start=1):
+            if (other.drug, other.method) != (component.drug, component.method):
+                continue
+            days = sorted(set(other.days) & set(component.days))
+            cycle = cycles_overlap(other.cycles, component.cycles)
+            if days and cycle is not None:
+                raise FieldPathError(
+                    f"components[{index}].cycles",
+                    f"{component.drug} ({component.method.replace('_', ' ')}) is also given on "
+                    f"day {days[0]} of cycle {cycle} by components[{earlier}]: give each "
+                    "its cycles (e.g. cycles = '1' and cycles = '2-')",
+                )
 
 
 class DrugFacts(Frozen, str_strip_whitespace=True):

@@ -11,13 +11,20 @@ searched), so that a missing maximum looks missing rather than forgotten.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from regimens._models.base import Evidence, Frozen, Number
 
-__all__ = ["MAXIMUM_FIELDS", "MaximumDose", "RegimenCaution"]
+__all__ = [
+    "MAXIMUM_FIELDS",
+    "EmetogenicClass",
+    "EmetogenicRisk",
+    "EmetogenicScheme",
+    "MaximumDose",
+    "RegimenCaution",
+]
 
 _Positive = Annotated[Number | None, Field(default=None, gt=0, allow_inf_nan=False)]
 
@@ -83,3 +90,25 @@ class RegimenCaution(Frozen, str_strip_whitespace=True):
         description="V seen in the cited source, P secondary or partial, U unverified."
     )
     source: str = Field(min_length=1, description="The publication the caution rests on.")
+
+
+#: Emetogenic classes of the antiemetic guidelines (MASCC/ESMO 2016, ASCO 2020).
+EmetogenicClass = Literal["high", "moderate", "low", "minimal"]
+#: The guideline a class is read from.
+EmetogenicScheme = Literal["MASCC/ESMO 2016", "ASCO 2020"]
+
+
+class EmetogenicRisk(Frozen, str_strip_whitespace=True, populate_by_name=True):
+    """A regimen's emetogenic risk, as an antiemetic guideline classes it, with its source.
+
+    Printed in every sheet's header; a regimen without one shows "not stated": the
+    library never infers a class from the drugs.
+    """
+
+    class_: EmetogenicClass = Field(
+        alias="class", description="high | moderate | low | minimal (the guideline's class)."
+    )
+    scheme: EmetogenicScheme = Field(description="'MASCC/ESMO 2016' or 'ASCO 2020'.")
+    evidence: Evidence = Field(description="V seen in the cited source, P partial, U unverified.")
+    source: str = Field(min_length=1, description="Where the class is read.")
+    note: str = ""

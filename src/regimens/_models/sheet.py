@@ -20,7 +20,15 @@ from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.drug_data import Diluent
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
-from regimens._models.regimen import DoseBasis, Method, RenalAction, RenalRuleStatus, Route
+from regimens._models.regimen import (
+    ComponentKind,
+    DoseBasis,
+    EmetogenicRisk,
+    Method,
+    RenalAction,
+    RenalRuleStatus,
+    Route,
+)
 
 __all__ = [
     "ASSESSMENT_STEP_CODES",
@@ -52,9 +60,10 @@ __all__ = [
 ]
 
 #: Version of the JSON document: minor for a new field (1.1: the treatment-day
-#: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use), major for an
-#: incompatible change.
-SCHEMA_VERSION = "1.3"
+#: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use; 1.4: an
+#: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
+#: day 1), major for an incompatible change.
+SCHEMA_VERSION = "1.4"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -326,10 +335,19 @@ class Administration(Frozen):
     drug: str
     regimen: str  # id of the regimen this comes from (a supportive one for add-ons)
     order: int
+    #: chemotherapy, or an order given with it (premedication, antiemetic, hydration,
+    #: supportive): those are shown apart and never changed by a dose level or assessment.
+    kind: ComponentKind = "chemotherapy"
     route: Route
     method: Method
     prescribed: str  # the library dose per intake, e.g. "625 mg/m2"
     prescribed_daily: str | None = None  # e.g. "1250 mg/m2/day" when divided into intakes
+    #: Days one continuous-infusion pump dosed per day runs (5-FU 750 mg/m²/day on days
+    #: 1-5: 5); 1 otherwise. Such a pump is one administration on its first day: its
+    #: ``daily_dose_mg`` (and ``dose_mg``, ``pump``) are the whole pump, the dose of each
+    #: day times ``infusion_days``; ``dose_per_infusion_day_mg`` is the pump / the days.
+    infusion_days: int = 1
+    dose_per_infusion_day_mg: float | None = None
     dose_basis: DoseBasis
     basis_value: float | None  # the BSA, the weight or (GFR + 25) multiplied
     basis_unit: str | None  # "m2", "kg", "mL/min"
@@ -438,6 +456,8 @@ class DoseSheet(Frozen):
     provisional: bool = False
     regimen: RegimenRef
     supportive: tuple[RegimenRef, ...] = ()
+    #: The regimen's emetogenic class with its source (None: the library states none).
+    emetogenic_risk: EmetogenicRisk | None = None
     cycle: int
     patient: PatientInputs
     bsa_formula: str

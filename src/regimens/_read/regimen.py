@@ -33,6 +33,7 @@ __all__ = [
     "FAST_DURATION_UNITS",
     "days_text",
     "parse_concentration",
+    "parse_cycles",
     "parse_days",
     "parse_dose",
     "parse_duration_h",
@@ -217,14 +218,15 @@ def parse_pack_sizes(value: object) -> object:
     return value
 
 
-_DAY_PART = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
+_DAY_PART = re.compile(r"^(-?\d+)(?:\s*[-–]\s*(\d+))?$")
 
 
 def parse_days(value: object) -> tuple[int, ...]:
     """Read cycle days: ``1``, ``"1-21"``, ``"1,8,15"``, ``"1-3, 8"`` or ``[1, 8, 15]``.
 
-    Days are 1-based; ranges are inclusive. A day given twice, a reversed range or a
-    day 0 is refused (each is a likely typo in a protocol).
+    Days are 1-based; ranges are inclusive; ``-1`` is the day before day 1 (``"-1,1,2"``:
+    a premedication). A day given twice or a reversed range is refused (each is a likely
+    typo in a protocol); the model refuses day 0 and chemotherapy before day 1.
     """
     days: list[int] = []
     if isinstance(value, bool):
@@ -253,14 +255,66 @@ def parse_days(value: object) -> tuple[int, ...]:
         raise ValueError(f"days must be a day number or text such as '1-14', got {value!r}")
     if not days:
         raise ValueError("days is empty: give at least one day, e.g. '1'")
-    if min(days) < 1:
+    if 0 in days:
         raise ValueError(
-            f"days are counted from 1 (day 1 is the first day of the cycle), got {value!r}"
+            "day 0 is read two ways (the day before day 1, or day 1 itself): write -1 for "
+            f"the day before day 1, got {value!r}"
+        )
+    if min(days) < -7:
+        raise ValueError(
+            f"days are counted from 1, and from -7 (a week before day 1) for an order "
+            f"given before the cycle, got {value!r}"
         )
     repeated = sorted({day for day in days if days.count(day) > 1})
     if repeated:
         raise ValueError(f"day {repeated[0]} is given twice in {value!r}")
     return tuple(sorted(days))
+
+
+_CYCLE_PART = re.compile(r"^(-?\d+)(?:\s*[-–]\s*(\d*))?$")
+_CYCLES_EXAMPLE = "write e.g. '1', '2-' (cycle 2 and later), '1,3,5' or '1-4'"
+
+
+def parse_cycles(value: object) -> tuple[dict[str, int | None], ...]:
+    """Read a component's cycles: ``"1"``, ``"2-"`` (2 and later), ``"1,3,5"``, ``"1-4"``.
+
+    Cycles count from 1. Cycle 0, a negative cycle, an empty text, a reversed range or a
+    cycle given twice is refused, naming what was written.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"cycles {value!r} is not a list of cycles: {_CYCLES_EXAMPLE}")
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, list | tuple):
+        # A list of texts (["1", "3-"]), or of ranges already read (a model dumped).
+        return tuple(
+            item
+            for part in value
+            for item in ((part,) if isinstance(part, dict) else parse_cycles(part))
+        )
+    if not isinstance(value, str):
+        raise ValueError(f"cycles {value!r} is not a list of cycles: {_CYCLES_EXAMPLE}")
+    if not value.strip():
+        raise ValueError(f"cycles is empty: {_CYCLES_EXAMPLE}")
+    ranges: list[dict[str, int | None]] = []
+    for part in (part.strip() for part in value.split(",")):
+        match = _CYCLE_PART.match(part)
+        if match is None:
+            raise ValueError(f"{value!r} is not a list of cycles: {_CYCLES_EXAMPLE}")
+        first = int(match.group(1))
+        last = None if match.group(2) == "" else int(match.group(2) or first)
+        if first < 1:
+            raise ValueError(f"cycles are counted from 1, got {part!r} in {value!r}")
+        if last is not None and last < first:
+            raise ValueError(f"cycle range {part!r} runs backwards: write it as {last}-{first}")
+        ranges.append({"first": first, "last": last})
+    for index, one in enumerate(ranges):
+        for other in ranges[:index]:
+            low = max(one["first"] or 1, other["first"] or 1)
+            ends = [end for end in (one["last"], other["last"]) if end is not None]
+            if not ends or low <= min(ends):
+                raise ValueError(f"cycle {low} is given twice in {value!r}")
+    return tuple(ranges)
 
 
 def days_text(value: object) -> str:

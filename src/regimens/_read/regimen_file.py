@@ -16,6 +16,7 @@ documents the file spelling.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -45,6 +46,7 @@ from regimens._models.library import normalize_name
 from regimens._models.regimen import (
     Component,
     CumulativeLimit,
+    CycleRange,
     Dose,
     DrugFacts,
     FieldPathError,
@@ -58,6 +60,7 @@ from regimens._read.regimen import (
     ACCEPTED_DOSE_UNITS,
     days_text,
     parse_concentration,
+    parse_cycles,
     parse_days,
     parse_dose,
     parse_duration_h,
@@ -116,16 +119,31 @@ DaysField = Annotated[
     BeforeValidator(parse_days),
     WithJsonSchema(
         {
-            "description": "Days of the cycle, from 1: '1', '1-21', '1,8,15', or a list.",
+            "description": "Days of the cycle, from 1: '1', '1-21', '1,8,15', or a list; "
+            "-1 is the day before day 1 (no day 0), for orders that are not chemotherapy.",
             "anyOf": [
                 {
                     "type": "string",
-                    "pattern": r"^\s*\d+(\s*[-–]\s*\d+)?(\s*,\s*\d+(\s*[-–]\s*\d+)?)*\s*$",
+                    "pattern": r"^\s*-?\d+(\s*[-–]\s*\d+)?(\s*,\s*-?\d+(\s*[-–]\s*\d+)?)*\s*$",
                 },
-                {"type": "integer", "minimum": 1},
-                {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+                {"type": "integer", "minimum": -7},
+                {"type": "array", "items": {"type": "integer", "minimum": -7}, "minItems": 1},
             ],
-            "examples": ["1", "1-21", "1,8,15"],
+            "examples": ["1", "1-21", "1,8,15", "-1,1,2"],
+        },
+        mode="validation",
+    ),
+]
+CyclesField = Annotated[
+    tuple[CycleRange, ...],
+    BeforeValidator(parse_cycles),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "The cycles the component is given in, from 1: '1', '2-' "
+            "(cycle 2 and later), '1,3,5', '1-4'. Leave out for every cycle.",
+            "pattern": r"^\s*\d+(\s*[-–]\s*\d*)?(\s*,\s*\d+(\s*[-–]\s*\d*)?)*\s*$",
+            "examples": ["1", "2-", "1,3,5", "1-4"],
         },
         mode="validation",
     ),
@@ -150,6 +168,7 @@ class ComponentFile(Component, title="Component"):
     dose: DoseText
     days: DaysField
     days_text: SkipJsonSchema[str] = ""
+    cycles: CyclesField = ()
     duration_h: DurationField = Field(
         default=None, validation_alias=AliasChoices("duration", "duration_h")
     )
@@ -158,12 +177,30 @@ class ComponentFile(Component, title="Component"):
     @classmethod
     def _remember_days_text(cls, data: object) -> object:
         if isinstance(data, dict) and "days" in data and not data.get("days_text"):
-            return {**data, "days_text": days_text(data["days"])}
-        return data
+            data = {**data, "days_text": days_text(data["days"])}
+        return _per_day_dose(data)
 
     def to_model(self) -> Component:
         """The domain component (no second validation: this one checked it all)."""
         return Component.model_construct(self.model_fields_set, **_domain(self))
+
+
+_PER_DAY = re.compile(r"\s*/\s*(day|d)\s*$")
+
+
+def _per_day_dose(data: object) -> object:
+    """``dose = "750 mg/m2/day"`` is ``dose = "750 mg/m2"`` with ``dose_per = "day"``."""
+    if not isinstance(data, dict) or not isinstance(data.get("dose"), str):
+        return data
+    dose = data["dose"]
+    match = _PER_DAY.search(dose)
+    if match is None:
+        return data
+    if data.get("dose_per", "day") != "day":
+        raise ValueError(
+            f"dose {dose!r} is per day but dose_per is {data['dose_per']!r}: write one of them"
+        )
+    return {**data, "dose": dose[: match.start()], "dose_per": "day"}
 
 
 WhenText = Annotated[

@@ -15,6 +15,7 @@ __all__ = [
     "Styler",
     "csv_cell",
     "csv_number",
+    "day_number",
     "format_duration",
     "format_mg",
     "key_value_table",
@@ -133,3 +134,8 @@ class SafeCsvWriter:
 
     def writerow(self, row: Iterable[object]) -> None:
         self._writer.writerow([csv_cell(cell) for cell in row])
+
+
+def day_number(day: int) -> str:
+    """A day of the cycle as printed: ``"−1"`` (a minus sign) for the day before day 1."""
+    return f"−{-day}" if day < 0 else str(day)

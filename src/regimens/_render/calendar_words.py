@@ -24,7 +24,7 @@ from regimens._models.calendar import (
     PumpOff,
     Weekday,
 )
-from regimens._render._text import format_mg
+from regimens._render._text import day_number, format_mg
 from regimens._render.catalogue import text
 from regimens._render.dose_words import intakes_differ
 from regimens._render.labels import (
@@ -98,7 +98,7 @@ class Words:
 
     def day(self, number: int) -> str:
         """``D1`` / ``J1``."""
-        return self("cal_d", day=number)
+        return self("cal_d", day=day_number(number))
 
     def both(self, items: list[str]) -> str:
         """``weekends and holidays`` / ``week-ends et jours fériés``."""
@@ -147,6 +147,8 @@ def _how(item: CalendarAdministration, words: Words) -> str:
 def given_text(item: CalendarAdministration, words: Words = _EN, *, long: bool = False) -> str:
     """``oxaliplatin 155 mg IV 2 h`` (table) or ``... IV infusion over 2 h`` (long, ICS)."""
     given = words.drug(item.drug) + _dose_text(item, words)
+    if item.kind != "chemotherapy":  # a premedication reads as one: "dexamethasone (…)"
+        given += f" ({words(f'kind.{item.kind}')})"
     if long and item.method == "oral":
         return words.calendar("long_oral", given=given, route=item.route)
     if long:
@@ -214,7 +216,7 @@ def span(days: list[CalendarDay], words: Words = _EN) -> str:
     first, last = days[0], days[-1]
     if first is last:
         return words.day(first.day)
-    return words("cal_d_range", first=first.day, last=last.day)
+    return words("cal_d_range", first=day_number(first.day), last=day_number(last.day))
 
 
 def oral_drugs(day: CalendarDay, words: Words = _EN, *, doses: bool = False) -> str:

@@ -10,8 +10,12 @@ Warning messages have their own catalogue next to the warning codes
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from regimens._render.catalogue import LANGUAGES, Lang, catalogue, has, text
+
+if TYPE_CHECKING:
+    from regimens._models.safety_data import EmetogenicRisk
 
 __all__ = [
     "LANGUAGES",
@@ -19,6 +23,7 @@ __all__ = [
     "WEEKDAY_NAMES",
     "Lang",
     "drug_name",
+    "emetogenic_text",
     "format_date",
     "format_datetime",
     "label",
@@ -83,3 +88,17 @@ def format_datetime(iso: str, lang: Lang = "en") -> str:
     if lang == "fr":
         return moment.strftime("%d/%m/%Y %H:%M UTC")
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def emetogenic_text(risk: EmetogenicRisk | None, lang: str = "en") -> str:
+    """A regimen's emetogenic class, scheme, evidence and source; or "not stated"."""
+    if risk is None:
+        return text("label.emetogenic_not_stated", lang)
+    return text(
+        "label.emetogenic_value",
+        lang,
+        risk=text(f"label.emetogenic.{risk.class_}", lang),
+        scheme=risk.scheme,
+        evidence=risk.evidence,
+        source=risk.source,
+    )

@@ -11,7 +11,9 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from regimens._models.safety_data import MAXIMUM_FIELDS
+from regimens._models.schedule import cycles_text
 from regimens._render.catalogue import text
+from regimens._render.labels import emetogenic_text
 
 if TYPE_CHECKING:
     from regimens._models.library import Library
@@ -161,8 +163,30 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
             width=_WIDTH,
             subsequent_indent=" " * 13,
         ),
+        *textwrap.wrap(
+            text(
+                "library.show.emetogenic", lang, risk=emetogenic_text(regimen.emetogenic_risk, lang)
+            ),
+            width=_WIDTH,
+            subsequent_indent=" " * 13,
+        ),
         "",
     ]
+
+
+def _when(component: Component, lang: str) -> str:
+    """The days, with the cycles when not every cycle: ``1 (cycles 2-)``."""
+    if not component.cycles:
+        return component.days_text
+    cycles = cycles_text(component.cycles)
+    return text("library.show.in_cycles", lang, days=component.days_text, cycles=cycles)
+
+
+def _drug_cell(component: Component, lang: str) -> str:
+    """The drug, with its kind when it is not chemotherapy: ``dexamethasone (premedication)``."""
+    if component.is_chemotherapy:
+        return component.drug
+    return f"{component.drug} ({text(f'label.kind.{component.kind}', lang)})"
 
 
 def _components(regimen: Regimen, lang: str) -> list[str]:
@@ -172,8 +196,8 @@ def _components(regimen: Regimen, lang: str) -> list[str]:
     table = [
         [
             component.order,
-            component.days_text,
-            component.drug,
+            _when(component, lang),
+            _drug_cell(component, lang),
             _dose_text(component, lang),
             component.route,
             component.method.replace("_", " "),

@@ -15,6 +15,7 @@ from regimens._render._html import HtmlWarning, esc, page, provenance_footer, wa
 from regimens._render._text import (
     RULE,
     Styler,
+    day_number,
     format_duration,
     format_mg,
     key_value_table,
@@ -41,13 +42,14 @@ from regimens._render.dose_words import (
     tablets_text,
     vial_use_lines,
 )
-from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.labels import Lang, drug_name, emetogenic_text, label, method_label
 from regimens._render.messages import message
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
     "CSV_COLUMNS",
+    "day_number",
     "day_ranges",
     "sheet_csv",
     "sheet_html",
@@ -74,8 +76,8 @@ def day_ranges(days: tuple[SheetDay, ...]) -> list[tuple[int, int, SheetDay]]:
 def _day_label(first: int, last: int, lang: Lang) -> str:
     """ "Day 1", or "Days 2–21" for consecutive days with the same administrations."""
     if first == last:
-        return label("day_n", lang, day=first)
-    return label("days_range", lang, first=first, last=last)
+        return label("day_n", lang, day=day_number(first))
+    return label("days_range", lang, first=day_number(first), last=day_number(last))
 
 
 def _details(item: Administration, lang: Lang) -> str:
@@ -88,6 +90,9 @@ def _details(item: Administration, lang: Lang) -> str:
         parts.append(nearest_plans_text(item.nearest_plans, lang))
     if item.duration_h is not None:
         parts.append(label("over", lang, duration=format_duration(item.duration_h)))
+    if item.dose_per_infusion_day_mg is not None:
+        per_day = format_mg(item.dose_per_infusion_day_mg)
+        parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
     if item.pump is not None:
@@ -174,11 +179,17 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
     assessed = (
         [f"{percent_text(ceiling)}%" if ceiling is not None else "—"] if sheet.assessment else []
     )
+    name = drug_name(item.drug, sheet.drug_names, lang)
+    if item.kind != "chemotherapy":
+        name = f"{name} ({label(f'kind.{item.kind}', lang)})"
     return [
         str(position),
-        drug_name(item.drug, sheet.drug_names, lang),
+        name,
         f"{item.route} {method_label(item.method, lang)}",
-        item.prescribed,
+        # A pump over several days: "750 mg/m2/day × 5" (its total is in the dose columns).
+        f"{item.prescribed_daily} × {item.infusion_days}"
+        if item.infusion_days > 1
+        else item.prescribed,
         basis,
         format_mg(item.standard_mg),
         f"{item.dose_level_percent:g}%",
@@ -231,6 +242,52 @@ def _notes_and_renal_rules(
             if written and (name, written) not in notes:
                 notes.append((name, written))
     return notes, renal_rules
+
+
+def _day_tables(sheet: DoseSheet, lang: Lang) -> list[tuple[str, list[list[str]]]]:
+    """Each day: its chemotherapy, then the orders given with it (premedication,
+    antiemetic, hydration, supportive) in their own table; positions stay the day's."""
+    days: list[tuple[str, list[list[str]]]] = []
+    for first, last, sample in day_ranges(sheet.days):
+        rows = list(enumerate(sample.administrations, start=1))
+        day_label = _day_label(first, last, lang)
+        chemotherapy = [
+            _row(n, item, sheet, lang) for n, item in rows if item.kind == "chemotherapy"
+        ]
+        others = [_row(n, item, sheet, lang) for n, item in rows if item.kind != "chemotherapy"]
+        if chemotherapy:
+            days.append((day_label, chemotherapy))
+        if others:
+            days.append((label("orders_with", lang, day=day_label), others))
+    return days
+
+
+def _total_rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
+    """Per drug over the cycle: its total, by method, and its days."""
+    # A drug with no dispensable plan has no total to give: a dash, not a calculated sum.
+    undispensable = {
+        item.drug for day in sheet.days for item in day.administrations if item.nearest_plans
+    }
+    totals: list[list[str]] = []
+    for total in sheet.totals:
+        if len(total.days) <= 3:
+            when = ", ".join(day_number(d) for d in total.days)
+        else:
+            first, last = day_number(total.days[0]), day_number(total.days[-1])
+            when = label("n_days", lang, first=first, last=last, count=len(total.days))
+        totals.append(
+            [
+                drug_name(total.drug, sheet.drug_names, lang),
+                "—" if total.drug in undispensable else format_mg(total.total_mg),
+                "—"
+                if total.drug in undispensable
+                else ", ".join(
+                    f"{method_label(m, lang)} {format_mg(v)}" for m, v in total.per_method.items()
+                ),
+                when,
+            ]
+        )
+    return totals
 
 
 def _document(sheet: DoseSheet, lang: Lang) -> _Document:
@@ -308,41 +365,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
     header.append((label("rounding", lang), rounding))
     header.append((label("order_of_operations", lang), label("order_of_operations_value", lang)))
+    header.append((label("emetogenic_risk", lang), emetogenic_text(sheet.emetogenic_risk, lang)))
 
-    days = [
-        (
-            _day_label(first, last, lang),
-            [
-                _row(position, item, sheet, lang)
-                for position, item in enumerate(sample.administrations, start=1)
-            ],
-        )
-        for first, last, sample in day_ranges(sheet.days)
-    ]
-    # A drug with no dispensable plan has no total to give: a dash, not a calculated sum.
-    undispensable = {
-        item.drug for day in sheet.days for item in day.administrations if item.nearest_plans
-    }
-    totals = []
-    for total in sheet.totals:
-        if len(total.days) <= 3:
-            when = ", ".join(str(d) for d in total.days)
-        else:
-            when = label(
-                "n_days", lang, first=total.days[0], last=total.days[-1], count=len(total.days)
-            )
-        totals.append(
-            [
-                drug_name(total.drug, sheet.drug_names, lang),
-                "—" if total.drug in undispensable else format_mg(total.total_mg),
-                "—"
-                if total.drug in undispensable
-                else ", ".join(
-                    f"{method_label(m, lang)} {format_mg(v)}" for m, v in total.per_method.items()
-                ),
-                when,
-            ]
-        )
+    days = _day_tables(sheet, lang)
+    totals = _total_rows(sheet, lang)
     warnings = [
         HtmlWarning(
             severity=w.severity,

@@ -25,6 +25,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("day", "jour"),
     ("regimen", "protocole_source"),
     ("order", "ordre"),
+    ("kind", "type"),
     ("drug", "dci"),
     ("drug_name", "medicament"),
     ("route", "voie"),
@@ -45,6 +46,8 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rounding", "arrondi"),
     ("dose_mg", "dose_finale_mg"),
     ("daily_dose_mg", "dose_journaliere_mg"),
+    ("infusion_days", "jours_de_perfusion"),
+    ("dose_per_infusion_day_mg", "dose_par_jour_de_perfusion_mg"),
     ("deviation_percent", "ecart_pourcent"),
     ("tablets", "comprimes"),
     ("intakes", "prises"),
@@ -88,6 +91,7 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "day": str(day.day),
                 "regimen": item.regimen,
                 "order": str(item.order),
+                "kind": item.kind,
                 "drug": item.drug,
                 "drug_name": drug_name(item.drug, sheet.drug_names, lang),
                 "route": item.route,
@@ -108,6 +112,8 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "rounding": rounding_text(item),
                 "dose_mg": csv_number(item.dose_mg),
                 "daily_dose_mg": csv_number(item.daily_dose_mg),
+                "infusion_days": str(item.infusion_days),
+                "dose_per_infusion_day_mg": csv_number(item.dose_per_infusion_day_mg),
                 "deviation_percent": csv_number(item.deviation_percent),
                 "tablets": ";".join(
                     f"{t.count}x{format_mg(t.strength_mg)}" for t in item.tablets or ()

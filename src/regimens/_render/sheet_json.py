@@ -67,6 +67,8 @@ def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
         sheet.provenance.order_of_operations
     )
     data["assessment"] = assessment_document(sheet.assessment)
+    risk = sheet.emetogenic_risk
+    data["emetogenic_risk"] = risk.model_dump(by_alias=True) if risk is not None else None
     data["warnings"] = [warning_document(w) for w in sheet.warnings]
     document: dict[str, Any] = {}
     for key, value in data.items():
