@@ -8,10 +8,14 @@ hand in the comments; the sources are quoted in the docstrings.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from conftest import run_words
+from regimens._calc.calendar import build_calendar
 from regimens._calc.dosing import SheetOptions, compute_sheet
+from regimens._models.calendar import CalendarOptions
 from regimens._models.sheet import DoseSheet
 from regimens._read.library import Library, validate_paths
 from regimens._read.patient import make_patient
@@ -141,35 +145,46 @@ def test_folfoxiri(library: Library) -> None:
 
 def test_dcf(library: Library) -> None:
     """Van Cutsem JCO 2006: 'docetaxel 75 mg/m2 and cisplatin 75 mg/m2 (day 1) plus
-    fluorouracil 750 mg/m2/d (days 1 to 5) every 3 weeks'."""
+    fluorouracil 750 mg/m2/d (days 1 to 5) every 3 weeks', as ONE 120-hour pump (issue
+    21: 'DCF's 120-hour pump comes off on day 6')."""
     result = sheet(library, "DCF")
     assert result.regimen.cycle_length_days == 21
-    # 75 × 2 = 150 mg each; fluorouracil 750 × 2 = 1500 mg per 24 h on days 1–5
+    # 75 × 2 = 150 mg each; fluorouracil 750 × 2.00 × 5 days = 7500 mg in the pump,
+    # started on day 1 (1500 mg a day).
     assert doses(result) == {
         ("docetaxel", "infusion"): 150,
         ("cisplatin", "infusion"): 150,
-        ("fluorouracil", "continuous_infusion"): 1500,
+        ("fluorouracil", "continuous_infusion"): 7500,
     }
-    assert days_of(result, "fluorouracil") == [1, 2, 3, 4, 5]
+    assert days_of(result, "fluorouracil") == [1]
+    (pump,) = [a for a in result.days[0].administrations if a.drug == "fluorouracil"]
+    assert pump.duration_h == 120
     totals = {t.drug: t.total_mg for t in result.totals}
-    assert totals["fluorouracil"] == 7500  # 5 × 1500 = 3750 mg/m² × 2.00
+    assert totals["fluorouracil"] == 7500  # 3750 mg/m² × 2.00
+    calendar = build_calendar(library, "DCF", dt.date(2026, 3, 2), CalendarOptions(cycles=1))
+    pump_off = [day.day for cycle in calendar.cycles for day in cycle.days if day.pump_off]
+    assert pump_off == [6]  # day 1 + ceil(120 / 24) = day 6
 
 
 def test_xp_trastuzumab(library: Library) -> None:
     """ToGA via Cochrane CD011461: 'D1 trastuzumab 8 mg/kg i.v. for cycle 1, and then
     6 mg/kg'; 'D1 80 mg/m² cisplatin'; '1000 mg/m² capecitabine by mouth twice daily';
-    Q3W. The maintenance 6 mg/kg is encoded; cycle 1's 8 mg/kg is a caution."""
+    Q3W. Cycle 1 takes the loading dose, cycles 2 on the maintenance dose."""
     result = sheet(library, "ToGA")
     assert result.regimen.id == "XP-TRASTUZUMAB"
     assert result.regimen.cycle_length_days == 21
     assert doses(result) == {
-        ("trastuzumab", "infusion"): 432,  # 6 mg/kg × 72 kg
+        ("trastuzumab", "infusion"): 576,  # 8 mg/kg × 72 kg, cycle 1
         ("cisplatin", "infusion"): 160,  # 80 × 2
         ("capecitabine", "oral"): 2000,  # 1000 × 2, twice daily
     }
     assert days_of(result, "capecitabine") == list(range(1, 15))
+    patient = make_patient(**PATIENT)
+    for cycle in (2, 3, 8):
+        later = compute_sheet(library, "ToGA", patient, SheetOptions(cycle=cycle))
+        assert doses(later)[("trastuzumab", "infusion")] == 432  # 6 mg/kg × 72 kg
     cautions = [w for w in result.warnings if w.code == "REGIMEN_CAUTION"]
-    assert any("8 mg/kg" in " ".join(w.params.values()) for w in cautions)
+    assert not any("8 mg/kg" in " ".join(w.params.values()) for w in cautions)
 
 
 def test_paclitaxel_ramucirumab(library: Library) -> None:

@@ -352,7 +352,7 @@ class Regimen(Frozen, str_strip_whitespace=True):
                     f"aliases[{index}]", f"duplicate alias {alias!r}: same as {seen[key]}"
                 )
             seen[key] = f"alias {alias!r}"
-        orders: dict[int, int] = {}
+        orders: dict[int, list[int]] = {}
         for index, component in enumerate(self.components, start=1):
             late = [day for day in component.days if day > self.cycle_length_days]
             if late:
@@ -361,14 +361,19 @@ class Regimen(Frozen, str_strip_whitespace=True):
                     f"day {late[0]} is outside the {self.cycle_length_days}-day cycle "
                     f"(days run from 1 to {self.cycle_length_days})",
                 )
-            if component.order in orders:
-                raise FieldPathError(
-                    f"components[{index}].order",
-                    f"order {component.order} is already used by "
-                    f"components[{orders[component.order]}]: give each administration "
-                    "its own place on the day",
-                )
-            orders[component.order] = index
+            # One order, one place on the day: two components may share it only when no
+            # cycle has both (a loading dose in cycle 1, its maintenance from cycle 2).
+            for earlier in orders.get(component.order, []):
+                if (
+                    cycles_overlap(self.components[earlier - 1].cycles, component.cycles)
+                    is not None
+                ):
+                    raise FieldPathError(
+                        f"components[{index}].order",
+                        f"order {component.order} is already used by components[{earlier}]: "
+                        "give each administration its own place on the day",
+                    )
+            orders.setdefault(component.order, []).append(index)
         _check_overlaps(self.components)
         # The assessment and the ladders act on chemotherapy only: a rule naming a
         # premedication would never apply, so it is refused rather than ignored.
