@@ -434,3 +434,18 @@ def test_a_formula_in_a_patient_id_is_neutralised_in_csv(tmp_path: Path):
     rows = [row for row in out.splitlines()[1:] if row]
     assert rows
     assert all(row.startswith("'=1+2,") for row in rows)
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
+def test_markdown_shows_html_in_free_text_and_does_not_run_it(name):
+    code, out, _err = run(
+        ["sheet", "FOLFOX-6", *PATIENT.split(), "--patient-name", name, "--format", "markdown"]
+    )
+    assert code == 0
+    assert "<script" not in out
+    assert "<img" not in out
+    assert "&lt;" in out
+    # The tool's own comparisons stay readable: "< 30" is not a tag.
+    from regimens._render.registry import no_raw_html
+
+    assert no_raw_html("CrCl < 30 mL/min, >= 842 mg/m2") == "CrCl < 30 mL/min, >= 842 mg/m2"

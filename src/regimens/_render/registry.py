@@ -17,6 +17,7 @@ The format of ``--output FILE`` is read from the file's extension here too
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -165,6 +166,8 @@ def render(kind: str, output_format: str, document: Any, **context: Any) -> str:
     keywords = {name: context[name] for name in entry.takes if name in context}
     keywords.update(entry.fixed)
     text: str = entry.load()(document, **keywords)
+    if output_format == "markdown":
+        text = no_raw_html(text)
     return text
 
 
@@ -188,3 +191,14 @@ def model_json(document: Any) -> str:
     """A result model as indented JSON (``bsa`` and ``crcl`` ``--format json``)."""
     text: str = document.model_dump_json(indent=2)
     return text
+
+
+def no_raw_html(markdown: str) -> str:
+    """Markdown without raw HTML: a ``<`` that could open a tag (``<script``, ``<img``,
+    ``</``, ``<!``) is written ``&lt;``, so that a name or a reason typed with a tag in
+    it is shown, not run, where the Markdown is rendered. ``< 30 mL/min`` is left as is.
+    None of the tool's own Markdown uses HTML."""
+    return _TAG_START.sub("&lt;", markdown)
+
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
