@@ -449,3 +449,44 @@ def test_markdown_shows_html_in_free_text_and_does_not_run_it(name):
     from regimens._render.registry import no_raw_html
 
     assert no_raw_html("CrCl < 30 mL/min, >= 842 mg/m2") == "CrCl < 30 mL/min, >= 842 mg/m2"
+
+
+def test_a_course_of_more_than_100_cycles_is_read(tmp_path: Path):
+    # docs and schema allow 0-200 cycles; 101 failed with "option cycle <= 100".
+    course = tmp_path / "long.toml"
+    course.write_text(
+        'schema_version = "1.0"\n[patient]\nheight = 170\nweight = 70\ncrcl = 80\n'
+        '[[lines]]\nregimen = "FOLFOX-6"\ncycles = 150\n',
+        encoding="utf-8",
+    )
+    code, _out, err = run(f"course {course}")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("suffix", ["toml", "json"])
+def test_a_number_of_thousands_of_digits_in_a_file_is_refused(tmp_path: Path, suffix):
+    digits = "7" * 5000
+    course = tmp_path / f"big.{suffix}"
+    if suffix == "toml":
+        course.write_text(
+            f'schema_version = "1.0"\n[patient]\nheight = 170\nweight = {digits}\n'
+            '[[lines]]\nregimen = "FOLFOX-6"\ncycles = 2\n',
+            encoding="utf-8",
+        )
+    else:
+        course.write_text(
+            '{"schema_version": "1.0", "patient": {"height": 170, "weight": ' + digits + "}, "
+            '"lines": [{"regimen": "FOLFOX-6", "cycles": 2}]}',
+            encoding="utf-8",
+        )
+    code, _out, err = run(f"course {course}")
+    assert code == 2
+    assert "4,300 digits" in err
+    assert "Traceback" not in err
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "x.toml").write_text(f'id = "X"\ncycle_length_days = {digits}\n', encoding="utf-8")
+    code, out, err = run(f"validate {library}")
+    assert code == 2
+    assert "4,300 digits" in out + err
+    assert "Traceback" not in out + err

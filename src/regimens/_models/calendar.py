@@ -48,7 +48,7 @@ __all__ = [
 
 #: Version of the calendar JSON document; bumped on any incompatible change.
 CALENDAR_SCHEMA_VERSION = "1.0"
-#: The dose sheet accepts cycles 1 to 100; a calendar is never longer.
+#: A calendar lays out at most 100 cycles (a dose sheet and a course go to cycle 200).
 MAX_CYCLES = 100
 #: A postponement longer than a year is a typo, not a delay.
 MAX_DELAY_DAYS = 365

@@ -130,7 +130,8 @@ class SheetOptions(Frozen):
     #: ±3.1 % of DuBois for BMI 18.5–30 and heights 150–195 cm, and reaches +5 % only
     #: past about BMI 40, where DuBois underestimates (docs/dose-sheet.md).
     bsa_spread_tolerance_percent: Number = Field(default=5.0, gt=0, le=50)
-    cycle: Whole = Field(default=1, ge=1, le=100)
+    #: Up to 200, as a course file's cycles (docs/course.md): a sheet of any cycle of it.
+    cycle: Whole = Field(default=1, ge=1, le=200)
     pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
     #: Concentrations replacing the library's, one per drug (issue 19, docs/dispensing.md).
     concentrations: tuple[DrugConcentration, ...] = ()

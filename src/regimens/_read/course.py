@@ -204,6 +204,11 @@ def load_course(path: str | Path) -> Course:
         raise InputError(f"{file}: invalid TOML: {exc}", field="file") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{file}: invalid JSON: {exc}", field="file") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's own limit)
+        raise InputError(
+            f"{file}: a number has more than 4,300 digits: no measurement or count is that long",
+            field="file",
+        ) from None
     except RecursionError:
         raise InputError(
             f"{file}: arrays or tables nested too deeply to read", field="file"

@@ -118,6 +118,11 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
         reason = message[: where.start()].strip() if where else message
         prefix = f"{path}:{where.group(1)}" if where else str(path)
         raise LibraryError(f"{prefix}: malformed TOML: {reason}", source=str(path)) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's own limit)
+        raise LibraryError(
+            f"{path}: a number has more than 4,300 digits: no dose or day is that long",
+            source=str(path),
+        ) from None
     except RecursionError:
         raise LibraryError(
             f"{path}: malformed TOML: arrays or tables nested too deeply", source=str(path)
