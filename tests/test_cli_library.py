@@ -20,14 +20,30 @@ def _no_user_library(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_list_table() -> None:
-    """One row per regimen: id, name, kind, cycle, usual cycles, aliases."""
+    """Grouped by site (issue 21), one row per regimen in each group: id, name, kind,
+    cycle, usual cycles, aliases; a regimen of two sites is in both groups."""
     code, out, err = run("list")
     assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert lines[0].split() == ["ID", "Name", "Kind", "Cycle", "Cycles", "Aliases"]
-    rows = {line.split()[0]: line for line in lines[2:]}
-    assert list(rows) == sorted(rows)  # by id
-    assert {"DOCETAXEL", "EOX", "FOLFIRI", "FOLFOX-6", "XELIRI", "ZOLEDRONIC-ACID"} <= set(rows)
+    blocks = out.split("\n\n")
+    titles = [block.splitlines()[0] for block in blocks]
+    assert titles == [
+        "Gastric and oesophageal (upper GI)",
+        "Colorectal",
+        "Pancreatic",
+        "Bone metastases (supportive)",
+    ]
+    groups = {}
+    for block in blocks:
+        lines = block.splitlines()
+        assert lines[1].split() == ["ID", "Name", "Kind", "Cycle", "Cycles", "Aliases"]
+        rows = {line.split()[0]: line for line in lines[3:]}
+        assert list(rows) == sorted(rows)  # by id within a group
+        groups[lines[0]] = rows
+    upper_gi, colorectal = groups[titles[0]], groups[titles[1]]
+    assert {"DOCETAXEL", "EOX", "FLOT", "FOLFOX-6"} <= set(upper_gi)
+    assert {"FOLFOX-6", "FOLFIRI", "FOLFOXIRI", "CAPOX"} <= set(colorectal)
+    assert set(groups[titles[2]]) == {"FOLFIRINOX", "MFOLFIRINOX"}
+    rows = {**upper_gi, **colorectal, **groups[titles[3]]}
     assert "14 d" in rows["FOLFOX-6"]
     assert "mFOLFOX6, mFOLFOX-6, modified FOLFOX6" in rows["FOLFOX-6"]
     assert "supportive" in rows["ZOLEDRONIC-ACID"]

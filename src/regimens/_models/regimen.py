@@ -77,6 +77,7 @@ __all__ = [
     "RenalRule",
     "RenalRuleStatus",
     "Route",
+    "Site",
     "SupportiveSchedule",
     "check_contiguous",
 ]
@@ -84,6 +85,8 @@ __all__ = [
 DoseBasis = Literal["per_m2", "per_kg", "flat", "auc"]
 Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"]
 Route = Literal["IV", "PO", "SC", "IM"]
+#: Tumour sites a regimen is filed under (a classification, not a dose: no source).
+Site = Literal["gastro-oesophageal", "colorectal", "pancreatic", "bone-metastases"]
 #: What a drug does in a regimen; decides whether a global dose level applies to it.
 DrugRole = Literal["cytotoxic", "targeted", "modulator", "supportive"]
 #: The roles a global dose level (``SheetOptions.dose_level_percent``) applies to. Published
@@ -312,6 +315,8 @@ class Regimen(Frozen, str_strip_whitespace=True):
     aliases: tuple[str, ...] = ()
     description: NonEmpty
     setting: NonEmpty
+    #: The tumour sites a unit files it under (``regimens list`` groups by them).
+    sites: tuple[Site, ...] = ()
     kind: Literal["chemotherapy", "supportive"] = "chemotherapy"
     cycle_length_days: Whole = Field(ge=1, le=365)
     usual_cycles: Whole | None = Field(default=None, ge=1)

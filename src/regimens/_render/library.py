@@ -47,6 +47,8 @@ def list_json(library: Library) -> str:
             "name": regimen.name,
             "aliases": list(regimen.aliases),
             "kind": regimen.kind,
+            "sites": list(regimen.sites),
+            "setting": regimen.setting,
             "cycle_length_days": regimen.cycle_length_days,
             "usual_cycles": regimen.usual_cycles,
             "description": regimen.description,
@@ -58,28 +60,45 @@ def list_json(library: Library) -> str:
 
 
 def list_table(library: Library, lang: str = "en") -> str:
-    """One line per regimen; a user regimen is marked with ``*`` and a note below."""
+    """The regimens grouped by tumour site (a regimen filed under two sites is listed
+    under each), one line each; a user regimen is marked with ``*`` and a note below."""
     from tabulate import tabulate
 
-    table = [
-        [
-            regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
-            regimen.name,
-            regimen.kind,
-            text("library.list.days", lang, days=regimen.cycle_length_days),
-            regimen.usual_cycles if regimen.usual_cycles is not None else "-",
-            ", ".join(regimen.aliases) or "-",
-        ]
-        for regimen in library
-    ]
     headers = [
         text(f"library.list.{key}", lang)
         for key in ("id", "name", "kind", "cycle", "cycles", "aliases")
     ]
-    lines = [tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)]
+    groups: dict[str, list[Regimen]] = {site: [] for site in SITE_ORDER}
+    for regimen in library:
+        names: tuple[str, ...] = regimen.sites or ("",)
+        for name in names:
+            groups.setdefault(name, []).append(regimen)
+    lines: list[str] = []
+    for group, regimens in groups.items():
+        if not regimens:
+            continue
+        table = [
+            [
+                regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
+                regimen.name,
+                regimen.kind,
+                text("library.list.days", lang, days=regimen.cycle_length_days),
+                regimen.usual_cycles if regimen.usual_cycles is not None else "-",
+                ", ".join(regimen.aliases) or "-",
+            ]
+            for regimen in regimens
+        ]
+        if lines:
+            lines.append("")
+        lines.append(text(f"library.site.{group or 'none'}", lang))
+        lines.append(tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True))
     if any(not library.file_of(regimen.id).builtin for regimen in library):
         lines += ["", text("library.list.user_note", lang)]
     return "\n".join(lines)
+
+
+#: The order of the site groups of ``regimens list`` (a regimen without a site last).
+SITE_ORDER = ("gastro-oesophageal", "colorectal", "pancreatic", "bone-metastases")
 
 
 # --- show --------------------------------------------------------------------------------

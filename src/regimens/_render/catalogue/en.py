@@ -354,6 +354,11 @@ TEXTS: dict[str, str] = {
     "label.moved_from": "Moved from",
     "label.recheck": "Re-check (delayed)",
     # --- library ---
+    "library.site.gastro-oesophageal": "Gastric and oesophageal (upper GI)",
+    "library.site.colorectal": "Colorectal",
+    "library.site.pancreatic": "Pancreatic",
+    "library.site.bone-metastases": "Bone metastases (supportive)",
+    "library.site.none": "Other (no site given)",
     "library.list.id": "ID",
     "library.list.name": "Name",
     "library.list.kind": "Kind",

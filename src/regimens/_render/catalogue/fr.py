@@ -358,6 +358,11 @@ TEXTS: dict[str, str] = {
     "label.moved_from": "Déplacé du",
     "label.recheck": "Réévaluation (retard)",
     # --- library ---
+    "library.site.gastro-oesophageal": "Estomac et œsophage (digestif haut)",
+    "library.site.colorectal": "Côlon et rectum",
+    "library.site.pancreatic": "Pancréas",
+    "library.site.bone-metastases": "Métastases osseuses (soins de support)",
+    "library.site.none": "Autres (site non précisé)",
     "library.list.id": "ID",
     "library.list.name": "Nom",
     "library.list.kind": "Type",
