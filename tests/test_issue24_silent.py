@@ -490,3 +490,45 @@ def test_a_number_of_thousands_of_digits_in_a_file_is_refused(tmp_path: Path, su
     assert code == 2
     assert "4,300 digits" in out + err
     assert "Traceback" not in out + err
+
+
+# --- resource exhaustion: what a library file controls is bounded ----------------------------
+
+
+@pytest.mark.parametrize("days", ["1-100000", "1-1000000000", "1-200,201-400"])
+def test_a_hostile_day_range_is_refused_at_once(tmp_path: Path, days):
+    import time
+
+    library = tmp_path / "lib"
+    library.mkdir()
+    text = (Path(__file__).parent.parent / "regimen_library" / "docetaxel.toml").read_text(
+        encoding="utf-8"
+    )
+    text = text.replace('id = "DOCETAXEL"', 'id = "HOSTILE"').replace(
+        'days = "1"', f'days = "{days}"', 1
+    )
+    (library / "hostile.toml").write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    code, out, err = run(f"validate {library}")
+    assert code == 2
+    assert "at most 365 days" in out + err or "goes past day 365" in out + err
+    assert time.monotonic() - started < 30  # it ran > 60 s and took GBs before
+
+
+def test_an_oversized_or_endless_library_file_is_refused(tmp_path: Path):
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "big.toml").write_text("# " + "x" * (2 << 20) + "\n", encoding="utf-8")
+    code, out, err = run(f"validate {library / 'big.toml'}")
+    assert code == 2
+    assert "larger than 1024 kB" in out + err
+    endless = tmp_path / "endless"
+    endless.mkdir()
+    (endless / "zero.toml").symlink_to("/dev/zero")
+    code, out, err = run(f"validate {endless}")
+    assert code == 2
+    assert "not a regular file" in out + err
+    code, out, err = run(f"sheet FOLFOX-6 {PATIENT} --library {endless}")
+    assert code == 2
+    assert "not a regular file" in err
+    assert "Traceback" not in err

@@ -99,9 +99,23 @@ class _Read:
     file: LibraryFile
 
 
+#: The largest library file read (1 MiB): the largest built-in one is about 60 kB, and a
+#: 50 MB hostile file took 6 GB of memory to parse.
+MAX_FILE_BYTES = 1 << 20
+
+
 def _read_toml(path: Path, *, builtin: bool) -> _Read:
     try:
-        raw = path.read_bytes()
+        if not path.resolve().is_file():  # a link to /dev/zero would be read forever
+            raise LibraryError(f"{path}: not a regular file", source=str(path))
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise LibraryError(
+                f"{path}: larger than {MAX_FILE_BYTES // 1024} kB: a library file is a few "
+                "dozen kB",
+                source=str(path),
+            )
     except OSError as exc:
         raise LibraryError(f"{path}: cannot be read: {exc.strerror}", source=str(path)) from None
     try:

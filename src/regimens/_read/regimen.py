@@ -221,6 +221,10 @@ def parse_pack_sizes(value: object) -> object:
 _DAY_PART = re.compile(r"^(-?\d+)(?:\s*[-–]\s*(\d+))?$")
 
 
+#: The last day a cycle may have (``cycle_length_days`` is at most 365).
+MAX_DAY = 365
+
+
 def parse_days(value: object) -> tuple[int, ...]:
     """Read cycle days: ``1``, ``"1-21"``, ``"1,8,15"``, ``"1-3, 8"`` or ``[1, 8, 15]``.
 
@@ -234,6 +238,8 @@ def parse_days(value: object) -> tuple[int, ...]:
     if isinstance(value, int):
         days = [value]
     elif isinstance(value, list | tuple):
+        if len(value) > MAX_DAY:
+            raise ValueError(f"days lists {len(value)} days: a cycle lasts at most {MAX_DAY} days")
         for item in value:
             if isinstance(item, bool) or not isinstance(item, int):
                 raise ValueError(f"days must be whole numbers, got {item!r}")
@@ -250,6 +256,12 @@ def parse_days(value: object) -> tuple[int, ...]:
             last = int(match.group(2)) if match.group(2) else first
             if last < first:
                 raise ValueError(f"day range {part!r} runs backwards: write it as {last}-{first}")
+            if last > MAX_DAY or len(days) + last - first >= MAX_DAY:
+                # Checked before the range is laid out: "1-1000000000" would take gigabytes.
+                raise ValueError(
+                    f"day range {part!r} goes past day {MAX_DAY}: a cycle lasts at most "
+                    f"{MAX_DAY} days"
+                )
             days.extend(range(first, last + 1))
     else:
         raise ValueError(f"days must be a day number or text such as '1-14', got {value!r}")
