@@ -532,3 +532,17 @@ def test_an_oversized_or_endless_library_file_is_refused(tmp_path: Path):
     assert code == 2
     assert "not a regular file" in err
     assert "Traceback" not in err
+
+
+def test_an_absurd_oral_dose_is_no_plan_at_once():
+    import time
+
+    from regimens._calc.oral_plan import MAX_DAILY_MG, plan_oral
+
+    started = time.monotonic()
+    choice = plan_oral(1e9, 2, (500.0, 150.0), 5.0)
+    assert choice.plan is None
+    assert time.monotonic() - started < 1
+    # Just under the bound a plan is still searched: 49 000 mg twice a day is 98 × 500 mg.
+    assert MAX_DAILY_MG > 2 * 49_000
+    assert plan_oral(49_000, 2, (500.0, 150.0), 5.0).plan.doses_mg == (49_000.0, 49_000.0)

@@ -39,6 +39,9 @@ INTAKE_TIMES: dict[int, tuple[str, ...]] = {
     3: ("morning", "midday", "evening"),
     4: ("morning", "midday", "evening", "night"),
 }
+#: The largest day of tablets searched (100 g): capecitabine's labelled days are a few
+#: grams; anything larger is refused as no plan, at once.
+MAX_DAILY_MG = 100_000.0
 #: Deviations are compared at this many decimals of a percent (float noise).
 _PERCENT_PLACES = 9
 
@@ -97,6 +100,10 @@ def _plan(
         raise ValueError(f"tablet strengths must be positive whole mg, got {strengths_mg}")
     if intakes_per_day < 1:
         raise ValueError("intakes_per_day must be at least 1")
+    if calculated_mg * intakes_per_day > MAX_DAILY_MG:
+        # No oral plan is that large: the search would take minutes (a hostile library
+        # or a typo); the sheet blocks, as for any dose no plan can make.
+        return PlanChoice(plan=None)
     order = sorted(range(len(ints)), key=lambda i: -ints[i])  # largest strength first
     target = calculated_mg * intakes_per_day
     smallest = min(ints)
