@@ -543,6 +543,10 @@ def test_an_absurd_oral_dose_is_no_plan_at_once():
     choice = plan_oral(1e9, 2, (500.0, 150.0), 5.0)
     assert choice.plan is None
     assert time.monotonic() - started < 1
-    # Just under the bound a plan is still searched: 49 000 mg twice a day is 98 × 500 mg.
+    # Under the bound a plan is still searched: 49 000 mg twice a day (98 000 mg a day,
+    # 5 % = 93 100 to 102 900); the fewest tablets within it are 94 × 500 = 47 000 mg an
+    # intake (94 000 a day, -4.08 %), fewer than 98 × 500 for the exact dose.
     assert MAX_DAILY_MG > 2 * 49_000
-    assert plan_oral(49_000, 2, (500.0, 150.0), 5.0).plan.doses_mg == (49_000.0, 49_000.0)
+    plan = plan_oral(49_000, 2, (500.0, 150.0), 5.0).plan
+    assert plan is not None
+    assert plan.doses_mg == (47_000.0, 47_000.0)
