@@ -7,14 +7,18 @@ rule's steps are checked in order and the first that matches applies; a comparis
 whose input is missing is unknown, and a step that may match but cannot be decided is
 reported (``LAB_MISSING``: blocking where that step would stop the drug). Several rules
 on one drug: ``stop`` wins over ``withhold``, and the lowest level wins among
-reductions; every reason is kept. A prescriber's override (rule id and reason) keeps
-the reason on record, marked overridden, and does not apply it
-(``ASSESSMENT_OVERRIDDEN``).
+reductions, except that a toxicity step titrates from a DPD/UGT1A1 starting dose
+(:func:`level_of`, the one place levels combine); every reason is kept. A prescriber's
+override (rule id and reason) keeps the reason on record, marked overridden, and does
+not apply it (``ASSESSMENT_OVERRIDDEN``).
 
-The levels are ceilings on the drug's dose, in % of the full dose: the order of
-operations (:mod:`regimens._calc.dose`) applies a ceiling only where it is below the
-dose level already applied (a patient already at 75 % after a toxicity, whose DPD
-status gives 50 %, gets 50 %, not 37.5 %).
+The levels are % of the full dose, combined with the dose level already applied by
+:func:`level_of` (``min(state × level, genetic × min(level, toxicity))``): a liver
+reduction of 50 % at a dose level of 80 % gives 40 %; a DPD 50 % with a 75 % toxicity
+step gives 37.5 %; and so does a DPD 50 % at a dose level of 75 % (the level stands for
+earlier toxicity reductions, which titrate from the genetic starting dose). The order
+of operations (:mod:`regimens._calc.dose`) applies the result where it is below the
+dose level.
 """
 
 from __future__ import annotations
