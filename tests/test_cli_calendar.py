@@ -284,7 +284,10 @@ def test_failing_write_leaves_no_partial_file(
     monkeypatch.setattr(os, "fsync", failing_fsync)
     result = invoke(f"calendar FOLFOX-6 --start 2026-01-05 --cycles 2 --output {target}")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: output {str(target)!r}: cannot write (Input/output error)\n"
+    assert result.stderr == (
+        f"Error: output {str(target)!r}: cannot write (Input/output error); the previous "
+        "file, if any, is unchanged\n"
+    )
     assert target.read_text(encoding="utf-8") == "the previous calendar\n"
     assert [p.name for p in tmp_path.iterdir()] == ["calendar.txt"]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -330,10 +333,16 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+        with _signals_clean_up(), os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            try:
+                yield stream
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as exc:
+                if exc.errno not in _DISK_ERRORS:
+                    raise
+                # A full disk while a long batch streams: one line, the old file intact.
+                raise _cannot_write(target, exc) from None
         if target.exists() and target.stat().st_nlink > 1:
             # A hard link: replacing the name would cut it from its other names; write
             # the finished text through it instead (complete before it is copied).
@@ -345,6 +354,36 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+#: Write errors that mean "the output cannot be written", not "the input is wrong".
+_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+#: Signals after which the temporary file is removed (Ctrl-C is KeyboardInterrupt
+#: already): a terminated or hung-up run left 200 MB of patient data in a hidden file.
+_CLEAN_UP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def _signals_clean_up() -> Iterator[None]:
+    """While the block runs, SIGTERM, SIGHUP and SIGQUIT end the process through
+    ``SystemExit(128 + signal)``, so ``finally`` and ``except`` blocks (the temporary
+    file's removal) run; the previous handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a library caller's thread
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {number: signal.signal(number, stop) for number in _CLEAN_UP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _real_target(target: Path) -> Path:
@@ -397,9 +436,16 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         with open_atomic(path) as stream:
             stream.write(text)
     except OSError as exc:
-        raise InputError(
-            f"output {str(Path(path))!r}: cannot write ({exc.strerror})", field="output"
-        ) from None
+        raise _cannot_write(Path(path), exc) from None
+
+
+def _cannot_write(target: Path, exc: OSError) -> InputError:
+    """The one-line error of a write that failed (the previous file is left as it was)."""
+    return InputError(
+        f"output {str(target)!r}: cannot write ({exc.strerror}); the previous file, if "
+        "any, is unchanged",
+        field="output",
+    )
 
 
 def load_library(library_dirs: Sequence[str]) -> Library:

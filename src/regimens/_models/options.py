@@ -21,6 +21,7 @@ __all__ = [
     "MAX_CONCENTRATION_MG_PER_ML",
     "MAX_DOSE_LEVEL_PERCENT",
     "MAX_TOLERANCE_PERCENT",
+    "MIN_CONCENTRATION_MG_PER_ML",
     "MIN_DOSE_LEVEL_PERCENT",
     "DrugConcentration",
     "DrugDoseLevel",
@@ -92,6 +93,10 @@ class DrugDoseLevel(Frozen):
 
 #: Above 1000 mg/mL (1 g per mL) no solution is drawn up: a typo (a unit missed), refused.
 MAX_CONCENTRATION_MG_PER_ML = 1000.0
+#: Below 0.01 mg/mL no product is drawn from (the most dilute of the library is
+#: zoledronic acid's ready-to-use 4 mg/100 mL, 0.04 mg/mL): a typo (1e-30 mg/mL gave a
+#: volume of 1.5e32 mL), refused.
+MIN_CONCENTRATION_MG_PER_ML = 0.01
 
 
 class DrugConcentration(Frozen):
@@ -101,7 +106,7 @@ class DrugConcentration(Frozen):
     model_config = ConfigDict(allow_inf_nan=False)
 
     drug: str
-    mg_per_ml: Number = Field(gt=0, le=MAX_CONCENTRATION_MG_PER_ML)
+    mg_per_ml: Number = Field(ge=MIN_CONCENTRATION_MG_PER_ML, le=MAX_CONCENTRATION_MG_PER_ML)
 
 
 class SheetOptions(Frozen):

@@ -103,6 +103,17 @@ CANONICAL_UNIT: dict[str, str] = {
 }
 
 
+#: The largest dose a component may give per basis (100 g per m², per kg or flat; AUC 50):
+#: far above any published regimen (high-dose methotrexate is 12 g/m², carboplatin
+#: AUC 7), low enough that the arithmetic stays exact (docs/regimen-format.md).
+MAX_DOSE_AMOUNT: dict[str, float] = {
+    "per_m2": 100_000.0,
+    "per_kg": 100_000.0,
+    "flat": 100_000.0,
+    "auc": 50.0,
+}
+
+
 class Reference(Frozen, str_strip_whitespace=True):
     """A published source of a regimen: citation, year and an identifier where known."""
 
@@ -185,6 +196,18 @@ class Component(Frozen, str_strip_whitespace=True):
         if drug != drug.lower():
             raise ValueError(f"write the drug as its lowercase INN: {drug.lower()!r}, not {drug!r}")
         return drug
+
+    @field_validator("dose")
+    @classmethod
+    def _dose_not_absurd(cls, dose: Dose) -> Dose:
+        if dose.amount > MAX_DOSE_AMOUNT[dose.basis]:
+            # A typo of a few zeros (or 1e28 mg/m2, which overflowed the rounding). A
+            # cumulative limit, a lifetime total, is not bound by it.
+            raise ValueError(
+                f"dose {dose.text!r} is above {MAX_DOSE_AMOUNT[dose.basis]:g} "
+                f"{dose.unit}, the most a file may give: check the figure"
+            )
+        return dose
 
     @field_validator("days")
     @classmethod

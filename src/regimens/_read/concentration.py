@@ -1,7 +1,7 @@
 """Reading ``--concentration DRUG=VALUE`` (and the batch column ``concentration``).
 
 The value is a mass concentration with its unit (``25mg/mL``, ``25 mg/ml``, ``2.5 g/100
-mL``): a bare number, another dimension, zero or more than 1000 mg/mL is refused; the
+mL``): a bare number, another dimension, less than 0.01 or more than 1000 mg/mL is refused; the
 drug is looked up by INN or alias, and a drug given twice is refused.
 """
 
@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from regimens._errors import InputError, UnknownNameError
-from regimens._models.options import MAX_CONCENTRATION_MG_PER_ML, DrugConcentration
+from regimens._models.options import (
+    MAX_CONCENTRATION_MG_PER_ML,
+    MIN_CONCENTRATION_MG_PER_ML,
+    DrugConcentration,
+)
 from regimens._read.regimen import parse_concentration
 
 if TYPE_CHECKING:
@@ -60,6 +64,12 @@ def _mg_per_ml(text: str, inn: str) -> float:
     except ValueError as exc:
         raise InputError(f"concentration of {inn}: {exc}", field=_FIELD) from None
     assert amount is not None
+    if amount < MIN_CONCENTRATION_MG_PER_ML:
+        raise InputError(
+            f"concentration of {inn}: {amount:g} mg/mL is more dilute than any product "
+            f"(at least {MIN_CONCENTRATION_MG_PER_ML:g} mg/mL): check the unit",
+            field=_FIELD,
+        )
     if amount > MAX_CONCENTRATION_MG_PER_ML:
         raise InputError(
             f"concentration of {inn}: {amount:g} mg/mL is not a solution that is drawn up "
