@@ -187,3 +187,42 @@ def test_a_terminated_batch_leaves_no_temporary_file(tmp_path: Path, number):
         errors.close()
     assert process.returncode == 128 + number
     assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("name", "Evil \\u001b]52;c;SGVsbG8=\\u0007 name", "\\x1b"),
+        ("name", "Two\\nlines", "\\n"),
+        ("description", "Reads \\u202e backwards", "\\u202e"),
+    ],
+    ids=["osc52-in-name", "newline-in-name", "bidi-in-description"],
+)
+def test_control_characters_in_a_library_file_are_refused(tmp_path: Path, key, value, shown):
+    """An OSC 52 sequence in a user regimen's name reached the terminal raw through
+    ``regimens list`` (a clipboard write); a line break in a name forges a table row.
+    The file is refused, naming the key; a note may still span lines."""
+    text = (LIBRARY / "docetaxel.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "DOCETAXEL"', 'id = "EVIL"', 1)
+    lines = text.split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} = "))
+    lines[index] = f'{key} = "{value}"'
+    (tmp_path / "evil.toml").write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = run(f"list --library {tmp_path}")
+    assert code == 2
+    assert f"evil.toml: {key}: contains a control character ({shown})" in err
+    assert "\x1b" not in out + err
+
+
+def test_a_note_may_span_lines(tmp_path: Path):
+    """Multi-line notes (TOML's triple quotes) are allowed: only names and ids are one line."""
+    text = (LIBRARY / "docetaxel.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "DOCETAXEL"', 'id = "NOTED"', 1)
+    assert 'notes = "Premedication: oral' in text
+    text = text.replace(
+        'notes = "Premedication: oral', 'notes = """First line.\nPremedication: oral'
+    )
+    text = text.replace('if bilirubin > ULN (label)."', 'if bilirubin > ULN (label)."""', 1)
+    (tmp_path / "noted.toml").write_text(text, encoding="utf-8")
+    code, _, err = run(f"validate {tmp_path / 'noted.toml'}")
+    assert code == 0, err

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from regimens._errors import LibraryError, UnknownNameError
 from regimens._models.assessment import AssessmentSettings
+from regimens._models.base import control_character
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
 from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
@@ -141,8 +142,40 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
         raise LibraryError(
             f"{path}: malformed TOML: arrays or tables nested too deeply", source=str(path)
         ) from None
+    _refuse_control_characters(data, path)
     file = LibraryFile(path=str(path), sha256=hashlib.sha256(raw).hexdigest(), builtin=builtin)
     return _Read(path=path, text=text, data=data, file=file)
+
+
+#: Keys whose text is printed as one line (a line break would forge a row of a table).
+_ONE_LINE_KEYS = frozenset({"id", "name", "aliases", "inn", "local_names", "drug", "code"})
+
+
+def _refuse_control_characters(data: object, path: Path, where: str = "") -> None:
+    """Refuse a string of a library file holding a character that must not reach a
+    terminal or a printed sheet (an ESC or OSC 52 sequence in a regimen's name wrote to
+    the clipboard of whoever ran ``regimens list``; a bidirectional override reorders
+    what is read), naming the key. Line breaks and tabs stay allowed in notes and
+    sources, not in names and ids."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_control_characters(value, path, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_control_characters(value, path, f"{where}[{index}]")
+    elif isinstance(data, str):
+        last = where.rsplit(".", 1)[-1].split("[", 1)[0]
+        text = data
+        if last not in _ONE_LINE_KEYS:
+            text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+        found = control_character(text)
+        if found is not None:
+            raise LibraryError(
+                f"{path}: {where}: contains a control character ({found}): library text is "
+                "printed on sheets and terminals"
+                + ("" if last not in _ONE_LINE_KEYS else " and must be one line"),
+                source=str(path),
+            )
 
 
 class LibraryProblemsError(LibraryError):
