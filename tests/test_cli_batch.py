@@ -151,9 +151,13 @@ def test_unreadable_input(tmp_path: Path) -> None:
     latin.write_bytes("patient_id,height,weight\nMü,170,70\n".encode("latin-1"))
     target = tmp_path / "out.jsonl"
     code, _, err = run(f"batch --input {latin} --regimen FOLFOX-6 --output {target}")
+    # A byte that is not UTF-8 costs its row (an error record naming it), not the run
+    # (issue 24: every input line is accounted for).
     assert code == 2
-    assert "not UTF-8" in err
-    assert not target.exists()
+    assert "1 row: 0 sheets (0 with blocking warnings), 1 error" in err
+    (record,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert record["row"] == 1
+    assert record["error"]["message"].startswith("the line is not UTF-8 text (byte \\xfc")
     code, _, err = run(f"batch --input {tmp_path / 'p.txt'} --regimen FOLFOX-6")
     assert code == 2
     assert ".csv, .jsonl or .ndjson" in err

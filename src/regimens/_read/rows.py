@@ -97,10 +97,17 @@ def read_csv_rows(
         if header is None:
             if not line.strip():
                 continue
+            undecodable = _not_utf8(line)
+            if undecodable is not None:
+                raise InputError(f"the header: {undecodable}", field=None)
             header = _header(_cells(line), regimen_given=regimen_given)
             width = len(header)
             continue
         if not line.strip():
+            continue
+        undecodable = _not_utf8(line)
+        if undecodable is not None:
+            yield undecodable
             continue
         try:
             cells = _cells(line)
@@ -111,6 +118,22 @@ def read_csv_rows(
             yield InputError(f"the row has {len(cells)} cells, the header has {width}", field=None)
             continue
         yield dict(zip(header, cells, strict=True))
+
+
+def _not_utf8(line: str) -> InputError | None:
+    """The error of a line holding a byte that is not UTF-8, else None.
+
+    The file is opened with ``errors="surrogateescape"``: such a byte arrives as a lone
+    surrogate \\udc80-\\udcff, so one Latin-1 "é" costs its own row, not the run.
+    """
+    for column, char in enumerate(line, start=1):
+        if "\udc80" <= char <= "\udcff":
+            return InputError(
+                f"the line is not UTF-8 text (byte \\x{ord(char) - 0xDC00:02x} at character "
+                f"{column}): save the file as UTF-8",
+                field=None,
+            )
+    return None
 
 
 #: The longest line a batch reads (1 MiB): a patient's row is a few hundred characters.
@@ -149,6 +172,10 @@ def read_jsonl_rows(stream: IO[str]) -> Iterator[Mapping[str, object] | InputErr
                 f"the line has {len(line)} characters, more than the {_MAX_LINE} a row may have",
                 field=None,
             )
+            continue
+        undecodable = _not_utf8(line)
+        if undecodable is not None:
+            yield undecodable
             continue
         try:
             value = json.loads(line, object_pairs_hook=unique_keys)
