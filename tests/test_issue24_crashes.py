@@ -226,3 +226,21 @@ def test_a_note_may_span_lines(tmp_path: Path):
     (tmp_path / "noted.toml").write_text(text, encoding="utf-8")
     code, _, err = run(f"validate {tmp_path / 'noted.toml'}")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "course {tmp}/missing\x1b]52;c;SGk=\x07.toml",
+        "validate {tmp}/missing\x1b[2J.toml",
+    ],
+    ids=["course-path", "validate-path"],
+)
+def test_an_error_line_never_carries_a_terminal_sequence(tmp_path: Path, command):
+    """A file name holding an OSC 52 clipboard write or a clear-screen sequence was
+    echoed raw in the error line; every error line is now escaped."""
+    words = command.format(tmp=tmp_path).split(" ")
+    code, out, err = run(words)
+    assert code == 2
+    assert "\x1b" not in out + err
+    assert "\\x1b" in out + err

@@ -221,8 +221,16 @@ def report_errors(context: click.Context | None = None) -> Iterator[None]:
             message = _with_flag(message, exc.field, _command_flags(context))
         if len(message) > 1000:
             message = message[:997] + "..."
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {terminal_safe(message)}", err=True)
         sys.exit(EXIT_USER_ERROR)
+
+
+def terminal_safe(message: str) -> str:
+    """``message`` with every character that must not reach a terminal shown escaped
+    (an ESC or OSC 52 sequence in a file name given on the command line)."""
+    from regimens._models.base import control_character
+
+    return "".join(control_character(char) or char for char in message)
 
 
 def format_option(*choices: str, default: str | None = "table") -> Callable[[F], F]:
@@ -314,16 +322,24 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             f"output {str(target)!r}: directory {str(directory)!r} does not exist",
             field="output",
         )
+    # The handlers go in before the temporary file exists: a SIGTERM in between left it.
+    with _signals_clean_up():
+        yield from _write_beside(target, directory)
+
+
+def _write_beside(target: Path, directory: Path) -> Iterator[IO[str]]:
+    """:func:`open_atomic`'s work, under its signal handlers."""
+    temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=directory, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise InputError(
-            f"output {str(target)!r}: cannot write in {str(directory)!r} ({exc.strerror})",
-            field="output",
-        ) from None
-    try:
+        try:
+            handle, temporary = tempfile.mkstemp(
+                dir=directory, prefix=f".{target.name}.", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise InputError(
+                f"output {str(target)!r}: cannot write in {str(directory)!r} ({exc.strerror})",
+                field="output",
+            ) from None
         # mkstemp makes the file private (0600); give it the mode a plain write would:
         # the existing file's, else 0666 less the umask.
         if target.exists():
@@ -333,7 +349,7 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
-        with _signals_clean_up(), os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             try:
                 yield stream
                 stream.flush()
@@ -352,7 +368,8 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
         else:
             os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise
 
 

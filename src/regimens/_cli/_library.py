@@ -14,6 +14,7 @@ from regimens._cli._common import (
     format_option,
     library_option,
     load_library,
+    terminal_safe,
 )
 from regimens._render.registry import formats
 
@@ -87,7 +88,7 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
 
     problems = validate_paths(paths)
     for problem in problems:
-        click.echo(problem)
+        click.echo(terminal_safe(problem))
     if problems:
         click.echo(f"{count(len(problems), 'problem')} found.", err=True)
         raise SystemExit(EXIT_USER_ERROR)
