@@ -43,12 +43,14 @@ def sheet(library: Library, regimen: str, **patient: float) -> DoseSheet:
 
 
 def doses(result: DoseSheet, day: int = 1) -> dict[tuple[str, str], float]:
-    """{(drug, method): final dose in mg} on ``day``."""
+    """{(drug, method): final dose in mg} of the chemotherapy on ``day`` (the
+    premedication and supportive orders are tested in test_supportive_orders_21.py)."""
     return {
         (a.drug, a.method): a.dose_mg
         for d in result.days
         if d.day == day
         for a in d.administrations
+        if a.kind == "chemotherapy"
     }
 
 
@@ -157,7 +159,9 @@ def test_dcf(library: Library) -> None:
         ("fluorouracil", "continuous_infusion"): 7500,
     }
     assert days_of(result, "fluorouracil") == [1]
-    (pump,) = [a for a in result.days[0].administrations if a.drug == "fluorouracil"]
+    (pump,) = [
+        a for d in result.days if d.day == 1 for a in d.administrations if a.drug == "fluorouracil"
+    ]
     assert pump.duration_h == 120
     totals = {t.drug: t.total_mg for t in result.totals}
     assert totals["fluorouracil"] == 7500  # 3750 mg/m² × 2.00
@@ -198,7 +202,13 @@ def test_paclitaxel_ramucirumab(library: Library) -> None:
     assert doses(result, 8) == {("paclitaxel", "infusion"): 160}
     assert days_of(result, "ramucirumab") == [1, 15]
     assert days_of(result, "paclitaxel") == [1, 8, 15]
-    day1 = [a.drug for d in result.days if d.day == 1 for a in d.administrations]
+    day1 = [
+        a.drug
+        for d in result.days
+        if d.day == 1
+        for a in d.administrations
+        if a.kind == "chemotherapy"
+    ]
     assert day1 == ["ramucirumab", "paclitaxel"]  # label: ramucirumab first
 
 

@@ -62,8 +62,11 @@ __all__ = [
 DEFAULT_RECHECK_DAYS = 7
 
 #: The kinds of rule a drug is expected to have (a drug with none of a kind says
-#: "no rule encoded" for it): the liver rule and the toxicity ladder.
-ASSESSED_KINDS: tuple[str, ...] = ("hepatic", "toxicity")
+#: "no rule encoded" for it): the blood-count rule (its own, or the regimen's for the
+#: whole cycle), the liver rule and the toxicity ladder. Without the blood-count kind, a
+#: regimen with no blood-count rule said "go" at any count with no word that none was
+#: encoded (DCF at neutrophils 0.5: issue 21).
+ASSESSED_KINDS: tuple[str, ...] = ("haematology", "hepatic", "toxicity")
 _DPD_SUBJECTS = ("dpyd_activity_score", "uracil")
 _GENETIC_KINDS = ("dpd", "ugt1a1")
 #: Inputs whose blocking absence (or age) makes the cycle wait.
@@ -160,7 +163,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
     for drug in drugs:
         general = reasons.get((drug, None), [])
         methods = sorted({method for d, method in reasons if d == drug and method is not None})
-        kinds = {check.kind for check in checks.get(drug, [])}
+        kinds = {check.kind for check in (*checks.get(drug, []), *checks.get("*", []))}
         not_encoded = tuple(kind for kind in ASSESSED_KINDS if kind not in kinds)
         for method in (None, *methods):
             own = general if method is None else [*general, *reasons[(drug, method)]]
