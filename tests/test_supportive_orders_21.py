@@ -30,6 +30,7 @@ from regimens._read.patient import make_patient
 from regimens._render.fhir import sheet_fhir_json
 from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document
+from test_regimens_21 import doses as chemotherapy
 
 PATIENT_A = {"height": 200, "weight": 72, "crcl": 100}
 PATIENT_B = {"height": 162, "weight": 50, "crcl": 80}
@@ -55,16 +56,6 @@ def orders(result: DoseSheet) -> Doses:
 
 def intakes(result: DoseSheet, drug: str) -> set[int]:
     return {a.intakes_per_day for d in result.days for a in d.administrations if a.drug == drug}
-
-
-def chemotherapy(result: DoseSheet, day: int = 1) -> dict[tuple[str, str], float]:
-    return {
-        (a.drug, a.method): a.dose_mg
-        for d in result.days
-        if d.day == day
-        for a in d.administrations
-        if a.kind == "chemotherapy"
-    }
 
 
 # --- the orders, at both patients -------------------------------------------------------
