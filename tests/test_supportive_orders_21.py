@@ -77,19 +77,6 @@ CAPOX_ORDERS: Doses = {
     (3, "dexamethasone", "antiemetic"): 8,
     (1, "ondansetron", "antiemetic"): 8,
 }
-FOLFIRINOX_ORDERS: Doses = {
-    # NZ SACT FOLFIRINOX: atropine 600 microgram IV day 1; olanzapine 5 mg days 1-4;
-    # aprepitant 125 mg day 1, 80 mg days 2, 3; dexamethasone 12 mg day 1, 8 mg days
-    # 2, 3, 4; ondansetron 8 mg day 1.
-    (1, "atropine", "premedication"): 0.6,
-    **{(day, "olanzapine", "antiemetic"): 5 for day in (1, 2, 3, 4)},
-    (1, "aprepitant", "antiemetic"): 125,
-    (2, "aprepitant", "antiemetic"): 80,
-    (3, "aprepitant", "antiemetic"): 80,
-    (1, "dexamethasone", "antiemetic"): 12,
-    **{(day, "dexamethasone", "antiemetic"): 8 for day in (2, 3, 4)},
-    (1, "ondansetron", "antiemetic"): 8,
-}
 DCF_ORDERS: Doses = {
     # Docetaxel label: 'dexamethasone 16 mg per day (8 mg twice daily) for 3 days starting
     # one day before docetaxel administration': the day before, day 1, day 2.
@@ -107,23 +94,72 @@ RAINBOW_ORDERS: Doses = {
     }
 }
 
+
+def four_drug(atropine: bool = False) -> Doses:
+    """The NZ SACT four-drug prophylaxis (FOLFIRINOX, mFOLFOXIRI, cisplatin-capecitabine
+    pages, quoted in the regimen files): olanzapine 5 mg days 1-4; aprepitant 125 mg
+    day 1, 80 mg days 2, 3; dexamethasone 12 mg day 1, 8 mg days 2, 3, 4; ondansetron
+    8 mg day 1 (twice); with irinotecan, atropine 600 microgram IV on day 1."""
+    orders: Doses = {
+        **{(day, "olanzapine", "antiemetic"): 5 for day in (1, 2, 3, 4)},
+        (1, "aprepitant", "antiemetic"): 125,
+        (2, "aprepitant", "antiemetic"): 80,
+        (3, "aprepitant", "antiemetic"): 80,
+        (1, "dexamethasone", "antiemetic"): 12,
+        **{(day, "dexamethasone", "antiemetic"): 8 for day in (2, 3, 4)},
+        (1, "ondansetron", "antiemetic"): 8,
+    }
+    if atropine:
+        orders[(1, "atropine", "premedication")] = 0.6
+    return orders
+
+
+DEX_ONDANSETRON: Doses = {
+    # NZ SACT gastric mFOLFOX6-trastuzumab and CAPOX-pembrolizumab-trastuzumab pages:
+    # dexamethasone 8 mg days 1, 2, 3; ondansetron 8 mg on day 1 (twice).
+    **{(day, "dexamethasone", "antiemetic"): 8 for day in (1, 2, 3)},
+    (1, "ondansetron", "antiemetic"): 8,
+}
+DCF_FULL: Doses = {
+    **DCF_ORDERS,
+    # NZ SACT head-and-neck TPF page: dexamethasone 8 mg days 3, 4; olanzapine 5 mg days
+    # 1-4; aprepitant 125 mg day 1, 80 mg days 2, 3; ondansetron 8 mg day 1.
+    (3, "dexamethasone", "antiemetic"): 8,
+    (4, "dexamethasone", "antiemetic"): 8,
+    **{(day, "olanzapine", "antiemetic"): 5 for day in (1, 2, 3, 4)},
+    (1, "aprepitant", "antiemetic"): 125,
+    (2, "aprepitant", "antiemetic"): 80,
+    (3, "aprepitant", "antiemetic"): 80,
+    (1, "ondansetron", "antiemetic"): 8,
+}
+CROSS_ORDERS: Doses = {
+    # NZ SACT weekly carboplatin AUC 2 / paclitaxel 45 mg/m² chemoradiation (lung):
+    # dexamethasone 8 mg days 1, 2, 3; loratadine 10 mg, famotidine 20 mg day 1;
+    # ondansetron 8 mg day 1 (twice).
+    **{(day, "dexamethasone", "premedication"): 8 for day in (1, 2, 3)},
+    (1, "loratadine", "premedication"): 10,
+    (1, "famotidine", "premedication"): 20,
+    (1, "ondansetron", "antiemetic"): 8,
+}
+
 ORDERS = {
     "FLOT": FLOT_ORDERS,
     "CAPOX": CAPOX_ORDERS,
-    "FOLFIRINOX": FOLFIRINOX_ORDERS,
-    "DCF": DCF_ORDERS,
+    "FOLFIRINOX": four_drug(atropine=True),
+    "MFOLFIRINOX": four_drug(atropine=True),
+    "FOLFOXIRI": four_drug(atropine=True),
+    "DCF": DCF_FULL,
+    "XP-TRASTUZUMAB": four_drug(),
     "PACLITAXEL-RAMUCIRUMAB": RAINBOW_ORDERS,
+    "FOLFOX-NIVOLUMAB": DEX_ONDANSETRON,
+    "CAPOX-NIVOLUMAB": DEX_ONDANSETRON,
+    "CARBOPLATIN-PACLITAXEL-WEEKLY": CROSS_ORDERS,
 }
-#: The new regimens for which no protocol page with supportive doses was seen: no order
-#: is written (their notes say so), none is invented.
-WITHOUT_ORDERS = (
-    "MFOLFIRINOX",
-    "FOLFOXIRI",
-    "XP-TRASTUZUMAB",
-    "FOLFOX-NIVOLUMAB",
-    "CAPOX-NIVOLUMAB",
-    "CARBOPLATIN-PACLITAXEL-WEEKLY",
-)
+
+
+def test_every_new_regimen_has_its_orders() -> None:
+    """Issue 21's eleven regimens, each with the orders of its protocol page."""
+    assert sorted(ORDERS) == sorted(SECOND_PATIENT)
 
 
 @pytest.mark.parametrize("patient", [PATIENT_A, PATIENT_B], ids=["2.00m2", "1.50m2"])
@@ -135,21 +171,26 @@ def test_the_orders_are_the_protocols_flat_doses(
     assert orders(sheet(library, regimen, patient)) == ORDERS[regimen]
 
 
-@pytest.mark.parametrize("regimen", WITHOUT_ORDERS)
-def test_no_order_is_invented_where_no_source_gives_one(library: Library, regimen: str) -> None:
-    assert orders(sheet(library, regimen, PATIENT_A)) == {}
-
-
 def test_twice_daily_orders_say_so(library: Library) -> None:
     """'8 mg Twice daily' (NZ FLOT, docetaxel label): 2 intakes of 8 mg = 16 mg a day;
-    ondansetron twice on day 1 (NZ FLOT, CAPOX); once a day elsewhere."""
+    ondansetron listed twice on day 1 (before and after the chemotherapy) on every NZ
+    page but the TPF one (cut after one); once a day elsewhere."""
     flot = sheet(library, "FLOT", PATIENT_A)
     assert intakes(flot, "dexamethasone") == {2}
     assert intakes(flot, "ondansetron") == {2}
-    assert intakes(sheet(library, "DCF", PATIENT_A), "dexamethasone") == {2}
+    dcf = sheet(library, "DCF", PATIENT_A)
+    premedication = {
+        a.intakes_per_day
+        for d in dcf.days
+        for a in d.administrations
+        if a.drug == "dexamethasone" and a.kind == "premedication"
+    }
+    assert premedication == {2}
+    assert intakes(dcf, "ondansetron") == {1}
+    for regimen in sorted(set(ORDERS) - {"DCF", "PACLITAXEL-RAMUCIRUMAB"}):
+        assert intakes(sheet(library, regimen, PATIENT_A), "ondansetron") == {2}, regimen
     capox = sheet(library, "CAPOX", PATIENT_A)
     assert intakes(capox, "dexamethasone") == {1}
-    assert intakes(capox, "ondansetron") == {2}
 
 
 # --- the chemotherapy of the second patient (the first is in test_regimens_21.py) ---------
@@ -240,6 +281,12 @@ SECTION_DAY = {
     "CAPOX": "Day 1",
     "FOLFIRINOX": "Day 1",
     "PACLITAXEL-RAMUCIRUMAB": "Day 1",
+    "MFOLFIRINOX": "Day 1",
+    "FOLFOXIRI": "Day 1",
+    "XP-TRASTUZUMAB": "Day 1",
+    "FOLFOX-NIVOLUMAB": "Day 1",
+    "CAPOX-NIVOLUMAB": "Day 1",
+    "CARBOPLATIN-PACLITAXEL-WEEKLY": "Day 1",
 }
 
 
