@@ -74,7 +74,7 @@ def test_csv_one_row_per_administration_per_date() -> None:
         "pump_off",
         "fluorouracil",
         "2026-08-31",
-        "46.0",
+        "46",
     )
     assert [row["drug"] for row in table[:4]] == [
         "oxaliplatin",
@@ -98,7 +98,7 @@ def test_csv_with_doses_sums_in_a_spreadsheet() -> None:
     table = rows(out)
     assert len(table) == 3 + 20  # day 1: 3 drugs; days 2–21: capecitabine
     by_drug = {row["drug"]: row for row in table if row["day"] == "1"}
-    assert by_drug["epirubicin"]["dose_mg"] == "83.0"
+    assert by_drug["epirubicin"]["dose_mg"] == "83"
     assert by_drug["oxaliplatin"]["dose_mg"] == "216.0"
     assert by_drug["capecitabine"]["tablets"] == "2x500"
     cape = [row for row in table if row["drug"] == "capecitabine"]
@@ -131,7 +131,7 @@ def test_csv_in_french_translates_headers_not_values() -> None:
         "lundi",
         "clinic",
     )
-    assert first["dose_mg"] == "155.0"
+    assert first["dose_mg"] == "155"
 
 
 # --- markdown ---------------------------------------------------------------------------

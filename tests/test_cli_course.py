@@ -189,7 +189,7 @@ def test_csv_and_markdown(tmp_path: Path) -> None:
         "scope,line,regimen,drug,mg_per_m2,mg,cycles,doxorubicin_equivalent_mg_per_m2,"
         "delivered_mg_per_m2_per_week,planned_mg_per_m2_per_week,rdi_percent"
     )
-    assert rows[1] == "line,1,EOX,epirubicin,300.0,486.0,6,240.0,,,"
+    assert rows[1] == "line,1,EOX,epirubicin,300,486,6,240,,,"
     assert rows[-1] == "total,,,zoledronic acid,,20.0,5,,,,"
     target = tmp_path / "course.md"
     code, out, _ = run(f"course {CASE} --output {target}")

@@ -58,7 +58,7 @@ def test_csv_one_row_per_administration_per_day() -> None:
     assert len(rows) == 23
     cape = [row for row in rows if row["drug"] == "capecitabine"]
     assert [row["day"] for row in cape] == [str(day) for day in range(1, 22)]
-    assert {row["dose_mg"] for row in cape} == {"1300.0"}
+    assert {row["dose_mg"] for row in cape} == {"1300"}
     assert {row["daily_dose_mg"] for row in cape} == {"2600.0"}
     assert cape[0]["tablets"] == "2x500;2x150"
     assert cape[0]["warnings"] == ""
@@ -81,7 +81,7 @@ def test_csv_in_french_has_french_headers_and_names() -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[2]["dci"] == "capecitabine"
     assert rows[2]["medicament"] == "capécitabine"
-    assert rows[2]["dose_calculee_mg"] == "1250.0"
+    assert rows[2]["dose_calculee_mg"] == "1250.00"
 
 
 # --------------------------------------------------------------------------- language
@@ -182,7 +182,8 @@ def test_output_format_from_extension(tmp_path: Path) -> None:
     target = tmp_path / "sheet.csv"
     code, out, _ = run(f"{EOX_200} --output {target}")
     assert (code, out) == (0, "")
-    assert target.read_text(encoding="utf-8").startswith("patient_id,regimen_id,cycle,day")
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("patient_id,patient_name,regimen_id,cycle,day")
 
 
 def test_output_with_unknown_extension_is_refused(tmp_path: Path) -> None:

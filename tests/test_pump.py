@@ -89,7 +89,7 @@ def test_no_format_prints_an_impossible_recipe(library: Library) -> None:
     assert "0.0 mL of diluent" not in table
     assert "final concentration" not in table
     row = next(r for r in sheet_csv(result).splitlines() if ",continuous_infusion," in r)
-    assert ",92.0,115.68,," in row  # pump volume, drug volume, no diluent
+    assert ",92,115.7,," in row  # pump volume, drug volume (as printed), no diluent
     text = bundle_json(sheet_bundle(result))
     assert "DOES NOT FIT" in text
     assert "2.6 mL/h" in text

@@ -196,9 +196,8 @@ def _write(
     results: Iterator[BatchResult], stream: IO[str], output_format: str, lang: Lang
 ) -> tuple[int, int, int, int]:
     """Write each result as it comes; return (rows, sheets, blocking sheets, errors)."""
-    from regimens._render.registry import renderer
+    from regimens._render.sheet_csv import sheet_csv_rows
 
-    sheet_csv = renderer("sheet", "csv").load()
     progress = sys.stderr.isatty()
     rows = sheets = blocking = errors = 0
     write = stream.write
@@ -216,7 +215,7 @@ def _write(
         if output_format == "jsonl":
             write(_jsonl_line(result))
         elif result.sheet is not None:
-            write(sheet_csv(result.sheet, lang).split("\n", 1)[1])
+            write(sheet_csv_rows(result.sheet, lang))
         else:
             assert result.error is not None
             click.echo(

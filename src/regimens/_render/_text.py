@@ -70,9 +70,21 @@ def md_table(columns: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def csv_number(value: float | None) -> str:
-    """A number for CSV, unrounded (as in the JSON); empty when absent."""
-    return "" if value is None else repr(float(value))
+def csv_number(value: float | None, decimals: int | None = None) -> str:
+    """A number for CSV as a person reads it; empty when absent (issue 22).
+
+    With ``decimals``, exactly that many places, as the sheet prints the value
+    (``154.70``; a zero is never ``-0.0``); without, the value without float noise
+    (``154.7``, never ``154.70000000000002``; ``155``, never ``155.0``): ten significant
+    digits, more than any input or result carries.
+    """
+    if value is None:
+        return ""
+    if decimals is not None:
+        shown = f"{value:.{decimals}f}"
+        return shown.lstrip("-") if float(shown) == 0 else shown
+    shown = f"{value:.10g}"
+    return repr(float(shown)) if "e" in shown else shown
 
 
 def signed_percent(value: float) -> str:

@@ -1,7 +1,8 @@
 """A cycle calendar as CSV: one row per administration per date and per pump disconnection.
 
-The values are the JSON's (ISO dates, codes for visits and flags, numbers unrounded),
-so that a spreadsheet or a script reads them; the header, the weekday and the drug's
+The values are the JSON's (ISO dates, codes for visits and flags), numbers as the
+printed calendar shows them (``216`` mg, never ``215.79999999999998``, issue 22), so that
+a spreadsheet or a script reads them; the header, the weekday and the drug's
 name follow the language (``--lang``).
 """
 
@@ -37,7 +38,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("flags", "remarques"),
     ("holiday", "jour_ferie"),
     ("event", "evenement"),
-    ("regimen", "protocole_source"),
+    ("supportive_regimen", "protocole_associe"),
     ("order", "ordre"),
     ("drug", "dci"),
     ("drug_name", "medicament"),
@@ -64,7 +65,7 @@ def calendar_csv(
     """One row per administration per date (``event`` = ``given``) and per pump
     disconnection (``event`` = ``pump_off``), in date order.
 
-    Values are the JSON's (ISO dates, visit and flag codes, numbers unrounded); the
+    Values are the JSON's (ISO dates, visit and flag codes; numbers as printed); the
     header, ``weekday`` and ``drug_name`` follow ``lang``. Dose columns are empty
     without the patient's measurements.
     """
@@ -97,7 +98,7 @@ def calendar_csv(
             rows.append(
                 {
                     "event": "given",
-                    "regimen": item.regimen,
+                    "supportive_regimen": _supportive(calendar, item.regimen),
                     "order": str(item.order),
                     "drug": item.drug,
                     "drug_name": words.drug(item.drug),
@@ -105,9 +106,9 @@ def calendar_csv(
                     "method": item.method,
                     "duration_h": csv_number(item.duration_h),
                     "prescribed": dose.prescribed if dose else "",
-                    "dose_mg": csv_number(dose.dose_mg if dose else None),
+                    "dose_mg": format_mg(dose.dose_mg) if dose else "",
                     "intakes_per_day": str(dose.intakes_per_day) if dose else "",
-                    "daily_dose_mg": csv_number(dose.daily_dose_mg if dose else None),
+                    "daily_dose_mg": format_mg(dose.daily_dose_mg) if dose else "",
                     "tablets": ";".join(
                         f"{t.count}x{format_mg(t.strength_mg)}"
                         for t in (dose.tablets or () if dose else ())
@@ -121,7 +122,7 @@ def calendar_csv(
             rows.append(
                 {
                     "event": "pump_off",
-                    "regimen": pump.regimen,
+                    "supportive_regimen": _supportive(calendar, pump.regimen),
                     "order": str(pump.order),
                     "drug": pump.drug,
                     "drug_name": words.drug(pump.drug),
@@ -135,3 +136,8 @@ def calendar_csv(
             values = {**common, **row}
             writer.writerow([values.get(en, "") for en, _ in CSV_COLUMNS])
     return out.getvalue()
+
+
+def _supportive(calendar: Calendar, regimen: str) -> str:
+    """A supportive regimen's id; empty for the main regimen (``regimen_id`` names it)."""
+    return "" if regimen == calendar.regimen.id else regimen

@@ -1,6 +1,11 @@
 """The dose sheet as CSV: one row per administration per day, the JSON's fields (with
-the sheet's identifiers in front), numbers unrounded, so that a spreadsheet can sum and
-filter; header names in English or French.
+the sheet's identifiers in front), so that a spreadsheet can sum and filter; header
+names in English or French.
+
+Numbers are written as the printed sheet shows them, with the same decimals
+(``154.70`` calculated, ``155`` mg, ``0.2`` %): a spreadsheet must not show
+``154.70000000000002`` where the order says 154.70 (issue 22). Each warning's code is
+followed by its message, in the CSV's language.
 """
 
 from __future__ import annotations
@@ -12,18 +17,22 @@ from regimens._render._text import SafeCsvWriter, csv_number, format_mg
 from regimens._render.assessment_words import csv_values
 from regimens._render.dose_words import csv_intakes, rounding_text, withheld_text
 from regimens._render.labels import Lang, drug_name, label
+from regimens._render.messages import message
 
-__all__ = ["CSV_COLUMNS", "sheet_csv"]
+__all__ = ["CSV_COLUMNS", "sheet_csv", "sheet_csv_rows"]
 
 
 #: CSV columns: the JSON fields of an administration (with the sheet's identifiers in
 #: front), so a spreadsheet can sum and filter. The French header names follow.
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("patient_id", "n_patient"),
+    ("patient_name", "nom_patient"),
     ("regimen_id", "protocole"),
     ("cycle", "cycle"),
     ("day", "jour"),
-    ("regimen", "protocole_source"),
+    # Empty for the main regimen's drugs: only a supportive regimen's row names its own
+    # regimen (the main one is regimen_id already, issue 22).
+    ("supportive_regimen", "protocole_associe"),
     ("order", "ordre"),
     ("kind", "type"),
     ("drug", "dci"),
@@ -66,30 +75,56 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("assessment_level_percent", "evaluation_niveau_pourcent"),
     ("assessment_reasons", "evaluation_motifs"),
     ("warnings", "alertes"),
+    ("warning_messages", "messages_alertes"),
     ("notes", "notes"),
 )
 
+#: Between two warnings' messages in one cell (a message may hold a ``;``).
+MESSAGE_SEPARATOR = " | "
+
 
 def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """One row per administration per day; numbers unrounded, as in the JSON."""
+    """The header, then one row per administration per day (:func:`sheet_csv_rows`)."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     if sheet.provisional:  # a comment line above the header: on top, as on every format
         out.write(f"# {label('provisional', lang)}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
+    for row in _rows(sheet, lang):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def sheet_csv_rows(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """The rows of :func:`sheet_csv` without its header (a batch writes one header for
+    all its sheets) and without the provisional comment line."""
+    out = io.StringIO()
+    writer = SafeCsvWriter(out)
+    for row in _rows(sheet, lang):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
+    """One list of cells per administration per day, in ``CSV_COLUMNS`` order."""
     codes_by_drug: dict[str | None, list[str]] = {}
+    messages_by_drug: dict[str | None, list[str]] = {}
     for warning in sheet.warnings:
         codes_by_drug.setdefault(warning.drug, []).append(warning.code)
+        words = message(warning, lang, drug_names=sheet.drug_names)
+        messages_by_drug.setdefault(warning.drug, []).append(f"{warning.code}: {words}")
+    rows: list[list[str]] = []
     for day in sheet.days:
         for item in day.administrations:
             pump, prep = item.pump, item.preparation
             adjustment = item.organ_adjustment
             values = {
                 "patient_id": sheet.patient_id or "",
+                "patient_name": sheet.patient_name or "",
                 "regimen_id": sheet.regimen.id,
                 "cycle": str(sheet.cycle),
                 "day": str(day.day),
-                "regimen": item.regimen,
+                "supportive_regimen": "" if item.regimen == sheet.regimen.id else item.regimen,
                 "order": str(item.order),
                 "kind": item.kind,
                 "drug": item.drug,
@@ -103,28 +138,28 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "basis_unit": item.basis_unit or "",
                 "bsa_m2": csv_number(sheet.bsa_m2),
                 "intakes_per_day": str(item.intakes_per_day),
-                "standard_mg": csv_number(item.standard_mg),
+                "standard_mg": _mg(item.standard_mg),
                 "dose_level_percent": csv_number(item.dose_level_percent),
                 "organ_action": adjustment.action if adjustment else "",
                 "organ_band": adjustment.band if adjustment else "",
                 "renal_rule": item.renal_rule,
-                "calculated_mg": csv_number(item.calculated_mg),
+                "calculated_mg": csv_number(item.calculated_mg, 2),
                 "rounding": rounding_text(item),
-                "dose_mg": csv_number(item.dose_mg),
-                "daily_dose_mg": csv_number(item.daily_dose_mg),
+                "dose_mg": _mg(item.dose_mg),
+                "daily_dose_mg": _mg(item.daily_dose_mg),
                 "infusion_days": str(item.infusion_days),
-                "dose_per_infusion_day_mg": csv_number(item.dose_per_infusion_day_mg),
-                "deviation_percent": csv_number(item.deviation_percent),
+                "dose_per_infusion_day_mg": _mg(item.dose_per_infusion_day_mg),
+                "deviation_percent": csv_number(item.deviation_percent, 1),
                 "tablets": ";".join(
                     f"{t.count}x{format_mg(t.strength_mg)}" for t in item.tablets or ()
                 ),
                 "intakes": csv_intakes(item.intakes),
                 "duration_h": csv_number(item.duration_h),
-                "rate_mg_per_h": csv_number(item.rate_mg_per_h),
+                "rate_mg_per_h": csv_number(item.rate_mg_per_h, 1),
                 "pump_volume_ml": csv_number(pump.pump_volume_ml if pump else None),
-                "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None),
-                "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None),
-                "volume_ml": csv_number(prep.volume_ml if prep else None),
+                "pump_drug_volume_ml": csv_number(pump.drug_volume_ml if pump else None, 1),
+                "pump_diluent_ml": csv_number(pump.diluent_ml if pump else None, 1),
+                "volume_ml": csv_number(prep.volume_ml if prep else None, 1),
                 "vials": ";".join(
                     f"{v.count}x{format_mg(v.size_mg)}"
                     for v in (prep.vials if prep else None) or ()
@@ -138,7 +173,15 @@ def sheet_csv(sheet: DoseSheet, lang: Lang = "en") -> str:
                 "warnings": ";".join(
                     codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
                 ),
+                "warning_messages": MESSAGE_SEPARATOR.join(
+                    messages_by_drug.get(item.drug, []) + messages_by_drug.get(None, [])
+                ),
                 "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
             }
-            writer.writerow([values[en] for en, _ in CSV_COLUMNS])
-    return out.getvalue()
+            rows.append([values[en] for en, _ in CSV_COLUMNS])
+    return rows
+
+
+def _mg(value: float | None) -> str:
+    """A dose in mg as the sheet prints it (``155``, ``62.5``); empty when absent."""
+    return "" if value is None else format_mg(value)

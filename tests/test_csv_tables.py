@@ -1,0 +1,124 @@
+"""CSV outputs a spreadsheet user reads (issue 22, "Tables and files"): numbers as the
+sheet prints them, one header per column, the patient's name, warnings with messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+# EOX at 165 cm / 60 kg: Mosteller √(165 × 60 / 3600) = 1.658 → 1.66 m²; oxaliplatin
+# 130 mg/m² × 1.66 = 215.8 mg, which a float holds as 215.79999999999998; the printed
+# sheet shows 215.8 standard, 215.80 calculated, 216 mg (+0.1 %, 216 / 215.8 = 1.0009).
+EOX_166 = "EOX --height 165 --weight 60 --crcl 80"
+#: A float's noise: ten or more decimals (215.79999999999998, 0.193923723335477).
+FLOAT_NOISE = re.compile(r"\d\.\d{10,}")
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def oxaliplatin_row(text: str) -> dict[str, str]:
+    return next(row for row in rows(text) if row["drug"] == "oxaliplatin")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_sheet_csv_numbers_as_the_sheet_prints_them(lang: str) -> None:
+    """EOX at 1.66 m² (worked above): no 215.79999999999998; the same decimals as the
+    printed sheet (standard 215.8, calculated 215.80, dose 216, deviation 0.1 %)."""
+    code, out, _ = run(f"sheet {EOX_166} --format csv --lang {lang}")
+    assert code == 0
+    assert not FLOAT_NOISE.search(out), FLOAT_NOISE.search(out)
+    if lang == "fr":
+        out = out.replace("dose_standard_mg", "standard_mg", 1)
+        out = out.replace("dose_calculee_mg", "calculated_mg", 1)
+        out = out.replace("dose_finale_mg", "dose_mg", 1)
+        out = out.replace("ecart_pourcent", "deviation_percent", 1)
+        out = out.replace(",dci,", ",drug,", 1)
+    row = oxaliplatin_row(out)
+    shown = (row["standard_mg"], row["calculated_mg"], row["dose_mg"], row["deviation_percent"])
+    assert shown == ("215.8", "215.80", "216", "0.1")
+    _, table, _ = run(f"sheet {EOX_166}")
+    assert "215.8          100%     100%     215.80           216        +0.1%" in table
+
+
+def test_sheet_csv_one_header_per_column_with_patient_name() -> None:
+    """Every header names one column; patient_id and patient_name are the first two;
+    the main regimen is named once (regimen_id), a supportive regimen's row names its
+    own (zoledronic acid given with FOLFOX-6)."""
+    code, out, _ = run(
+        "sheet FOLFOX-6 --height 170 --weight 70 --crcl 90 --with ZOLEDRONIC-ACID "
+        "--format csv --patient-id P-1 --patient-name 'Doe, Jane'"
+    )
+    assert code == 0, out
+    header = next(csv.reader(io.StringIO(out)))
+    assert len(header) == len(set(header))
+    assert header[:3] == ["patient_id", "patient_name", "regimen_id"]
+    assert "regimen" not in header
+    table = rows(out)
+    assert {row["patient_name"] for row in table} == {"Doe, Jane"}
+    by_drug = {row["drug"]: row["supportive_regimen"] for row in table}
+    assert by_drug["oxaliplatin"] == ""
+    assert by_drug["zoledronic acid"] == "ZOLEDRONIC-ACID"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "DOSE_LEVEL_REDUCED: Cytotoxic and targeted drugs of EOX at 80% (neutropenia)"),
+        ("fr", "DOSE_LEVEL_REDUCED: "),
+    ],
+)
+def test_sheet_csv_warnings_carry_their_messages(lang: str, expected: str) -> None:
+    """A warning's code is followed by its message, in the CSV's language."""
+    code, out, _ = run(
+        f"sheet {EOX_166} --dose-level 80 --dose-level-reason neutropenia "
+        f"--format csv --lang {lang}"
+    )
+    assert code == 0
+    column = "messages_alertes" if lang == "fr" else "warning_messages"
+    codes = "alertes" if lang == "fr" else "warnings"
+    for row in rows(out):
+        assert row[codes] == "DOSE_LEVEL_REDUCED"
+        assert row[column].startswith(expected)
+        assert len(row[column]) > len("DOSE_LEVEL_REDUCED: ") + 10
+
+
+def test_batch_csv_numbers_patient_name_and_one_header(tmp_path: Path) -> None:
+    """Batch CSV: the sheet's columns and printed numbers for every row, the name of
+    each patient, and one header for all (a provisional sheet's comment line and header
+    are not repeated per row). Oxaliplatin for 165 cm / 60 kg as worked above."""
+    source = tmp_path / "patients.csv"
+    source.write_text(
+        "patient_id,patient_name,height,weight,crcl\nA1,Doe,165,60,80\nA2,Roe,165,60,80\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(f"batch --input {source} --regimen EOX --format csv")
+    assert code == 0, err
+    assert not FLOAT_NOISE.search(out)
+    assert out.count("patient_id,") == 1
+    table = rows(out)
+    oxaliplatin = [row for row in table if row["drug"] == "oxaliplatin"]
+    assert [(r["patient_name"], r["calculated_mg"]) for r in oxaliplatin] == [
+        ("Doe", "215.80"),
+        ("Roe", "215.80"),
+    ]
+
+
+def test_calendar_csv_doses_as_printed() -> None:
+    """Calendar CSV with doses: oxaliplatin 216 mg at 1.66 m² (worked above), not 216.0;
+    the infusion's 2 h as 2; no float noise anywhere."""
+    code, out, _ = run(f"calendar {EOX_166} --start 2026-03-30 --cycles 1 --format csv")
+    assert code == 0
+    assert not FLOAT_NOISE.search(out)
+    row = oxaliplatin_row(out)
+    assert (row["dose_mg"], row["daily_dose_mg"], row["duration_h"]) == ("216", "216", "2")
+    header = next(csv.reader(io.StringIO(out)))
+    assert len(header) == len(set(header))
+    assert row["supportive_regimen"] == ""
