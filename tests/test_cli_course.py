@@ -190,7 +190,7 @@ def test_csv_and_markdown(tmp_path: Path) -> None:
         "delivered_mg_per_m2_per_week,planned_mg_per_m2_per_week,rdi_percent"
     )
     assert rows[1] == "line,1,EOX,epirubicin,300,486,6,240,,,"
-    assert rows[-1] == "total,,,zoledronic acid,,20.0,5,,,,"
+    assert rows[-1] == "total,,,zoledronic acid,,20,5,,,,"
     target = tmp_path / "course.md"
     code, out, _ = run(f"course {CASE} --output {target}")
     assert (code, out) == (0, "")

@@ -128,7 +128,10 @@ def test_show_unknown_regimen_suggests_and_exits_2() -> None:
     """One line on stderr with the closest ids; no traceback."""
     code, out, err = run("show", "FOLFOX6")
     assert (code, out) == (2, "")
-    assert err.startswith("Error: unknown regimen 'FOLFOX6'; did you mean FOLFOX-6")
+    assert err.startswith(
+        "Error: unknown regimen 'FOLFOX6'; close matches (each not the same regimen as "
+        "'FOLFOX6': check which is meant): FOLFOX-6 (alias mFOLFOX6), "
+    )
     assert len(err.strip().splitlines()) == 1
 
 

@@ -370,7 +370,8 @@ def test_zero_cycles_plans_a_line(library: Library) -> None:
     [
         pytest.param(
             "unknown-regimen.toml",
-            "lines[3].regimen: unknown regimen 'FOLFOXX'; did you mean FOLFOX-6?",
+            "lines[3].regimen: unknown regimen 'FOLFOXX'; close matches (each not the same "
+            "regimen as 'FOLFOXX': check which is meant): FOLFOX-6 (alias mFOLFOX6), ",
             id="unknown regimen",
         ),
         pytest.param(

@@ -122,3 +122,28 @@ def test_calendar_csv_doses_as_printed() -> None:
     header = next(csv.reader(io.StringIO(out)))
     assert len(header) == len(set(header))
     assert row["supportive_regimen"] == ""
+
+
+# --------------------------------------------------------------- unknown regimen ids
+
+
+@pytest.mark.parametrize(
+    ("typed", "matches"),
+    [
+        # One letter from XELOX, CAPOX's alias; XELIRI (irinotecan) is close too.
+        ("XELOXX", "CAPOX (alias XELOX), EOX, XELIRI"),
+        ("FOLFIRI-6", "FOLFIRI, FOLFOXIRI, FOLFIRINOX"),
+        ("FOLFOX-7", "FOLFOX-6, FOLFOXIRI, FOLFIRINOX"),
+    ],
+)
+def test_unknown_regimen_lists_close_ids_as_not_the_same_regimen(typed: str, matches: str) -> None:
+    """A close id is never offered as the regimen meant ("did you mean XELIRI?" for a
+    typo of XELOX named a regimen of different drugs): the message says each match is
+    not the same regimen, and names the alias that matched."""
+    code, out, err = run(f"sheet {typed} --height 170 --weight 70 --crcl 90")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: unknown regimen {typed!r}; close matches (each not the same regimen as "
+        f"{typed!r}: check which is meant): {matches} ('regimens list' shows them all)\n"
+    )
+    assert "did you mean" not in err

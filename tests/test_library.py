@@ -353,7 +353,10 @@ def test_unknown_regimen_message_names_no_command(library: Library) -> None:
     """
     with pytest.raises(UnknownRegimenError) as caught:
         library.get("FOLFOX6")
-    assert str(caught.value) == "unknown regimen 'FOLFOX6'; did you mean FOLFOX-6?"
+    assert str(caught.value) == (
+        "unknown regimen 'FOLFOX6'; close matches (each not the same regimen as 'FOLFOX6': "
+        "check which is meant): FOLFOX-6 (alias mFOLFOX6), FOLFOXIRI, FOLFIRINOX"
+    )
     with pytest.raises(UnknownRegimenError) as caught:
         library.get("nothing-close")
     assert "regimens list" not in str(caught.value)

@@ -145,7 +145,7 @@ class Library:
         """The regimen with this id or alias (case-insensitive)."""
         regimen_id = self._names.get(normalize_name(name))
         if regimen_id is None:
-            raise UnknownRegimenError(_unknown(name, self._names, "regimen"))
+            raise UnknownRegimenError(_unknown(name, self._names, "regimen", self.regimens))
         return self._entries[regimen_id][0]
 
     def drug(self, name: str) -> DrugFacts:
@@ -180,20 +180,55 @@ class Library:
         return len(self.regimens)
 
 
-def _unknown(name: str, index: Mapping[str, str], what: str) -> str:
+def _unknown(
+    name: str,
+    index: Mapping[str, str],
+    what: str,
+    regimens: Mapping[str, Regimen] | None = None,
+) -> str:
     """``unknown regimen 'X'`` with the close matches, or every name of a short list.
 
     The message names what is unknown and what is close; how to list every name is
     the caller's to add (the CLI adds ``'regimens list' shows them all``).
+
+    A close regimen is never offered as what was meant (issue 22): 'XELOXX' is one
+    letter from XELOX (CAPOX's alias) and two from XELIRI, a different regimen of
+    different drugs. The message says the matches are *not the same regimen* and names
+    the alias that matched (``CAPOX (alias XELOX)``), so the user chooses knowingly.
     """
     close = difflib.get_close_matches(normalize_name(name), list(index), n=3, cutoff=0.5)
     targets = list(dict.fromkeys(index[key] for key in close))
     hint = f"; did you mean {', '.join(targets)}?" if targets else ""
+    if regimens is not None and targets:
+        # The best-matching name of each of the three closest regimens.
+        wider = difflib.get_close_matches(normalize_name(name), list(index), n=12, cutoff=0.5)
+        best: dict[str, str] = {}
+        for key in wider:
+            best.setdefault(index[key], key)
+        shown_matches = [_matched_as(key, rid, regimens) for rid, key in best.items()]
+        hint = (
+            f"; close matches (each not the same regimen as {_shown(name)!r}: check "
+            f"which is meant): {', '.join(shown_matches[:3])}"
+        )
     known = sorted(set(index.values()))
     if not targets and len(known) <= 12:
         hint = f"; known {what}s: {', '.join(known)}"
-    shown = name if len(name) <= 80 else name[:77] + "..."
-    return f"unknown {what} {shown!r}{hint}"
+    return f"unknown {what} {_shown(name)!r}{hint}"
+
+
+def _shown(name: str) -> str:
+    """A name echoed back, cut at 80 characters."""
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+def _matched_as(key: str, regimen_id: str, regimens: Mapping[str, Regimen]) -> str:
+    """``CAPOX (alias XELOX)`` when the close name is an alias, else the id."""
+    if key == normalize_name(regimen_id):
+        return regimen_id
+    regimen = regimens.get(regimen_id)
+    aliases = regimen.aliases if regimen is not None else ()
+    alias = next((a for a in aliases if normalize_name(a) == key), None)
+    return f"{regimen_id} (alias {alias})" if alias else regimen_id
 
 
 def _shadow(
