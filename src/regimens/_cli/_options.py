@@ -118,7 +118,7 @@ BSA_FORMULAS = (
 )
 
 height_option = click.option(
-    "--height", help="Height, e.g. 170, 170cm, 1.70 m, 67 in (bare number: cm)."
+    "--height", help='Height, e.g. 170, 170cm, 1.70 m, 67 in, "5 ft 7 in" (bare number: cm).'
 )
 weight_option = click.option("--weight", help="Weight, e.g. 70, 70kg, 154 lb (bare number: kg).")
 sex_option = click.option("--sex", help="female or male (F/M).")

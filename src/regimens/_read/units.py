@@ -218,6 +218,10 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     lowered = text.lower()
     if lowered in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
         raise UnitError(f"{field} must be a finite number, got {text}", field=field)
+    if kind == "length":
+        inches = _feet_and_inches(text, field=field)
+        if inches is not None:  # 5 ft 7 in is read as 67 in, the same path as "67 in"
+            return parse_measurement(f"{inches!r} in", field=field, kind=kind)
     split = _split_known(text, kind)
     if split is not None:
         number, conversion = split
@@ -225,6 +229,31 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     value_in_unit, conversion = _convert_with_pint(text, field=field, spec=spec)
     _learn(text, kind, value_in_unit, conversion)
     return value_in_unit
+
+
+#: A height in feet and inches, as people in the US and the UK give it (issue 22):
+#: ``5 ft 7 in``, ``5ft7``, ``5 feet 7 inches``, ``5'7"``, ``5′ 7″``, ``5'``.
+_FEET_AND_INCHES = re.compile(
+    r"(?P<feet>\d+)\s*(?:ft|feet|foot|'|′)"
+    r"\s*(?:(?P<inches>\d+(?:\.\d+)?)\s*(?:in|inch|inches|\"|″|'')?)?",
+    re.IGNORECASE,
+)
+
+
+def _feet_and_inches(text: str, *, field: str) -> float | None:
+    """The inches of a compound height (``5 ft 7 in`` → 67.0), None when ``text`` is not
+    one; inches of 12 or more are refused (``5 ft 13 in`` is a typo, not 6 ft 1 in)."""
+    match = _FEET_AND_INCHES.fullmatch(text.strip())
+    if match is None or (match.group("inches") is None and "'" not in text and "′" not in text):
+        return None  # "6 ft" alone is pint's, as "67 in" is
+    inches = float(match.group("inches") or 0)
+    if inches >= 12:
+        raise UnitError(
+            f"{field} {text.strip()!r}: the inches after the feet must be below 12 "
+            "(write e.g. 5 ft 7 in, or the height in cm)",
+            field=field,
+        )
+    return int(match.group("feet")) * 12 + inches
 
 
 @dataclass(frozen=True, slots=True)

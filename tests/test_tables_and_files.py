@@ -1,5 +1,6 @@
-"""CSV outputs a spreadsheet user reads (issue 22, "Tables and files"): numbers as the
-sheet prints them, one header per column, the patient's name, warnings with messages."""
+"""Issue 22, "Tables and files": CSV outputs a spreadsheet user reads (numbers as the
+sheet prints them, one header per column, the patient's name, warnings with messages),
+unknown regimen ids, heights in feet and inches, semicolon-separated batch files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run
+from regimens import compute_bsa, make_patient
+from regimens._errors import UnitError
 
 # EOX at 165 cm / 60 kg: Mosteller √(165 × 60 / 3600) = 1.658 → 1.66 m²; oxaliplatin
 # 130 mg/m² × 1.66 = 215.8 mg, which a float holds as 215.79999999999998; the printed
@@ -147,3 +150,35 @@ def test_unknown_regimen_lists_close_ids_as_not_the_same_regimen(typed: str, mat
         f"{typed!r}: check which is meant): {matches} ('regimens list' shows them all)\n"
     )
     assert "did you mean" not in err
+
+
+# ------------------------------------------------------------ heights in feet and inches
+
+
+@pytest.mark.parametrize(
+    "height", ["5 ft 7 in", "5ft7in", "5 feet 7 inches", "5 ft 7", "5'7\"", "5′ 7″", "5'7"]
+)
+def test_compound_imperial_height_is_170_18_cm(height: str) -> None:
+    """5 ft 7 in = 67 in = 67 × 2.54 = 170.18 cm (1 in = 2.54 cm exactly, NIST SP 811);
+    the BSA is the one of 170.18 cm: Mosteller √(170.18 × 70 / 3600) = 1.8191 → 1.82 m²."""
+    patient = make_patient(height=height, weight=70)
+    reference = make_patient(height=170.18, weight=70)
+    assert patient.height_cm == pytest.approx(170.18, abs=1e-9)
+    bsa = compute_bsa(patient)
+    assert bsa.bsa_m2_unrounded == pytest.approx(compute_bsa(reference).bsa_m2_unrounded)
+    assert round(bsa.bsa_m2_unrounded, 4) == 1.8191
+    assert bsa.bsa_m2 == 1.82
+
+
+def test_compound_height_on_the_command_line() -> None:
+    """``--height "5 ft 7 in"`` works as "67 in" does (was: "is not a quantity")."""
+    code, out, err = run(["bsa", "--height", "5 ft 7 in", "--weight", "70"])
+    assert code == 0, err
+    assert out == run(["bsa", "--height", "67 in", "--weight", "70"])[1]
+    assert "BSA used for dosing  1.82 m2" in out
+
+
+def test_inches_of_12_or_more_after_feet_are_refused() -> None:
+    """5 ft 13 in is a typo (6 ft 1 in is written so): refused, naming the field."""
+    with pytest.raises(UnitError, match=r"height '5 ft 13 in': the inches after the feet"):
+        make_patient(height="5 ft 13 in", weight=70)
