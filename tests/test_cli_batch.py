@@ -56,7 +56,7 @@ def test_mixed_rows_jsonl_input(tmp_path: Path) -> None:
         '{"patient_id": "B1", "height": "170", "weight": "700"}\n'
         "\n"
         "{broken\n"
-        '{"patient_id": "G2", "height": "5 ft 7 in", "weight": 70}\n'
+        '{"patient_id": "G2", "height": "5 ft 13 in", "weight": 70}\n'
         '{"patient_id": "B2", "regimen": "NOPE", "height": 170, "weight": 70}\n',
     )
     code, out, err = run(f"batch --input {source} --regimen FOLFOX-6")
@@ -69,7 +69,7 @@ def test_mixed_rows_jsonl_input(tmp_path: Path) -> None:
     assert "700 kg" in lines[1]["error"]["message"]
     assert set(lines[1]) == {"row", "patient_id", "error"}
     assert lines[2]["error"]["field"] is None
-    assert lines[3]["error"]["field"] == "height"  # "5 ft 7 in" is not one quantity
+    assert lines[3]["error"]["field"] == "height"  # 13 in after feet is a typo
     assert lines[4]["error"]["field"] == "regimen"
     assert "5 rows: 1 sheet (0 with blocking warnings), 4 errors" in err
 

@@ -182,3 +182,33 @@ def test_inches_of_12_or_more_after_feet_are_refused() -> None:
     """5 ft 13 in is a typo (6 ft 1 in is written so): refused, naming the field."""
     with pytest.raises(UnitError, match=r"height '5 ft 13 in': the inches after the feet"):
         make_patient(height="5 ft 13 in", weight=70)
+
+
+# ------------------------------------------------------- batch CSV separated by ; or tab
+
+
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolon", "tab"])
+def test_batch_reads_a_semicolon_or_tab_separated_file(tmp_path: Path, separator: str) -> None:
+    """A spreadsheet set to French saves CSV with ``;`` (its decimal separator is ``,``):
+    the header says which separator the file uses. FOLFOX-6 at 170 cm / 70 kg: Mosteller
+    1.8181 → 1.82 m²; oxaliplatin 85 × 1.82 = 154.7 → 155 mg (api.md's worked example)."""
+    source = tmp_path / "patients.csv"
+    lines = [["patient_id", "height", "weight", "crcl"], ["A1", "170", "70", "90"]]
+    source.write_text("".join(separator.join(line) + "\n" for line in lines), encoding="utf-8")
+    code, out, err = run(f"batch --input {source} --regimen FOLFOX-6 --format csv")
+    assert code == 0, err
+    oxaliplatin = oxaliplatin_row(out)
+    assert (oxaliplatin["patient_id"], oxaliplatin["dose_mg"]) == ("A1", "155")
+
+
+def test_batch_unknown_column_names_the_separator_read(tmp_path: Path) -> None:
+    """A misspelt column of a semicolon file is refused (exit 2), and the error says the
+    header was read as separated by semicolons."""
+    source = tmp_path / "patients.csv"
+    source.write_text("patient_id;height;wieght\nA1;170;70\n", encoding="utf-8")
+    code, _, err = run(f"batch --input {source} --regimen FOLFOX-6")
+    assert code == 2
+    assert err.startswith(
+        "Error: input: unknown column 'wieght' (the header read as separated by semicolons; "
+        "commas, semicolons and tabs are accepted)"
+    )

@@ -53,13 +53,34 @@ _COLUMN_SET = frozenset(BATCH_COLUMNS)
 _CACHE_SIZE = 256
 
 
-def _header(names: list[str], *, regimen_given: bool) -> list[str]:
+#: The separators a batch CSV may use, the first the default: a spreadsheet set to
+#: French (or German...) writes ``;``, because ``,`` is its decimal separator.
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _delimiter(line: str) -> str:
+    """The separator of a CSV file, read from its header line: the one of
+    :data:`DELIMITERS` that splits it into the most known column names (a header has
+    no free text, so this is not a guess at the data: ``patient_id;height;weight`` has
+    three known names with ``;`` and none with ``,``). A tie keeps the comma."""
+
+    def known(delimiter: str) -> int:
+        names = line.split(delimiter)
+        return sum(name.strip().strip('"').lower() in _COLUMN_SET for name in names)
+
+    return max(DELIMITERS, key=known)
+
+
+def _header(names: list[str], *, regimen_given: bool, delimiter: str = ",") -> list[str]:
     """The cleaned CSV header; refuses unknown, repeated or missing columns."""
     header = [name.strip().lower() for name in names]
     for name in header:
         if name not in BATCH_COLUMNS:
             raise InputError(
-                f"input: unknown column {name!r}; accepted: {', '.join(BATCH_COLUMNS)}",
+                f"input: unknown column {name!r} (the header read as separated by "
+                f"{_DELIMITER_NAMES[delimiter]}; commas, semicolons and tabs are "
+                f"accepted); accepted columns: {', '.join(BATCH_COLUMNS)}",
                 field=name or "header",
             )
     repeated = sorted({name for name in header if header.count(name) > 1})
@@ -82,6 +103,9 @@ def read_csv_rows(
 ) -> Iterator[dict[str, str] | InputError]:
     """Stream the data rows of a CSV file as dicts, column → cell text.
 
+    The cells are separated by commas, semicolons or tabs: the header line says which
+    (:func:`_delimiter`), and every line is read with that separator.
+
     Open the file with ``encoding="utf-8-sig", newline=""`` (a BOM is dropped; any
     line ending is read). The header is checked first (unknown, repeated and missing
     columns raise :class:`InputError`); an empty file has no rows. Blank lines are
@@ -93,6 +117,7 @@ def read_csv_rows(
     """
     lines = (line.rstrip("\r\n") for line in stream)
     header: list[str] | None = None
+    delimiter = DELIMITERS[0]
     for line in lines:
         if header is None:
             if not line.strip():
@@ -100,7 +125,10 @@ def read_csv_rows(
             undecodable = _not_utf8(line)
             if undecodable is not None:
                 raise InputError(f"the header: {undecodable}", field=None)
-            header = _header(_cells(line), regimen_given=regimen_given)
+            delimiter = _delimiter(line)
+            header = _header(
+                _cells(line, delimiter), regimen_given=regimen_given, delimiter=delimiter
+            )
             width = len(header)
             continue
         if not line.strip():
@@ -110,7 +138,7 @@ def read_csv_rows(
             yield undecodable
             continue
         try:
-            cells = _cells(line)
+            cells = _cells(line, delimiter)
         except InputError as error:
             yield error
             continue
@@ -140,7 +168,7 @@ def _not_utf8(line: str) -> InputError | None:
 _MAX_LINE = 1 << 20
 
 
-def _cells(line: str) -> list[str]:
+def _cells(line: str, delimiter: str = ",") -> list[str]:
     """One physical CSV line → its cells; a malformed line is an InputError."""
     if len(line) > _MAX_LINE:
         raise InputError(
@@ -148,7 +176,7 @@ def _cells(line: str) -> list[str]:
             field=None,
         )
     try:
-        rows = list(csv.reader([line], strict=True))
+        rows = list(csv.reader([line], delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise InputError(
             f"the line is not valid CSV ({exc}); a quoted cell must close its quote on the "
