@@ -21,11 +21,20 @@ HEADER = """\
 
 Generated from `--help` by `python scripts/cli_reference.py`; do not edit by hand
 (a test fails when this file is stale).
-
-Exit status of every command: 0 success; 2 a user mistake (bad value, unknown name,
-invalid file), reported on one line on stderr; 3 for `regimens sheet` when the sheet
-was printed but carries a blocking warning.
 """
+
+
+def exit_statuses(main_help: str) -> str:
+    """The exit statuses as ``regimens --help`` lists them, one source for both: the
+    intro once said 3 was for ``sheet`` only and did not know the 1 of ``check``."""
+    lines = main_help.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Exit status"))
+    block: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        block.append(line[2:] if line.startswith("  ") else line)
+    return "\n".join(["Exit status of every command:", "", "```text", *block, "```", ""])
 
 
 def _help(args: list[str]) -> str:
@@ -37,7 +46,8 @@ def _help(args: list[str]) -> str:
 
 def render() -> str:
     """The whole reference page."""
-    parts = [HEADER, "## regimens", "", "```text", _help([]), "```", ""]
+    main_help = _help([])
+    parts = [HEADER, exit_statuses(main_help), "## regimens", "", "```text", main_help, "```", ""]
     for name in sorted(COMMANDS):
         parts += [f"## regimens {name}", "", "```text", _help([name]), "```", ""]
     return "\n".join(parts)

@@ -61,7 +61,7 @@ def test_main_help_documents_the_exit_codes() -> None:
         "    0  success: the output has no blocking warning",
         "    1  regimens check: a prescribed dose outside tolerance, or a drug missing or extra",
         "    2  user error: a bad value, an unknown name, an invalid file (one line on stderr;",
-        "    3  a sheet, calendar, check, course or batch printed WITH a blocking warning",
+        "    3  a sheet, calendar, check, course, next or batch printed WITH a blocking",
     ):
         assert line in text.splitlines(), line
     assert 'eval "$(_REGIMENS_COMPLETE=bash_source regimens)"' in text

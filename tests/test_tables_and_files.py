@@ -212,3 +212,34 @@ def test_batch_unknown_column_names_the_separator_read(tmp_path: Path) -> None:
         "Error: input: unknown column 'wieght' (the header read as separated by semicolons; "
         "commas, semicolons and tabs are accepted)"
     )
+
+
+# ------------------------------------------------------------- docs/cli.md exit statuses
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI_DIR = ROOT / "src" / "regimens" / "_cli"
+
+
+def _intro_status(status: str) -> str:
+    """The text of one exit status in docs/cli.md's intro (above the first command)."""
+    intro = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split("## regimens", 1)[0]
+    found = re.search(rf"^  {status}  (.*?)(?=^  \d  |^```)", intro, re.MULTILINE | re.DOTALL)
+    assert found, f"docs/cli.md's intro does not list exit status {status}"
+    return " ".join(found.group(1).split())
+
+
+def test_cli_reference_intro_lists_every_exit_status() -> None:
+    """Each command that exits 3 on a blocking result is named under status 3 of
+    docs/cli.md's intro, and check's 1 is there (the intro said 3 was for sheet only)."""
+    blocking = sorted(
+        module.stem.lstrip("_")
+        for module in CLI_DIR.glob("_*.py")
+        if "sys.exit(EXIT_BLOCKING)" in module.read_text(encoding="utf-8")
+    )
+    assert blocking == ["assess", "batch", "calendar", "check", "course", "next", "sheet"]
+    three = _intro_status("3")
+    for command in blocking:
+        assert re.search(rf"\b{command}\b", three), (command, three)
+    assert "regimens check" in _intro_status("1")
+    assert "regimens batch" in _intro_status("2")
+    assert _intro_status("0").startswith("success")

@@ -108,10 +108,11 @@ Exit status (every command):
   0  success: the output has no blocking warning
   1  regimens check: a prescribed dose outside tolerance, or a drug missing or extra
   2  user error: a bad value, an unknown name, an invalid file (one line on stderr;
-     --debug shows the traceback); click's usage errors too
-  3  a sheet, calendar, check, course or batch printed WITH a blocking warning
-     (e.g. a contraindicated drug): read the warnings before using it; an
-     assessment whose decision is delay or stop
+     --debug shows the traceback); click's usage errors too; regimens batch: a
+     row that gave an error record
+  3  a sheet, calendar, check, course, next or batch printed WITH a blocking
+     warning (e.g. a contraindicated drug): read the warnings before using it; an
+     assessment (regimens assess) whose decision is delay or stop
 
 \b
 Colour only on a terminal; NO_COLOR turns it off.
