@@ -36,6 +36,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "LibraryFile": ("_models.library", "LibraryFile"),
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
+    "SupportiveSchedule": ("_models.regimen", "SupportiveSchedule"),
     # the patient and the measures
     "make_patient": ("_read.patient", "make_patient"),
     "Patient": ("_models.patient", "Patient"),
@@ -143,6 +144,7 @@ __all__ = [
     "SheetDay",
     "SheetOptions",
     "SheetWarning",
+    "SupportiveSchedule",
     "UnitError",
     "UnknownNameError",
     "UnknownRegimenError",
@@ -212,7 +214,7 @@ if TYPE_CHECKING:
     from regimens._models.measures import BsaResult, CrclResult, Measured
     from regimens._models.options import DrugDoseLevel, SheetOptions
     from regimens._models.patient import Patient
-    from regimens._models.regimen import DrugFacts, Regimen
+    from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
     from regimens._models.sheet import (
         SCHEMA_VERSION,
         Administration,

@@ -38,10 +38,12 @@ from regimens._models.assessment import (
     AssessmentInputs,
     AssessmentRule,
     AssessmentSettings,
+    Decision,
     DrugAssessment,
     LabValue,
     Reason,
     RuleCheck,
+    RuleStatus,
 )
 from regimens._models.base import FrozenDict
 
@@ -185,6 +187,7 @@ def assess(  # noqa: PLR0915 - one pass over the rules, in the order documented
     cycle_reasons.extend(_waiting_for_inputs(context))
     cycle_action = _combine(cycle_reasons)[0]
     actions = [outcome[0] for outcome in outcomes.values()] + [cycle_action]
+    decision: Decision
     if "stop" in actions:
         decision = "stop"
     elif "delay" in actions:
@@ -368,6 +371,7 @@ def _apply_rule(
             break
     missing = list(dict.fromkeys(missing))
     dpd_silent = rule.kind == "dpd" and has_dpd and set(missing) <= set(_DPD_SUBJECTS)
+    status: RuleStatus
     if matched:
         status = "overridden" if matched[0].overridden else "met"
     elif missing:

@@ -13,6 +13,7 @@ from regimens._models.assessment import (
     AssessmentInputs,
     Reason,
     RuleCheck,
+    RuleStatus,
     ToxicityLadder,
     ToxicityStep,
 )
@@ -35,7 +36,7 @@ def toxicity_reasons(
     found: list[Reason] = []
     for ladder in ladders:
         reported = [t for t in inputs.toxicities if ladder.applies_to(t.name) and t.grade >= 1]
-        status = "not_met"
+        status: RuleStatus = "not_met"
         for toxicity in reported:
             # The first rung that covers it, per method: a protocol may reduce the
             # bolus and the infusion of one drug by different rungs (mFOLFOX6 table).

@@ -470,7 +470,7 @@ def build_calendar(
         cycle_count=count,
         country=options.country,
         weekend_days=tuple(WEEKDAYS[day] for day in sorted(days_off.weekend)),
-        avoid=options.avoid,
+        avoid=tuple(options.avoid),
         dosing=dosing,
         provisional=dosing is not None and base_sheet_options.provisional,
         cycles=tuple(cycles),

@@ -195,7 +195,7 @@ def check_prescription(
     missing = tuple(
         MissingDose(
             drug=drug,
-            method=method,
+            method=items[0][1].method,  # = method: given is keyed by each item's method
             regimen=items[0][1].regimen,
             day=items[0][0],
             expected_mg=items[0][1].calculated_mg,
@@ -319,7 +319,7 @@ def _compare(
                 )
     return CheckResult(
         drug=dose.drug,
-        method=method,
+        method=item.method,  # the same method: items are given[(drug, method)]
         regimen=item.regimen,
         day=day,
         prescribed=dose.text,

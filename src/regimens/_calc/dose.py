@@ -20,7 +20,7 @@ its dose does not depend on the day. Every intermediate value is kept on the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from regimens._calc import renal
 from regimens._calc.assessment import level_of
@@ -193,6 +193,10 @@ def _oral(
         return daily, deviation, None, ()
     if choice.plan is not None:
         return choice.plan.daily_mg, choice.plan.deviation_percent, _intakes(choice.plan), ()
+    sides: tuple[tuple[Literal["below", "above"], OralPlan | None], ...] = (
+        ("below", choice.below),
+        ("above", choice.above),
+    )
     nearest = tuple(
         PlanOption(
             side=side,
@@ -200,7 +204,7 @@ def _oral(
             daily_dose_mg=option.daily_mg,
             deviation_percent=option.deviation_percent,
         )
-        for side, option in (("below", choice.below), ("above", choice.above))
+        for side, option in sides
         if option is not None
     )
     return daily, deviation, None, nearest

@@ -276,9 +276,9 @@ def _vial_sizes(library: RegimenLibrary) -> Callable[[str], tuple[float, ...] | 
     return sizes
 
 
-def _drug_names(library: RegimenLibrary, drugs: set[str]) -> FrozenDict[str, FrozenDict[str, str]]:
+def _drug_names(library: RegimenLibrary, drugs: set[str]) -> dict[str, dict[str, str]]:
     """Drug INN → {language: name}, for the drugs of the sheet that have local names."""
-    names = {}
+    names: dict[str, dict[str, str]] = {}
     for drug in sorted(drugs):
         local = library.drug(drug).local_names
         if local:

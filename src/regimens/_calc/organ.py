@@ -8,13 +8,14 @@ the full dose, a percentage, an absolute dose, or a contraindication that withho
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from regimens._calc import renal
 from regimens._models.sheet import OrganAdjustment, RenalFunction
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
+    from regimens._models.options import WeightBasis
     from regimens._models.patient import Patient
     from regimens._models.regimen import Component, DrugFacts, RenalRule
 
@@ -46,7 +47,8 @@ def renal_function(
         crcl_ml_min=crcl,
         source="cockcroft_gault",
         weight_kg_used=weight,
-        weight_basis=basis,
+        # cockcroft_gault_weight returns one of WEIGHT_BASES (it refuses any other).
+        weight_basis=cast("WeightBasis", basis),
         formula=renal.COCKCROFT_GAULT_EXPRESSION,
         obesity_actual_kg=patient.weight_kg if ideal is not None else None,
         obesity_ideal_kg=ideal,

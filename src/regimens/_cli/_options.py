@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
     from regimens._models.assessment import AssessmentInputs
     from regimens._models.library import Library
+    from regimens._models.options import RoundingPolicy, WeightBasis
     from regimens._models.patient import Patient
 
 __all__ = [
@@ -297,12 +298,12 @@ def sheet_options(
     bsa_decimals: int,
     bsa_cap: float | None,
     bsa_spread_tolerance: float,
-    weight_basis: str,
+    weight_basis: WeightBasis,
     dose_level: str | float,
     dose_level_reason: str | None,
     drug_dose_level: tuple[str, ...],
     confirm_escalation: bool = False,
-    rounding: str,
+    rounding: RoundingPolicy,
     tolerance: float,
     provisional: bool = False,
     concentration: tuple[str, ...] = (),

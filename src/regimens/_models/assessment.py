@@ -40,6 +40,7 @@ __all__ = [
     "NamedState",
     "Reason",
     "RuleCheck",
+    "RuleStatus",
     "StepAction",
     "ToxicityLadder",
     "ToxicityReport",
@@ -78,6 +79,8 @@ Action = Literal["give", "reduce", "withhold", "delay", "stop"]
 StepAction = Literal["reduce", "withhold", "delay", "stop", "caution"]
 #: The day's decision: give the cycle (perhaps with reductions), wait, or do not give it.
 Decision = Literal["go", "delay", "stop"]
+#: What became of a rule on the day (``RuleCheck.status``).
+RuleStatus = Literal["met", "not_met", "missing_input", "none_applies", "overridden"]
 
 
 class LabValue(Frozen):
@@ -291,7 +294,7 @@ class RuleCheck(Frozen):
 
     rule: NonEmpty
     kind: str
-    status: Literal["met", "not_met", "missing_input", "none_applies", "overridden"]
+    status: RuleStatus
     missing: tuple[str, ...] = ()
     source: str = ""
 

@@ -7,7 +7,7 @@ and unknown fields are refused. A mapping field is a :class:`FrozenDict`, so tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
@@ -18,6 +18,7 @@ __all__ = [
     "Frozen",
     "FrozenDict",
     "FrozenMap",
+    "Items",
     "NonEmpty",
     "Number",
     "PlainText",
@@ -27,6 +28,12 @@ __all__ = [
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
+
+#: A list or tuple a caller gives, kept as a tuple (the model stays immutable). Typed
+#: as a Sequence so that ``CalendarOptions(delays=[Delay(...)])`` type-checks under the
+#: typed constructors of pydantic's mypy plugin (pyproject.toml, issue 22).
+Items = Annotated[Sequence[T], AfterValidator(tuple)]
 
 # TOML's `true` is not 1: in its lax mode pydantic reads a boolean as 1 (or 1.0) where a
 # number is expected, so the numbers of files and options are strict. A whole number

@@ -11,12 +11,12 @@ the date skipped and, for a holiday, its name; the notes a calendar rests on are
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, FrozenDict, FrozenMap, PlainText, Whole
+from regimens._models.base import Frozen, FrozenDict, FrozenMap, Items, PlainText, Whole
 from regimens._models.measures import Measured
 from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
 
@@ -76,19 +76,21 @@ class _Input(Frozen):
     #: The word put before the field's name in a message (``delay cycle: ...``).
     _label: ClassVar[str] = ""
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            cause = first.get("ctx", {}).get("error")
-            if isinstance(cause, InputError):
-                raise cause from None
-            name = ".".join(str(part) for part in first["loc"]) or None
-            where = f"{self._label} {name}" if name else self._label
-            raise InputError(
-                f"{where}: {first['msg']} (got {first.get('input')!r})", field=name
-            ) from None
+    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                cause = first.get("ctx", {}).get("error")
+                if isinstance(cause, InputError):
+                    raise cause from None
+                name = ".".join(str(part) for part in first["loc"]) or None
+                where = f"{self._label} {name}" if name else self._label
+                raise InputError(
+                    f"{where}: {first['msg']} (got {first.get('input')!r})", field=name
+                ) from None
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -141,16 +143,16 @@ class CalendarOptions(_Input):
         default=None,
         description=f"Number of cycles, 1 to {MAX_CYCLES}; None: the regimen's usual number.",
     )
-    delays: tuple[Delay, ...] = ()
+    delays: Items[Delay] = ()
     country: str | None = Field(
         default=None,
         description="ISO 3166-1 alpha-2 code whose public holidays are flagged, e.g. 'FR'; "
         "a subdivision after a hyphen, e.g. 'DE-BY'.",
     )
-    avoid: tuple[Avoid, ...] = Field(
+    avoid: Items[Avoid] = Field(
         default=(), description="Move a cycle whose day 1 falls on a weekend or holiday."
     )
-    supportive: tuple[str, ...] = Field(
+    supportive: Items[str] = Field(
         default=(), description="Supportive regimens given with this one (ids or aliases)."
     )
 

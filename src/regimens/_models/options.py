@@ -7,13 +7,13 @@ field to its own option name.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from regimens._errors import InputError
 from regimens._models.assessment import AssessmentInputs
-from regimens._models.base import Frozen, Number, PlainText, Whole
+from regimens._models.base import Frozen, Items, Number, PlainText, Whole
 from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
 from regimens._models.validation import own_error
 
@@ -77,12 +77,14 @@ class DrugDoseLevel(Frozen):
     percent: Number
     reason: PlainText | None = None
 
-    def __init__(self, **data: Any) -> None:
-        # A rejected value raises the package's InputError, not pydantic's error.
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise own_error(exc, prefix="drug dose level") from None
+    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
+
+        def __init__(self, **data: Any) -> None:
+            # A rejected value raises the package's InputError, not pydantic's error.
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise own_error(exc, prefix="drug dose level") from None
 
     @field_validator("percent")
     @classmethod
@@ -124,7 +126,7 @@ class SheetOptions(Frozen):
     weight_basis: WeightBasis = "actual"
     dose_level_percent: Number = 100.0
     dose_level_reason: PlainText | None = None
-    drug_dose_levels: tuple[DrugDoseLevel, ...] = ()
+    drug_dose_levels: Items[DrugDoseLevel] = ()
     #: A level above 100 % is blocking unless the prescriber confirms the escalation.
     confirm_escalation: bool = False
     rounding: RoundingPolicy = "default"
@@ -139,7 +141,7 @@ class SheetOptions(Frozen):
     cycle: Whole = Field(default=1, ge=1, le=200)
     pump_rate_ml_per_h: Number | None = Field(default=None, gt=0, le=50)
     #: Concentrations replacing the library's, one per drug (issue 19, docs/dispensing.md).
-    concentrations: tuple[DrugConcentration, ...] = ()
+    concentrations: Items[DrugConcentration] = ()
     calvert_gfr_cap_ml_min: Number | None = Field(default=125.0, gt=0)
     #: A planning sheet: a missing renal function is a caution, not blocking, and the
     #: sheet says "PROVISIONAL — not for administration" (issue 17).
@@ -148,12 +150,14 @@ class SheetOptions(Frozen):
     #: assessment is made, and the sheet says so.
     assessment: AssessmentInputs | None = None
 
-    def __init__(self, **data: Any) -> None:
-        # A rejected option raises InputError naming the field (the CLI renames it).
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise own_error(exc, prefix="option") from None
+    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
+
+        def __init__(self, **data: Any) -> None:
+            # A rejected option raises InputError naming the field (the CLI renames it).
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise own_error(exc, prefix="option") from None
 
     @field_validator("bsa_formula")
     @classmethod

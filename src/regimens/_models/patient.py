@@ -12,7 +12,7 @@ Paediatric dosing is out of scope: ages under 18 are refused.
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, ValidationError, model_validator
 
@@ -104,11 +104,13 @@ class Patient(Frozen):
     #: it is used instead of Cockcroft–Gault from serum creatinine.
     crcl_ml_min: float | None = None
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise own_error(exc) from None
+    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise own_error(exc) from None
 
     @model_validator(mode="after")
     def _plausible(self) -> Patient:
