@@ -109,3 +109,59 @@ def test_mypy_strict_catches_option_typos(tmp_path: Path) -> None:
     messages = dict(errors)
     assert 'Unexpected keyword argument "cycel" for "SheetOptions"' in messages["3"]
     assert 'Argument "rounding" to "SheetOptions" has incompatible type' in messages["4"]
+
+
+# --- docs/api.md: every block runs, the reference says what each name is -----------------
+
+API_DOC = ROOT / "docs" / "api.md"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def test_every_code_block_of_the_api_guide_is_run() -> None:
+    """Each fenced block of docs/api.md is a ``pycon`` block of ``>>>`` examples, which
+    tests/test_api.py runs with doctest: a block the suite does not run (the ``sh``
+    install line was one) could go stale unseen."""
+    blocks = FENCE.findall(API_DOC.read_text(encoding="utf-8"))
+    assert len(blocks) >= 12
+    not_run = [
+        (language, body[:60])
+        for language, body in blocks
+        if language != "pycon" or ">>> " not in body
+    ]
+    assert not not_run
+
+
+def _library_row() -> list[str]:
+    """The backticked members named in the reference row of ``Library``."""
+    row = next(
+        line
+        for line in API_DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `Library` |")
+    )
+    return re.findall(r"`([a-z_]+(?:\([a-z_, ]*\))?)`", row.split("|")[3])
+
+
+def test_api_reference_says_which_library_members_are_methods() -> None:
+    """``regimens()`` and ``drugs()`` were listed as methods; they are mappings. A member
+    written with brackets is callable, one without is not."""
+    library = regimens.load_library()
+    members = _library_row()
+    assert {"regimens", "drugs", "get(name)", "drug(name)"} <= set(members)
+    for member in members:
+        name = member.split("(")[0]
+        value = getattr(library, name)
+        assert callable(value) == member.endswith(")"), member
+    assert library.regimens["FOLFOX-6"] is library.get("mfolfox6")
+
+
+def test_batch_guide_python_example_runs_as_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/batch.md's Python example imports only the public namespace (it once imported
+    ``regimens._batch``) and prints the ``text`` block shown after it: 67 in / 154 lb →
+    1.82 m², oxaliplatin 155 mg (api.md's worked example); 17 cm is refused."""
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    blocks = FENCE.findall(text.split("## From Python", 1)[1])
+    (code,) = [body for language, body in blocks if language == "python"]
+    (shown,) = [body for language, body in blocks if language == "text"]
+    assert "regimens._" not in code
+    exec(compile(code, "docs/batch.md", "exec"), {})
+    assert capsys.readouterr().out == shown
