@@ -24,7 +24,10 @@ from regimens._render.calendar_words import (
 )
 from regimens._render.labels import Lang
 
-__all__ = ["calendar_ics", "event_uid"]
+__all__ = ["SEQUENCE_EPOCH", "calendar_ics", "event_sequence", "event_uid"]
+
+#: SEQUENCE counts the days from this date to the event's first day.
+SEQUENCE_EPOCH = dt.date(2020, 1, 1)
 
 
 def event_uid(
@@ -41,6 +44,31 @@ def event_uid(
     if course_key:
         parts.append(hashlib.sha256(course_key.encode("utf-8")).hexdigest()[:16])
     return ".".join(parts) + "@regimens"
+
+
+def event_sequence(first_date: dt.date) -> int:
+    """An event's SEQUENCE: the days from :data:`SEQUENCE_EPOCH` to its first day.
+
+    RFC 5545 §3.8.7.4: SEQUENCE is 0 when an event is created and is incremented each
+    time the organizer makes a significant revision (a new DTSTART, DTEND...); an
+    application holding the event takes a copy with the same UID and a *higher*
+    SEQUENCE as an update of it (RFC 5546 §2.1.5), and may ignore one with an equal or
+    lower SEQUENCE. The tool keeps no state between exports, so the number must come
+    from the event itself:
+
+    - the minutes since 2020 at export time (the earlier rule) gave two exports in the
+      same minute the same SEQUENCE, so a calendar corrected by a delay could be taken
+      as no update at all; and an unchanged event changed its number at every export;
+    - the event's date does it without state: a delay or a move (``--avoid``) only ever
+      postpones a cycle and every later one, so a moved event gets a higher SEQUENCE,
+      by the days it moved, and an event that did not move keeps its number.
+
+    What a date cannot show: an event moved *earlier* (a delay entered by mistake and
+    removed, an earlier ``--start``) gets a lower SEQUENCE, and a change of the doses
+    alone keeps it; for these, delete the calendar's events and import the new file
+    (docs/calendar.md, "Updating after a delay").
+    """
+    return max(0, (first_date - SEQUENCE_EPOCH).days)
 
 
 def _clinic_lines(cycle: CalendarCycle, day: CalendarDay, words: Words) -> list[str]:
@@ -92,15 +120,14 @@ def calendar_ics(
     One event per clinic visit (drugs in the description), one per pump
     disconnection, and one per run of oral days at home (capecitabine D1–14 is one
     event over 14 days). ``stamp`` (default: now, UTC) is every event's DTSTAMP and
-    LAST-MODIFIED; SEQUENCE is the number of minutes from 2020-01-01 to it, so a later
-    export always carries a higher sequence and applications take it as an update.
+    LAST-MODIFIED; SEQUENCE is :func:`event_sequence` of the event's first day, so a
+    delayed or moved event carries a higher one and an unchanged event the same.
     """
     from icalendar import Calendar as ICalendar
     from icalendar import Event
 
     words = Words(lang, calendar.drug_names if drug_names is None else drug_names)
     stamp = stamp or dt.datetime.now(dt.UTC)
-    sequence = int((stamp - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds() // 60)
     regimen = calendar.regimen
     ics = ICalendar()
     ics.add("prodid", f"-//regimens {calendar.tool_version}//cycle calendar//EN")
@@ -132,7 +159,7 @@ def calendar_ics(
         item.add("uid", event_uid(regimen.id, cycle.cycle, first.day, kind, course_key))
         item.add("dtstamp", stamp)
         item.add("last-modified", stamp)
-        item.add("sequence", sequence)
+        item.add("sequence", event_sequence(first.date))
         item.add("dtstart", first.date)
         item.add("dtend", last.date + dt.timedelta(days=1))  # all-day: the end is exclusive
         item.add("summary", summary + (f" [{', '.join(flagged)}]" if flagged else ""))
