@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import regimens
+from conftest import run
 from regimens._render.calendar_ics import calendar_ics
 
 STAMP = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)  # both exports in the same minute
@@ -62,3 +63,21 @@ def test_an_unchanged_calendar_keeps_every_sequence_whenever_exported() -> None:
     first = calendar_ics(calendar, stamp=STAMP)
     later = calendar_ics(calendar, stamp=STAMP.replace(year=2027))
     assert re.findall(r"SEQUENCE:\d+", first) == re.findall(r"SEQUENCE:\d+", later)
+
+
+def test_eox_calendar_table_folds_the_days_at_home() -> None:
+    """EOX, 6 cycles of 21 days: day 1 at the clinic (epirubicin, oxaliplatin,
+    capecitabine), then capecitabine twice daily at home on days 2–21. One line for
+    the clinic day and one for days 2–21 of each cycle: 12 lines, not 6 × 21 = 126.
+    Cycle 1 from Monday 2026-01-05: D2 is Tuesday 2026-01-06, D21 Sunday 2026-01-25."""
+    code, out, err = run("calendar EOX --start 2026-01-05 --height 165 --weight 60 --crcl 80")
+    assert code == 0, err
+    table = out.split("Treatment days\n", 1)[1].split("\nGiven:", 1)[0].splitlines()[2:]
+    assert len(table) == 12
+    assert table[1].split() == [
+        "2026-01-06", "–", "2026-01-25", "Tue–Sun", "1", "D2–21", "home",
+        "capecitabine", "1000", "mg", "×", "2/day", "PO",
+    ]  # fmt: skip
+    assert table[0].split()[:5] == ["2026-01-05", "Mon", "1", "D1", "clinic"]
+    markdown = run("calendar EOX --start 2026-01-05 --format markdown")[1]
+    assert "| 2026-01-06 – 2026-01-25 | Tue–Sun | 1 | D2–21 | home | capecitabine PO |" in markdown

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from regimens._models.calendar import Calendar
+from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
 from regimens._render._text import regimen_title
 from regimens._render.calendar_words import (
     Words,
@@ -18,6 +18,7 @@ from regimens._render.calendar_words import (
     flags_text,
     given_text,
     pump_off_text,
+    span,
     why_text,
 )
 from regimens._render.labels import Lang
@@ -142,21 +143,7 @@ def calendar_document(
         ]
         for cycle in calendar.cycles
     ]
-    day_rows = [
-        [
-            words.date(day.date),
-            words.wd(day.date),
-            str(cycle.cycle),
-            words.day(day.day),
-            words(f"visit_{day.visit}"),
-            ", ".join(
-                [given_text(item, words) for item in day.administrations]
-                + [pump_off_text(pump, words) for pump in day.pump_off]
-            ),
-            flags_text(cycle, day, words),
-        ]
-        for cycle, day in calendar.dated_days()
-    ]
+    day_rows = _day_rows(calendar, words)
     return CalendarDocument(
         title=f"{regimen_title(regimen.name, regimen.id)}, {course}",
         provisional=words("provisional") if calendar.provisional else "",
@@ -195,4 +182,56 @@ def calendar_document(
         notes=calendar_notes(calendar, lang),
         closing=f"regimens {calendar.tool_version}. {words('check_notice')}",
         words=words,
+    )
+
+
+def _day_rows(calendar: Calendar, words: Words) -> list[list[str]]:
+    """One row per treatment date, except that consecutive days at home with the same
+    tablets and no flag are one row per run (issue 22): EOX's capecitabine days 2–21
+    are ``D2–21``, as on the dose sheet's "Days 2–21", not 20 rows a cycle (126 rows
+    for six cycles). Day 1, a clinic day, keeps its row with every drug given on it."""
+    runs: list[tuple[CalendarCycle, list[CalendarDay], str, str]] = []
+    for cycle, day in calendar.dated_days():
+        given = ", ".join(
+            [given_text(item, words) for item in day.administrations]
+            + [pump_off_text(pump, words) for pump in day.pump_off]
+        )
+        flags = flags_text(cycle, day, words)
+        if runs and _continues(runs[-1], cycle, day, given, flags):
+            runs[-1][1].append(day)
+        else:
+            runs.append((cycle, [day], given, flags))
+    return [
+        [
+            words.date(days[0].date)
+            + (f" – {words.date(days[-1].date)}" if len(days) > 1 else ""),
+            words.wd(days[0].date) + (f"–{words.wd(days[-1].date)}" if len(days) > 1 else ""),
+            str(cycle.cycle),
+            span(days, words),
+            words(f"visit_{days[0].visit}"),
+            given,
+            flags,
+        ]
+        for cycle, days, given, flags in runs
+    ]
+
+
+def _continues(
+    run: tuple[CalendarCycle, list[CalendarDay], str, str],
+    cycle: CalendarCycle,
+    day: CalendarDay,
+    given: str,
+    flags: str,
+) -> bool:
+    """Whether ``day`` extends ``run``: the next day of the same cycle, both at home
+    (oral only), with the same tablets and no flag."""
+    run_cycle, days, run_given, run_flags = run
+    last = days[-1]
+    return (
+        run_cycle is cycle
+        and last.day == day.day - 1
+        and last.visit == day.visit == "home"
+        and given == run_given
+        and not flags
+        and not run_flags
     )
