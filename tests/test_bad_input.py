@@ -92,7 +92,7 @@ MEASUREMENTS = {
 
 #: A value in a unit of the wrong dimension, or a wrong unit, for each measurement.
 WRONG_UNIT = {
-    "--height": ["170kg", "170 mL", "170 furlongs", "5'7\"", "170cm2"],
+    "--height": ["170kg", "170 mL", "170 furlongs", "5'13\"", "170cm2"],
     "--weight": ["70cm", "70 mg/dL", "70 kg/m2", "70 stone-ish"],
     "--age": ["60kg", "60 cm", "sixty"],
     "--creatinine": ["1.0 kg", "1.0 mL/min", "80 mmHg"],

@@ -11,14 +11,15 @@ the date skipped and, for a holiday, its name; the notes a calendar rests on are
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Items, PlainText, Whole
 from regimens._models.measures import Measured
 from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
+from regimens._models.validation import Checked
 
 __all__ = [
     "CALENDAR_SCHEMA_VERSION",
@@ -70,27 +71,8 @@ NoteCode = Literal[
 FLAG_ORDER: tuple[Flag, ...] = ("delayed", "moved", "pump_on", "pump_off", "weekend", "holiday")
 
 
-class _Input(Frozen):
+class _Input(Checked):
     """An input model: a type error becomes an :class:`InputError` naming the field."""
-
-    #: The word put before the field's name in a message (``delay cycle: ...``).
-    _label: ClassVar[str] = ""
-
-    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
-
-        def __init__(self, **data: Any) -> None:
-            try:
-                super().__init__(**data)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                cause = first.get("ctx", {}).get("error")
-                if isinstance(cause, InputError):
-                    raise cause from None
-                name = ".".join(str(part) for part in first["loc"]) or None
-                where = f"{self._label} {name}" if name else self._label
-                raise InputError(
-                    f"{where}: {first['msg']} (got {first.get('input')!r})", field=name
-                ) from None
 
 
 # --- inputs -----------------------------------------------------------------------------

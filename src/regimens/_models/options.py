@@ -7,15 +7,15 @@ field to its own option name.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import ClassVar, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from regimens._errors import InputError
 from regimens._models.assessment import AssessmentInputs
 from regimens._models.base import Frozen, Items, Number, PlainText, Whole
 from regimens._models.constants import DEFAULT_BSA_FORMULA, bsa_formula_key
-from regimens._models.validation import own_error
+from regimens._models.validation import Checked
 
 __all__ = [
     "MAX_CONCENTRATION_MG_PER_ML",
@@ -68,7 +68,7 @@ def check_dose_level(percent: float, field: str, what: str | None = None) -> flo
     return percent
 
 
-class DrugDoseLevel(Frozen):
+class DrugDoseLevel(Checked):
     """A dose level for one drug, e.g. capecitabine at 75 % after grade 2 toxicity."""
 
     model_config = ConfigDict(allow_inf_nan=False)
@@ -77,14 +77,7 @@ class DrugDoseLevel(Frozen):
     percent: Number
     reason: PlainText | None = None
 
-    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
-
-        def __init__(self, **data: Any) -> None:
-            # A rejected value raises the package's InputError, not pydantic's error.
-            try:
-                super().__init__(**data)
-            except ValidationError as exc:
-                raise own_error(exc, prefix="drug dose level") from None
+    _label: ClassVar[str] = "drug dose level"
 
     @field_validator("percent")
     @classmethod
@@ -111,7 +104,7 @@ class DrugConcentration(Frozen):
     mg_per_ml: Number = Field(ge=MIN_CONCENTRATION_MG_PER_ML, le=MAX_CONCENTRATION_MG_PER_ML)
 
 
-class SheetOptions(Frozen):
+class SheetOptions(Checked):
     """How to compute a sheet. Defaults are the documented clinical defaults."""
 
     model_config = ConfigDict(allow_inf_nan=False)
@@ -150,14 +143,8 @@ class SheetOptions(Frozen):
     #: assessment is made, and the sheet says so.
     assessment: AssessmentInputs | None = None
 
-    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
-
-        def __init__(self, **data: Any) -> None:
-            # A rejected option raises InputError naming the field (the CLI renames it).
-            try:
-                super().__init__(**data)
-            except ValidationError as exc:
-                raise own_error(exc, prefix="option") from None
+    #: A rejected option raises InputError naming the field (the CLI renames it).
+    _label: ClassVar[str] = "option"
 
     @field_validator("bsa_formula")
     @classmethod

@@ -12,14 +12,13 @@ Paediatric dosing is out of scope: ages under 18 are refused.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from pydantic import ConfigDict, ValidationError, model_validator
+from pydantic import ConfigDict, model_validator
 
 from regimens._errors import InputError, MissingInputError, PlausibilityError
-from regimens._models.base import Frozen
 from regimens._models.constants import CM_PER_INCH, CREATININE_UMOL_PER_MG_DL, KG_PER_LB
-from regimens._models.validation import own_error
+from regimens._models.validation import Checked
 
 __all__ = ["RANGES", "Patient", "Sex", "check_range"]
 
@@ -81,7 +80,7 @@ def check_range(field: str, value: float) -> float:
     return value
 
 
-class Patient(Frozen):
+class Patient(Checked):
     """A patient's measurements in canonical units; every field optional.
 
     A calculation that needs a missing value raises
@@ -103,14 +102,6 @@ class Patient(Frozen):
     #: A creatinine clearance measured or estimated elsewhere, in mL/min; when given
     #: it is used instead of Cockcroft–Gault from serum creatinine.
     crcl_ml_min: float | None = None
-
-    if not TYPE_CHECKING:  # mypy sees pydantic's typed __init__ (pyproject.toml)
-
-        def __init__(self, **data: Any) -> None:
-            try:
-                super().__init__(**data)
-            except ValidationError as exc:
-                raise own_error(exc) from None
 
     @model_validator(mode="after")
     def _plausible(self) -> Patient:

@@ -203,8 +203,7 @@ def _day_rows(calendar: Calendar, words: Words) -> list[list[str]]:
             runs.append((cycle, [day], given, flags))
     return [
         [
-            words.date(days[0].date)
-            + (f" – {words.date(days[-1].date)}" if len(days) > 1 else ""),
+            words.date(days[0].date) + (f" – {words.date(days[-1].date)}" if len(days) > 1 else ""),
             words.wd(days[0].date) + (f"–{words.wd(days[-1].date)}" if len(days) > 1 else ""),
             str(cycle.cycle),
             span(days, words),
