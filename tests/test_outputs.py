@@ -59,7 +59,7 @@ def test_csv_one_row_per_administration_per_day() -> None:
     cape = [row for row in rows if row["drug"] == "capecitabine"]
     assert [row["day"] for row in cape] == [str(day) for day in range(1, 22)]
     assert {row["dose_mg"] for row in cape} == {"1300"}
-    assert {row["daily_dose_mg"] for row in cape} == {"2600.0"}
+    assert {row["daily_dose_mg"] for row in cape} == {"2600"}
     assert cape[0]["tablets"] == "2x500;2x150"
     assert cape[0]["warnings"] == ""
     assert cape[0]["renal_rule"] == "bands"
