@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import math
+import random
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from regimens._errors import InputError, UnitError
-from regimens._read.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
+from regimens._read.units import (
+    COMMON_UNITS,
+    CREATININE_UMOL_PER_MG_DL,
+    KINDS,
+    _convert_with_pint,
+    get_registry,
+    parse_measurement,
+    parse_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -147,3 +158,99 @@ def test_unreadable_quantity_without_an_example() -> None:
     with pytest.raises(UnitError) as caught:
         parse_quantity("1 cm)", field="value")
     assert str(caught.value) == "value '1 cm)' is not a quantity: give a number with its unit"
+
+
+# --- the table of common spellings (issue 23) ------------------------------------------
+
+#: Numbers as people type them: integers, decimals, exponents, signs, extremes.
+_TYPED = [f"{random.Random(23).uniform(0.01, 400):.{places}f}" for places in range(6)]
+_TYPED += [f"{value:.{index % 5}f}" for index, value in enumerate(range(1, 251, 7))]
+_TYPED += ["170", "1.7", "0.5", "1e2", "2.5E-1", "+80", "154", "88.4", "5.6", "6.25"]
+_TYPED += ["1" * 18, "0.000001", "12.", ".75", "70.00", "3e-5", "1e308", "0", "-3"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"), sorted(COMMON_UNITS), ids=[f"{u} ({k})" for u, k in sorted(COMMON_UNITS)]
+)
+def test_common_unit_reads_exactly_as_pint(unit: str, kind: str) -> None:
+    """Every entry of the table has the dimension of its kind in pint (µmol/L: an amount
+    concentration, read with the molar mass) and gives pint's very float (``==``) for
+    every typed number above, alone and written without a space."""
+    conversion = COMMON_UNITS[(unit, kind)]
+    registry = get_registry()
+    dimension = (
+        "[substance] / [length] ** 3" if conversion.molar_creatinine else KINDS[kind].dimension
+    )
+    assert parse_quantity(f"1 {unit}", field="x").dimensionality == (
+        registry.get_dimensionality(dimension)
+    )
+    assert conversion.molar_creatinine == (kind == "creatinine" and "mol" in unit)
+    for number in _TYPED:
+        for text in (f"{number} {unit}", f"{number}{unit}"):
+            expected, _ = _convert_with_pint(text, field="x", spec=KINDS[kind])
+            assert parse_measurement(text, field="x", kind=kind) == expected, text
+
+
+def test_common_units_cover_what_the_help_lists() -> None:
+    """The spellings of the options' help and of issue 23 are all in the table."""
+    listed = {
+        "length": ["cm", "m", "in", "ft"],
+        "mass": ["kg", "g", "lb"],
+        "creatinine": ["mg/dL", "µmol/L", "μmol/L", "umol/L"],
+        "clearance": ["mL/min"],
+        "dose": ["mg", "g"],
+    }
+    for kind, units in listed.items():
+        for unit in units:
+            assert (unit, kind) in COMMON_UNITS, (unit, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param("6 ft", "length", 182.88, id="6 ft = 72 in = 182.88 cm"),
+        pytest.param("67 in", "length", 170.18, id="67 in x 2.54 = 170.18 cm"),
+        pytest.param("1.70 m", "length", 170.0, id="1.70 m = 170 cm"),
+        pytest.param("154 lb", "mass", 69.85322498, id="154 x 0.45359237 kg"),
+        pytest.param("70000 g", "mass", 70.0, id="70000 g = 70 kg"),
+        pytest.param("88.4 umol/L", "creatinine", 1.0, id="88.4 umol/L = 1 mg/dL"),
+        pytest.param("80 µmol/L", "creatinine", 0.904977, id="80 / 88.4 mg/dL"),
+        pytest.param("4.37 g", "dose", 4370.0, id="4.37 g = 4370 mg"),
+    ],
+)
+def test_common_units_by_hand(text: str, kind: str, expected: float) -> None:
+    """The table's conversions worked by hand from the definitions (1 in = 2.54 cm,
+    1 lb = 0.45359237 kg exactly; creatinine 113.12 g/mol: 88.4 µmol/L per mg/dL)."""
+    assert parse_measurement(text, field="x", kind=kind) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        pytest.param("70 kg", "length", "height must be a length, got 70 kg", id="kg for height"),
+        pytest.param("170 cm", "mass", "height must be a mass, got 170 cm", id="cm for weight"),
+        pytest.param("80 umol/L", "mass", "height must be a mass", id="molar for weight"),
+        pytest.param("1e999 cm", "length", "finite", id="overflow"),
+        pytest.param("1,70 m", "length", "decimals with a point", id="comma"),
+        pytest.param("170 CM", "length", "unknown unit CM", id="capitals go to pint"),
+    ],
+)
+def test_table_leaves_mistakes_to_pint(text: str, kind: str, message: str) -> None:
+    """A spelling of the table under another kind, or a number the table cannot read,
+    still gets pint's error naming the field."""
+    with pytest.raises(UnitError, match=message):
+        parse_measurement(text, field="height", kind=kind)
+
+
+@pytest.mark.subprocess
+def test_common_units_do_not_import_pint() -> None:
+    """Reading every entry of the table leaves pint unimported (cold start, issue 23)."""
+    code = (
+        "import sys\n"
+        "from regimens._read.units import COMMON_UNITS, parse_measurement\n"
+        "for unit, kind in COMMON_UNITS:\n"
+        "    parse_measurement(f'12.5 {unit}', field='x', kind=kind)\n"
+        "print('pint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
