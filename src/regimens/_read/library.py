@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +42,7 @@ from regimens._models.base import control_character
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
 from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
-from regimens._read.validation import describe_errors, key_lines, problem_at
+from regimens._read.validation import KeyLines, describe_errors, key_lines, problem_at
 
 __all__ = [
     "DRUGS_FILE",
@@ -98,6 +98,12 @@ class _Read:
     text: str
     data: dict[str, Any]
     file: LibraryFile
+
+    @cached_property
+    def lines(self) -> KeyLines:
+        """The line of each key, for a problem's ``file:line``: scanned only when a
+        problem is found (a scan of the built-in library takes about 25 ms)."""
+        return key_lines(self.text)
 
 
 #: The largest library file read (1 MiB): the largest built-in one is about 60 kB, and a
@@ -292,11 +298,12 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
                         )
                     drug_names[key] = (facts.inn, read)
             continue
-        lines = key_lines(read.text)
         if regimen.id in layer.regimens:
             other = layer.regimens[regimen.id][1].path
             problems.append(
-                problem_at(path, lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}")
+                problem_at(
+                    path, read.lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}"
+                )
             )
             continue
         for position, name in enumerate(regimen.names()):
@@ -308,7 +315,7 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
                 problems.append(
                     problem_at(
                         path,
-                        lines,
+                        read.lines,
                         loc,
                         f"duplicate {what} {name!r}: already a name of {owner[0]} "
                         f"in {owner[1].path}",
@@ -341,7 +348,6 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
     problems: list[str] = _assessment_names(library)
     for regimen in library:
         read = reads[library.file_of(regimen.id).path]
-        lines = key_lines(read.text)
         for index, component in enumerate(regimen.components):
             if component.drug in library.drugs:
                 continue
@@ -354,23 +360,27 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
                     f"unknown drug {component.drug!r}: describe it in {DRUGS_FILE} "
                     f"(known: {', '.join(library.drugs)})"
                 )
-            problems.append(problem_at(read.path, lines, loc, reason))
+            problems.append(problem_at(read.path, read.lines, loc, reason))
         for index, schedule in enumerate(regimen.given_with):
             loc = ("given_with", index, "regimen")
             host = library.regimens.get(schedule.regimen)
             if host is None:
                 problems.append(
-                    problem_at(read.path, lines, loc, f"no regimen has the id {schedule.regimen!r}")
+                    problem_at(
+                        read.path, read.lines, loc, f"no regimen has the id {schedule.regimen!r}"
+                    )
                 )
             elif host.kind != "chemotherapy":
                 problems.append(
-                    problem_at(read.path, lines, loc, f"{host.id} is not a chemotherapy regimen")
+                    problem_at(
+                        read.path, read.lines, loc, f"{host.id} is not a chemotherapy regimen"
+                    )
                 )
             elif schedule.day > host.cycle_length_days:
                 problems.append(
                     problem_at(
                         read.path,
-                        lines,
+                        read.lines,
                         ("given_with", index, "day"),
                         f"day {schedule.day} is outside the {host.cycle_length_days}-day "
                         f"cycle of {host.id}",
