@@ -550,10 +550,9 @@ def test_unknown_drug_names_its_line_and_a_sound_library_scans_no_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The line of a problem is found when there is a problem: 'drug = "gemcitabine"' is
-    line 13 of the user regimen (USER_REGIMEN above, whose text starts with an empty line;
-    counted by hand); a library without
-    a problem loads without scanning any file for lines (about 25 ms of every command's
-    start, issue 23)."""
+    line 13 of the user regimen (USER_REGIMEN above, whose text starts with an empty
+    line; counted by hand); a library without a problem loads without scanning any file
+    for lines (about 25 ms of every command's start, issue 23)."""
     path = write(tmp_path / "bad", "a.toml", "AAA", drug="gemcitabine")
     with pytest.raises(LibraryError, match=rf"^{re.escape(str(path))}:13: components\[1\]\.drug: "):
         load_library([tmp_path / "bad"], use_env=False)
