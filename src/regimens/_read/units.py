@@ -249,7 +249,7 @@ def _feet_and_inches(text: str, *, field: str) -> float | None:
     one; inches of 12 or more are refused (``5 ft 13 in`` is a typo, not 6 ft 1 in)."""
     match = _FEET_AND_INCHES.fullmatch(text.strip())
     if match is None or (match.group("inches") is None and "'" not in text and "′" not in text):
-        return None  # "6 ft" alone is pint's, as "67 in" is
+        return None  # "6 ft" alone is a plain quantity, as "67 in" is
     inches = float(match.group("inches") or 0)
     if inches >= 12:
         raise UnitError(
