@@ -58,6 +58,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     "sheet_json": ("_render.sheet_json", "sheet_json"),
+    "verify_sheet": ("_api", "verify_sheet"),
+    "SheetVerification": ("_models.verify", "SheetVerification"),
+    "Difference": ("_models.verify", "Difference"),
     # the treatment-day assessment
     "assessment_inputs": ("_api", "assessment_inputs"),
     "AssessmentInputs": ("_models.assessment", "AssessmentInputs"),
@@ -125,6 +128,7 @@ __all__ = [
     "CourseReport",
     "CrclResult",
     "Delay",
+    "Difference",
     "DoseSheet",
     "DrugDoseLevel",
     "DrugFacts",
@@ -143,6 +147,7 @@ __all__ = [
     "RegimensError",
     "SheetDay",
     "SheetOptions",
+    "SheetVerification",
     "SheetWarning",
     "SupportiveSchedule",
     "UnitError",
@@ -170,6 +175,7 @@ __all__ = [
     "read_jsonl_rows",
     "sheet_bundle",
     "sheet_json",
+    "verify_sheet",
 ]
 
 if TYPE_CHECKING:
@@ -179,6 +185,7 @@ if TYPE_CHECKING:
         calendar_bundle,
         check_prescription,
         sheet_bundle,
+        verify_sheet,
     )
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
@@ -223,6 +230,7 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
+    from regimens._models.verify import Difference, SheetVerification
     from regimens._read.course import course_assessments, load_course, parse_course
     from regimens._read.library import load_library
     from regimens._read.patient import make_patient

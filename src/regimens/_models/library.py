@@ -9,6 +9,7 @@ reader's part (:func:`regimens._read.library.load_library` builds it).
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,20 @@ from pydantic import Field
 from regimens._errors import UnknownNameError, UnknownRegimenError
 from regimens._models.assessment import AssessmentSettings
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.provenance import (
+    BUILTIN_LAYER,
+    FileRole,
+    LibraryDirectory,
+    LibrarySources,
+    Shadowing,
+    SourceFile,
+)
 from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
 
 __all__ = ["Library", "LibraryFile", "LibraryLayer", "LibraryNotice", "normalize_name"]
 
 _Model = TypeVar("_Model", Regimen, DrugFacts)
+_What = Literal["regimen", "drug", "assessment"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,10 @@ class LibraryLayer:
     drugs: Mapping[str, tuple[DrugFacts, LibraryFile]] = field(default_factory=dict)
     #: The layer's ``assessment.toml`` (ULNs, lab age, toxicity and condition names).
     assessment: AssessmentSettings | None = None
+    #: The file ``assessment`` was read from.
+    assessment_file: LibraryFile | None = None
+    #: The directory of a user layer (None: the built-in one).
+    directory: str | None = None
 
 
 class LibraryNotice(Frozen):
@@ -122,6 +136,7 @@ class Library:
             (layer.assessment for layer in reversed(layers) if layer.assessment is not None),
             AssessmentSettings(),
         )
+        self._layers = tuple(layers)
         self.notices: tuple[LibraryNotice, ...] = tuple(notices)
         # English, as printed today; a renderer of the notices replaces it (issue 16).
         self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
@@ -162,6 +177,74 @@ class Library:
     def file_of_drug(self, name: str) -> LibraryFile:
         """The drug-facts file a drug was read from."""
         return self._drug_entries[self.drug(name).inn][1]
+
+    def sources(
+        self, regimen_ids: Sequence[str], drugs: Sequence[str], *, assessment: bool
+    ) -> LibrarySources:
+        """The files a result read: these regimens' and drugs' files (and the assessment
+        settings' file when ``assessment``), which of them shadow an earlier layer's, and
+        the user directories of the library. Files are listed once, in layer order."""
+        used: dict[str, tuple[LibraryFile, str, FileRole, list[str]]] = {}
+        shadowed: list[Shadowing] = []
+        wanted: list[tuple[_What, str, LibraryFile]] = [
+            ("regimen", self.get(name).id, self.file_of(name)) for name in regimen_ids
+        ]
+        wanted += [("drug", self.drug(name).inn, self.file_of_drug(name)) for name in drugs]
+        settings_files = [
+            (layer.label, layer.assessment_file)
+            for layer in self._layers
+            if layer.assessment_file is not None
+        ]
+        if assessment and settings_files:
+            wanted.append(("assessment", "", settings_files[-1][1]))
+        for what, name, file in wanted:
+            label = self._label_of(file)
+            entry = used.setdefault(file.path, (file, label, _role(what), []))
+            if name:
+                entry[3].append(name)
+            replaced = _replaced(self._layers, what, name, file)
+            if what == "assessment" and len(settings_files) > 1:
+                replaced = settings_files[-2][1]
+            if replaced is not None:
+                shadowed.append(
+                    Shadowing(
+                        what=what,
+                        name=name or "assessment",
+                        path=_shown_path(file),
+                        layer=label,
+                        shadowed_path=_shown_path(replaced),
+                    )
+                )
+        order = {label: index for index, label in enumerate(self._layer_labels())}
+        files = sorted(used.values(), key=lambda entry: (order.get(entry[1], 0), entry[0].path))
+        return LibrarySources(
+            files=tuple(
+                SourceFile(
+                    path=_shown_path(file),
+                    sha256=file.sha256,
+                    layer=label,
+                    role=role,
+                    names=tuple(dict.fromkeys(names)),
+                )
+                for file, label, role, names in files
+            ),
+            shadowed=tuple(shadowed),
+            library_dirs=tuple(
+                LibraryDirectory(label=layer.label, path=os.path.abspath(layer.directory))
+                for layer in self._layers
+                if layer.directory is not None
+            ),
+        )
+
+    def _layer_labels(self) -> list[str]:
+        return [layer.label for layer in self._layers]
+
+    def _label_of(self, file: LibraryFile) -> str:
+        for layer in reversed(self._layers):
+            entries = [*layer.regimens.values(), *layer.drugs.values()]
+            if layer.assessment_file == file or any(entry[1] == file for entry in entries):
+                return layer.label
+        return BUILTIN_LAYER if file.builtin else "extra_dirs"
 
     def supportive_for(self, regimen_id: str) -> tuple[tuple[Regimen, SupportiveSchedule], ...]:
         """The supportive regimens given with a regimen, with how they are added to it."""
@@ -267,6 +350,31 @@ def _name_index(
             index[key] = target
             claimed_by[key] = file
     return index
+
+
+def _role(what: _What) -> FileRole:
+    return "regimen" if what == "regimen" else "drugs" if what == "drug" else "assessment"
+
+
+def _shown_path(file: LibraryFile) -> str:
+    """A file as a provenance names it: a built-in one by its name in the built-in
+    library, a user one by its absolute path."""
+    return os.path.basename(file.path) if file.builtin else os.path.abspath(file.path)
+
+
+def _replaced(
+    layers: Sequence[LibraryLayer], what: str, name: str, file: LibraryFile
+) -> LibraryFile | None:
+    """The file of an earlier layer that ``file``'s regimen or drug ``name`` replaced."""
+    previous: LibraryFile | None = None
+    for layer in layers:
+        entries = layer.regimens if what == "regimen" else layer.drugs
+        entry = entries.get(name) if what != "assessment" else None
+        if entry is not None:
+            if entry[1] == file:
+                return previous
+            previous = entry[1]
+    return None
 
 
 def _english(notice: LibraryNotice) -> str:

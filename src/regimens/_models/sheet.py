@@ -20,6 +20,7 @@ from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.drug_data import Diluent
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
+from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
 from regimens._models.regimen import (
     ComponentKind,
     DoseBasis,
@@ -62,8 +63,9 @@ __all__ = [
 #: Version of the JSON document: minor for a new field (1.1: the treatment-day
 #: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use; 1.4: an
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
-#: day 1), major for an incompatible change.
-SCHEMA_VERSION = "1.4"
+#: day 1; 1.5: every file read, the shadowing user files, the library directories and
+#: the sheet's own hash in the provenance), major for an incompatible change.
+SCHEMA_VERSION = "1.5"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -446,6 +448,12 @@ class Provenance(Frozen):
     options: FrozenMap[str, object]
     order_of_operations: tuple[OrderStep, ...]
     calculated_at: str  # ISO 8601, UTC
+    #: Every library file the sheet read, with its SHA-256 (1.5).
+    files: tuple[SourceFile, ...] = ()
+    #: The user files among them that replaced an earlier layer's (1.5).
+    shadowed: tuple[Shadowing, ...] = ()
+    #: The user library directories, in layer order (1.5): what ``verify`` loads again.
+    library_dirs: tuple[LibraryDirectory, ...] = ()
 
 
 class DoseSheet(Frozen):

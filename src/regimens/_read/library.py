@@ -52,6 +52,7 @@ __all__ = [
     "LibraryProblemsError",
     "builtin_library_dir",
     "load_drugs_file",
+    "load_layers",
     "load_library",
     "load_regimen_file",
     "validate_paths",
@@ -234,6 +235,8 @@ class _Layer:
     regimens: dict[str, tuple[Regimen, _Read]] = field(default_factory=dict)
     drugs: dict[str, tuple[DrugFacts, _Read]] = field(default_factory=dict)
     assessment: AssessmentSettings | None = None
+    assessment_read: _Read | None = None
+    directory: Path | None = None  # a user layer's
 
     def model(self) -> LibraryLayer:
         """The layer as the library holds it (each model with its file's provenance)."""
@@ -242,6 +245,8 @@ class _Layer:
             regimens={key: (regimen, read.file) for key, (regimen, read) in self.regimens.items()},
             drugs={key: (facts, read.file) for key, (facts, read) in self.drugs.items()},
             assessment=self.assessment,
+            assessment_file=self.assessment_read.file if self.assessment_read else None,
+            directory=str(self.directory) if self.directory is not None else None,
         )
 
 
@@ -273,6 +278,7 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
             read = _read_toml(path, builtin=builtin)
             if read.path.name == ASSESSMENT_FILE:
                 layer.assessment = _validate(AssessmentFile, read).to_model()
+                layer.assessment_read = read
                 continue
             is_drugs = _is_drugs_file(read)
             if is_drugs:
@@ -337,7 +343,9 @@ def _directory_layer(directory: Path, label: str) -> tuple[_Layer, list[str]]:
         what = "does not exist" if not directory.exists() else "is not a directory"
         problem = f"{directory}: library directory (from {label}) {what}"
         return _Layer(label=label), [problem]
-    return _scan(_library_files(directory), label=label, builtin=False)
+    layer, problems = _scan(_library_files(directory), label=label, builtin=False)
+    layer.directory = directory
+    return layer, problems
 
 
 def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
@@ -458,10 +466,17 @@ def load_library(
     message is the first, naming the file, line, field and reason, and how many more
     there are; its ``problems`` lists them all.
     """
+    return load_layers(_extra_directories(extra_dirs, use_env))
+
+
+def load_layers(directories: Sequence[tuple[Path, str]]) -> Library:
+    """The built-in library with these user directories layered over it, in order,
+    each with its label (``REGIMENS_LIBRARY``, ``extra_dirs``): the library a sheet's
+    ``provenance.library_dirs`` names, as ``regimens verify`` loads it again."""
     builtin, builtin_problems = _builtin_layer(builtin_library_dir())
     layers = [builtin]
     problems = list(builtin_problems)
-    for directory, label in _extra_directories(extra_dirs, use_env):
+    for directory, label in directories:
         layer, found = _directory_layer(directory, label)
         layers.append(layer)
         problems.extend(found)

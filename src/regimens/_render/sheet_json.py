@@ -14,10 +14,12 @@ Numbers are written by pydantic's serialiser, as ``model_dump_json`` writes them
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic_core import to_json
 
+from regimens._models.provenance import document_sha256
 from regimens._models.sheet import DoseSheet, Provenance, SheetWarning
 from regimens._render.assessment_json import assessment_document, assessment_object_schema
 from regimens._render.dose_words import (
@@ -75,6 +77,8 @@ def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
         if key == "warnings":  # blocking before the warnings it sums up
             document["blocking"] = sheet.blocking
         document[key] = value
+    # The hash of the document as a reader parses it (docs/json-output.md, sheet_sha256).
+    document["provenance"]["sheet_sha256"] = document_sha256(json.loads(to_json(document)))
     return document
 
 
@@ -121,6 +125,19 @@ _DOCUMENT_FIELDS: tuple[tuple[str, str, dict[str, Any] | None, str | None, bool]
     ),
     ("OrganAdjustment", "rule", {"title": "Rule", **_TEXT}, None, True),
     ("Provenance", "order_of_operations", {"title": "Order Of Operations", **_TEXT}, None, True),
+    (
+        "Provenance",
+        "sheet_sha256",
+        {
+            "title": "Sheet Sha256",
+            "description": "SHA-256 of the document's canonical JSON without this key "
+            "(docs/json-output.md)",
+            "pattern": "^[0-9a-f]{64}$",
+            **_TEXT,
+        },
+        None,
+        True,
+    ),
 )
 
 
