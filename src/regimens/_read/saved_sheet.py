@@ -203,8 +203,9 @@ def _patient(inputs: dict[str, Measured | str]) -> Patient:
             continue
         field, unit = _PATIENT_UNITS.get(key, (None, None))
         if field is None or not isinstance(value, Measured) or value.unit != unit:
+            shown = f"{value.value:g} {value.unit}" if isinstance(value, Measured) else value
             raise InputError(
-                f"patient.{key}: {value!r} is not a measurement a sheet records "
+                f"patient.{key}: {shown!r} is not a measurement a sheet records "
                 f"(height cm, weight kg, age years, creatinine mg/dL, crcl mL/min, sex)",
                 field="sheet",
             )
