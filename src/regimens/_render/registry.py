@@ -124,6 +124,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
     "show": {
         "table": Renderer(f"{_LIBRARY}:show_table", ("library",)),
         "json": Renderer(f"{_LIBRARY}:show_json", ("library",)),
+        "fhir": Renderer("regimens._render.fhir_plan:regimen_fhir_json", ("library",)),
     },
     # ``regimens verify``: a saved sheet computed again (the document: SheetVerification).
     "verify": {
