@@ -148,3 +148,28 @@ def test_sheet_sha256_is_the_hash_of_the_canonical_document(library: regimens.Li
 def test_the_sheet_schema_version_says_the_provenance_grew() -> None:
     """A minor version: keys were added, none removed (docs/json-output.md)."""
     assert regimens.SCHEMA_VERSION == "1.5"
+
+
+def test_a_user_assessment_file_is_named_as_shadowing_the_built_in_one(
+    tmp_path: Path, library: regimens.Library
+) -> None:
+    """A user assessment.toml (other ULNs) replaces the built-in one for an assessment:
+    named with its hash and as shadowing assessment.toml."""
+    directory = tmp_path / "settings"
+    directory.mkdir()
+    (directory / "assessment.toml").write_bytes((BUILTIN / "assessment.toml").read_bytes())
+    user = regimens.load_library([directory], use_env=False)
+    inputs = regimens.assessment_inputs(user, labs=["anc=2.0"])
+    provenance = folfox(user, assessment=inputs)["provenance"]
+    path = str((directory / "assessment.toml").resolve())
+    assert provenance["files"][-1]["path"] == path
+    assert provenance["files"][-1]["role"] == "assessment"
+    assert provenance["shadowed"] == [
+        {
+            "what": "assessment",
+            "name": "assessment",
+            "path": path,
+            "layer": "extra_dirs",
+            "shadowed_path": "assessment.toml",
+        }
+    ]

@@ -221,3 +221,38 @@ def test_differences_name_list_items_and_keep_json_types() -> None:
         "now": None,
         "change": "removed",
     }
+
+
+def test_every_regimen_s_sheet_verifies_identical(library: regimens.Library) -> None:
+    """For every regimen of the library (cycle 2 too, for a component of some cycles
+    only), the sheet written today is identical when computed again, and its hash, made
+    from the values before they were written, is the hash of the JSON as read back."""
+    patient = regimens.make_patient(
+        height="170 cm", weight="70 kg", age=60, sex="female", creatinine="0.9 mg/dL"
+    )
+    for regimen in library:
+        for cycle in (1, 2):
+            options = regimens.SheetOptions(cycle=cycle)
+            sheet = regimens.compute_sheet(library, regimen.id, patient, options)
+            result = regimens.verify_sheet(regimens.sheet_json(sheet, indent=None))
+            assert result.differences == (), (regimen.id, cycle)
+
+
+def test_a_sheet_made_with_the_environment_library_verifies_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify loads the directories the sheet names, not today's REGIMENS_LIBRARY: a
+    sheet made with a REGIMENS_LIBRARY directory is identical with the variable unset,
+    and a directory set today does not change it."""
+    directory = user_library(tmp_path)
+    monkeypatch.setenv("REGIMENS_LIBRARY", str(directory))
+    patient = regimens.make_patient(height="170 cm", weight="70 kg", crcl="90 mL/min")
+    sheet = regimens.compute_sheet(regimens.load_library(), "FOLFOX-6", patient)
+    saved = regimens.sheet_json(sheet)
+    monkeypatch.delenv("REGIMENS_LIBRARY")
+    assert regimens.verify_sheet(saved).identical
+    plain = regimens.sheet_json(
+        regimens.compute_sheet(regimens.load_library(), "FOLFOX-6", patient)
+    )
+    monkeypatch.setenv("REGIMENS_LIBRARY", str(directory))
+    assert regimens.verify_sheet(plain).identical

@@ -28,25 +28,17 @@ def document_differences(saved: Any, now: Any) -> tuple[Difference, ...]:
 
 
 def _walk(saved: Any, now: Any, path: str) -> Iterator[Difference]:
-    if isinstance(saved, dict) and isinstance(now, dict):
-        for key in (*saved, *(key for key in now if key not in saved)):
-            where = f"{path}.{key}" if path else str(key)
-            if key not in now:
-                yield Difference(field=where, saved=saved[key], change="removed")
-            elif key not in saved:
-                yield Difference(field=where, now=now[key], change="added")
+    both_lists = isinstance(saved, list) and isinstance(now, list)
+    if both_lists or (isinstance(saved, dict) and isinstance(now, dict)):
+        saved_items, now_items = (_named(saved), _named(now)) if both_lists else (saved, now)
+        for key in (*saved_items, *(key for key in now_items if key not in saved_items)):
+            where = f"{path}[{key}]" if both_lists else f"{path}.{key}" if path else str(key)
+            if key not in now_items:
+                yield Difference(field=where, saved=saved_items[key], change="removed")
+            elif key not in saved_items:
+                yield Difference(field=where, now=now_items[key], change="added")
             else:
-                yield from _walk(saved[key], now[key], where)
-    elif isinstance(saved, list) and isinstance(now, list):
-        saved_items, now_items = _named(saved), _named(now)
-        for name in (*saved_items, *(name for name in now_items if name not in saved_items)):
-            where = f"{path}[{name}]"
-            if name not in now_items:
-                yield Difference(field=where, saved=saved_items[name], change="removed")
-            elif name not in saved_items:
-                yield Difference(field=where, now=now_items[name], change="added")
-            else:
-                yield from _walk(saved_items[name], now_items[name], where)
+                yield from _walk(saved_items[key], now_items[key], where)
     elif type(saved) is not type(now) or saved != now:
         yield Difference(field=path, saved=saved, now=now)
 

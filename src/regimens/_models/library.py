@@ -137,6 +137,22 @@ class Library:
             AssessmentSettings(),
         )
         self._layers = tuple(layers)
+        # For the provenance of results (:meth:`sources`): each file's layer (position,
+        # label), and the file each regimen, drug or assessment file replaced.
+        self._file_layers: dict[str, tuple[int, str]] = {}
+        self._replaced: dict[str, LibraryFile] = {}
+        latest: dict[tuple[str, str], LibraryFile] = {}
+        for position, layer in enumerate(layers):
+            keyed = [(("regimen", key), entry[1]) for key, entry in layer.regimens.items()]
+            keyed += [(("drug", key), entry[1]) for key, entry in layer.drugs.items()]
+            if layer.assessment_file is not None:
+                keyed.append((("assessment", ""), layer.assessment_file))
+            for key, file in keyed:
+                self._file_layers[file.path] = (position, layer.label)
+                if key in latest:
+                    self._replaced[f"{key[0]}:{key[1]}:{file.path}"] = latest[key]
+                latest[key] = file
+        self._assessment_file = latest.get(("assessment", ""))
         self.notices: tuple[LibraryNotice, ...] = tuple(notices)
         # English, as printed today; a renderer of the notices replaces it (issue 16).
         self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
@@ -184,49 +200,38 @@ class Library:
         """The files a result read: these regimens' and drugs' files (and the assessment
         settings' file when ``assessment``), which of them shadow an earlier layer's, and
         the user directories of the library. Files are listed once, in layer order."""
-        used: dict[str, tuple[LibraryFile, str, FileRole, list[str]]] = {}
+        used: dict[str, tuple[LibraryFile, FileRole, list[str]]] = {}
         shadowed: list[Shadowing] = []
         wanted: list[tuple[_What, str, LibraryFile]] = [
             ("regimen", self.get(name).id, self.file_of(name)) for name in regimen_ids
         ]
         wanted += [("drug", self.drug(name).inn, self.file_of_drug(name)) for name in drugs]
-        settings_files = [
-            (layer.label, layer.assessment_file)
-            for layer in self._layers
-            if layer.assessment_file is not None
-        ]
-        if assessment and settings_files:
-            wanted.append(("assessment", "", settings_files[-1][1]))
+        if assessment and self._assessment_file is not None:
+            wanted.append(("assessment", "", self._assessment_file))
         for what, name, file in wanted:
-            label = self._label_of(file)
-            entry = used.setdefault(file.path, (file, label, _role(what), []))
-            if name:
-                entry[3].append(name)
-            replaced = _replaced(self._layers, what, name, file)
-            if what == "assessment" and len(settings_files) > 1:
-                replaced = settings_files[-2][1]
+            used.setdefault(file.path, (file, _role(what), []))[2].append(name)
+            replaced = self._replaced.get(f"{what}:{name}:{file.path}")
             if replaced is not None:
                 shadowed.append(
                     Shadowing(
                         what=what,
                         name=name or "assessment",
                         path=_shown_path(file),
-                        layer=label,
+                        layer=self._layer_of(file)[1],
                         shadowed_path=_shown_path(replaced),
                     )
                 )
-        order = {label: index for index, label in enumerate(self._layer_labels())}
-        files = sorted(used.values(), key=lambda entry: (order.get(entry[1], 0), entry[0].path))
+        files = sorted(used.values(), key=lambda entry: (self._layer_of(entry[0]), entry[0].path))
         return LibrarySources(
             files=tuple(
                 SourceFile(
                     path=_shown_path(file),
                     sha256=file.sha256,
-                    layer=label,
+                    layer=self._layer_of(file)[1],
                     role=role,
-                    names=tuple(dict.fromkeys(names)),
+                    names=tuple(dict.fromkeys(name for name in names if name)),
                 )
-                for file, label, role, names in files
+                for file, role, names in files
             ),
             shadowed=tuple(shadowed),
             library_dirs=tuple(
@@ -236,15 +241,9 @@ class Library:
             ),
         )
 
-    def _layer_labels(self) -> list[str]:
-        return [layer.label for layer in self._layers]
-
-    def _label_of(self, file: LibraryFile) -> str:
-        for layer in reversed(self._layers):
-            entries = [*layer.regimens.values(), *layer.drugs.values()]
-            if layer.assessment_file == file or any(entry[1] == file for entry in entries):
-                return layer.label
-        return BUILTIN_LAYER if file.builtin else "extra_dirs"
+    def _layer_of(self, file: LibraryFile) -> tuple[int, str]:
+        """The position and label of the layer a file belongs to."""
+        return self._file_layers.get(file.path, (0, BUILTIN_LAYER))
 
     def supportive_for(self, regimen_id: str) -> tuple[tuple[Regimen, SupportiveSchedule], ...]:
         """The supportive regimens given with a regimen, with how they are added to it."""
@@ -360,21 +359,6 @@ def _shown_path(file: LibraryFile) -> str:
     """A file as a provenance names it: a built-in one by its name in the built-in
     library, a user one by its absolute path."""
     return os.path.basename(file.path) if file.builtin else os.path.abspath(file.path)
-
-
-def _replaced(
-    layers: Sequence[LibraryLayer], what: str, name: str, file: LibraryFile
-) -> LibraryFile | None:
-    """The file of an earlier layer that ``file``'s regimen or drug ``name`` replaced."""
-    previous: LibraryFile | None = None
-    for layer in layers:
-        entries = layer.regimens if what == "regimen" else layer.drugs
-        entry = entries.get(name) if what != "assessment" else None
-        if entry is not None:
-            if entry[1] == file:
-                return previous
-            previous = entry[1]
-    return None
 
 
 def _english(notice: LibraryNotice) -> str:
