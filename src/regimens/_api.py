@@ -165,6 +165,7 @@ def verify_sheet(
 
     from regimens._calc.dosing import sheet_for
     from regimens._calc.verify import document_differences
+    from regimens._errors import InputError
     from regimens._models.provenance import document_sha256
     from regimens._models.verify import Difference, SheetVerification
     from regimens._read.library import load_layers
@@ -182,7 +183,11 @@ def verify_sheet(
     elif isinstance(sheet, str | bytes):
         document, name = parse_sheet_document(sheet), "sheet"
     else:
-        document, name = parse_sheet_document(json.dumps(dict(sheet))), "sheet"
+        try:
+            text = json.dumps(dict(sheet), allow_nan=False)
+        except (TypeError, ValueError) as exc:  # a value JSON cannot hold
+            raise InputError(f"sheet: is not a JSON document: {exc}", field="sheet") from None
+        document, name = parse_sheet_document(text), "sheet"
     inputs = saved_inputs(document, name)
     _check_available(inputs.files, inputs.library_dirs)
     library = load_layers([(Path(item.path), item.label) for item in inputs.library_dirs])

@@ -39,7 +39,7 @@ def verify_cmd(sheet: str, output_format: str) -> None:
       regimens verify folfox6-c1.json --format json
 
     (folfox6-c1.json saved by: regimens sheet FOLFOX-6 --height 170 --weight 70
-    --output folfox6-c1.json)
+    --crcl 90 --output folfox6-c1.json)
     """
     from pathlib import Path
 
