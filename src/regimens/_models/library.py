@@ -153,6 +153,8 @@ class Library:
                     self._replaced[f"{key[0]}:{key[1]}:{file.path}"] = latest[key]
                 latest[key] = file
         self._assessment_file = latest.get(("assessment", ""))
+        # The library never changes: a batch of one regimen asks the same question per row.
+        self._sources: dict[tuple[tuple[str, ...], tuple[str, ...], bool], LibrarySources] = {}
         self.notices: tuple[LibraryNotice, ...] = tuple(notices)
         # English, as printed today; a renderer of the notices replaces it (issue 16).
         self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
@@ -200,6 +202,17 @@ class Library:
         """The files a result read: these regimens' and drugs' files (and the assessment
         settings' file when ``assessment``), which of them shadow an earlier layer's, and
         the user directories of the library. Files are listed once, in layer order."""
+        key = (tuple(regimen_ids), tuple(drugs), assessment)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._find_sources(regimen_ids, drugs, assessment=assessment)
+            if len(self._sources) < 256:  # bounded: a batch of many regimens stays small
+                self._sources[key] = found
+        return found
+
+    def _find_sources(
+        self, regimen_ids: Sequence[str], drugs: Sequence[str], *, assessment: bool
+    ) -> LibrarySources:
         used: dict[str, tuple[LibraryFile, FileRole, list[str]]] = {}
         shadowed: list[Shadowing] = []
         wanted: list[tuple[_What, str, LibraryFile]] = [
