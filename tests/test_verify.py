@@ -256,3 +256,33 @@ def test_a_sheet_made_with_the_environment_library_verifies_without_it(
     )
     monkeypatch.setenv("REGIMENS_LIBRARY", str(directory))
     assert regimens.verify_sheet(plain).identical
+
+
+def test_a_treatment_day_left_to_the_day_is_that_day_when_verified_later(
+    library: regimens.Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet with an assessment and no --date is for the day it was computed
+    (assessment.date): verified on a later day, it is computed for that same day, and
+    its options still say that the date was left to the day."""
+    import datetime as dt
+    import types
+
+    from regimens._calc import assessment as assessment_module
+
+    class Then(dt.date):
+        @classmethod
+        def today(cls) -> Then:
+            return cls(2026, 1, 5)
+
+    inputs = regimens.assessment_inputs(library, labs=["anc=2.0", "platelets=150"])
+    patient = regimens.make_patient(height="170 cm", weight="70 kg", crcl="90 mL/min")
+    options = regimens.SheetOptions(assessment=inputs)
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            assessment_module, "dt", types.SimpleNamespace(**{**vars(dt), "date": Then})
+        )
+        saved = regimens.sheet_json(regimens.compute_sheet(library, "FOLFOX-6", patient, options))
+    document = json.loads(saved)
+    assert document["assessment"]["date"] == "2026-01-05"
+    assert document["provenance"]["options"]["assessment"]["date"] is None
+    assert regimens.verify_sheet(saved).differences == ()

@@ -191,16 +191,23 @@ def verify_sheet(
     inputs = saved_inputs(document, name)
     _check_available(inputs.files, inputs.library_dirs)
     library = load_layers([(Path(item.path), item.label) for item in inputs.library_dirs])
+    options = inputs.options
+    if inputs.treatment_date is not None and options.assessment is not None:
+        # The treatment day was the day of calculation: the same day, not today.
+        dated = options.assessment.model_copy(update={"date": inputs.treatment_date})
+        options = options.model_copy(update={"assessment": dated})
     again = sheet_for(
         library,
         inputs.regimen_id,
         inputs.patient,
-        inputs.options,
+        options,
         patient_id=inputs.patient_id,
         patient_name=inputs.patient_name,
         supportive=inputs.supportive,
     )
     now = json.loads(to_json(sheet_document(again)))
+    if options is not inputs.options:  # the options as saved: the date left to the day
+        now["provenance"]["options"]["assessment"]["date"] = None
     differences = document_differences(document, now)
     content = document_sha256(document)
     if content != inputs.sheet_sha256:

@@ -10,6 +10,7 @@ value of the wrong type names its field. Both raise :class:`~regimens._errors.In
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -146,6 +147,14 @@ class SavedInputs(Frozen):
     files: tuple[SourceFile, ...]
     library_dirs: tuple[LibraryDirectory, ...]
     sheet_sha256: str
+    #: An assessment whose treatment date was left to the day of calculation: that day,
+    #: as the saved ``assessment.date`` says (None: the options give the date, or no
+    #: assessment). Computed again on another day, it is still that treatment day.
+    treatment_date: dt.date | None = None
+
+
+class _SavedAssessment(_Strict):
+    date: dt.date
 
 
 def saved_inputs(document: dict[str, Any], name: str = "sheet") -> SavedInputs:
@@ -174,6 +183,14 @@ def saved_inputs(document: dict[str, Any], name: str = "sheet") -> SavedInputs:
             f"({options.cycle}): the sheet was edited",
             field="sheet",
         )
+    treatment_date = None
+    if options.assessment is not None and options.assessment.date is None:
+        try:
+            treatment_date = _SavedAssessment.model_validate(
+                document.get("assessment"), strict=False
+            ).date
+        except ValidationError as exc:
+            raise InputError(f"{name}: {own_error(exc, prefix='assessment')}") from None
     provenance = saved.provenance
     return SavedInputs(
         regimen_id=provenance.regimen_id,
@@ -185,6 +202,7 @@ def saved_inputs(document: dict[str, Any], name: str = "sheet") -> SavedInputs:
         files=tuple(provenance.files),
         library_dirs=tuple(provenance.library_dirs),
         sheet_sha256=provenance.sheet_sha256,
+        treatment_date=treatment_date,
     )
 
 
