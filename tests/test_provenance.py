@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def test_a_user_drugs_file_is_named_with_its_hash_and_what_it_shadows(tmp_path: 
     bolus = document["days"][0]["administrations"][2]
     assert (bolus["drug"], bolus["method"], bolus["dose_mg"]) == ("fluorouracil", "bolus", 750.0)
     provenance = document["provenance"]
-    user_file = str((directory / "drugs.toml").resolve())
+    user_file = os.path.abspath(directory / "drugs.toml")
     assert provenance["files"][-1] == {
         "path": user_file,
         "sha256": sha256(directory / "drugs.toml"),
@@ -102,7 +103,9 @@ def test_a_user_drugs_file_is_named_with_its_hash_and_what_it_shadows(tmp_path: 
             "shadowed_path": "drugs.toml",
         }
     ]
-    assert provenance["library_dirs"] == [{"label": "extra_dirs", "path": str(directory.resolve())}]
+    assert provenance["library_dirs"] == [
+        {"label": "extra_dirs", "path": os.path.abspath(directory)}
+    ]
 
 
 def test_the_environment_library_is_named_with_its_label(
@@ -113,7 +116,7 @@ def test_the_environment_library_is_named_with_its_label(
     monkeypatch.setenv("REGIMENS_LIBRARY", str(from_env))
     document = folfox(regimens.load_library())
     assert document["provenance"]["library_dirs"] == [
-        {"label": "REGIMENS_LIBRARY", "path": str(from_env.resolve())}
+        {"label": "REGIMENS_LIBRARY", "path": os.path.abspath(from_env)}
     ]
     assert document["provenance"]["files"][-1]["layer"] == "REGIMENS_LIBRARY"
 
@@ -161,7 +164,7 @@ def test_a_user_assessment_file_is_named_as_shadowing_the_built_in_one(
     user = regimens.load_library([directory], use_env=False)
     inputs = regimens.assessment_inputs(user, labs=["anc=2.0"])
     provenance = folfox(user, assessment=inputs)["provenance"]
-    path = str((directory / "assessment.toml").resolve())
+    path = os.path.abspath(directory / "assessment.toml")
     assert provenance["files"][-1]["path"] == path
     assert provenance["files"][-1]["role"] == "assessment"
     assert provenance["shadowed"] == [
