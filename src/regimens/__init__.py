@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_library": ("_read.library", "load_library"),
     "Library": ("_models.library", "Library"),
     "LibraryFile": ("_models.library", "LibraryFile"),
+    "LibrarySources": ("_models.provenance", "LibrarySources"),
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
     "SupportiveSchedule": ("_models.regimen", "SupportiveSchedule"),
@@ -137,6 +138,7 @@ __all__ = [
     "Library",
     "LibraryError",
     "LibraryFile",
+    "LibrarySources",
     "Measured",
     "MissingInputError",
     "NextCycle",
@@ -221,6 +223,7 @@ if TYPE_CHECKING:
     from regimens._models.measures import BsaResult, CrclResult, Measured
     from regimens._models.options import DrugDoseLevel, SheetOptions
     from regimens._models.patient import Patient
+    from regimens._models.provenance import LibrarySources
     from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
     from regimens._models.sheet import (
         SCHEMA_VERSION,
