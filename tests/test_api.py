@@ -199,8 +199,8 @@ def test_json_documents_carry_a_schema_version() -> None:
     # Sheet 1.1: the assessment (issue 18); 1.2: oral plans; 1.3: infusions (issue 19);
     # 1.4: kinds of order, multi-day pumps, emetogenic risk, days before day 1 (issue 21).
     # 1.5: every file read, shadowing user files, library directories, sheet_sha256
-    # (issue 22).
-    assert regimens.SCHEMA_VERSION == "1.5"
+    # (issue 22); 1.6: a creatinine as typed, given_value and given_unit (issue 22).
+    assert regimens.SCHEMA_VERSION == "1.6"
 
 
 def test_package_version_is_semantic() -> None:

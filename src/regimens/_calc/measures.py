@@ -39,6 +39,13 @@ def patient_inputs(patient: Patient) -> FrozenDict[str, Measured | str]:
     ):
         if value is not None:
             inputs[key] = Measured(value=value, unit=unit)
+    if patient.creatinine_mg_dl is not None and patient.creatinine_umol_l is not None:
+        inputs["creatinine"] = Measured(
+            value=patient.creatinine_mg_dl,
+            unit="mg/dL",
+            given_value=patient.creatinine_umol_l,
+            given_unit="µmol/L",
+        )
     if patient.sex is not None:
         inputs["sex"] = patient.sex
     return FrozenDict(inputs)

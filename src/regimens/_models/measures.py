@@ -6,16 +6,28 @@ dose sheet; :mod:`regimens._calc.measures` computes them.
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from regimens._models.base import Frozen, FrozenMap
 
 __all__ = ["BsaResult", "CrclResult", "Measured", "PatientInputs"]
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
 class Measured(Frozen):
-    """A value with its unit, as shown in every output."""
+    """A value with its unit, as shown in every output; and, for a value typed in
+    another unit (a creatinine in µmol/L), that value and unit as typed.
+
+    ``given_value`` and ``given_unit`` are written in JSON only when there is one.
+    """
 
     value: float
     unit: str
+    given_value: float | None = Field(default=None, exclude_if=_is_none)
+    given_unit: str | None = Field(default=None, exclude_if=_is_none)
 
 
 #: The patient's given measurements with units, by name (``height``, ``sex``...).

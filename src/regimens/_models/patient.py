@@ -102,6 +102,10 @@ class Patient(Checked):
     #: A creatinine clearance measured or estimated elsewhere, in mL/min; when given
     #: it is used instead of Cockcroft–Gault from serum creatinine.
     crcl_ml_min: float | None = None
+    #: The serum creatinine as typed when it was typed in µmol/L (or another molar
+    #: unit, converted to µmol/L): shown as given, with its mg/dL conversion, on every
+    #: output. None when it was given in mg/dL. Never used in a calculation.
+    creatinine_umol_l: float | None = None
 
     @model_validator(mode="after")
     def _plausible(self) -> Patient:
@@ -114,6 +118,19 @@ class Patient(Checked):
         ):
             if value is not None:
                 check_range(field, value)
+        if self.creatinine_umol_l is not None and (
+            self.creatinine_mg_dl is None
+            or not math.isclose(
+                self.creatinine_umol_l / CREATININE_UMOL_PER_MG_DL, self.creatinine_mg_dl
+            )
+        ):
+            # The value shown must be the value used: a µmol/L that is not the mg/dL
+            # that doses would print one number and compute with another.
+            raise InputError(
+                f"creatinine_umol_l {self.creatinine_umol_l:g} µmol/L is not the "
+                f"creatinine used ({self.creatinine_mg_dl} mg/dL): give it in one unit",
+                field="creatinine",
+            )
         if self.creatinine_mg_dl is not None and self.crcl_ml_min is not None:
             # A given CrCl replaces the Cockcroft-Gault estimate: with both, which one
             # doses the patient must be the prescriber's choice, not a silent rule.

@@ -64,8 +64,9 @@ __all__ = [
 #: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use; 1.4: an
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
 #: day 1; 1.5: every file read, the shadowing user files, the library directories and
-#: the sheet's own hash in the provenance), major for an incompatible change.
-SCHEMA_VERSION = "1.5"
+#: the sheet's own hash in the provenance; 1.6: a patient input typed in another unit,
+#: given_value and given_unit), major for an incompatible change.
+SCHEMA_VERSION = "1.6"
 
 Severity = Literal["info", "caution", "blocking"]
 

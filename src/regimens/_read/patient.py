@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from regimens._errors import InputError
 from regimens._models.patient import Patient, Sex
-from regimens._read.units import parse_measurement
+from regimens._read.units import parse_creatinine, parse_measurement
 
 __all__ = ["make_patient", "parse_sex"]
 
@@ -38,8 +38,9 @@ def make_patient(
     """Build a :class:`Patient` from values typed by a person, with or without units.
 
     Bare numbers take the default unit of their field: cm for height, kg for weight,
-    years for age, mg/dL for serum creatinine (µmol/L accepted with its unit), mL/min
-    for a creatinine clearance. A creatinine and a CrCl together are refused
+    years for age, mg/dL for serum creatinine (µmol/L accepted with its unit, and kept
+    as typed in ``creatinine_umol_l``), mL/min for a creatinine clearance. A
+    creatinine and a CrCl together are refused
     (:class:`~regimens._errors.InputError`, field ``crcl``): say which one to use.
     """
 
@@ -48,11 +49,15 @@ def make_patient(
             return None
         return parse_measurement(value, field=field, kind=kind)
 
+    creatinine_mg_dl, creatinine_umol_l = (
+        parse_creatinine(creatinine) if creatinine is not None else (None, None)
+    )
     return Patient(
         height_cm=read(height, "height", "length"),
         weight_kg=read(weight, "weight", "mass"),
         sex=parse_sex(sex),
         age_years=read(age, "age", "age"),
-        creatinine_mg_dl=read(creatinine, "creatinine", "creatinine"),
+        creatinine_mg_dl=creatinine_mg_dl,
+        creatinine_umol_l=creatinine_umol_l,
         crcl_ml_min=read(crcl, "crcl", "clearance"),
     )

@@ -37,6 +37,7 @@ __all__ = [
     "Kind",
     "format_number",
     "get_registry",
+    "parse_creatinine",
     "parse_measurement",
     "parse_quantity",
 ]
@@ -188,13 +189,39 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     µmol/L is divided by :data:`CREATININE_UMOL_PER_MG_DL`. NaN and infinity are refused;
     range checks belong to the caller (the patient model).
     """
+    return _measurement(value, field=field, kind=kind)[0]
+
+
+def parse_creatinine(
+    value: str | float | int, *, field: str = "creatinine"
+) -> tuple[float, float | None]:
+    """A serum creatinine in mg/dL, and the value in µmol/L when it was typed in a molar
+    unit (``95 umol/L`` → ``(1.0747, 95.0)``; ``1.1`` or ``1.1 mg/dL`` → ``(1.1, None)``).
+
+    The sheet shows the value as it was typed with its conversion: a pharmacist who
+    typed 95 µmol/L checks 95, not 1.07466.
+    """
+    mg_dl, conversion = _measurement(value, field=field, kind="creatinine")
+    number = _NUMBER.match(str(value).strip())
+    if conversion is None or not conversion.molar_creatinine or number is None:
+        return mg_dl, None
+    # The number as typed times the unit's factor (1 for µmol/L, 1000 for mmol/L), not
+    # back from mg/dL: 95 µmol/L stays 95, without float noise.
+    return mg_dl, float(number.group()) * conversion.factor
+
+
+def _measurement(
+    value: str | float | int, *, field: str, kind: str
+) -> tuple[float, _Conversion | None]:
+    """The value in the canonical unit of ``kind`` and the conversion of its unit text
+    (None for a bare number)."""
     spec = KINDS[kind]
     if isinstance(value, bool):
         raise UnitError(f"{field} must be a number, got {value!r}", field=field)
     if isinstance(value, int | float):
         number = float(value)
         _check_finite(number, field=field, shown=str(value))
-        return number
+        return number, None
     if isinstance(value, numbers.Number) and not isinstance(value, complex):  # numpy, Decimal
         try:
             number = float(value)
@@ -203,7 +230,7 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
                 f"{field} must be a finite number, got {value!r}", field=field
             ) from None
         _check_finite(number, field=field, shown=str(value))
-        return number
+        return number, None
     if not isinstance(value, str):
         raise UnitError(
             f"{field} must be a number or a text with its unit, got {type(value).__name__}",
@@ -218,7 +245,7 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     if _NUMBER.fullmatch(text):
         number = float(text)
         _check_finite(number, field=field, shown=text)
-        return number
+        return number, None
     lowered = text.lower()
     if lowered in {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}:
         raise UnitError(f"{field} must be a finite number, got {text}", field=field)
@@ -229,10 +256,10 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
     split = _split_known(text, kind)
     if split is not None:
         number, conversion = split
-        return conversion.apply(number)
+        return conversion.apply(number), conversion
     value_in_unit, conversion = _convert_with_pint(text, field=field, spec=spec)
     _learn(text, kind, value_in_unit, conversion)
-    return value_in_unit
+    return value_in_unit, conversion
 
 
 #: A height in feet and inches, as people in the US and the UK give it (issue 22):

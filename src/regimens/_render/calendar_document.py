@@ -23,6 +23,7 @@ from regimens._render.calendar_words import (
 )
 from regimens._render.labels import Lang
 from regimens._render.messages import message
+from regimens._render.numbers import measured_text
 
 __all__ = ["SEVERITY_RANK", "CalendarDocument", "CalendarWarning", "calendar_document"]
 
@@ -69,7 +70,7 @@ def _patient_text(calendar: Calendar, words: Words) -> str:
             parts.append(words(value) if value in {"female", "male"} else value)
         else:
             unit = words("years") if value.unit == "years" else value.unit
-            parts.append(f"{words(f'field_{key}')} {value.value:g} {unit}")
+            parts.append(f"{words(f'field_{key}')} {measured_text(value, unit, words.lang)}")
     return ", ".join(parts)
 
 

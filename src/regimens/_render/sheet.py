@@ -44,6 +44,7 @@ from regimens._render.dose_words import (
 )
 from regimens._render.labels import Lang, drug_name, emetogenic_text, label, method_label
 from regimens._render.messages import message
+from regimens._render.numbers import measured_text
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
@@ -318,7 +319,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
             shown = label(value, lang) if value in {"female", "male"} else value
         else:
             unit = label("years", lang) if value.unit == "years" else value.unit
-            shown = f"{value.value:g} {unit}"
+            shown = measured_text(value, unit, lang)
         header.append((label(input_labels.get(key, key), lang), shown))
     if sheet.bsa is not None:
         bsa = sheet.bsa
