@@ -268,6 +268,7 @@ def regimen_ref(library: RegimenLibrary, regimen: Regimen) -> RegimenRef:
     return RegimenRef(
         id=regimen.id,
         name=regimen.name,
+        name_fr=regimen.name_fr,
         cycle_length_days=regimen.cycle_length_days,
         sha256=library.file_of(regimen.id).sha256,
         kind=regimen.kind,

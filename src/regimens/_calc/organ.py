@@ -8,7 +8,7 @@ the full dose, a percentage, an absolute dose, or a contraindication that withho
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from regimens._calc import renal
 from regimens._models.sheet import OrganAdjustment, RenalFunction
@@ -18,8 +18,15 @@ if TYPE_CHECKING:
     from regimens._models.options import WeightBasis
     from regimens._models.patient import Patient
     from regimens._models.regimen import Component, DrugFacts, RenalRule
+    from regimens._models.renal_rule import RenalBand
 
 __all__ = ["crcl_text", "organ_adjustment", "renal_function"]
+
+
+def _band(band: RenalBand) -> dict[str, Any]:
+    """A band's label for a warning's text, with its French form when the file has one
+    (the renderer uses ``band_fr`` for ``{band}`` in French)."""
+    return {"band": band.label, "band_fr": band.label_fr} if band.label_fr else {"band": band.label}
 
 
 def renal_function(
@@ -95,20 +102,21 @@ def organ_adjustment(
     adjustment = OrganAdjustment(
         rule="renal",
         band=band.label,
+        band_fr=band.label_fr,
         action=band.action,
         percent=band.percent,
         dose_mg=band.dose_mg,
         source=band.source or rule.source,
     )
     if band.action == "contraindicated":
-        context.warn("CONTRAINDICATED", drug=component.drug, crcl=shown, band=band.label)
+        context.warn("CONTRAINDICATED", drug=component.drug, crcl=shown, **_band(band))
     elif band.action == "percent":
         context.warn(
             "RENAL_ADJUSTED",
             drug=component.drug,
             percent=f"{band.percent:g}",
             crcl=shown,
-            band=band.label,
+            **_band(band),
         )
     elif band.action == "absolute":
         context.warn(
@@ -117,6 +125,6 @@ def organ_adjustment(
             variant="absolute",
             dose=f"{band.dose_mg:g}",
             crcl=shown,
-            band=band.label,
+            **_band(band),
         )
     return adjustment

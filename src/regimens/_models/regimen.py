@@ -335,8 +335,13 @@ class Regimen(Frozen, str_strip_whitespace=True):
 
     id: str = Field(pattern=_ID, description="Upper-case id, e.g. 'FOLFOX-6'.")
     name: NonEmpty
+    #: The name in French (``--lang fr``); English ``name`` when empty. Any text a
+    #: person reads has its French form under the same key with ``_fr`` (as a
+    #: component's ``notes_fr``); ``regimens validate`` warns where one is missing.
+    name_fr: str = Field(default="", description="The name in French (--lang fr).")
     aliases: tuple[str, ...] = ()
     description: NonEmpty
+    description_fr: str = Field(default="", description="The description in French.")
     setting: NonEmpty
     #: The tumour sites a unit files it under (``regimens list`` groups by them).
     sites: tuple[Site, ...] = ()

@@ -89,6 +89,9 @@ class RenalBand(Frozen, str_strip_whitespace=True):
     """One band of creatinine clearance (mL/min) and what it does to the dose."""
 
     label: NonEmpty = Field(description="As a pharmacist reads it, e.g. 'CrCl 30–50 mL/min'.")
+    label_fr: str = Field(
+        default="", description="The label in French (--lang fr), e.g. 'ClCr 30–50 mL/min'."
+    )
     min_ml_min: Number | None = Field(default=None, ge=0, allow_inf_nan=False)
     min_inclusive: bool = True
     max_ml_min: Number | None = Field(default=None, gt=0, allow_inf_nan=False)

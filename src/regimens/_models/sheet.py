@@ -323,6 +323,7 @@ class OrganAdjustment(Frozen):
 
     rule: OrganRule
     band: str  # the band's label, from the library (e.g. "CrCl 30–50 mL/min")
+    band_fr: str = ""  # the same in French ("ClCr 30–50 mL/min"); empty: none written
     action: RenalAction
     percent: float | None = None
     dose_mg: float | None = None
@@ -416,6 +417,8 @@ class RegimenRef(Frozen):
 
     id: str
     name: str
+    #: The name in French, from the file's ``name_fr`` (empty: none written).
+    name_fr: str = ""
     cycle_length_days: int
     sha256: str
     kind: Literal["chemotherapy", "supportive"] = "chemotherapy"

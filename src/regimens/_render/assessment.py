@@ -43,7 +43,7 @@ from regimens._render.assessment_words import (
 )
 from regimens._render.catalogue import text
 from regimens._render.dose_words import withheld_text
-from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.labels import Lang, drug_name, label, method_label, regimen_name
 from regimens._render.sheet import day_ranges
 from regimens._render.warning_lines import markdown_line, shown_warnings, warning_lines
 
@@ -124,7 +124,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     title = text(
         "assessment.assess_title",
         lang,
-        regimen=regimen_title(sheet.regimen.name, sheet.regimen.id),
+        regimen=regimen_title(regimen_name(sheet.regimen, lang), sheet.regimen.id),
         cycle=sheet.cycle,
     )
     give: list[list[str]] = []

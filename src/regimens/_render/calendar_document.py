@@ -21,7 +21,7 @@ from regimens._render.calendar_words import (
     span,
     why_text,
 )
-from regimens._render.labels import Lang
+from regimens._render.labels import Lang, regimen_name
 from regimens._render.messages import message
 from regimens._render.numbers import measured_text
 
@@ -146,10 +146,10 @@ def calendar_document(
     ]
     day_rows = _day_rows(calendar, words)
     return CalendarDocument(
-        title=f"{regimen_title(regimen.name, regimen.id)}, {course}",
+        title=f"{regimen_title(regimen_name(regimen, words.lang), regimen.id)}, {course}",
         provisional=words("provisional") if calendar.provisional else "",
         subtitle=[
-            f"{words('with')} {regimen_title(extra.name, extra.id)}"
+            f"{words('with')} {regimen_title(regimen_name(extra, words.lang), extra.id)}"
             for extra in calendar.supportive
         ],
         header=_header_rows(calendar, words),

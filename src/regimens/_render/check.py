@@ -24,7 +24,7 @@ from regimens._render._text import (
     regimen_title,
 )
 from regimens._render.dose_words import order_of_operations_text
-from regimens._render.labels import Lang, drug_name, label, method_label
+from regimens._render.labels import Lang, drug_name, label, method_label, regimen_name
 from regimens._render.messages import message, warning_dicts
 from regimens._render.warning_lines import (
     ShownWarning,
@@ -128,11 +128,14 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
     regimen = report.regimen
     names = report.drug_names
     title = label(
-        "check_title", lang, regimen=regimen_title(regimen.name, regimen.id), cycle=report.cycle
+        "check_title",
+        lang,
+        regimen=regimen_title(regimen_name(regimen, lang), regimen.id),
+        cycle=report.cycle,
     )
     header: list[tuple[str, str]] = []
     for added in report.supportive:
-        header.append((label("with", lang), regimen_title(added.name, added.id)))
+        header.append((label("with", lang), regimen_title(regimen_name(added, lang), added.id)))
     if report.bsa_m2 is not None:
         header.append((label("bsa", lang), f"{_bsa(report.bsa_m2)} m² ({report.bsa_formula})"))
     header.append(

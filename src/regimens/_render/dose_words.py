@@ -96,7 +96,7 @@ def withheld_text(item: Administration, lang: str = "en") -> str | None:
     return text(
         f"sheet.withheld.{item.withheld_reason}",
         lang,
-        band=adjustment.band if adjustment else "",
+        band=(adjustment.band_fr if lang == "fr" else "") or adjustment.band if adjustment else "",
         source=adjustment.source if adjustment else "",
     )
 

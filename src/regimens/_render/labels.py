@@ -10,7 +10,7 @@ Warning messages have their own catalogue next to the warning codes
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from regimens._render.catalogue import LANGUAGES, Lang, catalogue, has, text
 
@@ -29,6 +29,7 @@ __all__ = [
     "label",
     "method_label",
     "month_name",
+    "regimen_name",
     "short_date",
     "weekday_abbr",
     "weekday_name",
@@ -49,6 +50,19 @@ def method_label(method: str, lang: Lang = "en") -> str:
     """``continuous_infusion`` → "continuous infusion" / "perfusion continue"."""
     key = f"method_{method}"
     return label(key, lang) if has(f"label.{key}") else method.replace("_", " ")
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def name_fr(self) -> str: ...
+
+
+def regimen_name(regimen: _Named, lang: Lang | str = "en") -> str:
+    """A regimen's name in ``lang``: the file's ``name_fr`` in French, else ``name``."""
+    return (regimen.name_fr if lang == "fr" else "") or regimen.name
 
 
 def drug_name(inn: str, names: dict[str, dict[str, str]], lang: Lang = "en") -> str:

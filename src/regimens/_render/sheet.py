@@ -42,7 +42,14 @@ from regimens._render.dose_words import (
     tablets_text,
     vial_use_lines,
 )
-from regimens._render.labels import Lang, drug_name, emetogenic_text, label, method_label
+from regimens._render.labels import (
+    Lang,
+    drug_name,
+    emetogenic_text,
+    label,
+    method_label,
+    regimen_name,
+)
 from regimens._render.messages import message
 from regimens._render.numbers import measured_text
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
@@ -295,11 +302,13 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     regimen = sheet.regimen
     title = (
         f"{label('dose_sheet', lang)}{label('colon', lang)}"
-        f"{regimen_title(regimen.name, regimen.id)}, {label('cycle', lang)} {sheet.cycle}, "
+        f"{regimen_title(regimen_name(regimen, lang), regimen.id)}, "
+        f"{label('cycle', lang)} {sheet.cycle}, "
         f"{label('every_days', lang, days=regimen.cycle_length_days)}"
     )
     subtitle = [
-        f"{label('with', lang)} {regimen_title(extra.name, extra.id)}" for extra in sheet.supportive
+        f"{label('with', lang)} {regimen_title(regimen_name(extra, lang), extra.id)}"
+        for extra in sheet.supportive
     ]
     header: list[tuple[str, str]] = []
     if sheet.patient_id:
