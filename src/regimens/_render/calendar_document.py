@@ -23,7 +23,7 @@ from regimens._render.calendar_words import (
 )
 from regimens._render.labels import Lang, regimen_name
 from regimens._render.messages import message
-from regimens._render.numbers import measured_text
+from regimens._render.numbers import localize, measured_text
 
 __all__ = ["SEVERITY_RANK", "CalendarDocument", "CalendarWarning", "calendar_document"]
 
@@ -152,7 +152,7 @@ def calendar_document(
             f"{words('with')} {regimen_title(regimen_name(extra, words.lang), extra.id)}"
             for extra in calendar.supportive
         ],
-        header=_header_rows(calendar, words),
+        header=[(key, localize(value, words.lang)) for key, value in _header_rows(calendar, words)],
         cycle_columns=[
             words(key)
             for key in (
@@ -178,7 +178,7 @@ def calendar_document(
                 "cal_flags",
             )
         ],
-        day_rows=day_rows,
+        day_rows=[[localize(cell, words.lang) for cell in row] for row in day_rows],
         warnings=_warnings(calendar, words),
         notes=calendar_notes(calendar, lang),
         closing=f"regimens {calendar.tool_version}. {words('check_notice')}",

@@ -26,6 +26,7 @@ from regimens._render._text import (
 from regimens._render.dose_words import order_of_operations_text
 from regimens._render.labels import Lang, drug_name, label, method_label, regimen_name
 from regimens._render.messages import message, warning_dicts
+from regimens._render.numbers import localize
 from regimens._render.warning_lines import (
     ShownWarning,
     markdown_line,
@@ -194,9 +195,9 @@ def _document(report: CheckReport, lang: Lang) -> _Document:
     columns = ["drug", "method", "prescribed", "expected_mg", "sheet_mg", "deviation", "result"]
     return _Document(
         title=title,
-        header=header,
+        header=[(key, localize(value, lang)) for key, value in header],
         columns=[label(key, lang) for key in columns],
-        rows=rows,
+        rows=[[localize(cell, lang) for cell in row] for row in rows],
         notes=notes,
         missing=missing,
         extra=extra,

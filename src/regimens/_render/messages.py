@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from regimens._render.assessment_words import ASSESSMENT_WARNING_CODES, display_params
 from regimens._render.catalogue import text
+from regimens._render.numbers import localize_values
 
 __all__ = ["Coded", "message", "warning_dicts"]
 
@@ -53,7 +54,7 @@ def message(
         params = display_params(item.code, params, lang)
     variant = params.get("variant")
     key = f"{kind}.{item.code}/{variant}" if variant else f"{kind}.{item.code}"
-    return text(key, lang, **params)
+    return text(key, lang, **localize_values(params, lang))
 
 
 def warning_dicts(

@@ -24,15 +24,16 @@ if TYPE_CHECKING:
     from regimens._models.measures import Measured
     from regimens._render.catalogue import Lang
 
-__all__ = ["NARROW_NBSP", "localize", "localize_values", "measured_text"]
+__all__ = ["NARROW_NBSP", "formula_text", "localize", "localize_values", "measured_text"]
 
 #: U+202F NARROW NO-BREAK SPACE: the French thousands separator.
 NARROW_NBSP = "\u202f"
 
-# Not after a word character, a point, a comma, a slash, a colon, a caret, a hyphen, a
-# section sign; not before a word character, a slash, a colon, a caret, a hyphen, or a
-# point/comma that continues the number (0.1.0).
-_NUMBER = re.compile(r"(?<![\w.,/:^§\-])(\d+)(?:\.(\d+))?(?![\w/:^\-]|[.,]\d)")
+# Not after a word character, a point, a comma, a slash, a colon, a caret, a section
+# sign, or a hyphen that follows a word character (a sign "-3.6" is a number); not
+# before a word character, a slash, a colon, a caret, a hyphen, or a point/comma that
+# continues the number (0.1.0).
+_NUMBER = re.compile(r"(?<![\w.,/:^§])(?<!\w-)(\d+)(?:\.(\d+))?(?![\w/:^\-]|[.,]\d)")
 _MONTH_BEFORE = re.compile(
     r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
     r"\s$"
@@ -91,3 +92,25 @@ def measured_text(measured: Measured, unit: str, lang: Lang | str) -> str:
     if measured.given_value is not None and measured.given_unit is not None:
         shown = f"{measured.given_value:g} {measured.given_unit} ({measured.value:.2f} {unit})"
     return localize(shown, lang)
+
+
+#: The variables and words of the formulas as the calculators write them
+#: (``_calc/bsa.py``, ``_calc/renal.py``), by language; units and symbols stay.
+_FORMULA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fr": (
+        ("height[", "taille["),
+        ("weight[", "poids["),
+        (" x weight ", " x poids "),
+        ("(140 - age)", "(140 - âge)"),
+        ("SCr[", "créatinine["),
+        ("if female", "si femme"),
+    ),
+}
+
+
+def formula_text(expression: str, lang: Lang | str) -> str:
+    """A formula in ``lang``: ``√(height[cm] × weight[kg] / 3600)`` →
+    ``√(taille[cm] × poids[kg] / 3600)``, numbers as the language writes them."""
+    for english, local in _FORMULA_WORDS.get(lang, ()):
+        expression = expression.replace(english, local)
+    return localize(expression, lang)

@@ -51,7 +51,7 @@ from regimens._render.labels import (
     regimen_name,
 )
 from regimens._render.messages import message
-from regimens._render.numbers import measured_text
+from regimens._render.numbers import formula_text, localize, measured_text
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
 from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
@@ -333,7 +333,10 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     if sheet.bsa is not None:
         bsa = sheet.bsa
         header.append(
-            (label("bsa_formula", lang), f"{bsa.formula_label}: {bsa.formula_expression}")
+            (
+                label("bsa_formula", lang),
+                f"{bsa.formula_label}: {formula_text(bsa.formula_expression, lang)}",
+            )
         )
         shown = label(
             "bsa_value",
@@ -356,12 +359,17 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
                 weight=weight,
                 actual=f"{renal.obesity_actual_kg:g}",
                 ideal=f"{renal.obesity_ideal_kg:.1f}",
-                formula=renal.formula,
+                formula=formula_text(renal.formula, lang),
             )
         else:
             basis = label(f"weight_basis.{renal.weight_basis or 'actual'}", lang)
             shown = label(
-                "crcl_cg", lang, crcl=crcl, basis=basis, weight=weight, formula=renal.formula
+                "crcl_cg",
+                lang,
+                crcl=crcl,
+                basis=basis,
+                weight=weight,
+                formula=formula_text(renal.formula, lang),
             )
         header.append((label("crcl", lang), shown))
     if sheet.rounding_policy == "none":  # no rounding step: no tolerance applies to it
@@ -375,7 +383,8 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         )
     header.append((label("rounding", lang), rounding))
     header.append((label("order_of_operations", lang), label("order_of_operations_value", lang)))
-    header.append((label("emetogenic_risk", lang), emetogenic_text(sheet.emetogenic_risk, lang)))
+    emetogenic = label("emetogenic_risk", lang)
+    header.append((emetogenic, emetogenic_text(sheet.emetogenic_risk, lang)))
 
     days = _day_tables(sheet, lang)
     totals = _total_rows(sheet, lang)
@@ -396,19 +405,22 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         sheet.provenance.calculated_at,
         lang,
     )
+    # The numbers the tool wrote, as the language writes them (the emetogenic class
+    # quotes its source: left as written).
+    header = [(key, value if key == emetogenic else localize(value, lang)) for key, value in header]
     return _Document(
         title=title,
         subtitle=subtitle,
         header=header,
         columns=[label(key, lang) for key in _columns(sheet)],
-        days=days,
+        days=[(name, [[localize(c, lang) for c in row] for row in rows]) for name, rows in days],
         totals_title=label("totals", lang, cycle=sheet.cycle),
         totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
-        totals=totals,
+        totals=[[localize(cell, lang) for cell in row] for row in totals],
         warnings=warnings,
         notes=notes,
         renal_rules=list(renal_rules.items()),
-        dispense=_dispense_lines(sheet, lang),
+        dispense=[localize(line, lang) for line in _dispense_lines(sheet, lang)],
         footer=footer,
         notice=label("check_notice", lang),
         lang=lang,
