@@ -250,11 +250,24 @@ def _compare(
     deviation = None if expected == 0 else (dose.dose_mg - expected) / expected * 100
     notes: list[CheckNote] = []
     if withheld:
-        # The sheet carries a code and the band: the words of the reason as before,
-        # until this note carries the band and source as params of its own.
+        # ``reason`` in English as the JSON has always had it; the band (with its
+        # French label) and source for the other languages' words.
         adjustment = item.organ_adjustment
-        reason = f"contraindicated at {adjustment.band} ({adjustment.source})" if adjustment else ""
-        notes.append(_note("WITHHELD", drug=dose.drug, reason=reason))
+        if adjustment is None:
+            notes.append(_note("WITHHELD", drug=dose.drug, reason="", variant="unstated"))
+        else:
+            reason = f"contraindicated at {adjustment.band} ({adjustment.source})"
+            band = {"band_fr": adjustment.band_fr} if adjustment.band_fr else {}
+            notes.append(
+                _note(
+                    "WITHHELD",
+                    drug=dose.drug,
+                    reason=reason,
+                    band=adjustment.band,
+                    source=adjustment.source,
+                    **band,
+                )
+            )
     distinct = sorted({round(other.calculated_mg, 6) for _, other in items})
     if len(distinct) > 1:
         notes.append(

@@ -77,7 +77,7 @@ def _patient_text(calendar: Calendar, words: Words) -> str:
 def _header_rows(calendar: Calendar, words: Words) -> list[tuple[str, str]]:
     start = calendar.start_date
     rows = [
-        (words("cal_start"), f"{words.date(start)} {words.weekday(start)}"),
+        (words("cal_start"), words.prose(start)),
         (words("cal_holidays"), calendar.country or words("cal_holidays_unchecked")),
         (
             words("cal_weekend"),

@@ -88,8 +88,7 @@ def _clinic_lines(cycle: CalendarCycle, day: CalendarDay, words: Words) -> list[
             line += words.calendar(
                 "ics_pump_off_on",
                 day=end.day,
-                weekday=words.weekday(end.date),
-                date=words.date(end.date),
+                date=words.prose(end.date, "before"),
             )
         lines.append(line)
     return lines
@@ -99,11 +98,11 @@ def _when(days: list[CalendarDay], words: Words) -> str:
     """``Monday 2026-03-30`` or ``2026-04-01 to 2026-04-14``."""
     first, last = days[0], days[-1]
     if first is last:
-        return words.calendar(
-            "ics_when_one", weekday=words.weekday(first.date), date=words.date(first.date)
-        )
+        return words.calendar("ics_when_one", date=words.prose(first.date, "before"))
     return words.calendar(
-        "ics_when_range", first=words.date(first.date), last=words.date(last.date)
+        "ics_when_range",
+        first=words.prose(first.date, "none"),
+        last=words.prose(last.date, "none"),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from regimens._models.calendar import (
     WEEKDAYS,
@@ -33,6 +34,7 @@ from regimens._render.labels import (
     format_date,
     label,
     method_label,
+    prose_date,
     short_date,
     weekday_abbr,
     weekday_name,
@@ -84,6 +86,10 @@ class Words:
 
     def weekday(self, day: dt.date) -> str:
         return weekday_name(day, self.lang)
+
+    def prose(self, day: dt.date, weekday: Literal["after", "before", "none"] = "after") -> str:
+        """A date in a sentence: ``lundi 30 mars 2026`` / ``2026-03-30 Monday``."""
+        return prose_date(day, self.lang, weekday)
 
     def weekday_named(self, code: Weekday) -> str:
         """A weekday code of the calendar (``Saturday``) in this language."""
@@ -238,11 +244,11 @@ def oral_drugs(day: CalendarDay, words: Words = _EN, *, doses: bool = False) -> 
 
 
 def _moved_one(reason: MoveReason, words: Words) -> str:
-    """``2026-03-29 Sunday (weekend)`` / ``29/03/2026 dimanche (week-end)``."""
-    when = words.date(reason.date)
+    """``2026-03-29 Sunday (weekend)`` / ``dimanche 29 mars 2026 (week-end)``."""
     if reason.code == "holiday":
+        when = words.prose(reason.date, "none")
         return words.calendar("moved_holiday", date=when, **reason.params)
-    return words.calendar("moved_weekend", date=when, weekday=words.weekday(reason.date))
+    return words.calendar("moved_weekend", date=words.prose(reason.date))
 
 
 def moved_text(cycle: CalendarCycle, words: Words = _EN) -> str | None:

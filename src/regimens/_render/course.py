@@ -26,6 +26,7 @@ from regimens._render.catalogue import text
 from regimens._render.course_record import record_tables
 from regimens._render.labels import Lang, drug_name, label
 from regimens._render.messages import message, warning_dicts
+from regimens._render.numbers import localize
 
 __all__ = ["course_csv", "course_document", "course_json", "course_markdown", "course_table"]
 
@@ -272,12 +273,19 @@ def _document(report: CourseReport, lang: Lang) -> _Document:
     return _Document(
         title=title,
         header=header,
-        tables=tables,
+        tables=[(_localized(table, lang), warnings) for table, warnings in tables],
         warnings=[_warning(w, report, lang) for w in report.warnings],
         notes=[_note(code, lang) for code in report.notes],
         footer=f"regimens {report.tool_version}",
         notice=label("check_notice", lang),
     )
+
+
+def _localized(table: _Table, lang: Lang) -> _Table:
+    """The table's title and cells with the numbers as ``lang`` writes them (its notes
+    quote sources: as written)."""
+    rows = [[localize(cell, lang) for cell in row] for row in table.rows]
+    return _Table(localize(table.title, lang), table.columns, rows, table.notes)
 
 
 def _warning_line(warning: _Warning, style: Styler | None) -> str:

@@ -10,7 +10,7 @@ Warning messages have their own catalogue next to the warning codes
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from regimens._render.catalogue import LANGUAGES, Lang, catalogue, has, text
 
@@ -29,6 +29,7 @@ __all__ = [
     "label",
     "method_label",
     "month_name",
+    "prose_date",
     "regimen_name",
     "short_date",
     "weekday_abbr",
@@ -89,6 +90,23 @@ def month_name(month: int, lang: Lang = "en") -> str:
 def format_date(day: date, lang: Lang = "en") -> str:
     """A date as a form shows it: 2026-04-13 (ISO 8601) / 13/04/2026 (French usage)."""
     return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def prose_date(
+    day: date, lang: Lang = "en", weekday: Literal["after", "before", "none"] = "after"
+) -> str:
+    """A date in a sentence. French writes it in words, weekday first:
+    ``lundi 7 décembre 2026``, ``mardi 1er décembre 2026`` (``weekday="none"``:
+    ``7 décembre 2026``). English keeps the ISO date, with the weekday ``after``
+    (``2026-12-07 Monday``) or ``before`` (``Monday 2026-12-07``) it."""
+    name = weekday_name(day, lang)
+    if lang == "fr":
+        ordinal = "1er" if day.day == 1 else str(day.day)
+        written = f"{ordinal} {month_name(day.month, lang)} {day.year}"
+        return written if weekday == "none" else f"{name} {written}"
+    if weekday == "none":
+        return day.isoformat()
+    return f"{day.isoformat()} {name}" if weekday == "after" else f"{name} {day.isoformat()}"
 
 
 def short_date(day: date, lang: Lang = "en") -> str:

@@ -18,6 +18,7 @@ name (``décembre 2026``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -70,11 +71,11 @@ VERBATIM_PARAMS = frozenset(
 )
 
 
-def localize_values(values: dict[str, object], lang: Lang | str) -> dict[str, object]:
+def localize_values(values: Mapping[str, object], lang: Lang | str) -> dict[str, object]:
     """A sentence's parameters with their numbers localized, but for quoted ones
     (:data:`VERBATIM_PARAMS`, and any ``*_source`` or ``*_id``)."""
     if lang != "fr":
-        return values
+        return dict(values)
     return {
         key: localize(value, lang)
         if isinstance(value, str)
@@ -108,9 +109,10 @@ _FORMULA_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def formula_text(expression: str, lang: Lang | str) -> str:
+def formula_text(expression: str | None, lang: Lang | str) -> str:
     """A formula in ``lang``: ``√(height[cm] × weight[kg] / 3600)`` →
     ``√(taille[cm] × poids[kg] / 3600)``, numbers as the language writes them."""
+    expression = expression or ""
     for english, local in _FORMULA_WORDS.get(lang, ()):
         expression = expression.replace(english, local)
     return localize(expression, lang)
