@@ -83,6 +83,7 @@ def toxicity_reasons(
                     method=step.method,
                     overridden=overridden,
                     note=step.note,
+                    note_fr=step.note_fr,
                 )
                 found.append(reason)
                 if overridden:

@@ -204,6 +204,7 @@ class ToxicityStep(Frozen, str_strip_whitespace=True):
     #: Narrows the ladder's toxicities for this rung (empty: the ladder's own).
     toxicities: tuple[str, ...] = ()
     note: str = ""
+    note_fr: str = Field(default="", description="The note in French (--lang fr).")
     code: NonEmpty = "TOXICITY_REDUCTION"
 
     def covers(self, toxicity: str, grade: int, occurrence: int) -> bool:
@@ -287,6 +288,7 @@ class Reason(Frozen):
     overridden: str | None = None  # the prescriber's reason, when overridden
     recheck_days: Whole | None = None  # delay: days until the counts are checked again
     note: str = ""  # a ladder rung's note (data), e.g. "interrupt until grade 0-1"
+    note_fr: str = ""  # the same in French, when the file gives it
 
 
 class RuleCheck(Frozen):

@@ -24,6 +24,8 @@ TRANSLATED_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("components", "*"): ("notes",),
     ("cautions", "*"): ("text",),
     ("drug", "*", "renal_rule", "bands", "*"): ("label",),
+    ("drug", "*", "toxicity_ladder", "*", "steps", "*"): ("note",),
+    ("toxicity_ladder", "*", "steps", "*"): ("note",),
 }
 
 

@@ -9,6 +9,7 @@ param may be empty (no source, no method, no level), and the sentence must still
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from regimens._models.sheet import ASSESSMENT_STEP_CODES, DoseSheet
 from regimens._render._text import csv_number, plain_number
 from regimens._render.catalogue import has, text
 from regimens._render.labels import Lang, format_date, method_label
+from regimens._render.numbers import localize
 
 __all__ = [
     "ASSESSMENT_WARNING_CODES",
@@ -49,6 +51,21 @@ ASSESSMENT_WARNING_CODES: frozenset[str] = ASSESSMENT_STEP_CODES | {
     "WEIGHT_CHANGED",
     "ASSESSMENT_OVERRIDDEN",
 }
+
+
+#: The words of a rule's condition as the files write it (``bilirubin >= 1.2 mg/dL or
+#: ast >= 2 xULN``), by language: a lab's name is its code (the ``--lab`` name).
+_CONDITION_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fr": ((r"\bor\b", "ou"), (r"\band\b", "et"), (r"\bnot\b", "non"), (r"xULN\b", "× LSN")),
+}
+
+
+def condition_text(condition: str, lang: str) -> str:
+    """A rule's condition, a value seen or a threshold in ``lang``: ``bilirubin >= 1,2
+    mg/dL ou ast >= 2 × LSN`` (LSN: limite supérieure de la normale)."""
+    for pattern, local in _CONDITION_WORDS.get(lang, ()):
+        condition = re.sub(pattern, local, condition)
+    return localize(condition, lang)
 
 
 def display_params(code: str, params: Mapping[str, str], lang: str) -> dict[str, str]:
@@ -86,6 +103,9 @@ def display_params(code: str, params: Mapping[str, str], lang: str) -> dict[str,
         shown["bsa_text"] = (
             text("assessment.bsa_change", lang, then=then, now=now) if then and now else ""
         )
+    for key in ("when", "value", "limit"):
+        if shown.get(key):
+            shown[key] = condition_text(shown[key], lang)
     if code == "TOXICITY_NOT_COVERED" and "toxicity" in shown and not shown.get("variant"):
         shown["variant"] = "no_rung" if params.get("rule") else "no_ladder"
     return shown
@@ -142,8 +162,8 @@ def reason_text(reason: Reason, lang: str = "en") -> str:
         lang,
         code=reason.code,
         rule=reason.rule,
-        value=reason.value or text("assessment.not_given", lang),
-        threshold=reason.threshold or text("assessment.not_given", lang),
+        value=condition_text(reason.value, lang) or text("assessment.not_given", lang),
+        threshold=condition_text(reason.threshold, lang) or text("assessment.not_given", lang),
         action=action_text(reason.action, lang),
         level=level,
         source=reason.source or text("assessment.not_given", lang),
@@ -152,8 +172,9 @@ def reason_text(reason: Reason, lang: str = "en") -> str:
         line += text("assessment.reason_method", lang, method=method_label(reason.method))
     if reason.recheck_days:
         line += text("assessment.reason_recheck", lang, days=reason.recheck_days)
-    if reason.note:
-        line += text("assessment.reason_note", lang, note=reason.note)
+    note = (reason.note_fr if lang == "fr" else "") or reason.note
+    if note:
+        line += text("assessment.reason_note", lang, note=note)
     if reason.overridden:
         line += text("assessment.reason_overridden", lang, reason=reason.overridden)
     return line
@@ -297,6 +318,7 @@ def assessment_view(
     if assessment.recheck_date is not None:
         rows.append((text("assessment.recheck", lang), format_date(assessment.recheck_date, lang)))
     rows += input_lines(assessment, lang)
+    rows = [(key, localize(value, lang)) for key, value in rows]
     drugs = []
     for entry in assessment.drugs:
         name = drug_names.get(entry.drug, {}).get(lang, entry.drug)
