@@ -184,7 +184,7 @@ def test_french_text_of_a_code_reads_with_an_empty_source():
     )
     names = {"epirubicin": {"fr": "épirubicine"}}
     assert message(warning, "fr", drug_names=names) == (
-        "épirubicine : bilan hépatique bilirubin 2 mg/dL : « bilirubin >= 1.2 mg/dL » est "
+        "épirubicine : bilan hépatique bilirubin 2 mg/dL : « bilirubin >= 1,2 mg/dL » est "
         "rempli : administrer 50 % de la dose pleine (règle epirubicin-hepatic ; source : "
         "non précisée)"
     )

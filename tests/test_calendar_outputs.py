@@ -179,9 +179,9 @@ def test_french_table() -> None:
     assert code == 0, err
     lines = out.splitlines()
     assert lines[1] == (
-        "CALENDRIER  FOLFOX-6 at modified FOLFOX6 doses (mFOLFOX6), 12 cycles tous les 14 jours"
+        "CALENDRIER  FOLFOX-6 aux doses du FOLFOX6 modifié (mFOLFOX6), 12 cycles tous les 14 jours"
     )
-    assert "Début (cycle 1 jour 1)  30/03/2026 lundi" in lines
+    assert "Début (cycle 1 jour 1)  lundi 30 mars 2026" in lines
     assert "Week-end                samedi, dimanche" in lines
     header = next(line for line in lines if line.startswith("Cycle "))
     assert re.split(r"\s{2,}", header) == [

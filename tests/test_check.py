@@ -578,7 +578,7 @@ def test_french_notes_name_drug_and_method_in_french(library: Library) -> None:
     """--lang fr: the note's drug and method are French, from drug_names and the labels."""
     report = check(library, "FOLFOX-6", BSA_2, *FOLFOX_AS_EXPECTED[:2], "5-FU:bolus=4800mg")
     assert (
-        "fluorouracile bolus: 4800 mg est la dose attendue de fluorouracile en "
+        "fluorouracile bolus: 4 800 mg est la dose attendue de fluorouracile en "
         "perfusion continue : modes inversés ?"
     ) in check_table(report, "fr")
 

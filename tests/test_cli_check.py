@@ -141,7 +141,7 @@ def test_french_table() -> None:
     code, out, _ = run(f"{FOLFOX} --lang fr")
     assert code == 0
     assert "Vérification d'une prescription" in out
-    assert "fluorouracile    perfusion continue  4800 mg" in out
+    assert "fluorouracile    perfusion continue  4 800 mg" in out
     assert "Résultat : CONFORME" in out
 
 

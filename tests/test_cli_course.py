@@ -176,7 +176,7 @@ def test_french_table() -> None:
     code, out, _ = run(f"course {CASE} --lang fr")
     assert code == 0
     assert "Doses cumulées, toutes lignes" in out
-    assert "épirubicine         300      486     6         1" in out
+    assert "épirubicine         300      486      6         1" in out
     assert "ATTENTION ADVISORY_THRESHOLD_EXCEEDED [oxaliplatine]" in out
 
 

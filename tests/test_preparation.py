@@ -388,7 +388,7 @@ def test_concentration_option_and_printed_details() -> None:
     ) in out
     assert "fluorouracil, day 1: 5600 mg from shared vials 1 × 5000 mg + 1 × 1000 mg" in out
     code, out, _ = run("sheet FOLFOX-6 --height 200 --weight 72 --crcl 90 --lang fr")
-    assert "prélever 34.0 mL à 5 mg/mL (170 mg), flacons 1 × 200 mg" in out
+    assert "prélever 34,0 mL à 5 mg/mL (170 mg), flacons 1 × 200 mg" in out
 
 
 @pytest.mark.parametrize(

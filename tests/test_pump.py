@@ -106,6 +106,6 @@ def test_warning_gives_the_rate_needed() -> None:
         "least 2.6 mL/h"
     ) in out
     _, out, _ = run(PUMP + " --lang fr")
-    assert "choisir un diffuseur d'au moins 2.6 mL/h" in out
-    assert "ne suffit pas : il faut ≥ 115.7 mL (un diffuseur d'au moins 2.6 mL/h)" in out
+    assert "choisir un diffuseur d'au moins 2,6 mL/h" in out
+    assert "ne suffit pas : il faut ≥ 115,7 mL (un diffuseur d'au moins 2,6 mL/h)" in out
     assert "0.0 mL de diluant" not in out

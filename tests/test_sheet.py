@@ -45,7 +45,7 @@ def test_message_translates_and_names_the_drug() -> None:
     assert message(warning) == "capecitabine at 75% for CrCl 45.0 mL/min (CrCl 30–50)"
     names = {"capecitabine": {"fr": "capécitabine"}}
     assert message(warning, "fr", drug_names=names) == (
-        "capécitabine à 75 % pour une clairance de 45.0 mL/min (CrCl 30–50)"
+        "capécitabine à 75 % pour une clairance de 45,0 mL/min (CrCl 30–50)"
     )
 
 

@@ -33,7 +33,7 @@ def test_text_lines_in_french_with_the_drugs_french_name() -> None:
     shown = shown_warnings(WARNINGS, "fr", drug_names=NAMES)
     assert warning_lines(shown, "fr") == [
         "Alertes",
-        "  ATTENTION BSA_HIGH: Surface corporelle 2.31 m² supérieure à 2.2 m²",
+        "  ATTENTION BSA_HIGH: Surface corporelle 2,31 m² supérieure à 2,2 m²",
         "  BLOQUANT CONTRAINDICATED [capécitabine]: capécitabine est contre-indiqué à une "
         "clairance de 25 mL/min (CrCl < 30 mL/min) : non administré",
     ]

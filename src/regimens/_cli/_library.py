@@ -79,9 +79,9 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     Every problem found is listed on its own line as FILE:LINE: FIELD: REASON. A file
     is checked with the built-in library and the drugs.toml beside it; a
     directory as a library of its own over the built-in one. Exits 0 only when
-    everything is valid (2 otherwise). A text without its French form (name_fr,
-    description_fr, notes_fr, text_fr, label_fr) is listed on stderr as a warning
-    that does not change the exit status.
+    everything is valid (2 otherwise). In valid files, a text without its French
+    form (name_fr, description_fr, notes_fr, note_fr, text_fr, label_fr) is listed
+    on stderr as a warning that does not change the exit status.
 
     \b
     Examples:
@@ -94,12 +94,13 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     problems = validate_paths(paths)
     for problem in problems:
         click.echo(terminal_safe(problem))
-    # A text without its French form is shown in English: a warning, not a problem.
-    for warning in missing_translations(paths):
-        click.echo(terminal_safe(warning), err=True)
     if problems:
         click.echo(f"{count(len(problems), 'problem')} found.", err=True)
         raise SystemExit(EXIT_USER_ERROR)
+    # A text without its French form is shown in English: a warning, not a problem
+    # (listed once the files are valid, so that it never hides a problem).
+    for warning in missing_translations(paths):
+        click.echo(terminal_safe(warning), err=True)
     click.echo(f"OK: {count(len(paths), 'path')} valid.")
 
 

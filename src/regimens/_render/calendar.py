@@ -32,6 +32,7 @@ from regimens._render.calendar_words import (
     span,
 )
 from regimens._render.labels import Lang, month_name
+from regimens._render.numbers import localize
 
 __all__ = [
     "FORMATS",
@@ -168,7 +169,8 @@ def _month_lines(
             for number in week
         ]
         lines.append(" ".join(cells).rstrip())
-    return [*lines, *(text for _, text in sorted(events, key=lambda event: event[0])), ""]
+    events_text = [localize(text, words.lang) for _, text in sorted(events, key=lambda e: e[0])]
+    return [*lines, *events_text, ""]
 
 
 def calendar_grid(
