@@ -197,7 +197,7 @@ def test_french_table() -> None:
     assert re.split(r"\s{2,}", day_1) == [
         "13/04/2026", "lun.", "2", "J1", "hôpital",
         "oxaliplatine 155 mg IV 2 h, acide folinique 728 mg IV 2 h, fluorouracile 728 mg IV "
-        "bolus, fluorouracile 4368 mg IV diffuseur 46 h",
+        "bolus, fluorouracile 4\u202f368 mg IV diffuseur 46 h",
         "pose du diffuseur",
     ]  # fmt: skip
     assert (

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from regimens._models.safety_data import MAXIMUM_FIELDS
 from regimens._models.schedule import cycles_text
 from regimens._render.catalogue import text
-from regimens._render.labels import emetogenic_text
+from regimens._render.labels import emetogenic_text, regimen_name
 
 if TYPE_CHECKING:
     from regimens._models.library import Library
@@ -80,7 +80,7 @@ def list_table(library: Library, lang: str = "en") -> str:
         table = [
             [
                 regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
-                regimen.name,
+                regimen_name(regimen, lang),
                 regimen.kind,
                 text("library.list.days", lang, days=regimen.cycle_length_days),
                 regimen.usual_cycles if regimen.usual_cycles is not None else "-",
@@ -168,7 +168,7 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
         else text("library.show.cycles_not_fixed", lang)
     )
     return [
-        text("library.show.title", lang, id=regimen.id, name=regimen.name),
+        text("library.show.title", lang, id=regimen.id, name=regimen_name(regimen, lang)),
         text("library.show.aliases", lang, aliases=", ".join(regimen.aliases) or "-"),
         text("library.show.kind", lang, kind=regimen.kind),
         text("library.show.cycle", lang, days=regimen.cycle_length_days, cycles=cycles),
@@ -178,7 +178,11 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
             subsequent_indent=" " * 13,
         ),
         *textwrap.wrap(
-            text("library.show.description", lang, description=regimen.description),
+            text(
+                "library.show.description",
+                lang,
+                description=(regimen.description_fr if lang == "fr" else "") or regimen.description,
+            ),
             width=_WIDTH,
             subsequent_indent=" " * 13,
         ),
@@ -232,10 +236,9 @@ def _components(regimen: Regimen, lang: str) -> list[str]:
     lines += ["", text("library.show.notes_and_sources", lang)]
     for component in ordered:
         lines.append(f"  {component.order}. {component.drug} {_dose_text(component, lang)}")
-        if component.notes:
-            lines.append(
-                _wrap(text("library.show.item_notes", lang, notes=component.notes), " " * 5)
-            )
+        notes = (component.notes_fr if lang == "fr" else "") or component.notes
+        if notes:
+            lines.append(_wrap(text("library.show.item_notes", lang, notes=notes), " " * 5))
         lines.append(_wrap(text("library.show.source", lang, source=component.source), " " * 5))
         lines.extend(
             _wrap(text("library.show.unverified", lang, item=item), " " * 5)

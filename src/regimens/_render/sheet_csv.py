@@ -141,7 +141,9 @@ def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
                 "standard_mg": _mg(item.standard_mg),
                 "dose_level_percent": csv_number(item.dose_level_percent),
                 "organ_action": adjustment.action if adjustment else "",
-                "organ_band": adjustment.band if adjustment else "",
+                "organ_band": ((adjustment.band_fr if lang == "fr" else "") or adjustment.band)
+                if adjustment
+                else "",
                 "renal_rule": item.renal_rule,
                 "calculated_mg": csv_number(item.calculated_mg, 2),
                 "rounding": rounding_text(item),
