@@ -308,7 +308,7 @@ def test_french_title_has_the_french_colon() -> None:
     """French typography puts a space before a colon: "Fiche de doses : EOX..."."""
     _, out, _ = run(f"{EOX_200} --lang fr")
     assert out.splitlines()[1] == (
-        "Fiche de doses : Epirubicin, oxaliplatin and capecitabine (EOX), cycle 1, "
+        "Fiche de doses : Épirubicine, oxaliplatine et capécitabine (EOX), cycle 1, "
         "tous les 21 jours"
     )
 
@@ -361,8 +361,8 @@ def test_pump_text_reads_volume_rate_then_contents() -> None:
     ) in out
     _, out, _ = run("sheet FOLFOX-6 --height 170 --weight 70 --pump-rate 2 --lang fr")
     assert (
-        "diffuseur 92 mL à 2 mL/h = 87.4 mL de médicament + 4.6 mL de diluant ; "
-        "concentration finale 47.48 mg/mL"
+        "diffuseur 92 mL à 2 mL/h = 87,4 mL de médicament + 4,6 mL de diluant ; "
+        "concentration finale 47,48 mg/mL"
     ) in out
 
 
