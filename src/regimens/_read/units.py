@@ -252,7 +252,7 @@ def _measurement(
     if kind == "length":
         inches = _feet_and_inches(text, field=field)
         if inches is not None:  # 5 ft 7 in is read as 67 in, the same path as "67 in"
-            return parse_measurement(f"{inches!r} in", field=field, kind=kind)
+            return _measurement(f"{inches!r} in", field=field, kind=kind)
     split = _split_known(text, kind)
     if split is not None:
         number, conversion = split
