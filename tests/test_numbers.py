@@ -79,3 +79,16 @@ def test_sheet_json_keeps_the_creatinine_as_typed() -> None:
         "given_unit": "µmol/L",
     }
     assert document["patient"]["height"] == {"value": 170.0, "unit": "cm"}
+
+
+def test_a_sheet_with_a_creatinine_typed_in_umol_verifies_identical() -> None:
+    """verify rebuilds the patient with the creatinine as typed (given_value): the saved
+    sheet of a 97 µmol/L creatinine is computed again identical (docs/api.md)."""
+    import regimens
+
+    library = regimens.load_library()
+    patient = regimens.make_patient(
+        height="67 in", weight="154 lb", sex="male", age=64, creatinine="97 umol/L"
+    )
+    sheet = regimens.compute_sheet(library, "FOLFOX-6", patient)
+    assert regimens.verify_sheet(regimens.sheet_json(sheet)).identical

@@ -228,4 +228,6 @@ def _patient(inputs: dict[str, Measured | str]) -> Patient:
                 field="sheet",
             )
         values[field] = value.value
+        if key == "creatinine" and value.given_unit == "µmol/L":
+            values["creatinine_umol_l"] = value.given_value  # as typed (schema 1.6)
     return Patient(**values)
