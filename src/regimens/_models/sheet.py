@@ -11,6 +11,7 @@ recompute it by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -62,8 +63,9 @@ __all__ = [
 #: Version of the JSON document: minor for a new field (1.1: the treatment-day
 #: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use; 1.4: an
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
-#: day 1), major for an incompatible change.
-SCHEMA_VERSION = "1.4"
+#: day 1; 1.5: the patient's date of birth, ``patient_dob``), major for an incompatible
+#: change.
+SCHEMA_VERSION = "1.5"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -480,9 +482,11 @@ class DoseSheet(Frozen):
     assessment: Assessment | None = None
     #: Drug INN → {language: name}, from the library's ``local_names`` (for ``--lang``).
     drug_names: FrozenMap[str, FrozenMap[str, str]] = Field(default_factory=FrozenDict)
-    #: Optional identifiers printed on the sheet; never used in any calculation.
+    #: Optional identifiers printed on the sheet; never used in any calculation
+    #: (checked by :class:`~regimens._models.identity.PatientIdentity`).
     patient_id: str | None = None
     patient_name: str | None = None
+    patient_dob: dt.date | None = None
 
     @property
     def blocking(self) -> bool:

@@ -11,25 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from regimens._models.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay
-from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
+from regimens._render._html import HtmlWarning
 from regimens._render._text import (
     RULE,
     Styler,
     day_number,
     format_duration,
     format_mg,
+    identity_rows,
     key_value_table,
     md_table,
     provenance_line,
     regimen_title,
     signed_percent,
 )
-from regimens._render.assessment_section import (
-    ASSESSMENT_STYLE,
-    html_section,
-    markdown_section,
-    text_section,
-)
+from regimens._render.assessment_section import markdown_section, text_section
 from regimens._render.assessment_words import AssessmentView, percent_text, view_of
 from regimens._render.catalogue import text
 from regimens._render.dose_words import (
@@ -300,11 +296,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     subtitle = [
         f"{label('with', lang)} {regimen_title(extra.name, extra.id)}" for extra in sheet.supportive
     ]
-    header: list[tuple[str, str]] = []
-    if sheet.patient_id:
-        header.append((label("patient_id", lang), sheet.patient_id))
-    if sheet.patient_name:
-        header.append((label("patient_name", lang), sheet.patient_name))
+    header = identity_rows(sheet.patient_id, sheet.patient_name, sheet.patient_dob, lang)
     input_labels = {
         "height": "height",
         "weight": "weight",
@@ -487,75 +479,9 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     return "\n".join(lines)
 
 
-def _html_table(
-    columns: list[str], rows: list[list[str]], numeric: set[int], dose: int = -1
-) -> list[str]:
-    out = ["<table>", "<thead><tr>"]
-    out += [f"<th>{esc(c)}</th>" for c in columns]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        cells = []
-        for index, cell in enumerate(row):
-            classes = []
-            if index in numeric:
-                classes.append("num")
-            if index == dose:
-                classes.append("dose")
-            attribute = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<td{attribute}>{esc(cell)}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return out
-
-
 def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """A self-contained HTML page laid out for A4 printing, with signature lines."""
-    doc = _document(sheet, lang)
-    columns = _columns(sheet)
-    numeric = {
-        columns.index(k)
-        for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
-    }
-    out = [f"<h1>{esc(doc.title)}</h1>"]
-    if sheet.provisional:
-        out.insert(0, f'<p class="notice provisional">{esc(label("provisional", lang))}</p>')
-    out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
-    out.append('<table class="header"><tbody>')
-    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
-    out.append("</tbody></table>")
-    out += warnings_box(doc.warnings, lang)
-    if doc.assessment is not None:
-        out += html_section(doc.assessment, lang)
+    """A self-contained HTML chemotherapy order for A4 printing, with signature lines
+    (:mod:`regimens._render.sheet_print`)."""
+    from regimens._render.sheet_print import printed_sheet
 
-    for day_label, rows in doc.days:
-        out.append(f"<h2>{esc(day_label)}</h2>")
-        out += _html_table(doc.columns, rows, numeric, columns.index("dose_mg"))
-    out.append(f"<h2>{esc(doc.totals_title)}</h2>")
-    out += _html_table(doc.totals_columns, doc.totals, {1})
-    if doc.dispense:
-        out.append(f"<h2>{esc(text('sheet.dispense', lang))}</h2><ul>")
-        out += [f"<li>{esc(line)}</li>" for line in doc.dispense]
-        out.append("</ul>")
-    if doc.notes:
-        out.append(f"<h2>{esc(label('administration_notes', lang))}</h2><ul>")
-        colon = label("colon", lang)
-        out += [
-            f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
-        ]
-        out.append("</ul>")
-    out.append(f"<h2>{esc(label('renal_rules', lang))}</h2>")
-    out.append("<ul>")
-    out += [f"<li><strong>{esc(name)}</strong>: {esc(rule)}</li>" for name, rule in doc.renal_rules]
-    out.append("</ul>")
-
-    out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
-    out.append('<table class="signatures"><thead><tr><th></th>')
-    out += [f"<th>{esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
-    out.append("</tr></thead><tbody>")
-    for role in ("prescriber", "pharmacist_1", "pharmacist_2"):
-        out.append(f"<tr><th>{esc(label(role, lang))}</th><td></td><td></td><td></td></tr>")
-    out.append("</tbody></table>")
-    out.append(f'<p class="notice">{esc(doc.notice)}</p>')
-    hashes = [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()]
-    out += provenance_footer(doc.footer, hashes, sheet.provenance.options, lang)
-    return page(doc.title, lang, out, ASSESSMENT_STYLE if doc.assessment else "")
+    return printed_sheet(sheet, lang)

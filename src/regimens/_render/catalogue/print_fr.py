@@ -1,0 +1,34 @@
+"""Les textes français des pages imprimées (issue 22), fusionnés dans
+:data:`regimens._render.catalogue.fr.TEXTS` (mêmes clés que ``print_en``)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    "print.order_title": "Prescription de chimiothérapie",
+    "print.patient_name": "Nom",
+    "print.patient_id": "N° patient",
+    "print.patient_dob": "Date de naissance",
+    "print.regimen": "Protocole",
+    "print.cycle": "Cycle",
+    "print.cycles": "Cycles",
+    "print.day1": "Date du J1",
+    "print.start": "Début (C1 J1)",
+    "print.height": "Taille",
+    "print.weight": "Poids",
+    "print.bsa": "SC",
+    "print.orders": "Prescriptions",
+    "print.dose": "Dose",
+    "print.route": "Voie",
+    "print.diluent_volume": "Solvant / volume",
+    "print.duration": "Durée",
+    "print.days": "Jours",
+    "print.per_day": "× {intakes} par jour ({daily} mg par jour)",
+    "print.continuous": "continue, diffuseur",
+    "print.withheld": "SUSPENDU",
+    "print.notes_warnings": "Remarques et alertes",
+    "print.calculation": "Détail du calcul",
+    "print.renal_rules": "Règles rénales",
+    "print.validation": "Validation pharmaceutique",
+    "print.preparation": "Préparation",
+    "print.administration": "Administration",
+}

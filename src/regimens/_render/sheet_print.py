@@ -1,0 +1,289 @@
+"""The dose sheet as a printable chemotherapy order: one A4 portrait page at cycle 1.
+
+What a ward accepts, in the order it is read (issue 22): on every page the identity
+band (patient name, id, date of birth, regimen, cycle, day-1 date, height, weight,
+BSA); then the order table (drug, dose, route, diluent/volume, duration, days), each
+administration once with the days it is given (capecitabine twice a day on days
+1–21 is one row); then the notes and warnings; then the calculation details, where
+every intermediate value of each dose stays visible (basis, standard dose, level,
+organ adjustment, calculated, rounded, deviation); then the signature block
+(prescriber, pharmacist validation, preparation, administration); on every page a
+one-line footer (tool version, regimen file hash, time). The frame, band and footer
+are :mod:`regimens._render._html`'s, shared with the calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from regimens._models.sheet import Administration, DoseSheet
+from regimens._render._html import (
+    esc,
+    identity_band,
+    page,
+    printed_frame,
+    warnings_box,
+)
+from regimens._render._text import (
+    day_number,
+    format_duration,
+    format_mg,
+    identity_rows,
+    regimen_title,
+)
+from regimens._render.assessment_section import ASSESSMENT_STYLE, html_section
+from regimens._render.catalogue import text
+from regimens._render.dose_words import (
+    intakes_differ,
+    intakes_text,
+    nearest_plans_text,
+    preparation_text,
+    pump_text,
+    tablets_text,
+)
+from regimens._render.labels import Lang, label, method_label
+from regimens._render.sheet import _columns, _document, _dose_cell, _row
+
+__all__ = ["days_text", "printed_sheet"]
+
+#: The sheet's page: A4 portrait, narrow margins so that a cycle fits on one page.
+_SHEET_STYLE = """
+@page { size: A4 portrait; margin: 8mm 8mm 8mm 8mm; }
+table.orders td { font-size: 8.5pt; }
+table.calc th, table.calc td { font-size: 7pt; padding: 0.4mm 0.7mm; }
+table.header th, table.header td { font-size: 7pt; padding: 0.3mm 1mm; }
+"""
+
+#: The signature block's rows: who signs, in the order they act.
+_ROLES = ("label.prescriber", "print.validation", "print.preparation", "print.administration")
+
+
+@dataclass(frozen=True)
+class _Order:
+    """One administration as ordered: its place, and every day it is given."""
+
+    number: int
+    item: Administration
+    days: tuple[int, ...]
+
+
+def _orders(sheet: DoseSheet) -> list[_Order]:
+    """Each distinct administration once, in the order of its first day and place on that
+    day, with all its days (the same capecitabine on days 1 to 21 is one order)."""
+    found: list[tuple[Administration, list[int]]] = []
+    for day in sheet.days:
+        for item in day.administrations:
+            for known, days in found:
+                if known == item:
+                    days.append(day.day)
+                    break
+            else:
+                found.append((item, [day.day]))
+    return [_Order(n, item, tuple(days)) for n, (item, days) in enumerate(found, start=1)]
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    """``1–21`` for a run of days, ``1, 8, 15`` for days apart, ``−1, 1`` with day −1."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1 and day != 1:  # day −1 is followed by day 1
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        day_number(run[0]) if len(run) == 1 else f"{day_number(run[0])}–{day_number(run[-1])}"
+        for run in runs
+    )
+
+
+def _dose(item: Administration, lang: Lang) -> str:
+    if item.withheld:
+        return text("print.withheld", lang)
+    dose = _dose_cell(item)
+    if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
+        dose = f"{dose} mg"
+    if item.intakes_per_day > 1 and not item.nearest_plans:
+        daily = format_mg(item.daily_dose_mg)
+        dose += " " + text("print.per_day", lang, intakes=item.intakes_per_day, daily=daily)
+    return dose
+
+
+def _diluent_volume(item: Administration, lang: Lang) -> str:
+    """What is drawn, in what, or the tablets: the preparation's words."""
+    parts: list[str] = []
+    if item.intakes and intakes_differ(item.intakes):
+        parts.append(intakes_text(item.intakes, lang))
+    elif item.tablets:
+        parts.append(tablets_text(item.tablets))
+    if item.nearest_plans:
+        parts.append(nearest_plans_text(item.nearest_plans, lang))
+    if item.pump is not None:
+        parts.append(pump_text(item.pump, lang))
+    preparation = preparation_text(item, lang)
+    if preparation:
+        parts.append(preparation)
+    return "; ".join(parts)
+
+
+def _duration(item: Administration, lang: Lang) -> str:
+    parts: list[str] = []
+    if item.duration_h is not None:
+        parts.append(format_duration(item.duration_h))
+    if item.dose_per_infusion_day_mg is not None:
+        per_day = format_mg(item.dose_per_infusion_day_mg)
+        parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
+    if item.rate_mg_per_h is not None:
+        parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
+    return "; ".join(parts)
+
+
+def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
+    heads = ["label.order", "label.drug", "print.dose", "print.route"]
+    heads += ["print.diluent_volume", "print.duration", "print.days"]
+    out = ['<table class="orders"><thead><tr>']
+    out += [f"<th>{esc(text(key, lang))}</th>" for key in heads]
+    out.append("</tr></thead><tbody>")
+    for order in orders:
+        item = order.item
+        name = _row(order.number, item, sheet, lang)[1]
+        cells = [
+            f'<td class="num">{order.number}</td>',
+            f"<td><strong>{esc(name)}</strong></td>",
+            f'<td class="num dose">{esc(_dose(item, lang))}</td>',
+            f"<td>{esc(item.route)} {esc(method_label(item.method, lang))}</td>",
+            f"<td>{esc(_diluent_volume(item, lang))}</td>",
+            f"<td>{esc(_duration(item, lang))}</td>",
+            f'<td class="num">{esc(days_text(order.days))}</td>',
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
+    """Every step of every dose: the sheet's columns without the details (in the order
+    table), one row per order, numbered as the order table."""
+    columns = [c for c in _columns(sheet) if c != "details"]
+    numeric = {"standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg"}
+    out = ['<table class="calc"><thead><tr>']
+    out += [f"<th>{esc(label(c, lang))}</th>" for c in columns]
+    out.append(f"<th>{esc(text('print.days', lang))}</th></tr></thead><tbody>")
+    for order in orders:
+        row = _row(order.number, order.item, sheet, lang)[: len(columns)]
+        cells = [
+            f'<td class="num">{esc(cell)}</td>' if column in numeric else f"<td>{esc(cell)}</td>"
+            for column, cell in zip(columns, row, strict=True)
+        ]
+        cells.append(f'<td class="num">{esc(days_text(order.days))}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
+    """The identity band of every page: the title, then who and what."""
+    measured = sheet.patient
+
+    def shown(key: str) -> str:
+        value = measured.get(key)
+        if value is None or isinstance(value, str):
+            return value or ""
+        return f"{value.value:g} {value.unit}"
+
+    bsa = sheet.bsa
+    cells = [
+        (text("print.patient_name", lang), sheet.patient_name or ""),
+        (text("print.patient_id", lang), sheet.patient_id or ""),
+        (
+            text("print.patient_dob", lang),
+            sheet.patient_dob.isoformat() if sheet.patient_dob else "",
+        ),
+        (text("print.regimen", lang), sheet.regimen.id),
+        (text("print.cycle", lang), str(sheet.cycle)),
+        (
+            text("print.day1", lang),
+            sheet.assessment.date.isoformat() if sheet.assessment is not None else "",
+        ),
+        (text("print.height", lang), shown("height")),
+        (text("print.weight", lang), shown("weight")),
+        (text("print.bsa", lang), f"{bsa.bsa_m2:.{bsa.bsa_decimals}f} m²" if bsa else "—"),
+    ]
+    return [f"<h1>{esc(title)}</h1>", *identity_band(cells)]
+
+
+def _header_pairs(rows: list[tuple[str, str]]) -> list[str]:
+    """The calculation's inputs and settings, two to a row to save the page's height."""
+    out = ['<table class="header"><tbody>']
+    for start in range(0, len(rows), 2):
+        pair = rows[start : start + 2]
+        cells = "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in pair)
+        out.append(f"<tr>{cells}{'<th></th><td></td>' * (2 - len(pair))}</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _signatures(lang: Lang) -> list[str]:
+    out = [f"<h2>{esc(label('signatures', lang))}</h2>"]
+    out.append('<table class="signatures"><thead><tr><th></th>')
+    out += [f"<th>{esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
+    out.append("</tr></thead><tbody>")
+    for role in _ROLES:
+        out.append(f"<tr><th>{esc(text(role, lang))}</th><td></td><td></td><td></td></tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def printed_sheet(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """The self-contained HTML page of ``regimens sheet --format html``."""
+    doc = _document(sheet, lang)
+    orders = _orders(sheet)
+    regimen = sheet.regimen
+    title = (
+        f"{text('print.order_title', lang)}{label('colon', lang)}"
+        f"{regimen_title(regimen.name, regimen.id)}, "
+        f"{label('every_days', lang, days=regimen.cycle_length_days)}"
+    )
+    ordered: list[str] = []
+    if sheet.provisional:
+        ordered.append(f'<p class="notice provisional">{esc(label("provisional", lang))}</p>')
+    ordered += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
+    ordered.append(f"<h2>{esc(text('print.orders', lang))}</h2>")
+    ordered += _order_table(orders, sheet, lang)
+    if doc.dispense:
+        ordered.append(f"<h3>{esc(text('sheet.dispense', lang))}</h3><ul>")
+        ordered += [f"<li>{esc(line)}</li>" for line in doc.dispense]
+        ordered.append("</ul>")
+
+    notes = [f"<h2>{esc(text('print.notes_warnings', lang))}</h2>"]
+    notes += warnings_box(doc.warnings, lang)
+    if doc.assessment is not None:
+        notes += html_section(doc.assessment, lang)
+    if doc.notes:
+        notes.append(f"<h3>{esc(label('administration_notes', lang))}</h3><ul>")
+        colon = label("colon", lang)
+        notes += [
+            f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
+        ]
+        notes.append("</ul>")
+
+    # The identifiers lead the header; they are in the band of every page already.
+    given = identity_rows(sheet.patient_id, sheet.patient_name, sheet.patient_dob, lang)
+    calculation = [f"<h2>{esc(text('print.calculation', lang))}</h2>"]
+    calculation += _header_pairs(doc.header[len(given) :])
+    calculation += _calculation_table(orders, sheet, lang)
+    totals = "; ".join(
+        f"{drug} {total}{'' if total == '—' else ' mg'} ({days})"
+        for drug, total, _, days in doc.totals
+    )
+    calculation.append(f"<p><strong>{esc(doc.totals_title)}</strong>: {esc(totals)}</p>")
+    rules = "; ".join(f"{name}: {rule}" for name, rule in doc.renal_rules)
+    calculation.append(
+        f"<p><strong>{esc(text('print.renal_rules', lang))}</strong>: {esc(rules)}</p>"
+    )
+
+    signatures = [*_signatures(lang), f'<p class="notice">{esc(doc.notice)}</p>']
+    body = printed_frame(
+        _band(sheet, title, lang), [ordered, notes, calculation, signatures], doc.footer
+    )
+    style = _SHEET_STYLE + (ASSESSMENT_STYLE if doc.assessment else "")
+    return page(title, lang, body, style)
