@@ -100,7 +100,7 @@ def test_eox_bilirubin_2_gives_epirubicin_half_dose_with_its_reason(library):
     assert given.dose_mg == pytest.approx(45.0)
     rows = [a for day in document["days"] for a in day["administrations"]]
     assert {a["drug"]: a["assessment_level_percent"] for a in rows}["epirubicin"] == 50
-    assert document["schema_version"] == SCHEMA_VERSION == "1.4"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.5"
 
 
 def test_the_assessment_object_keeps_the_inputs_with_their_units(library):
@@ -221,7 +221,8 @@ def test_the_assessment_is_above_the_doses_in_every_text_format(library):
     for text, heading, doses in (
         (sheet_table(sheet), "TREATMENT-DAY ASSESSMENT", "Day 1"),
         (sheet_markdown(sheet), "## Treatment-day assessment", "## Day 1"),
-        (sheet_html(sheet), '<section class="assessment"', "<h2>Day 1</h2>"),
+        # The printed order: orders first (issue 22), the assessment above the calculation.
+        (sheet_html(sheet), '<section class="assessment"', "<h2>Calculation details</h2>"),
         (sheet_table(sheet, lang="fr"), "ÉVALUATION DU JOUR DE TRAITEMENT", "Jour 1"),
     ):
         assert text.index(heading) < text.index(doses)

@@ -284,7 +284,7 @@ def test_every_format_shows_the_kind(library: Library) -> None:
     JSON a kind per administration."""
     sheet = compute_sheet(library, "LOADING-TEST", WEIGHT_72)
     assert "dexamethasone (premedication)" in sheet_markdown(sheet)
-    assert "Day 1: premedication and supportive orders" in sheet_html(sheet)
+    assert "dexamethasone (premedication)" in sheet_html(sheet)
     rows = sheet_csv(sheet).splitlines()
     header = rows[0].split(",")
     kinds = {
@@ -416,7 +416,7 @@ def test_a_regimen_without_a_class_says_not_stated(library: Library) -> None:
     sheet = compute_sheet(library, "FOLFOX-6", BSA_2)
     assert "Emetogenic risk      not stated" in sheet_table(sheet)
     assert sheet_document(sheet)["emetogenic_risk"] is None
-    assert json.loads(json.dumps(sheet_document(sheet)))["schema_version"] == "1.4"
+    assert json.loads(json.dumps(sheet_document(sheet)))["schema_version"] == "1.5"
 
 
 def test_an_unknown_emetogenic_class_is_refused() -> None:

@@ -152,8 +152,9 @@ def test_html_is_self_contained_and_complete() -> None:
         "4800",  # 5-FU 2400 × 2.00
         "BLOCKING CONTRAINDICATED",
         "Prescriber",
-        "Verifying pharmacist 1",
-        "Verifying pharmacist 2",
+        "Pharmacist validation",
+        "Preparation",
+        "Administration",
         "Signature",
         "To be checked by a qualified professional before use.",
     ):
@@ -169,7 +170,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     code, _, _ = run(f"{EOX_BASE} --crcl 45 --lang fr --output {page}")
     assert code == 0
     dom = dump_dom(page, tmp_path / "profile")
-    for expected in ("950", "capécitabine", "Alertes", "Pharmacien vérificateur 2", "Jour 1"):
+    for expected in ("950", "capécitabine", "Alertes", "Validation pharmaceutique", "Jours"):
         assert expected in dom, expected
     assert print_pdf(page, tmp_path / "sheet.pdf", tmp_path / "profile").startswith(b"%PDF")
 

@@ -29,6 +29,7 @@ __all__ = [
     "identity_band",
     "page",
     "printed_frame",
+    "provisional_notice",
     "warnings_box",
 ]
 
@@ -38,7 +39,7 @@ STYLE = """
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 8pt;
        color: #000; margin: 0; }
 h1 { font-size: 11.5pt; margin: 0 0 1mm 0; }
-h2 { font-size: 9pt; margin: 2.5mm 0 1mm 0; page-break-after: avoid; break-after: avoid; }
+h2 { font-size: 9pt; margin: 1.5mm 0 0.8mm 0; page-break-after: avoid; break-after: avoid; }
 h3 { font-size: 8.5pt; margin: 1.5mm 0 0.5mm 0; page-break-after: avoid; break-after: avoid; }
 p, ul { margin: 0.5mm 0; }
 ul { padding-left: 5mm; }
@@ -54,7 +55,7 @@ table.frame > * > tr > td { border: none; padding: 0; }
 table.frame > tbody > tr.section > td { padding-top: 1mm; }
 table.frame > tbody > tr.section { break-inside: auto; page-break-inside: auto; }
 table.frame > tbody > tr.break { break-before: page; page-break-before: always; }
-table.identity { margin-bottom: 1.5mm; }
+table.identity { margin-bottom: 1mm; }
 table.identity th { width: 13%; font-weight: normal; font-size: 7pt; }
 table.identity td { width: 20.3%; font-weight: bold; font-size: 8.5pt; }
 table.identity td.blank { background: #fff; }
@@ -66,7 +67,7 @@ table.header th { width: 32mm; }
 .warnings h2 { margin-top: 0; color: #b00000; }
 .warnings li.blocking { font-weight: bold; color: #b00000; }
 .warnings li.caution { color: #7a4a00; }
-table.signatures th, table.signatures td { height: 9mm; }
+table.signatures th, table.signatures td { height: 7.5mm; }
 table.signatures thead th { height: auto; }
 table.signatures tbody th { width: 38mm; }
 .notice { font-weight: bold; margin-top: 1mm; }
@@ -169,6 +170,14 @@ def printed_frame(band: Sequence[str], sections: Sequence[Sequence[str]], footer
         out += [f'<tr class="{classes}"><td>', *body, "</td></tr>"]
     out += ["</tbody>", "</table>"]
     return out
+
+
+def provisional_notice(provisional: bool, lang: Lang) -> list[str]:
+    """ "PROVISIONAL — not for administration" above the title of every page of a
+    planning sheet or calendar, or nothing."""
+    if not provisional:
+        return []
+    return [f'<p class="notice provisional">{esc(label("provisional", lang))}</p>']
 
 
 def footer_line(summary: str) -> list[str]:

@@ -22,6 +22,7 @@ from regimens._render._html import (
     identity_band,
     page,
     printed_frame,
+    provisional_notice,
     warnings_box,
 )
 from regimens._render._text import identity_rows, provenance_line
@@ -177,7 +178,8 @@ def _band(calendar: Calendar, title: str, words: Words) -> list[str]:
         (text("print.weight", lang), shown("weight")),
         (text("print.bsa", lang), f"{bsa:g} m²" if bsa is not None else ""),
     ]
-    return [f"<h1>{esc(title)}</h1>", *identity_band(cells)]
+    notice = provisional_notice(calendar.provisional, lang)
+    return [*notice, f"<h1>{esc(title)}</h1>", *identity_band(cells)]
 
 
 def calendar_html(
@@ -192,10 +194,7 @@ def calendar_html(
     doc = calendar_document(calendar, lang, drug_names)
     words = doc.words
     title = f"{words('cal_title_md')}{words('colon')}{doc.title}"
-    course: list[str] = []
-    if doc.provisional:
-        course.append(f'<p class="notice provisional">{esc(doc.provisional)}</p>')
-    course += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
+    course = [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     # The identifiers lead the header; they are in the band of every page already.
     given = identity_rows(calendar.patient_id, calendar.patient_name, calendar.patient_dob, lang)
     course.append('<table class="header"><tbody>')

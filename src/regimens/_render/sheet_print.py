@@ -22,6 +22,7 @@ from regimens._render._html import (
     identity_band,
     page,
     printed_frame,
+    provisional_notice,
     warnings_box,
 )
 from regimens._render._text import (
@@ -97,8 +98,10 @@ def days_text(days: tuple[int, ...]) -> str:
 
 
 def _dose(item: Administration, lang: Lang) -> str:
+    if item.withheld_reason == "assessment":  # the assessment above says why
+        return text("assessment.withheld_cell", lang)
     if item.withheld:
-        return text("print.withheld", lang)
+        return label("withheld", lang)
     dose = _dose_cell(item)
     if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
         dose = f"{dose} mg"
@@ -164,7 +167,7 @@ def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> li
     """Every step of every dose: the sheet's columns without the details (in the order
     table), one row per order, numbered as the order table."""
     columns = [c for c in _columns(sheet) if c != "details"]
-    numeric = {"standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg"}
+    numeric = {"basis", "standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg"}
     out = ['<table class="calc"><thead><tr>']
     out += [f"<th>{esc(label(c, lang))}</th>" for c in columns]
     out.append(f"<th>{esc(text('print.days', lang))}</th></tr></thead><tbody>")
@@ -208,7 +211,11 @@ def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
         (text("print.weight", lang), shown("weight")),
         (text("print.bsa", lang), f"{bsa.bsa_m2:.{bsa.bsa_decimals}f} m²" if bsa else "—"),
     ]
-    return [f"<h1>{esc(title)}</h1>", *identity_band(cells)]
+    return [
+        *provisional_notice(sheet.provisional, lang),
+        f"<h1>{esc(title)}</h1>",
+        *identity_band(cells),
+    ]
 
 
 def _header_pairs(rows: list[tuple[str, str]]) -> list[str]:
@@ -243,12 +250,11 @@ def printed_sheet(sheet: DoseSheet, lang: Lang = "en") -> str:
         f"{regimen_title(regimen.name, regimen.id)}, "
         f"{label('every_days', lang, days=regimen.cycle_length_days)}"
     )
-    ordered: list[str] = []
-    if sheet.provisional:
-        ordered.append(f'<p class="notice provisional">{esc(label("provisional", lang))}</p>')
-    ordered += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
+    ordered = [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     ordered.append(f"<h2>{esc(text('print.orders', lang))}</h2>")
     ordered += _order_table(orders, sheet, lang)
+    if any(order.item.kind != "chemotherapy" for order in orders):
+        ordered.append(f"<p>{esc(text('print.not_chemotherapy', lang))}</p>")
     if doc.dispense:
         ordered.append(f"<h3>{esc(text('sheet.dispense', lang))}</h3><ul>")
         ordered += [f"<li>{esc(line)}</li>" for line in doc.dispense]

@@ -4,6 +4,7 @@ page, the order table's heads, the section titles and the signature roles of the
 printable dose sheet and calendar.
 """
 
+# ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
@@ -27,7 +28,7 @@ TEXTS: dict[str, str] = {
     "print.days": "Days",
     "print.per_day": "× {intakes} a day ({daily} mg a day)",
     "print.continuous": "continuous, pump",
-    "print.withheld": "WITHHELD",
+    "print.not_chemotherapy": "Premedication, antiemetic, hydration and supportive orders keep their dose: no dose level, no assessment.",
     "print.notes_warnings": "Notes and warnings",
     "print.calculation": "Calculation details",
     "print.renal_rules": "Renal rules",

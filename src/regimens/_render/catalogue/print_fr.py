@@ -1,6 +1,7 @@
 """Les textes français des pages imprimées (issue 22), fusionnés dans
 :data:`regimens._render.catalogue.fr.TEXTS` (mêmes clés que ``print_en``)."""
 
+# ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
@@ -24,7 +25,7 @@ TEXTS: dict[str, str] = {
     "print.days": "Jours",
     "print.per_day": "× {intakes} par jour ({daily} mg par jour)",
     "print.continuous": "continue, diffuseur",
-    "print.withheld": "SUSPENDU",
+    "print.not_chemotherapy": "Les prémédications, antiémétiques, hydratations et traitements de support gardent leur dose : ni niveau de dose, ni évaluation.",
     "print.notes_warnings": "Remarques et alertes",
     "print.calculation": "Détail du calcul",
     "print.renal_rules": "Règles rénales",
