@@ -42,6 +42,8 @@ h1 { font-size: 11.5pt; margin: 0 0 1mm 0; }
 h2 { font-size: 9pt; margin: 1.5mm 0 0.8mm 0; page-break-after: avoid; break-after: avoid; }
 h3 { font-size: 8.5pt; margin: 1.5mm 0 0.5mm 0; page-break-after: avoid; break-after: avoid; }
 p, ul { margin: 0.5mm 0; }
+li { font-size: 7.5pt; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
 ul { padding-left: 5mm; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 0.25mm solid #555; padding: 0.5mm 1mm; text-align: left;

@@ -50,7 +50,7 @@ __all__ = ["days_text", "printed_sheet"]
 #: The sheet's page: A4 portrait, narrow margins so that a cycle fits on one page.
 _SHEET_STYLE = """
 @page { size: A4 portrait; margin: 8mm 8mm 8mm 8mm; }
-table.orders td { font-size: 8.5pt; }
+table.orders td { font-size: 8pt; }
 table.calc th, table.calc td { font-size: 7pt; padding: 0.4mm 0.7mm; }
 table.header th, table.header td { font-size: 7pt; padding: 0.3mm 1mm; }
 """
@@ -287,7 +287,9 @@ def printed_sheet(sheet: DoseSheet, lang: Lang = "en") -> str:
         f"<p><strong>{esc(text('print.renal_rules', lang))}</strong>: {esc(rules)}</p>"
     )
 
-    signatures = [*_signatures(lang), f'<p class="notice">{esc(doc.notice)}</p>']
+    # The signatures are one block: a role never printed apart from the others.
+    signatures = ['<div class="keep">', *_signatures(lang)]
+    signatures += [f'<p class="notice">{esc(doc.notice)}</p>', "</div>"]
     body = printed_frame(
         _band(sheet, title, lang), [ordered, notes, calculation, signatures], doc.footer
     )
