@@ -83,8 +83,9 @@ def sheet_cmd(
     day's assessment (go, delay or stop) and its doses apply it (`regimens assess`
     prints the decision alone).
     Formats: table (the default), markdown, csv (one row per administration per
-    day), json (docs/json-output.md), html (self-contained, printable on A4, with
-    signature lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
+    day), json (docs/json-output.md), html (self-contained: a chemotherapy order on
+    one A4 portrait page, the patient's identifiers on every printed page, signature
+    lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
     --output FILE writes atomically; its extension (.md, .csv, .json, .html, .txt,
     .fhir.json) chooses the format when --format is not given.
 
