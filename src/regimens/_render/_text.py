@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
+from regimens._models.measures import Measured
 from regimens._render.catalogue import text
 from regimens._render.labels import Lang, format_datetime, label
 
@@ -24,6 +25,7 @@ __all__ = [
     "key_value_table",
     "md_cell",
     "md_table",
+    "measured_text",
     "plain_number",
     "provenance_line",
     "regimen_title",
@@ -60,6 +62,18 @@ def identity_rows(
     if patient_dob is not None:
         rows.append((text("print.patient_dob", lang), patient_dob.isoformat()))
     return rows
+
+
+def measured_text(values: Mapping[str, Measured | str]) -> Callable[[str], str]:
+    """A lookup of the patient's inputs as printed: ``"170 cm"``; ``""`` when not given."""
+
+    def shown(key: str) -> str:
+        value = values.get(key)
+        if value is None or isinstance(value, str):
+            return value or ""
+        return f"{value.value:g} {value.unit}"
+
+    return shown
 
 
 def key_value_table(rows: list[tuple[str, str]]) -> str:

@@ -47,6 +47,8 @@ __all__ = [
     "CSV_COLUMNS",
     "day_number",
     "day_ranges",
+    "oral_parts",
+    "pace_parts",
     "sheet_csv",
     "sheet_html",
     "sheet_json",
@@ -76,7 +78,9 @@ def _day_label(first: int, last: int, lang: Lang) -> str:
     return label("days_range", lang, first=day_number(first), last=day_number(last))
 
 
-def _details(item: Administration, lang: Lang) -> str:
+def oral_parts(item: Administration, lang: Lang) -> list[str]:
+    """What is taken: the intakes of a day when they differ, else the tablets of one;
+    the nearest plans when none is within the tolerance."""
     parts: list[str] = []
     if item.intakes and intakes_differ(item.intakes):
         parts.append(intakes_text(item.intakes, lang))
@@ -84,13 +88,25 @@ def _details(item: Administration, lang: Lang) -> str:
         parts.append(tablets_text(item.tablets))
     if item.nearest_plans:
         parts.append(nearest_plans_text(item.nearest_plans, lang))
-    if item.duration_h is not None:
-        parts.append(label("over", lang, duration=format_duration(item.duration_h)))
+    return parts
+
+
+def pace_parts(item: Administration, lang: Lang) -> list[str]:
+    """How an infusion runs, besides its duration: one pump over days, the rate."""
+    parts: list[str] = []
     if item.dose_per_infusion_day_mg is not None:
         per_day = format_mg(item.dose_per_infusion_day_mg)
         parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
+    return parts
+
+
+def _details(item: Administration, lang: Lang) -> str:
+    parts = oral_parts(item, lang)
+    if item.duration_h is not None:
+        parts.append(label("over", lang, duration=format_duration(item.duration_h)))
+    parts += pace_parts(item, lang)
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
     preparation = preparation_text(item, lang)

@@ -30,20 +30,21 @@ from regimens._render._text import (
     format_duration,
     format_mg,
     identity_rows,
+    measured_text,
     regimen_title,
 )
 from regimens._render.assessment_section import ASSESSMENT_STYLE, html_section
 from regimens._render.catalogue import text
-from regimens._render.dose_words import (
-    intakes_differ,
-    intakes_text,
-    nearest_plans_text,
-    preparation_text,
-    pump_text,
-    tablets_text,
-)
+from regimens._render.dose_words import intakes_differ, preparation_text, pump_text
 from regimens._render.labels import Lang, label, method_label
-from regimens._render.sheet import _columns, _document, _dose_cell, _row
+from regimens._render.sheet import (
+    _columns,
+    _document,
+    _dose_cell,
+    _row,
+    oral_parts,
+    pace_parts,
+)
 
 __all__ = ["days_text", "printed_sheet"]
 
@@ -113,13 +114,7 @@ def _dose(item: Administration, lang: Lang) -> str:
 
 def _diluent_volume(item: Administration, lang: Lang) -> str:
     """What is drawn, in what, or the tablets: the preparation's words."""
-    parts: list[str] = []
-    if item.intakes and intakes_differ(item.intakes):
-        parts.append(intakes_text(item.intakes, lang))
-    elif item.tablets:
-        parts.append(tablets_text(item.tablets))
-    if item.nearest_plans:
-        parts.append(nearest_plans_text(item.nearest_plans, lang))
+    parts = oral_parts(item, lang)
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
     preparation = preparation_text(item, lang)
@@ -129,15 +124,8 @@ def _diluent_volume(item: Administration, lang: Lang) -> str:
 
 
 def _duration(item: Administration, lang: Lang) -> str:
-    parts: list[str] = []
-    if item.duration_h is not None:
-        parts.append(format_duration(item.duration_h))
-    if item.dose_per_infusion_day_mg is not None:
-        per_day = format_mg(item.dose_per_infusion_day_mg)
-        parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
-    if item.rate_mg_per_h is not None:
-        parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
-    return "; ".join(parts)
+    duration = [format_duration(item.duration_h)] if item.duration_h is not None else []
+    return "; ".join(duration + pace_parts(item, lang))
 
 
 def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
@@ -185,14 +173,7 @@ def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> li
 
 def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
     """The identity band of every page: the title, then who and what."""
-    measured = sheet.patient
-
-    def shown(key: str) -> str:
-        value = measured.get(key)
-        if value is None or isinstance(value, str):
-            return value or ""
-        return f"{value.value:g} {value.unit}"
-
+    shown = measured_text(sheet.patient)
     bsa = sheet.bsa
     cells = [
         (text("print.patient_name", lang), sheet.patient_name or ""),
