@@ -25,8 +25,9 @@ from regimens._render import assessment as assess
 from regimens._render.assessment_json import assessment_json_schema
 from regimens._render.messages import message
 from regimens._render.registry import RENDERERS, render, renderer
-from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
+from regimens._render.sheet import sheet_csv, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document, sheet_json_schema
+from regimens._render.sheet_print import sheet_html
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-12-04"

@@ -27,8 +27,9 @@ from regimens._models.sheet import Administration, DoseSheet
 from regimens._read.library import Library, load_library, validate_paths
 from regimens._read.regimen import parse_cycles, parse_days
 from regimens._read.regimen_file import RegimenFile
-from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
+from regimens._render.sheet import sheet_csv, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document
+from regimens._render.sheet_print import sheet_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "format21"
 LIBRARY_DIR = FIXTURES / "library"

@@ -214,7 +214,7 @@ def test_failing_renderer_leaves_existing_file_intact(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("regimens._render.sheet.sheet_html", broken)
+    monkeypatch.setattr("regimens._render.sheet_print.sheet_html", broken)
     result = CliRunner().invoke(main, [*shlex.split(EOX_200), "--output", str(target)])
     assert isinstance(result.exception, RuntimeError)
     assert target.read_text(encoding="utf-8") == "previous sheet"

@@ -24,7 +24,7 @@ import regimens
 from browser import needs_chromium, print_pdf
 from regimens._read.library import load_library
 from regimens._render.calendar_html import calendar_html
-from regimens._render.sheet import sheet_html
+from regimens._render.sheet_print import sheet_html
 
 pytestmark = [needs_chromium, pytest.mark.subprocess]
 

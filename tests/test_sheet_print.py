@@ -14,8 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 import regimens
-from regimens._render.sheet import sheet_html
-from regimens._render.sheet_print import days_text
+from regimens._render.sheet_print import days_text, sheet_html
 
 #: 170 cm, 70 kg: Mosteller √(170 × 70 / 3600) = 1.8181 → 1.82 m².
 PATIENT = regimens.make_patient(height="170 cm", weight="70 kg", crcl="90")

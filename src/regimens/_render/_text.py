@@ -25,7 +25,7 @@ __all__ = [
     "key_value_table",
     "md_cell",
     "md_table",
-    "measured_text",
+    "measured_lookup",
     "plain_number",
     "provenance_line",
     "regimen_title",
@@ -64,7 +64,7 @@ def identity_rows(
     return rows
 
 
-def measured_text(values: Mapping[str, Measured | str]) -> Callable[[str], str]:
+def measured_lookup(values: Mapping[str, Measured | str]) -> Callable[[str], str]:
     """A lookup of the patient's inputs as printed: ``"170 cm"``; ``""`` when not given."""
 
     def shown(key: str) -> str:

@@ -25,7 +25,7 @@ from regimens._render._html import (
     provisional_notice,
     warnings_box,
 )
-from regimens._render._text import identity_rows, measured_text, provenance_line
+from regimens._render._text import identity_rows, measured_lookup, provenance_line
 from regimens._render.calendar_document import CalendarDocument, calendar_document
 from regimens._render.calendar_words import (
     Words,
@@ -156,7 +156,7 @@ def _warnings(doc: CalendarDocument) -> list[HtmlWarning]:
 def _band(calendar: Calendar, title: str, words: Words) -> list[str]:
     """The identity band of every page: the title, then who and what."""
     dosing = calendar.dosing
-    shown = measured_text(dosing.patient if dosing is not None else {})
+    shown = measured_lookup(dosing.patient if dosing is not None else {})
     bsa = dosing.bsa_m2 if dosing is not None else None
     dob = calendar.patient_dob
     lang = words.lang

@@ -1,8 +1,9 @@
-"""The dose sheet as text table, markdown, CSV, self-contained HTML, and JSON.
+"""The dose sheet as text table, markdown, CSV and JSON (HTML: ``sheet_print``).
 
-Every human-readable format is drawn from one :class:`_Document` (the same labels,
+Every human-readable format is drawn from one :class:`SheetDocument` (the same labels,
 rows and warnings in the same order), built in the requested language; they differ
-only in layout. The JSON document (``docs/json-output.md``) is written by
+only in layout; the printed HTML order (:mod:`regimens._render.sheet_print`) draws from
+it too. The JSON document (``docs/json-output.md``) is written by
 :mod:`regimens._render.sheet_json`.
 """
 
@@ -45,12 +46,16 @@ from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
     "CSV_COLUMNS",
+    "SheetDocument",
+    "administration_row",
     "day_number",
     "day_ranges",
+    "dose_cell",
     "oral_parts",
     "pace_parts",
+    "sheet_columns",
     "sheet_csv",
-    "sheet_html",
+    "sheet_document",
     "sheet_json",
     "sheet_json_schema",
     "sheet_markdown",
@@ -119,7 +124,7 @@ def _details(item: Administration, lang: Lang) -> str:
     return "; ".join(parts)
 
 
-def _dose_cell(item: Administration) -> str:
+def dose_cell(item: Administration) -> str:
     """The final dose per intake; ``950 / 800`` when the intakes of a day differ, and a
     dash when no plan is dispensable (the calculated dose is not a dose to give)."""
     if item.nearest_plans:
@@ -169,7 +174,7 @@ _COLUMNS = (
     "standard_mg",
     "level",
     "organ",
-    "assessment",  # only on a sheet with an assessment (_columns)
+    "assessment",  # only on a sheet with an assessment (sheet_columns)
     "calculated_mg",
     "dose_mg",
     "deviation",
@@ -179,12 +184,14 @@ _COLUMNS = (
 )
 
 
-def _columns(sheet: DoseSheet) -> tuple[str, ...]:
+def sheet_columns(sheet: DoseSheet) -> tuple[str, ...]:
     """The dose table's columns: the assessment's step only where one was made."""
     return tuple(c for c in _COLUMNS if c != "assessment" or sheet.assessment is not None)
 
 
-def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> list[str]:
+def administration_row(
+    position: int, item: Administration, sheet: DoseSheet, lang: Lang
+) -> list[str]:
     """One administration; ``position`` is its place in the day's sequence (1 = first)."""
     basis = f"× {item.basis_value:g} {item.basis_unit}" if item.basis_value is not None else ""
     ceiling = item.assessment_level_percent
@@ -208,7 +215,7 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         _organ(item.organ_adjustment),
         *assessed,
         f"{item.calculated_mg:.2f}",
-        _dose_cell(item),
+        dose_cell(item),
         "—" if item.withheld or item.nearest_plans else signed_percent(item.deviation_percent),
         f"{item.intakes_per_day}",
         "—" if item.nearest_plans else format_mg(item.daily_dose_mg),
@@ -217,7 +224,7 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
 
 
 @dataclass(frozen=True)
-class _Document:
+class SheetDocument:
     """What every human-readable format shows, in one language and one order."""
 
     title: str
@@ -264,9 +271,15 @@ def _day_tables(sheet: DoseSheet, lang: Lang) -> list[tuple[str, list[list[str]]
         rows = list(enumerate(sample.administrations, start=1))
         day_label = _day_label(first, last, lang)
         chemotherapy = [
-            _row(n, item, sheet, lang) for n, item in rows if item.kind == "chemotherapy"
+            administration_row(n, item, sheet, lang)
+            for n, item in rows
+            if item.kind == "chemotherapy"
         ]
-        others = [_row(n, item, sheet, lang) for n, item in rows if item.kind != "chemotherapy"]
+        others = [
+            administration_row(n, item, sheet, lang)
+            for n, item in rows
+            if item.kind != "chemotherapy"
+        ]
         if chemotherapy:
             days.append((day_label, chemotherapy))
         if others:
@@ -302,7 +315,7 @@ def _total_rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
     return totals
 
 
-def _document(sheet: DoseSheet, lang: Lang) -> _Document:
+def sheet_document(sheet: DoseSheet, lang: Lang) -> SheetDocument:
     regimen = sheet.regimen
     title = (
         f"{label('dose_sheet', lang)}{label('colon', lang)}"
@@ -394,11 +407,11 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         sheet.provenance.calculated_at,
         lang,
     )
-    return _Document(
+    return SheetDocument(
         title=title,
         subtitle=subtitle,
         header=header,
-        columns=[label(key, lang) for key in _columns(sheet)],
+        columns=[label(key, lang) for key in sheet_columns(sheet)],
         days=days,
         totals_title=label("totals", lang, cycle=sheet.cycle),
         totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
@@ -418,7 +431,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     """The printed dose sheet a pharmacist reads and checks by hand (plain text)."""
     from tabulate import tabulate
 
-    doc = _document(sheet, lang)
+    doc = sheet_document(sheet, lang)
     lines = [RULE, doc.title, *doc.subtitle, RULE]
     if sheet.provisional:
         lines = [label("provisional", lang), *lines]
@@ -457,7 +470,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
 
 def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
-    doc = _document(sheet, lang)
+    doc = sheet_document(sheet, lang)
     lines = [f"# {doc.title}", ""]
     if sheet.provisional:
         lines = [f"**{label('provisional', lang)}**", "", *lines]
@@ -493,11 +506,3 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"- **{name}**: {rule}" for name, rule in doc.renal_rules]
     lines += ["", "---", "", doc.footer, "", f"**{doc.notice}**", ""]
     return "\n".join(lines)
-
-
-def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """A self-contained HTML chemotherapy order for A4 printing, with signature lines
-    (:mod:`regimens._render.sheet_print`)."""
-    from regimens._render.sheet_print import printed_sheet
-
-    return printed_sheet(sheet, lang)

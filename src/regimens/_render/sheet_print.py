@@ -30,7 +30,7 @@ from regimens._render._text import (
     format_duration,
     format_mg,
     identity_rows,
-    measured_text,
+    measured_lookup,
     regimen_title,
 )
 from regimens._render.assessment_section import ASSESSMENT_STYLE, html_section
@@ -38,15 +38,15 @@ from regimens._render.catalogue import text
 from regimens._render.dose_words import intakes_differ, preparation_text, pump_text
 from regimens._render.labels import Lang, label, method_label
 from regimens._render.sheet import (
-    _columns,
-    _document,
-    _dose_cell,
-    _row,
+    administration_row,
+    dose_cell,
     oral_parts,
     pace_parts,
+    sheet_columns,
+    sheet_document,
 )
 
-__all__ = ["days_text", "printed_sheet"]
+__all__ = ["days_text", "sheet_html"]
 
 #: The sheet's page: A4 portrait, narrow margins so that a cycle fits on one page.
 _SHEET_STYLE = """
@@ -103,7 +103,7 @@ def _dose(item: Administration, lang: Lang) -> str:
         return text("assessment.withheld_cell", lang)
     if item.withheld:
         return label("withheld", lang)
-    dose = _dose_cell(item)
+    dose = dose_cell(item)
     if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
         dose = f"{dose} mg"
     if item.intakes_per_day > 1 and not item.nearest_plans:
@@ -136,7 +136,7 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
     out.append("</tr></thead><tbody>")
     for order in orders:
         item = order.item
-        name = _row(order.number, item, sheet, lang)[1]
+        name = administration_row(order.number, item, sheet, lang)[1]
         cells = [
             f'<td class="num">{order.number}</td>',
             f"<td><strong>{esc(name)}</strong></td>",
@@ -154,13 +154,13 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
 def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
     """Every step of every dose: the sheet's columns without the details (in the order
     table), one row per order, numbered as the order table."""
-    columns = [c for c in _columns(sheet) if c != "details"]
+    columns = [c for c in sheet_columns(sheet) if c != "details"]
     numeric = {"basis", "standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg"}
     out = ['<table class="calc"><thead><tr>']
     out += [f"<th>{esc(label(c, lang))}</th>" for c in columns]
     out.append(f"<th>{esc(text('print.days', lang))}</th></tr></thead><tbody>")
     for order in orders:
-        row = _row(order.number, order.item, sheet, lang)[: len(columns)]
+        row = administration_row(order.number, order.item, sheet, lang)[: len(columns)]
         cells = [
             f'<td class="num">{esc(cell)}</td>' if column in numeric else f"<td>{esc(cell)}</td>"
             for column, cell in zip(columns, row, strict=True)
@@ -173,7 +173,7 @@ def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> li
 
 def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
     """The identity band of every page: the title, then who and what."""
-    shown = measured_text(sheet.patient)
+    shown = measured_lookup(sheet.patient)
     bsa = sheet.bsa
     cells = [
         (text("print.patient_name", lang), sheet.patient_name or ""),
@@ -221,9 +221,10 @@ def _signatures(lang: Lang) -> list[str]:
     return out
 
 
-def printed_sheet(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """The self-contained HTML page of ``regimens sheet --format html``."""
-    doc = _document(sheet, lang)
+def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
+    """The self-contained HTML page of ``regimens sheet --format html``: a chemotherapy
+    order for A4 printing, with signature lines."""
+    doc = sheet_document(sheet, lang)
     orders = _orders(sheet)
     regimen = sheet.regimen
     title = (
