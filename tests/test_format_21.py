@@ -285,7 +285,7 @@ def test_every_format_shows_the_kind(library: Library) -> None:
     JSON a kind per administration."""
     sheet = compute_sheet(library, "LOADING-TEST", WEIGHT_72)
     assert "dexamethasone (premedication)" in sheet_markdown(sheet)
-    assert "dexamethasone (premedication)" in sheet_html(sheet)
+    assert 'dexamethasone</strong> <span class="sub">(premedication)</span>' in sheet_html(sheet)
     rows = sheet_csv(sheet).splitlines()
     header = rows[0].split(",")
     kinds = {

@@ -119,10 +119,10 @@ def sheet_cmd(
         regimen,
         patient,
         options,
-        supportive=supportive,
         patient_id=patient_id,
         patient_name=patient_name,
         patient_dob=patient_dob,
+        supportive=supportive,
     )
     emit_document("sheet", chosen, sheet, output, lang=lang, library=library)
     if sheet.blocking:

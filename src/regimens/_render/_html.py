@@ -37,8 +37,8 @@ STYLE = """
 @page { size: A4 portrait; margin: 8mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 8pt;
-       color: #000; margin: 0; }
-h1 { font-size: 11.5pt; margin: 0 0 1mm 0; }
+       color: #000; margin: 0; line-height: 1.1; }
+h1 { font-size: 10.5pt; margin: 0 0 1mm 0; }
 h2 { font-size: 9pt; margin: 1.5mm 0 0.8mm 0; page-break-after: avoid; break-after: avoid; }
 h3 { font-size: 8.5pt; margin: 1.5mm 0 0.5mm 0; page-break-after: avoid; break-after: avoid; }
 p, ul { margin: 0.5mm 0; }
@@ -65,13 +65,12 @@ table.header { width: 100%; }
 table.header th { width: 32mm; }
 .subtitle { font-style: italic; margin: 0 0 1mm 0; }
 .warnings { border: 0.8mm solid #b00000; padding: 1mm 2mm; margin: 1.5mm 0; }
-.warnings.none { border: 0.4mm solid #555; }
+.warnings.none { border: 0.4mm solid #555; padding: 0.3mm 2mm; margin: 1mm 0; }
 .warnings h2 { margin-top: 0; color: #b00000; }
 .warnings li.blocking { font-weight: bold; color: #b00000; }
 .warnings li.caution { color: #7a4a00; }
-table.signatures th, table.signatures td { height: 7.5mm; }
-table.signatures thead th { height: auto; }
-table.signatures tbody th { width: 38mm; }
+table.signatures td { height: 6mm; width: 22%; }
+table.signatures tbody th { width: 12%; font-weight: normal; }
 .notice { font-weight: bold; margin-top: 1mm; }
 .footer { margin-top: 1.5mm; font-size: 6.5pt; color: #333; border-top: 0.25mm solid #555;
           padding-top: 0.5mm; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }

@@ -36,7 +36,7 @@ from regimens._render._text import (
 from regimens._render.assessment_section import ASSESSMENT_STYLE, html_section
 from regimens._render.catalogue import text
 from regimens._render.dose_words import intakes_differ, preparation_text, pump_text
-from regimens._render.labels import Lang, label, method_label
+from regimens._render.labels import Lang, drug_name, label, method_label
 from regimens._render.sheet import (
     administration_row,
     dose_cell,
@@ -50,11 +50,20 @@ __all__ = ["days_text", "sheet_html"]
 
 #: The sheet's page: A4 portrait, narrow margins so that a cycle fits on one page.
 _SHEET_STYLE = """
-@page { size: A4 portrait; margin: 8mm 8mm 8mm 8mm; }
+@page { size: A4 portrait; margin: 7mm 8mm 7mm 8mm; }
 table.orders td { font-size: 8pt; }
+table.orders { table-layout: fixed; }
+table.orders td.dose { white-space: normal; }
+table.orders td.dose strong { white-space: nowrap; }
+.sub { font-size: 7pt; font-weight: normal; }
+.notice.sign { float: right; font-size: 8pt; margin: 0; }
 table.calc th, table.calc td { font-size: 7pt; padding: 0.4mm 0.7mm; }
 table.header th, table.header td { font-size: 7pt; padding: 0.3mm 1mm; }
 """
+
+#: The order table's columns, % of the page's width: the diluent and volume, the longest
+#: text, gets the most, so that an order takes few lines.
+_ORDER_WIDTHS = (3.5, 21.5, 14, 11, 35, 9, 6)
 
 #: The signature block's rows: who signs, in the order they act.
 _ROLES = ("label.prescriber", "print.validation", "print.preparation", "print.administration")
@@ -99,17 +108,34 @@ def days_text(days: tuple[int, ...]) -> str:
 
 
 def _dose(item: Administration, lang: Lang) -> str:
+    """The dose cell (HTML): the dose per intake in bold, then how many a day."""
     if item.withheld_reason == "assessment":  # the assessment above says why
-        return text("assessment.withheld_cell", lang)
+        return f"<strong>{esc(text('assessment.withheld_cell', lang))}</strong>"
     if item.withheld:
-        return label("withheld", lang)
+        return f"<strong>{esc(label('withheld', lang))}</strong>"
     dose = dose_cell(item)
     if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
         dose = f"{dose} mg"
+    shown = f"<strong>{esc(dose)}</strong>"
     if item.intakes_per_day > 1 and not item.nearest_plans:
         daily = format_mg(item.daily_dose_mg)
-        dose += " " + text("print.per_day", lang, intakes=item.intakes_per_day, daily=daily)
-    return dose
+        per_day = text("print.per_day", lang, intakes=item.intakes_per_day, daily=daily)
+        shown += f'<br><span class="sub">{esc(per_day)}</span>'
+    return shown
+
+
+def _as_prescribed(item: Administration) -> bool:
+    """A flat dose given as written: no basis, level, organ step, assessment or
+    rounding changed it, so its calculation row would only repeat the order's dose."""
+    return (
+        item.basis_value is None
+        and item.dose_level_percent == 100
+        and item.organ_adjustment is None
+        and item.assessment_level_percent is None
+        and item.standard_mg == item.calculated_mg == item.dose_mg
+        and item.deviation_percent == 0
+        and not (item.withheld or item.nearest_plans)
+    )
 
 
 def _diluent_volume(item: Administration, lang: Lang) -> str:
@@ -132,15 +158,21 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
     heads = ["label.order", "label.drug", "print.dose", "print.route"]
     heads += ["print.diluent_volume", "print.duration", "print.days"]
     out = ['<table class="orders"><thead><tr>']
-    out += [f"<th>{esc(text(key, lang))}</th>" for key in heads]
+    out += [
+        f'<th style="width: {width}%">{esc(text(key, lang))}</th>'
+        for key, width in zip(heads, _ORDER_WIDTHS, strict=True)
+    ]
     out.append("</tr></thead><tbody>")
     for order in orders:
         item = order.item
-        name = administration_row(order.number, item, sheet, lang)[1]
+        name = f"<strong>{esc(drug_name(item.drug, sheet.drug_names, lang))}</strong>"
+        if item.kind != "chemotherapy":
+            name += f' <span class="sub">({esc(label(f"kind.{item.kind}", lang))})</span>'
+
         cells = [
             f'<td class="num">{order.number}</td>',
-            f"<td><strong>{esc(name)}</strong></td>",
-            f'<td class="num dose">{esc(_dose(item, lang))}</td>',
+            f'<td class="drug">{name}</td>',
+            f'<td class="num dose">{_dose(item, lang)}</td>',
             f"<td>{esc(item.route)} {esc(method_label(item.method, lang))}</td>",
             f"<td>{esc(_diluent_volume(item, lang))}</td>",
             f"<td>{esc(_duration(item, lang))}</td>",
@@ -153,13 +185,14 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
 
 def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
     """Every step of every dose: the sheet's columns without the details (in the order
-    table), one row per order, numbered as the order table."""
+    table), one row per order, numbered as the order table; the orders given as
+    prescribed (:func:`_as_prescribed`) in one line below, by number."""
     columns = [c for c in sheet_columns(sheet) if c != "details"]
     numeric = {"basis", "standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg"}
     out = ['<table class="calc"><thead><tr>']
     out += [f"<th>{esc(label(c, lang))}</th>" for c in columns]
     out.append(f"<th>{esc(text('print.days', lang))}</th></tr></thead><tbody>")
-    for order in orders:
+    for order in (order for order in orders if not _as_prescribed(order.item)):
         row = administration_row(order.number, order.item, sheet, lang)[: len(columns)]
         cells = [
             f'<td class="num">{esc(cell)}</td>' if column in numeric else f"<td>{esc(cell)}</td>"
@@ -168,6 +201,9 @@ def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> li
         cells.append(f'<td class="num">{esc(days_text(order.days))}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
+    flat = tuple(order.number for order in orders if _as_prescribed(order.item))
+    if flat:
+        out.append(f"<p>{esc(text('print.as_prescribed', lang, orders=days_text(flat)))}</p>")
     return out
 
 
@@ -183,7 +219,10 @@ def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
             sheet.patient_dob.isoformat() if sheet.patient_dob else "",
         ),
         (text("print.regimen", lang), sheet.regimen.id),
-        (text("print.cycle", lang), str(sheet.cycle)),
+        (
+            text("print.cycle", lang),
+            f"{sheet.cycle} ({label('every_days', lang, days=sheet.regimen.cycle_length_days)})",
+        ),
         (
             text("print.day1", lang),
             sheet.assessment.date.isoformat() if sheet.assessment is not None else "",
@@ -200,23 +239,39 @@ def _band(sheet: DoseSheet, title: str, lang: Lang) -> list[str]:
 
 
 def _header_pairs(rows: list[tuple[str, str]]) -> list[str]:
-    """The calculation's inputs and settings, two to a row to save the page's height."""
+    """The calculation's inputs and settings, two short ones to a row, a long one (the
+    order of operations, the emetogenic class with its source) on a row of its own, to
+    save the page's height."""
+    short = [row for row in rows if len(row[1]) <= _SHORT]
     out = ['<table class="header"><tbody>']
-    for start in range(0, len(rows), 2):
-        pair = rows[start : start + 2]
+    for start in range(0, len(short), 2):
+        pair = short[start : start + 2]
         cells = "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in pair)
         out.append(f"<tr>{cells}{'<th></th><td></td>' * (2 - len(pair))}</tr>")
+    out += [
+        f'<tr><th>{esc(k)}</th><td colspan="3">{esc(v)}</td></tr>'
+        for k, v in rows
+        if len(v) > _SHORT
+    ]
     out.append("</tbody></table>")
     return out
 
 
-def _signatures(lang: Lang) -> list[str]:
-    out = [f"<h2>{esc(label('signatures', lang))}</h2>"]
+#: A setting's value longer than this takes a row of its own.
+_SHORT = 50
+
+
+def _signatures(lang: Lang, notice: str) -> list[str]:
+    """A column per role, in the order they act; a line each for name, signature, time;
+    the notice that the sheet is to be checked beside the heading."""
+    out = [
+        f'<h2>{esc(label("signatures", lang))}<span class="notice sign">{esc(notice)}</span></h2>'
+    ]
     out.append('<table class="signatures"><thead><tr><th></th>')
-    out += [f"<th>{esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
+    out += [f"<th>{esc(text(role, lang))}</th>" for role in _ROLES]
     out.append("</tr></thead><tbody>")
-    for role in _ROLES:
-        out.append(f"<tr><th>{esc(text(role, lang))}</th><td></td><td></td><td></td></tr>")
+    for line in ("name", "signature", "date_time"):
+        out.append(f"<tr><th>{esc(label(line, lang))}</th>{'<td></td>' * len(_ROLES)}</tr>")
     out.append("</tbody></table>")
     return out
 
@@ -229,16 +284,13 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     regimen = sheet.regimen
     title = (
         f"{text('print.order_title', lang)}{label('colon', lang)}"
-        f"{regimen_title(regimen.name, regimen.id)}, "
-        f"{label('every_days', lang, days=regimen.cycle_length_days)}"
+        f"{regimen_title(regimen.name, regimen.id)}"
     )
     ordered = [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
     ordered.append(f"<h2>{esc(text('print.orders', lang))}</h2>")
     ordered += _order_table(orders, sheet, lang)
-    if any(order.item.kind != "chemotherapy" for order in orders):
-        ordered.append(f"<p>{esc(text('print.not_chemotherapy', lang))}</p>")
     if doc.dispense:
-        ordered.append(f"<h3>{esc(text('sheet.dispense', lang))}</h3><ul>")
+        ordered.append(f"<p><strong>{esc(text('sheet.dispense', lang))}</strong></p><ul>")
         ordered += [f"<li>{esc(line)}</li>" for line in doc.dispense]
         ordered.append("</ul>")
 
@@ -257,21 +309,25 @@ def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     # The identifiers lead the header; they are in the band of every page already.
     given = identity_rows(sheet.patient_id, sheet.patient_name, sheet.patient_dob, lang)
     calculation = [f"<h2>{esc(text('print.calculation', lang))}</h2>"]
-    calculation += _header_pairs(doc.header[len(given) :])
+    # Height and weight are in the band too; the other inputs only here.
+    band = {label("height", lang), label("weight", lang)}
+    calculation += _header_pairs([row for row in doc.header[len(given) :] if row[0] not in band])
     calculation += _calculation_table(orders, sheet, lang)
     totals = "; ".join(
         f"{drug} {total}{'' if total == '—' else ' mg'} ({days})"
         for drug, total, _, days in doc.totals
     )
     calculation.append(f"<p><strong>{esc(doc.totals_title)}</strong>: {esc(totals)}</p>")
-    rules = "; ".join(f"{name}: {rule}" for name, rule in doc.renal_rules)
+    by_rule: dict[str, list[str]] = {}
+    for name, rule in doc.renal_rules:
+        by_rule.setdefault(rule, []).append(name)
+    rules = "; ".join(f"{', '.join(names)}: {rule}" for rule, names in by_rule.items())
     calculation.append(
         f"<p><strong>{esc(text('print.renal_rules', lang))}</strong>: {esc(rules)}</p>"
     )
 
     # The signatures are one block: a role never printed apart from the others.
-    signatures = ['<div class="keep">', *_signatures(lang)]
-    signatures += [f'<p class="notice">{esc(doc.notice)}</p>', "</div>"]
+    signatures = ['<div class="keep">', *_signatures(lang, doc.notice), "</div>"]
     body = printed_frame(
         _band(sheet, title, lang), [ordered, notes, calculation, signatures], doc.footer
     )
