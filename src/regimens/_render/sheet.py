@@ -53,9 +53,9 @@ __all__ = [
     "dose_cell",
     "oral_parts",
     "pace_parts",
+    "readable_document",
     "sheet_columns",
     "sheet_csv",
-    "sheet_document",
     "sheet_json",
     "sheet_json_schema",
     "sheet_markdown",
@@ -315,7 +315,7 @@ def _total_rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
     return totals
 
 
-def sheet_document(sheet: DoseSheet, lang: Lang) -> SheetDocument:
+def readable_document(sheet: DoseSheet, lang: Lang) -> SheetDocument:
     regimen = sheet.regimen
     title = (
         f"{label('dose_sheet', lang)}{label('colon', lang)}"
@@ -431,7 +431,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     """The printed dose sheet a pharmacist reads and checks by hand (plain text)."""
     from tabulate import tabulate
 
-    doc = sheet_document(sheet, lang)
+    doc = readable_document(sheet, lang)
     lines = [RULE, doc.title, *doc.subtitle, RULE]
     if sheet.provisional:
         lines = [label("provisional", lang), *lines]
@@ -470,7 +470,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
 
 def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
-    doc = sheet_document(sheet, lang)
+    doc = readable_document(sheet, lang)
     lines = [f"# {doc.title}", ""]
     if sheet.provisional:
         lines = [f"**{label('provisional', lang)}**", "", *lines]

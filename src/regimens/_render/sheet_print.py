@@ -42,8 +42,8 @@ from regimens._render.sheet import (
     dose_cell,
     oral_parts,
     pace_parts,
+    readable_document,
     sheet_columns,
-    sheet_document,
 )
 
 __all__ = ["days_text", "sheet_html"]
@@ -279,7 +279,7 @@ def _signatures(lang: Lang, notice: str) -> list[str]:
 def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The self-contained HTML page of ``regimens sheet --format html``: a chemotherapy
     order for A4 printing, with signature lines."""
-    doc = sheet_document(sheet, lang)
+    doc = readable_document(sheet, lang)
     orders = _orders(sheet)
     regimen = sheet.regimen
     title = (
