@@ -13,7 +13,7 @@ import pytest
 import regimens
 from conftest import run
 from regimens._errors import InputError
-from regimens._models.identity import PatientIdentity
+from regimens._models.identity import PatientIdentity, patient_identity
 
 PATIENT = regimens.make_patient(height="170 cm", weight="70 kg", crcl="90")
 SHEET = "sheet FOLFOX-6 --height 170 --weight 70 --crcl 90"
@@ -81,8 +81,8 @@ def test_compute_sheet_refuses_bad_identifiers(
 def test_today_is_a_date_of_birth_and_tomorrow_is_not() -> None:
     """The bounds are inclusive: 1900-01-01 and today are accepted."""
     today = dt.date.today()
-    assert PatientIdentity(patient_dob=today.isoformat()).patient_dob == today
-    assert PatientIdentity(patient_dob="1900-01-01").patient_dob == dt.date(1900, 1, 1)
+    assert patient_identity(patient_dob=today.isoformat()).patient_dob == today
+    assert patient_identity(patient_dob="1900-01-01").patient_dob == dt.date(1900, 1, 1)
     with pytest.raises(InputError, match="in the future"):
         PatientIdentity(patient_dob=today + dt.timedelta(days=1))
 

@@ -61,7 +61,7 @@ from regimens._models.calendar import (
     PumpOff,
     Visit,
 )
-from regimens._models.identity import PatientIdentity
+from regimens._models.identity import patient_identity
 from regimens._models.sheet import SheetWarning
 from regimens._version import __version__
 
@@ -372,7 +372,7 @@ def build_calendar(
     ``patient_dob`` are printed and checked as on a sheet
     (:class:`~regimens._models.identity.PatientIdentity`), never used in a calculation.
     """
-    identity = PatientIdentity(
+    identity = patient_identity(
         patient_id=patient_id, patient_name=patient_name, patient_dob=patient_dob
     )
     options = options or CalendarOptions()

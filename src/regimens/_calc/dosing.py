@@ -30,7 +30,7 @@ from regimens._calc.organ import renal_function
 from regimens._calc.preparation import vial_use
 from regimens._errors import InputError
 from regimens._models.base import FrozenDict
-from regimens._models.identity import PatientIdentity
+from regimens._models.identity import patient_identity
 from regimens._models.measures import BsaResult
 from regimens._models.options import MAX_TOLERANCE_PERCENT, DrugDoseLevel, SheetOptions
 from regimens._models.sheet import (
@@ -115,7 +115,7 @@ def sheet_for(
     The identifiers are checked first, before any dose: a sheet never carries one that
     :class:`~regimens._models.identity.PatientIdentity` refuses.
     """
-    identity = PatientIdentity(
+    identity = patient_identity(
         patient_id=patient_id, patient_name=patient_name, patient_dob=patient_dob
     )
     options = options or SheetOptions()

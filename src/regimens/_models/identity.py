@@ -15,13 +15,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import ValidationError, field_validator
+from pydantic import field_validator
 
 from regimens._errors import InputError
-from regimens._models.base import Frozen, PlainText, control_character
-from regimens._models.validation import own_error
+from regimens._models.base import PlainText, control_character
+from regimens._models.validation import Checked
 
-__all__ = ["EARLIEST_DOB", "PatientIdentity"]
+__all__ = ["EARLIEST_DOB", "PatientIdentity", "patient_identity"]
 
 #: No living patient was born before: an earlier date is a typo (1066 for 1966).
 EARLIEST_DOB = dt.date(1900, 1, 1)
@@ -37,19 +37,12 @@ def _dob_error(value: object, why: str) -> InputError:
     )
 
 
-class PatientIdentity(Frozen):
+class PatientIdentity(Checked):
     """The patient's identifier, name and date of birth, each optional."""
 
     patient_id: PlainText | None = None
     patient_name: PlainText | None = None
     patient_dob: dt.date | None = None
-
-    def __init__(self, **data: Any) -> None:
-        # A rejected value raises the package's InputError, naming the field.
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise own_error(exc) from None
 
     @field_validator("patient_id", "patient_name", mode="before")
     @classmethod
@@ -98,3 +91,16 @@ class PatientIdentity(Frozen):
         if value < EARLIEST_DOB:
             raise _dob_error(value, f"is before {EARLIEST_DOB.year}")
         return value
+
+
+def patient_identity(
+    patient_id: object = None, patient_name: object = None, patient_dob: object = None
+) -> PatientIdentity:
+    """The identifiers as a caller gives them, checked: text, and a date of birth as a
+    ``datetime.date`` or its ``YYYY-MM-DD`` text (read by the model's validators)."""
+    given: dict[str, Any] = {
+        "patient_id": patient_id,
+        "patient_name": patient_name,
+        "patient_dob": patient_dob,
+    }
+    return PatientIdentity(**given)
