@@ -87,12 +87,12 @@ def test_today_is_a_date_of_birth_and_tomorrow_is_not() -> None:
         PatientIdentity(patient_dob=today + dt.timedelta(days=1))
 
 
-def test_empty_text_is_no_identifier() -> None:
-    assert PatientIdentity(patient_id="  ", patient_name="").model_dump() == {
-        "patient_id": None,
-        "patient_name": None,
-        "patient_dob": None,
-    }
+def test_blank_text_is_refused_not_dropped() -> None:
+    """An identifier of only spaces looks given and is not: refused as the CLI refuses it
+    (issue 24), through the API too."""
+    with pytest.raises(InputError, match="patient_id: is blank"):
+        patient_identity(patient_id="\u00a0")
+    assert patient_identity(patient_id=" 12 ").patient_id == "12"
 
 
 def test_sheet_cli_prints_the_date_of_birth() -> None:

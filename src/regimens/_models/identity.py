@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import field_validator
 
 from regimens._errors import InputError
-from regimens._models.base import PlainText, control_character
+from regimens._models.base import PlainText, plain_line
 from regimens._models.validation import Checked
 
 __all__ = ["EARLIEST_DOB", "PatientIdentity", "patient_identity"]
@@ -47,7 +47,8 @@ class PatientIdentity(Checked):
     @field_validator("patient_id", "patient_name", mode="before")
     @classmethod
     def _text(cls, value: object, info: Any) -> object:
-        """Text only (an int id is refused, not turned into text), stripped; empty: none."""
+        """Text only (an int id is refused, not turned into text), one plain line, not
+        blank (:func:`~regimens._models.base.plain_line`), stripped."""
         if value is None:
             return None
         if not isinstance(value, str):
@@ -56,14 +57,7 @@ class PatientIdentity(Checked):
                 "as text",
                 field=info.field_name,
             )
-        found = control_character(value)
-        if found is not None:
-            raise InputError(
-                f"{info.field_name}: contains a control character ({found}): give one plain "
-                "line of text",
-                field=info.field_name,
-            )
-        return value.strip() or None
+        return plain_line(value, info.field_name)
 
     @field_validator("patient_dob", mode="before")
     @classmethod
