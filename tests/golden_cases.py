@@ -130,6 +130,8 @@ _MASKS = (
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?(?: UTC)?"), "<TIME>"),
     # Derived from the minute of the run today (issue 22 makes it derive from content).
     (re.compile(r"SEQUENCE:\d+"), "SEQUENCE:<SEQ>"),
+    # A sheet's own hash covers its calculated_at (docs/json-output.md).
+    (re.compile(r'"sheet_sha256": ?"[0-9a-f]{64}"'), '"sheet_sha256": "<SHA256>"'),
 )
 
 

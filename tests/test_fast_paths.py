@@ -6,14 +6,20 @@ against :func:`compute_bsa` by name, memoised rounding against the Decimal/knaps
 functions, learnt unit conversions against pint, and a batch sheet's identifiers
 against ``model_copy``. A sheet computes each component once and remembers nothing
 between sheets (issue 16): a regimen changed under the same id, or another patient
-of the same BSA, gets its own doses.
+of the same BSA, gets its own doses. Every command of the cold-start benchmark, with
+bare numbers or the common unit spellings, runs without importing pint (issue 23).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import json
 import math
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -469,3 +475,58 @@ def test_two_strengths_1150_mg() -> None:
     be made of 500 and 150 (700 − 500 = 200 and 700 are not multiples of 150) → None."""
     assert _rounding.tablet_combination(1150.0, (500.0, 150.0)) == (2, 1)
     assert _rounding.tablet_combination(700.0, (500.0, 150.0)) is None
+
+
+# --- cold start: no command imports pint for bare numbers or common units (issue 23) ------
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "cold_start.py"
+
+_RUN_EACH = """
+import contextlib, io, json, sys
+from regimens._cli import main
+found = {}
+for name, argv in json.loads(sys.argv[1]).items():
+    code = 0
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    found[name] = [code, "pint" in sys.modules]
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.subprocess
+def test_no_command_of_the_benchmark_imports_pint(tmp_path: Path) -> None:
+    """sheet, calendar, check, assess, course, next, list, show, bsa and crcl, each with
+    bare numbers and with units (cm, m, in, ft, kg, g, lb, mg/dL, µmol/L, umol/L,
+    mL/min: the benchmark's own arguments), run in one fresh process one after the
+    other: each succeeds (exit 0, so it did read its values) and pint is still not
+    imported after it."""
+    spec = importlib.util.spec_from_file_location("cold_start", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    argvs = {
+        name: argv[1:]
+        for name, argv in benchmark.commands("regimens", benchmark.bare_copy(tmp_path)).items()
+        if name != benchmark.REFERENCE
+    }
+    commands = {name.split()[0] for name in argvs}
+    assert commands == {
+        *("sheet", "calendar", "check", "assess", "course", "next"),
+        *("list", "show", "bsa", "crcl"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_EACH, json.dumps(argvs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    assert found == {name: [0, False] for name in argvs}
+    spellings = " ".join(" ".join(argv) for argv in argvs.values())
+    for unit in ("cm", " m", "in", "ft", "kg", " g", "lb", "mg/dL", "µmol/L", "umol/L", "mL/min"):
+        assert unit in spellings, unit

@@ -616,13 +616,19 @@ def doc_commands() -> list[str]:
 def test_doc_commands_write_valid_bundles(
     command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each command shown in docs/fhir.md runs and writes a bundle fhir.resources accepts."""
+    """Each command shown in docs/fhir.md runs and writes a bundle fhir.resources accepts
+    (`show`: a regimen's PlanDefinition)."""
+    from fhir.resources.R4B.plandefinition import PlanDefinition
+
     monkeypatch.chdir(tmp_path)
     code, out, err = run(command)
     assert code == 0, err
     written = [path.read_text(encoding="utf-8") for path in tmp_path.iterdir()]
     (text,) = written or [out]
-    assert Bundle.model_validate_json(text).type == "collection"
+    if command.startswith("show "):
+        assert PlanDefinition.model_validate_json(text).status == "draft"
+    else:
+        assert Bundle.model_validate_json(text).type == "collection"
 
 
 def test_doc_example_is_real_output(folfox: DoseSheet, library: Library) -> None:

@@ -30,7 +30,7 @@ def test_compute_sheet_sets_the_identifiers(library: regimens.Library) -> None:
     assert (sheet.patient_id, sheet.patient_name) == ("123456", "Jane Doe")
     assert sheet.patient_dob == dt.date(1956, 4, 23)
     document = json.loads(regimens.sheet_json(sheet))
-    assert document["schema_version"] == "1.5"
+    assert document["schema_version"] == "1.6"
     assert (document["patient_id"], document["patient_dob"]) == ("123456", "1956-04-23")
     given = regimens.compute_sheet(library, "FOLFOX-6", PATIENT, patient_dob=dt.date(1956, 4, 23))
     assert given.patient_dob == dt.date(1956, 4, 23)

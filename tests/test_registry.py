@@ -26,8 +26,9 @@ def test_formats_of_each_command() -> None:
     )
     assert registry.formats("check") == ("table", "markdown", "csv", "json")
     assert registry.formats("course") == ("table", "markdown", "csv", "json")
-    for kind in ("bsa", "crcl", "show", "list"):
+    for kind in ("bsa", "crcl", "list", "verify"):
         assert registry.formats(kind) == ("table", "json")
+    assert registry.formats("show") == ("table", "json", "fhir")  # a PlanDefinition (issue 22)
 
 
 @pytest.mark.parametrize(

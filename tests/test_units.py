@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import math
+import random
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from regimens._errors import InputError, UnitError
-from regimens._read.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, parse_quantity
+from regimens._read.units import (
+    COMMON_UNITS,
+    CREATININE_UMOL_PER_MG_DL,
+    KINDS,
+    _convert_with_pint,
+    get_registry,
+    parse_measurement,
+    parse_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,6 +46,8 @@ from regimens._read.units import CREATININE_UMOL_PER_MG_DL, parse_measurement, p
         pytest.param("46 h", "duration", 46.0, id="46 h"),
         pytest.param("15 min", "duration", 0.25, id="15 min = 0.25 h"),
         pytest.param("2.5 mL/h", "rate", 2.5, id="pump rate"),
+        pytest.param("4.37 g", "dose", 4370.0, id="4.37 g = 4370 mg"),
+        pytest.param("1.5 ft", "length", 45.72, id="1.5 ft = 18 in = 45.72 cm"),
     ],
 )
 def test_parse_measurement_converts_to_the_canonical_unit(
@@ -56,6 +69,9 @@ def test_creatinine_factor_is_88_4() -> None:
         pytest.param("170 cm", "mass", "height must be a mass, got 170 cm", id="length for mass"),
         pytest.param("1 mg", "creatinine", "must be a concentration", id="mass for creatinine"),
         pytest.param("170 xx", "length", "unknown unit xx", id="unknown unit"),
+        pytest.param("80 umol/L", "mass", "height must be a mass", id="molar for mass"),
+        pytest.param("170 CM", "length", "unknown unit CM", id="capitals are not cm"),
+        pytest.param("1e999 cm", "length", "finite", id="overflow with a unit"),
         pytest.param("", "length", "height is empty", id="empty"),
         pytest.param("   ", "length", "height is empty", id="blank"),
         pytest.param("cm", "length", "does not start with a number", id="unit without number"),
@@ -68,7 +84,9 @@ def test_creatinine_factor_is_88_4() -> None:
     ],
 )
 def test_bad_quantities_name_the_field(text: str, kind: str, message: str) -> None:
-    """Each mistake is a UnitError whose message names the field and the problem."""
+    """Each mistake is a UnitError whose message names the field and the problem; a
+    spelling of the table of common units under the wrong kind, or a number it cannot
+    read, still goes to pint for its error (issue 23)."""
     with pytest.raises(UnitError, match=message.replace("(", r"\(")) as info:
         parse_measurement(text, field="height", kind=kind)
     assert info.value.field == "height"
@@ -147,3 +165,62 @@ def test_unreadable_quantity_without_an_example() -> None:
     with pytest.raises(UnitError) as caught:
         parse_quantity("1 cm)", field="value")
     assert str(caught.value) == "value '1 cm)' is not a quantity: give a number with its unit"
+
+
+# --- the table of common spellings (issue 23) ------------------------------------------
+
+#: Numbers as people type them: integers, decimals, exponents, signs, extremes.
+_TYPED = [f"{random.Random(23).uniform(0.01, 400):.{places}f}" for places in range(6)]
+_TYPED += [f"{value:.{index % 5}f}" for index, value in enumerate(range(1, 251, 7))]
+_TYPED += ["170", "1.7", "0.5", "1e2", "2.5E-1", "+80", "154", "88.4", "5.6", "6.25"]
+_TYPED += ["1" * 18, "0.000001", "12.", ".75", "70.00", "3e-5", "1e308", "0", "-3"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"), sorted(COMMON_UNITS), ids=[f"{u} ({k})" for u, k in sorted(COMMON_UNITS)]
+)
+def test_common_unit_reads_exactly_as_pint(unit: str, kind: str) -> None:
+    """Every entry of the table has the dimension of its kind in pint (µmol/L: an amount
+    concentration, read with the molar mass) and gives pint's very float (``==``) for
+    every typed number above, alone and written without a space."""
+    conversion = COMMON_UNITS[(unit, kind)]
+    registry = get_registry()
+    dimension = (
+        "[substance] / [length] ** 3" if conversion.molar_creatinine else KINDS[kind].dimension
+    )
+    assert parse_quantity(f"1 {unit}", field="x").dimensionality == (
+        registry.get_dimensionality(dimension)
+    )
+    assert conversion.molar_creatinine == (kind == "creatinine" and "mol" in unit)
+    for number in _TYPED:
+        for text in (f"{number} {unit}", f"{number}{unit}"):
+            expected, _ = _convert_with_pint(text, field="x", spec=KINDS[kind])
+            assert parse_measurement(text, field="x", kind=kind) == expected, text
+
+
+def test_common_units_cover_what_the_help_lists() -> None:
+    """The spellings of the options' help and of issue 23 are all in the table."""
+    listed = {
+        "length": ["cm", "m", "in", "ft"],
+        "mass": ["kg", "g", "lb"],
+        "creatinine": ["mg/dL", "µmol/L", "μmol/L", "umol/L"],
+        "clearance": ["mL/min"],
+        "dose": ["mg", "g"],
+    }
+    for kind, units in listed.items():
+        for unit in units:
+            assert (unit, kind) in COMMON_UNITS, (unit, kind)
+
+
+@pytest.mark.subprocess
+def test_common_units_do_not_import_pint() -> None:
+    """Reading every entry of the table leaves pint unimported (cold start, issue 23)."""
+    code = (
+        "import sys\n"
+        "from regimens._read.units import COMMON_UNITS, parse_measurement\n"
+        "for unit, kind in COMMON_UNITS:\n"
+        "    parse_measurement(f'12.5 {unit}', field='x', kind=kind)\n"
+        "print('pint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_library": ("_read.library", "load_library"),
     "Library": ("_models.library", "Library"),
     "LibraryFile": ("_models.library", "LibraryFile"),
+    "LibrarySources": ("_models.provenance", "LibrarySources"),
     "Regimen": ("_models.regimen", "Regimen"),
     "DrugFacts": ("_models.regimen", "DrugFacts"),
     "SupportiveSchedule": ("_models.regimen", "SupportiveSchedule"),
@@ -58,6 +59,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SheetWarning": ("_models.sheet", "SheetWarning"),
     "SCHEMA_VERSION": ("_models.sheet", "SCHEMA_VERSION"),
     "sheet_json": ("_render.sheet_json", "sheet_json"),
+    "verify_sheet": ("_api", "verify_sheet"),
+    "SheetVerification": ("_models.verify", "SheetVerification"),
+    "Difference": ("_models.verify", "Difference"),
     # the treatment-day assessment
     "assessment_inputs": ("_api", "assessment_inputs"),
     "AssessmentInputs": ("_models.assessment", "AssessmentInputs"),
@@ -125,6 +129,7 @@ __all__ = [
     "CourseReport",
     "CrclResult",
     "Delay",
+    "Difference",
     "DoseSheet",
     "DrugDoseLevel",
     "DrugFacts",
@@ -133,6 +138,7 @@ __all__ = [
     "Library",
     "LibraryError",
     "LibraryFile",
+    "LibrarySources",
     "Measured",
     "MissingInputError",
     "NextCycle",
@@ -143,6 +149,7 @@ __all__ = [
     "RegimensError",
     "SheetDay",
     "SheetOptions",
+    "SheetVerification",
     "SheetWarning",
     "SupportiveSchedule",
     "UnitError",
@@ -170,6 +177,7 @@ __all__ = [
     "read_jsonl_rows",
     "sheet_bundle",
     "sheet_json",
+    "verify_sheet",
 ]
 
 if TYPE_CHECKING:
@@ -179,6 +187,7 @@ if TYPE_CHECKING:
         calendar_bundle,
         check_prescription,
         sheet_bundle,
+        verify_sheet,
     )
     from regimens._calc.bsa import FORMULAS as BSA_FORMULAS
     from regimens._calc.bsa import BsaFormula
@@ -214,6 +223,7 @@ if TYPE_CHECKING:
     from regimens._models.measures import BsaResult, CrclResult, Measured
     from regimens._models.options import DrugDoseLevel, SheetOptions
     from regimens._models.patient import Patient
+    from regimens._models.provenance import LibrarySources
     from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
     from regimens._models.sheet import (
         SCHEMA_VERSION,
@@ -223,6 +233,7 @@ if TYPE_CHECKING:
         SheetDay,
         SheetWarning,
     )
+    from regimens._models.verify import Difference, SheetVerification
     from regimens._read.course import course_assessments, load_course, parse_course
     from regimens._read.library import load_library
     from regimens._read.patient import make_patient

@@ -4,12 +4,13 @@ The Python API takes what a person or a file gives (``"oxaliplatin=155mg"``, row
 cells) where the calculators take models only: each function here reads with its
 reader (``_read``) and hands the models to its calculator (``_calc``) or renderer
 (``_render``), which never read text or files. ``regimens.check_prescription``,
-``batch_sheets``, ``assessment_inputs``, ``sheet_bundle`` and ``calendar_bundle`` live
-here; the CLI calls them too.
+``batch_sheets``, ``assessment_inputs``, ``sheet_bundle``, ``calendar_bundle`` and
+``verify_sheet`` live here; the CLI calls them too.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
     from regimens._models.check import CheckReport, PrescribedDose
     from regimens._models.library import Library
     from regimens._models.patient import Patient
+    from regimens._models.provenance import LibraryDirectory, SourceFile
     from regimens._models.regimen import Regimen
     from regimens._models.sheet import DoseSheet
+    from regimens._models.verify import SheetVerification
     from regimens._render.fhir import DrugLookup
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "calendar_bundle",
     "check_prescription",
     "sheet_bundle",
+    "verify_sheet",
 ]
 
 
@@ -134,3 +138,119 @@ def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) ->
     from regimens._render.fhir import calendar_bundle as bundle
 
     return bundle(calendar, library=library if library is not None else _builtin())
+
+
+def verify_sheet(
+    sheet: Mapping[str, Any] | str | bytes | os.PathLike[str],
+) -> SheetVerification:
+    """Compute a saved sheet again from its own provenance and say what differs.
+
+    ``sheet`` is the JSON document of ``regimens sheet --format json`` (schema 1.5 or
+    later): parsed (a mapping), as text, or a file's path (an ``os.PathLike``). Its
+    patient, options and regimens are computed again with the library its provenance
+    names: the built-in library of this version and the user directories of
+    ``provenance.library_dirs``, in their order (``REGIMENS_LIBRARY`` is not read). The
+    two documents are compared field by field (all but ``calculated_at``), and the saved
+    ``provenance.sheet_sha256`` against the saved content (an edited sheet).
+
+    Raises :class:`~regimens._errors.LibraryError` when a library directory or file the
+    sheet names is not there (a user library moved or deleted): it cannot be computed
+    again. A file that is there with another SHA-256 is a difference. A document that is
+    not a sheet raises :class:`~regimens._errors.InputError` naming the field.
+    """
+    import json
+    from pathlib import Path
+
+    from pydantic_core import to_json
+
+    from regimens._calc.dosing import sheet_for
+    from regimens._calc.verify import document_differences
+    from regimens._errors import InputError
+    from regimens._models.provenance import document_sha256
+    from regimens._models.verify import Difference, SheetVerification
+    from regimens._read.library import load_layers
+    from regimens._read.saved_sheet import (
+        parse_sheet_document,
+        read_sheet_document,
+        saved_inputs,
+    )
+    from regimens._render.sheet_json import sheet_document
+    from regimens._version import __version__
+
+    if isinstance(sheet, os.PathLike):
+        document = read_sheet_document(sheet)
+        name = os.fspath(sheet)
+    elif isinstance(sheet, str | bytes):
+        document, name = parse_sheet_document(sheet), "sheet"
+    else:
+        try:
+            text = json.dumps(dict(sheet), allow_nan=False)
+        except (TypeError, ValueError) as exc:  # a value JSON cannot hold
+            raise InputError(f"sheet: is not a JSON document: {exc}", field="sheet") from None
+        document, name = parse_sheet_document(text), "sheet"
+    inputs = saved_inputs(document, name)
+    _check_available(inputs.files, inputs.library_dirs)
+    library = load_layers([(Path(item.path), item.label) for item in inputs.library_dirs])
+    options = inputs.options
+    if inputs.treatment_date is not None and options.assessment is not None:
+        # The treatment day was the day of calculation: the same day, not today.
+        dated = options.assessment.model_copy(update={"date": inputs.treatment_date})
+        options = options.model_copy(update={"assessment": dated})
+    again = sheet_for(
+        library,
+        inputs.regimen_id,
+        inputs.patient,
+        options,
+        patient_id=inputs.patient_id,
+        patient_name=inputs.patient_name,
+        patient_dob=inputs.patient_dob,
+        supportive=inputs.supportive,
+    )
+    now = json.loads(to_json(sheet_document(again)))
+    if options is not inputs.options:  # the options as saved: the date left to the day
+        now["provenance"]["options"]["assessment"]["date"] = None
+    differences = document_differences(document, now)
+    content = document_sha256(document)
+    if content != inputs.sheet_sha256:
+        edited = Difference(
+            field="provenance.sheet_sha256",
+            saved=inputs.sheet_sha256,
+            now=content,
+            change="edited",
+        )
+        differences = (edited, *differences)
+    return SheetVerification(
+        regimen_id=inputs.regimen_id,
+        cycle=inputs.options.cycle,
+        tool_version=__version__,
+        files=tuple(item.path for item in inputs.files),
+        differences=differences,
+    )
+
+
+def _check_available(files: Sequence[SourceFile], directories: Sequence[LibraryDirectory]) -> None:
+    """Every directory and file a saved sheet names is there, or LibraryError."""
+    from pathlib import Path
+
+    from regimens._errors import LibraryError
+    from regimens._models.provenance import BUILTIN_LAYER
+    from regimens._read.library import builtin_library_dir
+
+    for directory in directories:
+        if not Path(directory.path).is_dir():
+            raise LibraryError(
+                f"the library directory {directory.path} ({directory.label}) named by the "
+                "sheet's provenance is not available: the sheet cannot be computed again",
+                source=directory.path,
+            )
+    for file in files:
+        if file.layer == BUILTIN_LAYER:
+            found = Path(file.path).name == file.path and (builtin_library_dir() / file.path)
+        else:
+            found = Path(file.path).is_absolute() and Path(file.path)
+        if not found or not found.is_file():
+            raise LibraryError(
+                f"the library file {file.path} ({file.layer}) named by the sheet's "
+                "provenance is not available: the sheet cannot be computed again",
+                source=file.path,
+            )

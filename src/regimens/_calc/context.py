@@ -12,8 +12,11 @@ from regimens._models.patient import Patient
 from regimens._models.sheet import WARNING_CODES, RenalFunction, Severity, SheetWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from regimens._calc.assessment import Outcome
     from regimens._models.assessment import AssessmentSettings
+    from regimens._models.provenance import LibrarySources
     from regimens._models.regimen import DrugFacts, Regimen
 
 __all__ = ["RegimenLibrary", "SheetContext"]
@@ -38,6 +41,10 @@ class RegimenLibrary(Protocol):
 
     @property
     def assessment_settings(self) -> AssessmentSettings: ...
+
+    def sources(
+        self, regimen_ids: Sequence[str], drugs: Sequence[str], *, assessment: bool
+    ) -> LibrarySources: ...
 
 
 class SheetContext:

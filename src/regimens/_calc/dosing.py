@@ -215,6 +215,11 @@ def sheet_for(
     # fails after the patient's own errors.
     main_ref = regimen_ref(library, main)
     added_refs = tuple(regimen_ref(library, item) for item in added)
+    sources = library.sources(
+        [main.id, *(ref.id for ref in added_refs)],
+        sorted(drugs),
+        assessment=options.assessment is not None,
+    )
     return DoseSheet(
         provisional=options.provisional,
         regimen=main_ref,
@@ -243,6 +248,9 @@ def sheet_for(
             options=FrozenDict(options.model_dump(mode="json")),
             order_of_operations=ORDER_OF_OPERATIONS,
             calculated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            files=sources.files,
+            shadowed=sources.shadowed,
+            library_dirs=sources.library_dirs,
         ),
         patient_id=identity.patient_id,
         patient_name=identity.patient_name,

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "batch": "regimens._cli._batch:batch_cmd",
     "course": "regimens._cli._course:course_cmd",
     "next": "regimens._cli._next:next_cmd",
+    "verify": "regimens._cli._verify:verify_cmd",
 }
 
 
@@ -107,6 +108,7 @@ _EPILOG = """\b
 Exit status (every command):
   0  success: the output has no blocking warning
   1  regimens check: a prescribed dose outside tolerance, or a drug missing or extra
+     regimens verify: the saved sheet differs from the one computed again
   2  user error: a bad value, an unknown name, an invalid file (one line on stderr;
      --debug shows the traceback); click's usage errors too; regimens batch: a
      row that gave an error record

@@ -58,12 +58,14 @@ def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> No
     order given, with its notes and sources.
     NAME is an id or alias, in any case (EOX, mfolfox6). The drug facts that apply
     (renal bands, cumulative limits, products) and the supportive regimens given
-    with it are shown too.
+    with it are shown too. --format fhir writes the regimen as a FHIR R4
+    PlanDefinition with one ActivityDefinition per administration (docs/fhir.md).
 
     \b
     Examples:
       regimens show FOLFOX-6
       regimens show mfolfox6 --format json
+      regimens show EOX --format fhir
     """
     library = load_library(library_dirs)
     emit_document("show", output_format, library.get(name), None, library=library)

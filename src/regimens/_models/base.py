@@ -113,9 +113,14 @@ Evidence = Literal["V", "P", "U"]
 
 
 class Frozen(BaseModel):
-    """The base of every model: immutable, no unknown field."""
+    """The base of every model: immutable, no unknown field.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Schemas are built on a model's first use, not when its module is imported
+    (``defer_build``): a command builds only the models it uses, such as a sheet's
+    twenty-odd of the package's eighty (docs/performance.md, issue 23).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class FrozenDict(dict[K, V]):

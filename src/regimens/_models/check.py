@@ -33,8 +33,9 @@ __all__ = [
     "deviation_within",
 ]
 
-#: Version of the ``regimens check --format json`` document.
-SCHEMA_VERSION = "1.0"
+#: Version of the ``regimens check --format json`` document (1.1: the provenance
+#: names every file read, as the sheet's 1.5 does).
+SCHEMA_VERSION = "1.1"
 
 #: How a method may be written after ``DRUG:`` (``-`` or a space read as ``_``).
 MethodWord = Literal[

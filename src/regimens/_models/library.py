@@ -9,6 +9,7 @@ reader's part (:func:`regimens._read.library.load_library` builds it).
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,20 @@ from pydantic import Field
 from regimens._errors import UnknownNameError, UnknownRegimenError
 from regimens._models.assessment import AssessmentSettings
 from regimens._models.base import Frozen, FrozenDict, FrozenMap
+from regimens._models.provenance import (
+    BUILTIN_LAYER,
+    FileRole,
+    LibraryDirectory,
+    LibrarySources,
+    Shadowing,
+    SourceFile,
+)
 from regimens._models.regimen import DrugFacts, Regimen, SupportiveSchedule
 
 __all__ = ["Library", "LibraryFile", "LibraryLayer", "LibraryNotice", "normalize_name"]
 
 _Model = TypeVar("_Model", Regimen, DrugFacts)
+_What = Literal["regimen", "drug", "assessment"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,10 @@ class LibraryLayer:
     drugs: Mapping[str, tuple[DrugFacts, LibraryFile]] = field(default_factory=dict)
     #: The layer's ``assessment.toml`` (ULNs, lab age, toxicity and condition names).
     assessment: AssessmentSettings | None = None
+    #: The file ``assessment`` was read from.
+    assessment_file: LibraryFile | None = None
+    #: The directory of a user layer (None: the built-in one).
+    directory: str | None = None
 
 
 class LibraryNotice(Frozen):
@@ -122,6 +136,25 @@ class Library:
             (layer.assessment for layer in reversed(layers) if layer.assessment is not None),
             AssessmentSettings(),
         )
+        self._layers = tuple(layers)
+        # For the provenance of results (:meth:`sources`): each file's layer (position,
+        # label), and the file each regimen, drug or assessment file replaced.
+        self._file_layers: dict[str, tuple[int, str]] = {}
+        self._replaced: dict[str, LibraryFile] = {}
+        latest: dict[tuple[str, str], LibraryFile] = {}
+        for position, layer in enumerate(layers):
+            keyed = [(("regimen", key), entry[1]) for key, entry in layer.regimens.items()]
+            keyed += [(("drug", key), entry[1]) for key, entry in layer.drugs.items()]
+            if layer.assessment_file is not None:
+                keyed.append((("assessment", ""), layer.assessment_file))
+            for key, file in keyed:
+                self._file_layers[file.path] = (position, layer.label)
+                if key in latest:
+                    self._replaced[f"{key[0]}:{key[1]}:{file.path}"] = latest[key]
+                latest[key] = file
+        self._assessment_file = latest.get(("assessment", ""))
+        # The library never changes: a batch of one regimen asks the same question per row.
+        self._sources: dict[tuple[tuple[str, ...], tuple[str, ...], bool], LibrarySources] = {}
         self.notices: tuple[LibraryNotice, ...] = tuple(notices)
         # English, as printed today; a renderer of the notices replaces it (issue 16).
         self.warnings: tuple[str, ...] = tuple(_english(notice) for notice in notices)
@@ -162,6 +195,68 @@ class Library:
     def file_of_drug(self, name: str) -> LibraryFile:
         """The drug-facts file a drug was read from."""
         return self._drug_entries[self.drug(name).inn][1]
+
+    def sources(
+        self, regimen_ids: Sequence[str], drugs: Sequence[str], *, assessment: bool
+    ) -> LibrarySources:
+        """The files a result read: these regimens' and drugs' files (and the assessment
+        settings' file when ``assessment``), which of them shadow an earlier layer's, and
+        the user directories of the library. Files are listed once, in layer order."""
+        key = (tuple(regimen_ids), tuple(drugs), assessment)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._find_sources(regimen_ids, drugs, assessment=assessment)
+            if len(self._sources) < 256:  # bounded: a batch of many regimens stays small
+                self._sources[key] = found
+        return found
+
+    def _find_sources(
+        self, regimen_ids: Sequence[str], drugs: Sequence[str], *, assessment: bool
+    ) -> LibrarySources:
+        used: dict[str, tuple[LibraryFile, FileRole, list[str]]] = {}
+        shadowed: list[Shadowing] = []
+        wanted: list[tuple[_What, str, LibraryFile]] = [
+            ("regimen", self.get(name).id, self.file_of(name)) for name in regimen_ids
+        ]
+        wanted += [("drug", self.drug(name).inn, self.file_of_drug(name)) for name in drugs]
+        if assessment and self._assessment_file is not None:
+            wanted.append(("assessment", "", self._assessment_file))
+        for what, name, file in wanted:
+            used.setdefault(file.path, (file, _role(what), []))[2].append(name)
+            replaced = self._replaced.get(f"{what}:{name}:{file.path}")
+            if replaced is not None:
+                shadowed.append(
+                    Shadowing(
+                        what=what,
+                        name=name or "assessment",
+                        path=_shown_path(file),
+                        layer=self._layer_of(file)[1],
+                        shadowed_path=_shown_path(replaced),
+                    )
+                )
+        files = sorted(used.values(), key=lambda entry: (self._layer_of(entry[0]), entry[0].path))
+        return LibrarySources(
+            files=tuple(
+                SourceFile(
+                    path=_shown_path(file),
+                    sha256=file.sha256,
+                    layer=self._layer_of(file)[1],
+                    role=role,
+                    names=tuple(dict.fromkeys(name for name in names if name)),
+                )
+                for file, role, names in files
+            ),
+            shadowed=tuple(shadowed),
+            library_dirs=tuple(
+                LibraryDirectory(label=layer.label, path=os.path.abspath(layer.directory))
+                for layer in self._layers
+                if layer.directory is not None
+            ),
+        )
+
+    def _layer_of(self, file: LibraryFile) -> tuple[int, str]:
+        """The position and label of the layer a file belongs to."""
+        return self._file_layers.get(file.path, (0, BUILTIN_LAYER))
 
     def supportive_for(self, regimen_id: str) -> tuple[tuple[Regimen, SupportiveSchedule], ...]:
         """The supportive regimens given with a regimen, with how they are added to it."""
@@ -267,6 +362,16 @@ def _name_index(
             index[key] = target
             claimed_by[key] = file
     return index
+
+
+def _role(what: _What) -> FileRole:
+    return "regimen" if what == "regimen" else "drugs" if what == "drug" else "assessment"
+
+
+def _shown_path(file: LibraryFile) -> str:
+    """A file as a provenance names it: a built-in one by its name in the built-in
+    library, a user one by its absolute path."""
+    return os.path.basename(file.path) if file.builtin else os.path.abspath(file.path)
 
 
 def _english(notice: LibraryNotice) -> str:

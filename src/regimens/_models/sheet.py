@@ -21,6 +21,7 @@ from regimens._models.base import Frozen, FrozenDict, FrozenMap
 from regimens._models.drug_data import Diluent
 from regimens._models.measures import BsaResult, PatientInputs
 from regimens._models.options import RoundingPolicy, WeightBasis
+from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
 from regimens._models.regimen import (
     ComponentKind,
     DoseBasis,
@@ -65,7 +66,7 @@ __all__ = [
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
 #: day 1; 1.5: the patient's date of birth, ``patient_dob``), major for an incompatible
 #: change.
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -448,6 +449,12 @@ class Provenance(Frozen):
     options: FrozenMap[str, object]
     order_of_operations: tuple[OrderStep, ...]
     calculated_at: str  # ISO 8601, UTC
+    #: Every library file the sheet read, with its SHA-256 (1.5).
+    files: tuple[SourceFile, ...] = ()
+    #: The user files among them that replaced an earlier layer's (1.5).
+    shadowed: tuple[Shadowing, ...] = ()
+    #: The user library directories, in layer order (1.5): what ``verify`` loads again.
+    library_dirs: tuple[LibraryDirectory, ...] = ()
 
 
 class DoseSheet(Frozen):

@@ -30,7 +30,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +42,7 @@ from regimens._models.base import control_character
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
 from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
-from regimens._read.validation import describe_errors, key_lines, problem_at
+from regimens._read.validation import KeyLines, describe_errors, key_lines, problem_at
 
 __all__ = [
     "DRUGS_FILE",
@@ -52,6 +52,7 @@ __all__ = [
     "LibraryProblemsError",
     "builtin_library_dir",
     "load_drugs_file",
+    "load_layers",
     "load_library",
     "load_regimen_file",
     "validate_paths",
@@ -98,6 +99,12 @@ class _Read:
     text: str
     data: dict[str, Any]
     file: LibraryFile
+
+    @cached_property
+    def lines(self) -> KeyLines:
+        """The line of each key, for a problem's ``file:line``: scanned only when a
+        problem is found (a scan of the built-in library takes about 25 ms)."""
+        return key_lines(self.text)
 
 
 #: The largest library file read (1 MiB): the largest built-in one is about 60 kB, and a
@@ -228,6 +235,8 @@ class _Layer:
     regimens: dict[str, tuple[Regimen, _Read]] = field(default_factory=dict)
     drugs: dict[str, tuple[DrugFacts, _Read]] = field(default_factory=dict)
     assessment: AssessmentSettings | None = None
+    assessment_read: _Read | None = None
+    directory: Path | None = None  # a user layer's
 
     def model(self) -> LibraryLayer:
         """The layer as the library holds it (each model with its file's provenance)."""
@@ -236,6 +245,8 @@ class _Layer:
             regimens={key: (regimen, read.file) for key, (regimen, read) in self.regimens.items()},
             drugs={key: (facts, read.file) for key, (facts, read) in self.drugs.items()},
             assessment=self.assessment,
+            assessment_file=self.assessment_read.file if self.assessment_read else None,
+            directory=str(self.directory) if self.directory is not None else None,
         )
 
 
@@ -267,6 +278,7 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
             read = _read_toml(path, builtin=builtin)
             if read.path.name == ASSESSMENT_FILE:
                 layer.assessment = _validate(AssessmentFile, read).to_model()
+                layer.assessment_read = read
                 continue
             is_drugs = _is_drugs_file(read)
             if is_drugs:
@@ -292,11 +304,12 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
                         )
                     drug_names[key] = (facts.inn, read)
             continue
-        lines = key_lines(read.text)
         if regimen.id in layer.regimens:
             other = layer.regimens[regimen.id][1].path
             problems.append(
-                problem_at(path, lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}")
+                problem_at(
+                    path, read.lines, ("id",), f"duplicate id {regimen.id!r}: also in {other}"
+                )
             )
             continue
         for position, name in enumerate(regimen.names()):
@@ -308,7 +321,7 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
                 problems.append(
                     problem_at(
                         path,
-                        lines,
+                        read.lines,
                         loc,
                         f"duplicate {what} {name!r}: already a name of {owner[0]} "
                         f"in {owner[1].path}",
@@ -330,7 +343,9 @@ def _directory_layer(directory: Path, label: str) -> tuple[_Layer, list[str]]:
         what = "does not exist" if not directory.exists() else "is not a directory"
         problem = f"{directory}: library directory (from {label}) {what}"
         return _Layer(label=label), [problem]
-    return _scan(_library_files(directory), label=label, builtin=False)
+    layer, problems = _scan(_library_files(directory), label=label, builtin=False)
+    layer.directory = directory
+    return layer, problems
 
 
 def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
@@ -341,7 +356,6 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
     problems: list[str] = _assessment_names(library)
     for regimen in library:
         read = reads[library.file_of(regimen.id).path]
-        lines = key_lines(read.text)
         for index, component in enumerate(regimen.components):
             if component.drug in library.drugs:
                 continue
@@ -354,23 +368,27 @@ def _cross_check(library: Library, reads: dict[str, _Read]) -> list[str]:
                     f"unknown drug {component.drug!r}: describe it in {DRUGS_FILE} "
                     f"(known: {', '.join(library.drugs)})"
                 )
-            problems.append(problem_at(read.path, lines, loc, reason))
+            problems.append(problem_at(read.path, read.lines, loc, reason))
         for index, schedule in enumerate(regimen.given_with):
             loc = ("given_with", index, "regimen")
             host = library.regimens.get(schedule.regimen)
             if host is None:
                 problems.append(
-                    problem_at(read.path, lines, loc, f"no regimen has the id {schedule.regimen!r}")
+                    problem_at(
+                        read.path, read.lines, loc, f"no regimen has the id {schedule.regimen!r}"
+                    )
                 )
             elif host.kind != "chemotherapy":
                 problems.append(
-                    problem_at(read.path, lines, loc, f"{host.id} is not a chemotherapy regimen")
+                    problem_at(
+                        read.path, read.lines, loc, f"{host.id} is not a chemotherapy regimen"
+                    )
                 )
             elif schedule.day > host.cycle_length_days:
                 problems.append(
                     problem_at(
                         read.path,
-                        lines,
+                        read.lines,
                         ("given_with", index, "day"),
                         f"day {schedule.day} is outside the {host.cycle_length_days}-day "
                         f"cycle of {host.id}",
@@ -448,10 +466,17 @@ def load_library(
     message is the first, naming the file, line, field and reason, and how many more
     there are; its ``problems`` lists them all.
     """
+    return load_layers(_extra_directories(extra_dirs, use_env))
+
+
+def load_layers(directories: Sequence[tuple[Path, str]]) -> Library:
+    """The built-in library with these user directories layered over it, in order,
+    each with its label (``REGIMENS_LIBRARY``, ``extra_dirs``): the library a sheet's
+    ``provenance.library_dirs`` names, as ``regimens verify`` loads it again."""
     builtin, builtin_problems = _builtin_layer(builtin_library_dir())
     layers = [builtin]
     problems = list(builtin_problems)
-    for directory, label in _extra_directories(extra_dirs, use_env):
+    for directory, label in directories:
         layer, found = _directory_layer(directory, label)
         layers.append(layer)
         problems.extend(found)

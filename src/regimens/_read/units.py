@@ -2,9 +2,11 @@
 
 One pint registry serves the whole package (:func:`get_registry`). It is built from
 ``units.txt``, a small definitions file, and only when a text with a unit must be
-read: a bare number already is in the field's documented default unit, so a command
-given only bare numbers never imports pint (cold start is measured, see
-``docs/performance.md``).
+read: a bare number already is in the field's documented default unit, and the
+common spellings (``170 cm``, ``154 lb``, ``80 µmol/L``...) are read from a table
+checked against pint (:data:`COMMON_UNITS`), so such a command never imports pint
+(cold start is measured, see ``docs/performance.md``). pint stays the authority for
+every other spelling and writes every error message.
 
 Inside the package, patient measurements are plain floats in one canonical unit per
 kind (:data:`KINDS`): centimetres, kilograms, years, mg/dL, mL/min. They are
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     import pint
 
 __all__ = [
+    "COMMON_UNITS",
     "CREATININE_UMOL_PER_MG_DL",
     "KINDS",
     "Kind",
@@ -179,7 +182,8 @@ def parse_measurement(value: str | float | int, *, field: str, kind: str) -> flo
 
     A bare number (``170``, or a Python int/float) is taken in the canonical unit,
     which is the documented default for that field (cm, kg, years, mg/dL, mL/min...).
-    A number with a unit is converted; a unit of the wrong dimension is an error
+    A number with a unit is converted (a common spelling through :data:`COMMON_UNITS`,
+    any other through pint); a unit of the wrong dimension is an error
     naming the field: ``height must be a length, got 70 kg``. Serum creatinine in
     µmol/L is divided by :data:`CREATININE_UMOL_PER_MG_DL`. NaN and infinity are refused;
     range checks belong to the caller (the patient model).
@@ -245,7 +249,7 @@ def _feet_and_inches(text: str, *, field: str) -> float | None:
     one; inches of 12 or more are refused (``5 ft 13 in`` is a typo, not 6 ft 1 in)."""
     match = _FEET_AND_INCHES.fullmatch(text.strip())
     if match is None or (match.group("inches") is None and "'" not in text and "′" not in text):
-        return None  # "6 ft" alone is pint's, as "67 in" is
+        return None  # "6 ft" alone is a plain quantity, as "67 in" is
     inches = float(match.group("inches") or 0)
     if inches >= 12:
         raise UnitError(
@@ -272,6 +276,38 @@ class _Conversion:
         return value / CREATININE_UMOL_PER_MG_DL if self.molar_creatinine else value
 
 
+def _table(
+    kind: str, factors: dict[str, float], *, molar: bool = False
+) -> dict[tuple[str, str], _Conversion]:
+    return {(unit, kind): _Conversion(factor, molar) for unit, factor in factors.items()}
+
+
+# The spellings people type most, read without pint: importing pint costs about 0.1 s
+# of a command's start (docs/performance.md). Each factor is number → the kind's
+# canonical unit (KINDS), and is the very float pint computes from units.txt, so that a
+# value reads the same to the last bit through this table or through pint
+# (tests/test_units.py checks every entry against pint: value and dimension). Any other
+# spelling, and every error, still goes to pint.
+_INCH_CM = 2.54  # 1 in = 0.0254 m exactly (international yard and pound, 1959)
+_FOOT_CM = 30.479999999999997  # 12 in = 30.48 cm: pint's product, 1 ulp below 30.48
+_POUND_KG = 0.45359237  # exactly, by the same definition
+#: (unit text, kind) → conversion, for the common spellings (see above).
+COMMON_UNITS: dict[tuple[str, str], _Conversion] = {
+    **_table("length", {"cm": 1.0, "m": 100.0, "mm": 0.1, "in": _INCH_CM, "ft": _FOOT_CM}),
+    **_table("mass", {"kg": 1.0, "g": 0.001, "lb": _POUND_KG, "lbs": _POUND_KG}),
+    **_table("age", {"y": 1.0, "yr": 1.0, "years": 1.0}),
+    **_table("creatinine", {"mg/dL": 1.0, "mg/dl": 1.0}),
+    # µmol/L: the factor gives µmol/L, then ÷ the molar mass (CREATININE_UMOL_PER_MG_DL).
+    # µ is the micro sign (U+00B5), μ the Greek mu (U+03BC), u the ASCII spelling.
+    **_table(
+        "creatinine",
+        {f"{micro}mol/{litre}": 1.0 for micro in "µμu" for litre in "Ll"},
+        molar=True,
+    ),
+    **_table("clearance", {"mL/min": 1.0, "ml/min": 1.0}),
+    **_table("dose", {"mg": 1.0, "g": 1000.0}),
+}
+
 #: (unit text, kind) → conversion, learnt from pint the first time each unit text is
 #: read, so that a batch of "170 cm" cells calls pint once, not once per row.
 _CONVERSIONS: dict[tuple[str, str], _Conversion] = {}
@@ -279,18 +315,21 @@ _MAX_CONVERSIONS = 256
 
 
 def _split_known(text: str, kind: str) -> tuple[float, _Conversion] | None:
-    """The number and the learnt conversion of ``text``, or None (then pint decides).
+    """The number and the known conversion of ``text``, or None (then pint decides).
 
-    Only a text that pint has already read successfully with this exact unit text
-    qualifies; anything else (a comma, a non-finite number, a new unit) goes to pint,
-    which gives the error messages.
+    Only a unit text of :data:`COMMON_UNITS`, or one that pint has already read
+    successfully with this exact spelling, qualifies; anything else (a comma, a
+    non-finite number, a new unit) goes to pint, which gives the error messages.
     """
     if "," in text:
         return None
     number = _NUMBER.match(text)
     if number is None:
         return None
-    conversion = _CONVERSIONS.get((text[number.end() :].strip(), kind))
+    key = (text[number.end() :].strip(), kind)
+    conversion = COMMON_UNITS.get(key)
+    if conversion is None:
+        conversion = _CONVERSIONS.get(key)
     if conversion is None:
         return None
     value = float(number.group())

@@ -124,6 +124,12 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
     "show": {
         "table": Renderer(f"{_LIBRARY}:show_table", ("library",)),
         "json": Renderer(f"{_LIBRARY}:show_json", ("library",)),
+        "fhir": Renderer("regimens._render.fhir_plan:regimen_fhir_json", ("library",)),
+    },
+    # ``regimens verify``: a saved sheet computed again (the document: SheetVerification).
+    "verify": {
+        "table": Renderer("regimens._render.verify:verify_table"),
+        "json": Renderer("regimens._render.verify:verify_json"),
     },
     "list": {
         "table": Renderer(f"{_LIBRARY}:list_table"),

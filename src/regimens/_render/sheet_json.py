@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from regimens._models.provenance import document_sha256
 from regimens._models.sheet import DoseSheet, Provenance, SheetWarning
 from regimens._render.assessment_json import assessment_document, assessment_object_schema
 from regimens._render.dose_words import (
@@ -70,11 +71,17 @@ def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
     risk = sheet.emetogenic_risk
     data["emetogenic_risk"] = risk.model_dump(by_alias=True) if risk is not None else None
     data["warnings"] = [warning_document(w) for w in sheet.warnings]
+    if sheet.patient_dob is not None:  # as a reader parses it (the hash below)
+        data["patient_dob"] = sheet.patient_dob.isoformat()
     document: dict[str, Any] = {}
     for key, value in data.items():
         if key == "warnings":  # blocking before the warnings it sums up
             document["blocking"] = sheet.blocking
         document[key] = value
+    # The hash of the document's content (docs/json-output.md, sheet_sha256): of these
+    # values, which are the ones a reader parses (tests/test_verify.py checks that they
+    # hash alike for every regimen).
+    document["provenance"]["sheet_sha256"] = document_sha256(document)
     return document
 
 
@@ -121,6 +128,19 @@ _DOCUMENT_FIELDS: tuple[tuple[str, str, dict[str, Any] | None, str | None, bool]
     ),
     ("OrganAdjustment", "rule", {"title": "Rule", **_TEXT}, None, True),
     ("Provenance", "order_of_operations", {"title": "Order Of Operations", **_TEXT}, None, True),
+    (
+        "Provenance",
+        "sheet_sha256",
+        {
+            "title": "Sheet Sha256",
+            "description": "SHA-256 of the document's canonical JSON without this key "
+            "(docs/json-output.md)",
+            "pattern": "^[0-9a-f]{64}$",
+            **_TEXT,
+        },
+        None,
+        True,
+    ),
 )
 
 
