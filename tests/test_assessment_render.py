@@ -25,8 +25,9 @@ from regimens._render import assessment as assess
 from regimens._render.assessment_json import assessment_json_schema
 from regimens._render.messages import message
 from regimens._render.registry import RENDERERS, render, renderer
-from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
+from regimens._render.sheet import sheet_csv, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document, sheet_json_schema
+from regimens._render.sheet_print import sheet_html
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-12-04"
@@ -221,7 +222,8 @@ def test_the_assessment_is_above_the_doses_in_every_text_format(library):
     for text, heading, doses in (
         (sheet_table(sheet), "TREATMENT-DAY ASSESSMENT", "Day 1"),
         (sheet_markdown(sheet), "## Treatment-day assessment", "## Day 1"),
-        (sheet_html(sheet), '<section class="assessment"', "<h2>Day 1</h2>"),
+        # The printed order: orders first (issue 22), the assessment above the calculation.
+        (sheet_html(sheet), '<section class="assessment"', "<h2>Calculation details</h2>"),
         (sheet_table(sheet, lang="fr"), "ÉVALUATION DU JOUR DE TRAITEMENT", "Jour 1"),
     ):
         assert text.index(heading) < text.index(doses)

@@ -27,8 +27,9 @@ from regimens._models.sheet import Administration, DoseSheet
 from regimens._read.library import Library, load_library, validate_paths
 from regimens._read.regimen import parse_cycles, parse_days
 from regimens._read.regimen_file import RegimenFile
-from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
+from regimens._render.sheet import sheet_csv, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document
+from regimens._render.sheet_print import sheet_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "format21"
 LIBRARY_DIR = FIXTURES / "library"
@@ -284,7 +285,7 @@ def test_every_format_shows_the_kind(library: Library) -> None:
     JSON a kind per administration."""
     sheet = compute_sheet(library, "LOADING-TEST", WEIGHT_72)
     assert "dexamethasone (premedication)" in sheet_markdown(sheet)
-    assert "Day 1: premedication and supportive orders" in sheet_html(sheet)
+    assert 'dexamethasone</strong> <span class="sub">(premedication)</span>' in sheet_html(sheet)
     rows = sheet_csv(sheet).splitlines()
     header = rows[0].split(",")
     kinds = {

@@ -152,8 +152,9 @@ def test_html_is_self_contained_and_complete() -> None:
         "4800",  # 5-FU 2400 × 2.00
         "BLOCKING CONTRAINDICATED",
         "Prescriber",
-        "Verifying pharmacist 1",
-        "Verifying pharmacist 2",
+        "Pharmacist validation",
+        "Preparation",
+        "Administration",
         "Signature",
         "To be checked by a qualified professional before use.",
     ):
@@ -169,7 +170,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     code, _, _ = run(f"{EOX_BASE} --crcl 45 --lang fr --output {page}")
     assert code == 0
     dom = dump_dom(page, tmp_path / "profile")
-    for expected in ("950", "capécitabine", "Alertes", "Pharmacien vérificateur 2", "Jour 1"):
+    for expected in ("950", "capécitabine", "Alertes", "Validation pharmaceutique", "Jours"):
         assert expected in dom, expected
     assert print_pdf(page, tmp_path / "sheet.pdf", tmp_path / "profile").startswith(b"%PDF")
 
@@ -213,7 +214,7 @@ def test_failing_renderer_leaves_existing_file_intact(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr("regimens._render.sheet.sheet_html", broken)
+    monkeypatch.setattr("regimens._render.sheet_print.sheet_html", broken)
     result = CliRunner().invoke(main, [*shlex.split(EOX_200), "--output", str(target)])
     assert isinstance(result.exception, RuntimeError)
     assert target.read_text(encoding="utf-8") == "previous sheet"

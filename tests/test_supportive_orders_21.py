@@ -28,8 +28,9 @@ from regimens._read.assessment import make_assessment_inputs
 from regimens._read.library import Library
 from regimens._read.patient import make_patient
 from regimens._render.fhir import sheet_fhir_json
-from regimens._render.sheet import sheet_csv, sheet_html, sheet_markdown, sheet_table
+from regimens._render.sheet import sheet_csv, sheet_markdown, sheet_table
 from regimens._render.sheet_json import sheet_document
+from regimens._render.sheet_print import sheet_html
 from test_regimens_21 import doses as chemotherapy
 
 PATIENT_A = {"height": 200, "weight": 72, "crcl": 100}
@@ -295,14 +296,18 @@ SECTION_DAY = {
 def test_every_format_prints_the_premedication_section(
     library: Library, regimen: str, patient: dict[str, float]
 ) -> None:
-    """Table, Markdown and HTML have the section 'Day N: premedication and supportive
-    orders'; CSV a kind per row; JSON a kind per administration; FHIR names the drug."""
+    """Table and Markdown have the section 'Day N: premedication and supportive
+    orders', the printed HTML order the kind beside each drug; CSV a kind per row; JSON
+    a kind per administration; FHIR names the drug."""
     result = sheet(library, regimen, patient)
     title = f"{SECTION_DAY[regimen]}: premedication and supportive orders"
     (_, first_drug, first_kind), _ = next(iter(ORDERS[regimen].items()))
-    for text in (sheet_table(result), sheet_markdown(result), sheet_html(result)):
+    for text in (sheet_table(result), sheet_markdown(result)):
         assert title in text
         assert f"{first_drug} ({first_kind})" in text
+    # The printed order (issue 22): one order table, each order with its kind and days.
+    html = sheet_html(result)
+    assert f'{first_drug}</strong> <span class="sub">({first_kind})</span>' in html
     rows = sheet_csv(result).splitlines()
     header = rows[0].split(",")
     kinds = {

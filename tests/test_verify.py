@@ -62,6 +62,22 @@ def test_a_sheet_with_a_user_library_and_options_is_identical(tmp_path: Path) ->
     assert "from 5 library files" in out  # drugs.toml ×2, two regimens, assessment.toml
 
 
+def test_a_sheet_with_a_date_of_birth_is_identical_and_an_edited_one_is_not(
+    tmp_path: Path,
+) -> None:
+    """The patient's identifiers, date of birth included (schema 1.6), are replayed: a
+    saved sheet with --patient-dob verifies identical; a date of birth changed in the
+    file breaks its sheet_sha256 (exit 1)."""
+    path = saved_sheet(tmp_path, f"{CRCL} --patient-id X1 --patient-dob 1956-04-23")
+    assert json.loads(path.read_text(encoding="utf-8"))["patient_dob"] == "1956-04-23"
+    status, out, err = run(["verify", str(path)])
+    assert (status, err) == (0, ""), out
+    edit(path, lambda document: document.update(patient_dob="1956-04-24"))
+    status, out, _ = run(["verify", str(path)])
+    assert status == 1
+    assert "provenance.sheet_sha256" in out
+
+
 def test_a_changed_drug_fact_names_the_changed_doses(tmp_path: Path) -> None:
     """The brief's second case: the user drugs.toml now rounds 5-FU to 50 mg. Exit 1;
     the bolus 728 → 750 mg and the pump 4368 → 4350 mg are named, with the file's hash."""

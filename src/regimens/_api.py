@@ -203,6 +203,7 @@ def verify_sheet(
         options,
         patient_id=inputs.patient_id,
         patient_name=inputs.patient_name,
+        patient_dob=inputs.patient_dob,
         supportive=inputs.supportive,
     )
     now = json.loads(to_json(sheet_document(again)))

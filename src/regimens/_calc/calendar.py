@@ -61,6 +61,7 @@ from regimens._models.calendar import (
     PumpOff,
     Visit,
 )
+from regimens._models.identity import patient_identity
 from regimens._models.sheet import SheetWarning
 from regimens._version import __version__
 
@@ -359,13 +360,21 @@ def build_calendar(
     *,
     patient: Patient | None = None,
     sheet_options: SheetOptions | None = None,
+    patient_id: str | None = None,
+    patient_name: str | None = None,
+    patient_dob: dt.date | str | None = None,
 ) -> Calendar:
     """Lay out ``options.cycles`` cycles of ``regimen`` from ``start`` (cycle 1 day 1).
 
     With ``patient``, every administration carries its dose from
     :func:`regimens._calc.dosing.compute_sheet` for that cycle (``sheet_options`` as for a
-    sheet; its ``cycle`` is set per cycle).
+    sheet; its ``cycle`` is set per cycle). ``patient_id``, ``patient_name`` and
+    ``patient_dob`` are printed and checked as on a sheet
+    (:class:`~regimens._models.identity.PatientIdentity`), never used in a calculation.
     """
+    identity = patient_identity(
+        patient_id=patient_id, patient_name=patient_name, patient_dob=patient_dob
+    )
     options = options or CalendarOptions()
     main = library.get(regimen) if isinstance(regimen, str) else regimen
     added = [library.get(name) for name in options.supportive]
@@ -464,6 +473,9 @@ def build_calendar(
     if patient is not None:
         settings["sheet"] = base_sheet_options.model_dump(mode="json", exclude={"cycle"})
     return Calendar(
+        patient_id=identity.patient_id,
+        patient_name=identity.patient_name,
+        patient_dob=identity.patient_dob,
         regimen=main_ref,
         supportive=added_refs,
         start_date=start,

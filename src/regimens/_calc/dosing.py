@@ -16,7 +16,7 @@ the renderers give it words.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from regimens._calc import bsa as bsa_formulas
@@ -30,6 +30,7 @@ from regimens._calc.organ import renal_function
 from regimens._calc.preparation import vial_use
 from regimens._errors import InputError
 from regimens._models.base import FrozenDict
+from regimens._models.identity import patient_identity
 from regimens._models.measures import BsaResult
 from regimens._models.options import MAX_TOLERANCE_PERCENT, DrugDoseLevel, SheetOptions
 from regimens._models.sheet import (
@@ -72,13 +73,30 @@ def compute_sheet(
     options: SheetOptions | None = None,
     *,
     supportive: Sequence[Regimen | str] = (),
+    patient_id: str | None = None,
+    patient_name: str | None = None,
+    patient_dob: date | str | None = None,
 ) -> DoseSheet:
     """Compute the dose sheet of one cycle of ``regimen`` for ``patient``.
 
     ``supportive`` regimens (e.g. ZOLEDRONIC-ACID with FOLFOX-6) are added on the
-    days and cycles their library entry gives for this regimen.
+    days and cycles their library entry gives for this regimen. ``patient_id``,
+    ``patient_name`` and ``patient_dob`` (a date or ``YYYY-MM-DD``) are printed on the
+    sheet and never used in a calculation; they are checked as
+    :class:`~regimens._models.identity.PatientIdentity` checks them (an
+    :class:`InputError` naming the keyword: text that is not one plain line, a date of
+    birth in the future or before 1900).
     """
-    return sheet_for(library, regimen, patient, options, supportive=supportive)
+    return sheet_for(
+        library,
+        regimen,
+        patient,
+        options,
+        supportive=supportive,
+        patient_id=patient_id,
+        patient_name=patient_name,
+        patient_dob=patient_dob,
+    )
 
 
 def sheet_for(
@@ -89,13 +107,17 @@ def sheet_for(
     *,
     patient_id: str | None = None,
     patient_name: str | None = None,
+    patient_dob: date | str | None = None,
     supportive: Sequence[Regimen | str] = (),
 ) -> DoseSheet:
-    """:func:`compute_sheet`, with the sheet's identifiers set as it is built.
+    """:func:`compute_sheet`, the one way a sheet is built (the batch calls it too).
 
-    The batch uses it: setting ``patient_id`` and ``patient_name`` here gives the same
-    sheet as ``compute_sheet(...).model_copy(update=...)`` without a second copy.
+    The identifiers are checked first, before any dose: a sheet never carries one that
+    :class:`~regimens._models.identity.PatientIdentity` refuses.
     """
+    identity = patient_identity(
+        patient_id=patient_id, patient_name=patient_name, patient_dob=patient_dob
+    )
     options = options or SheetOptions()
     main = library.get(regimen) if isinstance(regimen, str) else regimen
     added = [library.get(item) if isinstance(item, str) else item for item in supportive]
@@ -230,8 +252,9 @@ def sheet_for(
             shadowed=sources.shadowed,
             library_dirs=sources.library_dirs,
         ),
-        patient_id=patient_id,
-        patient_name=patient_name,
+        patient_id=identity.patient_id,
+        patient_name=identity.patient_name,
+        patient_dob=identity.patient_dob,
         assessment=assessment,
     )
 

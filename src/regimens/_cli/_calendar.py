@@ -24,10 +24,12 @@ from regimens._cli._options import (
     ASSESSMENT_SECTION,
     BSA_SECTION,
     DOSE_GROUP,
+    IDENTITY_OPTIONS,
     PATIENT_OPTIONS,
     assessment_from,
     assessment_options,
     dose_options,
+    identity_options,
     patient_from,
     patient_options,
     pop_assessment,
@@ -50,6 +52,7 @@ _FORMATS = formats("calendar")
     sections={
         "Course": ["start", "cycles", "delays", "supportive"],
         "Weekends and holidays": ["country", "avoid"],
+        "Patient": IDENTITY_OPTIONS,
         "Patient (for doses)": PATIENT_OPTIONS,
         "Body surface area": BSA_SECTION,
         "Dose": DOSE_GROUP,
@@ -88,6 +91,7 @@ _FORMATS = formats("calendar")
     help="Move a cycle whose day 1 falls on a weekend and/or holiday to the next working day.",
 )
 @supportive_option
+@identity_options("calendar")
 @patient_options()
 @dose_options()
 @assessment_options(country=False)
@@ -110,6 +114,9 @@ def calendar_cmd(
     avoid: tuple[str, ...],
     supportive: tuple[str, ...],
     course_key: str | None,
+    patient_id: str | None,
+    patient_name: str | None,
+    patient_dob: str | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
     output: str | None,
@@ -140,6 +147,7 @@ def calendar_cmd(
       regimens calendar FOLFOX-6 --start 2026-03-30 --cycles 12 --country FR \\
           --avoid weekends,holidays --output folfox.ics
       regimens calendar EOX --start 2026-01-05 --height 165 --weight 60 --crcl 80 \\
+          --patient-id 123456 --patient-name "Jane Doe" --patient-dob 1956-04-23 \\
           --lang fr --output eox.html
     """
     from regimens._calc.calendar import build_calendar
@@ -185,6 +193,9 @@ def calendar_cmd(
         options,
         patient=patient,
         sheet_options=sheet_options(library, assessment=assessment, **params),
+        patient_id=patient_id,
+        patient_name=patient_name,
+        patient_dob=patient_dob,
     )
     drugs = {
         item.drug for cycle in calendar.cycles for day in cycle.days for item in day.administrations

@@ -36,6 +36,7 @@ __all__ = [
     "CONDITION_NAMES",
     "DOSE_GROUP",
     "DOSE_SECTION",
+    "IDENTITY_OPTIONS",
     "PATIENT_OPTIONS",
     "SHEET_SECTIONS",
     "TOXICITY_NAMES",
@@ -44,6 +45,7 @@ __all__ = [
     "cycle_option",
     "dose_options",
     "height_option",
+    "identity_options",
     "patient_from",
     "patient_options",
     "pop_assessment",
@@ -59,6 +61,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: The patient's measurements, as parameter names (help headings list them).
 PATIENT_OPTIONS = ["height", "weight", "sex", "age", "creatinine", "crcl"]
+#: Who a printed sheet or calendar is for: printed, never used in a calculation.
+IDENTITY_OPTIONS = ["patient_id", "patient_name", "patient_dob"]
 #: Help heading "Body surface area".
 BSA_SECTION = ["bsa_formula", "bsa_decimals", "bsa_cap", "bsa_spread_tolerance"]
 #: The dose group's own options under the help heading "Dose" (calendar).
@@ -165,6 +169,22 @@ def patient_options(
                 "--weight.",
             ),
             click.option("--crcl", help="Creatinine clearance in mL/min, instead of --creatinine."),
+        ]
+    )
+
+
+def identity_options(what: str = "sheet") -> Callable[[F], F]:
+    """--patient-id, --patient-name and --patient-dob, printed on every page of ``what``."""
+    never = "not used in any calculation"
+    return _apply(
+        [
+            click.option("--patient-id", help=f"Identifier printed on the {what} ({never})."),
+            click.option("--patient-name", help=f"Name printed on the {what} ({never})."),
+            click.option(
+                "--patient-dob",
+                metavar="YYYY-MM-DD",
+                help=f"Date of birth printed on the {what}, e.g. 1956-04-23 ({never}).",
+            ),
         ]
     )
 

@@ -19,11 +19,13 @@ from regimens._cli._common import (
     output_option,
 )
 from regimens._cli._options import (
+    IDENTITY_OPTIONS,
     PATIENT_OPTIONS,
     assessment_from,
     assessment_options,
     cycle_option,
     dose_options,
+    identity_options,
     patient_from,
     patient_options,
     pop_assessment,
@@ -45,7 +47,7 @@ _FORMATS = formats("sheet")
 @click.command(
     "sheet",
     cls=SectionedCommand,
-    sections=sheet_sections("patient_id", "patient_name"),
+    sections=sheet_sections(*IDENTITY_OPTIONS),
 )
 @click.argument("regimen")
 @patient_options()
@@ -54,8 +56,7 @@ _FORMATS = formats("sheet")
 @cycle_option
 @pump_option
 @assessment_options()
-@click.option("--patient-id", help="Identifier printed on the sheet (not used in any calculation).")
-@click.option("--patient-name", help="Name printed on the sheet (not used in any calculation).")
+@identity_options()
 @library_option
 @format_option(*_FORMATS, default=None)
 @output_option
@@ -68,6 +69,7 @@ def sheet_cmd(
     lang: Lang,
     patient_id: str | None,
     patient_name: str | None,
+    patient_dob: str | None,
     supportive: tuple[str, ...],
     cycle: int,
     pump_rate: float | None,
@@ -81,8 +83,9 @@ def sheet_cmd(
     day's assessment (go, delay or stop) and its doses apply it (`regimens assess`
     prints the decision alone).
     Formats: table (the default), markdown, csv (one row per administration per
-    day), json (docs/json-output.md), html (self-contained, printable on A4, with
-    signature lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
+    day), json (docs/json-output.md), html (self-contained: a chemotherapy order on
+    one A4 portrait page, the patient's identifiers on every printed page, signature
+    lines), fhir (a FHIR R4 Bundle of draft proposals, docs/fhir.md).
     --output FILE writes atomically; its extension (.md, .csv, .json, .html, .txt,
     .fhir.json) chooses the format when --format is not given.
 
@@ -97,7 +100,8 @@ def sheet_cmd(
       regimens sheet EOX --height 165 --weight 60 --crcl 45 \\
           --drug-dose-level "capecitabine=75:hand-foot syndrome grade 2"
       regimens sheet FOLFOX-6 --height 170 --weight 70 --lang fr \\
-          --patient-id 123456 --output folfox6-c1.html
+          --patient-id 123456 --patient-name "Jane Doe" --patient-dob 1956-04-23 \\
+          --output folfox6-c1.html
       regimens sheet EOX --height 180 --weight 64.8 --crcl 80 \\
           --lab anc=2.1 --lab platelets=180 --lab "bilirubin=34 umol/L"
     """
@@ -110,18 +114,16 @@ def sheet_cmd(
         library, cycle=cycle, pump_rate=pump_rate, assessment=assessment, **params
     )
     chosen = choose_format(output_format, output, _FORMATS)
-    sheet = compute_sheet(library, regimen, patient, options, supportive=supportive)
-    if patient_id is not None or patient_name is not None:
-        from regimens._read.text import plain_text
-
-        sheet = sheet.model_copy(
-            update={
-                "patient_id": None if patient_id is None else plain_text(patient_id, "patient_id"),
-                "patient_name": None
-                if patient_name is None
-                else plain_text(patient_name, "patient_name"),
-            }
-        )
+    sheet = compute_sheet(
+        library,
+        regimen,
+        patient,
+        options,
+        patient_id=patient_id,
+        patient_name=patient_name,
+        patient_dob=patient_dob,
+        supportive=supportive,
+    )
     emit_document("sheet", chosen, sheet, output, lang=lang, library=library)
     if sheet.blocking:
         sys.exit(EXIT_BLOCKING)

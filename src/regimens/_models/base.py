@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from regimens._errors import InputError
+
 __all__ = [
     "Evidence",
     "FieldPathError",
@@ -24,6 +26,7 @@ __all__ = [
     "PlainText",
     "Whole",
     "control_character",
+    "plain_line",
 ]
 
 K = TypeVar("K")
@@ -63,6 +66,33 @@ def control_character(text: str) -> str | None:
                 char.encode("unicode_escape").decode("ascii") if code < 0xD800 else f"\\u{code:04x}"
             )
     return None
+
+
+def plain_line(value: str, field: str) -> str:
+    """``value`` stripped, or InputError naming ``field`` when it holds a control
+    character or only spaces: a patient's identifier or name, a reason."""
+    found = control_character(value)
+    if found is not None and found.startswith("\\udc"):
+        # Python keeps a byte that is not UTF-8 (Latin-1 "René" from the shell) as a lone
+        # surrogate \udc80-\udcff: name the byte, not a "control character".
+        raise InputError(
+            f"{field}: is not UTF-8 text (byte \\x{found[-2:]}): give it in UTF-8",
+            field=field,
+        )
+    if found is not None:
+        raise InputError(
+            f"{field}: contains a control character ({found}): give one plain line of text",
+            field=field,
+        )
+    text = value.strip()
+    if not text:
+        # A name of only spaces (a no-break space, U+3000) looks given and is not: an
+        # order without its identifier must not pass as one that has it.
+        raise InputError(
+            f"{field}: is blank ({value!r}): give the text, or leave the option out",
+            field=field,
+        )
+    return text
 
 
 def _plain(text: str) -> str:

@@ -47,8 +47,9 @@ __all__ = [
     "Weekday",
 ]
 
-#: Version of the calendar JSON document; bumped on any incompatible change.
-CALENDAR_SCHEMA_VERSION = "1.0"
+#: Version of the calendar JSON document: minor for a new field (1.1: ``patient_id``,
+#: ``patient_name``, ``patient_dob``), major for an incompatible change.
+CALENDAR_SCHEMA_VERSION = "1.1"
 #: A calendar lays out at most 100 cycles (a dose sheet and a course go to cycle 200).
 MAX_CYCLES = 100
 #: A postponement longer than a year is a typo, not a delay.
@@ -324,6 +325,16 @@ class Calendar(Frozen):
     """A course of a regimen laid out on real dates."""
 
     schema_version: str = CALENDAR_SCHEMA_VERSION
+    #: Who the calendar is for (checked by :class:`~regimens._models.identity.PatientIdentity`).
+    patient_id: str | None = Field(
+        default=None, description="Printed on the calendar; never used in a calculation (1.1)."
+    )
+    patient_name: str | None = Field(
+        default=None, description="Printed on the calendar; never used in a calculation (1.1)."
+    )
+    patient_dob: dt.date | None = Field(
+        default=None, description="Date of birth, printed; never used in a calculation (1.1)."
+    )
     regimen: RegimenRef
     supportive: tuple[RegimenRef, ...] = ()
     start_date: dt.date = Field(description="Cycle 1 day 1 as asked (before any move).")

@@ -11,6 +11,7 @@ recompute it by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -64,8 +65,9 @@ __all__ = [
 #: assessment; 1.2: oral plans; 1.3: infusion preparation and vial use; 1.4: an
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
 #: day 1; 1.5: every file read, the shadowing user files, the library directories and
-#: the sheet's own hash in the provenance; 1.6: a patient input typed in another unit,
-#: given_value and given_unit), major for an incompatible change.
+#: the sheet's own hash in the provenance; 1.6: the patient's date of birth,
+#: patient_dob; a patient input typed in another unit, given_value and given_unit),
+#: major for an incompatible change.
 SCHEMA_VERSION = "1.6"
 
 Severity = Literal["info", "caution", "blocking"]
@@ -492,9 +494,11 @@ class DoseSheet(Frozen):
     assessment: Assessment | None = None
     #: Drug INN → {language: name}, from the library's ``local_names`` (for ``--lang``).
     drug_names: FrozenMap[str, FrozenMap[str, str]] = Field(default_factory=FrozenDict)
-    #: Optional identifiers printed on the sheet; never used in any calculation.
+    #: Optional identifiers printed on the sheet; never used in any calculation
+    #: (checked by :class:`~regimens._models.identity.PatientIdentity`).
     patient_id: str | None = None
     patient_name: str | None = None
+    patient_dob: dt.date | None = None
 
     @property
     def blocking(self) -> bool:

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regimens._errors import InputError
 from regimens._models.base import Frozen
@@ -132,6 +132,7 @@ class _SavedSheet(_Strict):
     patient: dict[str, Measured | str]
     patient_id: str | None = None
     patient_name: str | None = None
+    patient_dob: dt.date | None = Field(default=None, strict=False)  # schema 1.6, JSON text
     provenance: _SavedProvenance
 
 
@@ -144,6 +145,7 @@ class SavedInputs(Frozen):
     options: SheetOptions
     patient_id: str | None
     patient_name: str | None
+    patient_dob: dt.date | None = None
     files: tuple[SourceFile, ...]
     library_dirs: tuple[LibraryDirectory, ...]
     sheet_sha256: str
@@ -199,6 +201,7 @@ def saved_inputs(document: dict[str, Any], name: str = "sheet") -> SavedInputs:
         options=options,
         patient_id=saved.patient_id,
         patient_name=saved.patient_name,
+        patient_dob=saved.patient_dob,
         files=tuple(provenance.files),
         library_dirs=tuple(provenance.library_dirs),
         sheet_sha256=provenance.sheet_sha256,

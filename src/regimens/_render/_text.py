@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
+from regimens._models.measures import Measured
+from regimens._render.catalogue import text
 from regimens._render.labels import Lang, format_datetime, label
 
 __all__ = [
@@ -18,9 +21,11 @@ __all__ = [
     "day_number",
     "format_duration",
     "format_mg",
+    "identity_rows",
     "key_value_table",
     "md_cell",
     "md_table",
+    "measured_lookup",
     "plain_number",
     "provenance_line",
     "regimen_title",
@@ -42,6 +47,33 @@ def plain_number(value: float) -> str:
 def format_duration(hours: float) -> str:
     """An infusion's duration: minutes below an hour (``15 min``), else hours (``46 h``)."""
     return f"{hours * 60:g} min" if hours < 1 else f"{hours:g} h"
+
+
+def identity_rows(
+    patient_id: str | None, patient_name: str | None, patient_dob: dt.date | None, lang: Lang
+) -> list[tuple[str, str]]:
+    """The identifiers given, as (label, value) rows of a header: id, name, date of birth
+    (ISO 8601: a date of birth read the wrong way round is another patient)."""
+    rows: list[tuple[str, str]] = []
+    if patient_id:
+        rows.append((label("patient_id", lang), patient_id))
+    if patient_name:
+        rows.append((label("patient_name", lang), patient_name))
+    if patient_dob is not None:
+        rows.append((text("print.patient_dob", lang), patient_dob.isoformat()))
+    return rows
+
+
+def measured_lookup(values: Mapping[str, Measured | str]) -> Callable[[str], str]:
+    """A lookup of the patient's inputs as printed: ``"170 cm"``; ``""`` when not given."""
+
+    def shown(key: str) -> str:
+        value = values.get(key)
+        if value is None or isinstance(value, str):
+            return value or ""
+        return f"{value.value:g} {value.unit}"
+
+    return shown
 
 
 def key_value_table(rows: list[tuple[str, str]]) -> str:

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 
 from regimens._models.sheet import Administration, DoseSheet
-from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
+from regimens._render._html import HtmlWarning, esc, footer_line, page, warnings_box
 from regimens._render._text import (
     RULE,
     SafeCsvWriter,
@@ -301,6 +301,5 @@ def assessment_html(sheet: DoseSheet, *, lang: Lang = "en") -> str:
         out.append(f"<p>{esc(text('assessment.nothing', lang))}</p>")
     out += warnings_box(warnings, lang)
     out.append(f'<p class="notice">{esc(doc.notice)}</p>')
-    hashes = [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()]
-    out += provenance_footer(doc.footer, hashes, sheet.provenance.options, lang)
+    out += footer_line(doc.footer)
     return page(doc.title, lang, out, ASSESSMENT_STYLE)

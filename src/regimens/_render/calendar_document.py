@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
-from regimens._render._text import regimen_title
+from regimens._render._text import identity_rows, regimen_title
 from regimens._render.calendar_words import (
     Words,
     calendar_notes,
@@ -76,7 +76,10 @@ def _patient_text(calendar: Calendar, words: Words) -> str:
 
 def _header_rows(calendar: Calendar, words: Words) -> list[tuple[str, str]]:
     start = calendar.start_date
-    rows = [
+    rows = identity_rows(
+        calendar.patient_id, calendar.patient_name, calendar.patient_dob, words.lang
+    )
+    rows += [
         (words("cal_start"), words.prose(start)),
         (words("cal_holidays"), calendar.country or words("cal_holidays_unchecked")),
         (

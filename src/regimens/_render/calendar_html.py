@@ -4,9 +4,9 @@ The first page has the course (planned and actual day 1 of every cycle, and why 
 moved) and the dose-sheet warnings; then one page per month, Monday-first weeks, each
 treatment date listing its cycle and day, what is given (with doses when the patient's
 measurements were given), pumps going on and coming off, and delays, moves, weekends
-and public holidays. The stylesheet, the warnings box and the provenance footer are the
-dose sheet's (:mod:`regimens._render._html`).
-"""
+and public holidays. As on the dose sheet (issue 22), every printed page is headed by
+the identity band (patient name, id, date of birth, regimen, cycles, start, height,
+weight, BSA) and closed by a one-line footer (:mod:`regimens._render._html`)."""
 
 from __future__ import annotations
 
@@ -15,24 +15,35 @@ import datetime as dt
 from collections.abc import Mapping
 
 from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
-from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
-from regimens._render._text import provenance_line
+from regimens._render._html import (
+    BREAK,
+    HtmlWarning,
+    esc,
+    identity_band,
+    page,
+    printed_frame,
+    provisional_notice,
+    warnings_box,
+)
+from regimens._render._text import identity_rows, measured_lookup, provenance_line
 from regimens._render.calendar_document import CalendarDocument, calendar_document
 from regimens._render.calendar_words import (
     Words,
-    calendar_options,
     flag_words,
     given_text,
     month_span,
     pump_off_text,
 )
+from regimens._render.catalogue import text
 from regimens._render.labels import Lang, month_name
+from regimens._render.numbers import localize
 
 __all__ = ["calendar_html"]
 
-#: The month grid; print-color-adjust keeps the day shading on paper.
+#: The month grid, a month per A4 landscape page; print-color-adjust keeps the day
+#: shading on paper.
 _GRID_STYLE = """
-.month { break-before: page; page-break-before: always; }
+@page { size: A4 landscape; margin: 8mm; }
 table.grid { table-layout: fixed; page-break-inside: auto; }
 table.grid th { text-align: center; }
 table.grid td { height: 22mm; font-size: 7pt; padding: 0.8mm 1mm;
@@ -88,6 +99,7 @@ def _month(
 ) -> list[str]:
     monday = dt.date(2024, 1, 1)  # a Monday: the week's names in order
     out = [
+        BREAK,
         f'<section class="month" id="m{year}-{month:02d}">',
         f"<h2>{esc(month_name(month, words.lang).capitalize())} {year}</h2>",
         '<table class="grid"><thead><tr>',
@@ -142,6 +154,28 @@ def _warnings(doc: CalendarDocument) -> list[HtmlWarning]:
     ]
 
 
+def _band(calendar: Calendar, title: str, words: Words) -> list[str]:
+    """The identity band of every page: the title, then who and what."""
+    dosing = calendar.dosing
+    shown = measured_lookup(dosing.patient if dosing is not None else {})
+    bsa = dosing.bsa_m2 if dosing is not None else None
+    dob = calendar.patient_dob
+    lang = words.lang
+    cells = [
+        (text("print.patient_name", lang), calendar.patient_name or ""),
+        (text("print.patient_id", lang), calendar.patient_id or ""),
+        (text("print.patient_dob", lang), dob.isoformat() if dob is not None else ""),
+        (text("print.regimen", lang), calendar.regimen.id),
+        (text("print.cycles", lang), str(calendar.cycle_count)),
+        (text("print.start", lang), calendar.start_date.isoformat()),
+        (text("print.height", lang), localize(shown("height"), lang)),
+        (text("print.weight", lang), localize(shown("weight"), lang)),
+        (text("print.bsa", lang), localize(f"{bsa:g} m²", lang) if bsa is not None else ""),
+    ]
+    notice = provisional_notice(calendar.provisional, lang)
+    return [*notice, f"<h1>{esc(title)}</h1>", *identity_band(cells)]
+
+
 def calendar_html(
     calendar: Calendar,
     lang: Lang = "en",
@@ -149,43 +183,42 @@ def calendar_html(
     *,
     generated_at: dt.datetime | None = None,
 ) -> str:
-    """One self-contained HTML page: the course, the warnings, then a month per page."""
+    """One self-contained HTML page: the course and the warnings, then a month per page,
+    the identity band and a one-line footer on every page."""
     doc = calendar_document(calendar, lang, drug_names)
     words = doc.words
     title = f"{words('cal_title_md')}{words('colon')}{doc.title}"
-    out = [f"<h1>{esc(title)}</h1>"]
-    if doc.provisional:
-        out.insert(0, f'<p class="notice provisional">{esc(doc.provisional)}</p>')
-    out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
-    out.append('<table class="header"><tbody>')
-    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
-    out.append("</tbody></table>")
-    out += warnings_box(_warnings(doc), lang, title=words("cal_dose_warnings"))
-    out.append(f"<h2>{esc(words('cal_cycles'))}</h2>")
-    out += _table(doc.cycle_columns, doc.cycle_rows)
+    course = [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
+    # The identifiers lead the header; they are in the band of every page already.
+    given = identity_rows(calendar.patient_id, calendar.patient_name, calendar.patient_dob, lang)
+    course.append('<table class="header"><tbody>')
+    course += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header[len(given) :]]
+    course.append("</tbody></table>")
+    course += warnings_box(_warnings(doc), lang, title=words("cal_dose_warnings"))
+    course.append(f"<h2>{esc(words('cal_cycles'))}</h2>")
+    course += _table(doc.cycle_columns, doc.cycle_rows)
 
     by_date: dict[dt.date, list[tuple[CalendarCycle, CalendarDay]]] = {}
     for cycle, day in calendar.dated_days():
         by_date.setdefault(day.date, []).append((cycle, day))
-    for year, month in month_span(list(by_date)):
-        out += _month(year, month, by_date, words)
+    months = [_month(year, month, by_date, words) for year, month in month_span(list(by_date))]
 
-    out.append('<p class="legend">')
-    out += [
+    notes = ['<p class="legend">']
+    notes += [
         f'<span class="{visit}" style="background: {colour}">{esc(words(f"visit_{visit}"))}</span>'
         for visit, colour in (("clinic", "#e3edfb"), ("pump_off", "#fdf0d8"), ("home", "#eaf5e4"))
     ]
-    out.append(f"{esc(words('cal_given_legend'))}</p>")
-    out.append(f"<h2>{esc(words('cal_notes'))}</h2><ul>")
-    out += [f"<li>{esc(note)}</li>" for note in doc.notes]
-    out.append("</ul>")
-    out.append(f'<p class="notice">{esc(words("check_notice"))}</p>')
+    notes.append(f"{esc(words('cal_given_legend'))}</p>")
+    notes.append(f"<h2>{esc(words('cal_notes'))}</h2><ul>")
+    notes += [f"<li>{esc(note)}</li>" for note in doc.notes]
+    notes.append("</ul>")
+    notes.append(f'<p class="notice">{esc(words("check_notice"))}</p>')
 
     moment = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     hashes = [
         (calendar.regimen.id, calendar.regimen.sha256),
         *((extra.id, extra.sha256) for extra in calendar.supportive),
     ]
-    summary = provenance_line(calendar.tool_version, hashes, moment.isoformat(), lang)
-    out += provenance_footer(summary, hashes, calendar_options(calendar), lang)
-    return page(title, lang, out, _GRID_STYLE)
+    footer = provenance_line(calendar.tool_version, hashes, moment.isoformat(), lang)
+    body = printed_frame(_band(calendar, title, words), [course, *months, notes], footer)
+    return page(title, lang, body, _GRID_STYLE)

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 
 from regimens._models.calendar import Calendar, CalendarCycle, CalendarDay
+from regimens._render._text import identity_rows
 from regimens._render.calendar_words import (
     Words,
     flags_text,
@@ -133,6 +134,17 @@ def calendar_ics(
     ics.add("version", "2.0")
     ics.add("calscale", "GREGORIAN")
     ics.add("x-wr-calname", words.calendar("ics_name", regimen=regimen.id))
+    # Who the course is for (issue 22): on the calendar as X- properties, for programs,
+    # and on top of each event's description, for the person reading it.
+    identity = identity_rows(calendar.patient_id, calendar.patient_name, calendar.patient_dob, lang)
+    for key, value in (
+        ("x-regimens-patient-id", calendar.patient_id),
+        ("x-regimens-patient-name", calendar.patient_name),
+        ("x-regimens-patient-dob", calendar.patient_dob),
+    ):
+        if value is not None:
+            ics.add(key, str(value))
+    who = "; ".join(f"{name}{words('colon')}{value}" for name, value in identity)
     flag_names = {
         "weekend": words("flag_weekend"),
         "holiday": words.calendar("ics_flag_holiday"),
@@ -167,6 +179,7 @@ def calendar_ics(
             "\n".join(
                 [
                     *([words("provisional")] if calendar.provisional else []),
+                    *([who] if who else []),
                     heading,
                     *lines,
                     *flag_line,

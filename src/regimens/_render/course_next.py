@@ -141,7 +141,7 @@ def next_csv(doc: NextCycle, lang: Lang = "en") -> str:
 
 def next_html(doc: NextCycle, lang: Lang = "en") -> str:
     """The sheet's HTML."""
-    from regimens._render.sheet import sheet_html
+    from regimens._render.sheet_print import sheet_html
 
     return sheet_html(doc.sheet, lang)
 

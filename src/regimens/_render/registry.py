@@ -74,7 +74,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "markdown": Renderer(f"{_SHEET}:sheet_markdown", ("lang",)),
         "csv": Renderer("regimens._render.sheet_csv:sheet_csv", ("lang",)),
         "json": Renderer(f"{_SHEET}:sheet_json"),
-        "html": Renderer(f"{_SHEET}:sheet_html", ("lang",)),
+        "html": Renderer("regimens._render.sheet_print:sheet_html", ("lang",)),
         "fhir": Renderer(f"{_FHIR}:sheet_fhir_json", ("library",)),
     },
     # ``regimens assess``: the document is the DoseSheet computed with an assessment.

@@ -1,8 +1,9 @@
-"""The dose sheet as text table, markdown, CSV, self-contained HTML, and JSON.
+"""The dose sheet as text table, markdown, CSV and JSON (HTML: ``sheet_print``).
 
-Every human-readable format is drawn from one :class:`_Document` (the same labels,
+Every human-readable format is drawn from one :class:`SheetDocument` (the same labels,
 rows and warnings in the same order), built in the requested language; they differ
-only in layout. The JSON document (``docs/json-output.md``) is written by
+only in layout; the printed HTML order (:mod:`regimens._render.sheet_print`) draws from
+it too. The JSON document (``docs/json-output.md``) is written by
 :mod:`regimens._render.sheet_json`.
 """
 
@@ -11,25 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from regimens._models.sheet import Administration, DoseSheet, OrganAdjustment, SheetDay
-from regimens._render._html import HtmlWarning, esc, page, provenance_footer, warnings_box
+from regimens._render._html import HtmlWarning
 from regimens._render._text import (
     RULE,
     Styler,
     day_number,
     format_duration,
     format_mg,
+    identity_rows,
     key_value_table,
     md_table,
     provenance_line,
     regimen_title,
     signed_percent,
 )
-from regimens._render.assessment_section import (
-    ASSESSMENT_STYLE,
-    html_section,
-    markdown_section,
-    text_section,
-)
+from regimens._render.assessment_section import markdown_section, text_section
 from regimens._render.assessment_words import AssessmentView, percent_text, view_of
 from regimens._render.catalogue import text
 from regimens._render.dose_words import (
@@ -57,10 +54,16 @@ from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
     "CSV_COLUMNS",
+    "SheetDocument",
+    "administration_row",
     "day_number",
     "day_ranges",
+    "dose_cell",
+    "oral_parts",
+    "pace_parts",
+    "readable_document",
+    "sheet_columns",
     "sheet_csv",
-    "sheet_html",
     "sheet_json",
     "sheet_json_schema",
     "sheet_markdown",
@@ -88,7 +91,9 @@ def _day_label(first: int, last: int, lang: Lang) -> str:
     return label("days_range", lang, first=day_number(first), last=day_number(last))
 
 
-def _details(item: Administration, lang: Lang) -> str:
+def oral_parts(item: Administration, lang: Lang) -> list[str]:
+    """What is taken: the intakes of a day when they differ, else the tablets of one;
+    the nearest plans when none is within the tolerance."""
     parts: list[str] = []
     if item.intakes and intakes_differ(item.intakes):
         parts.append(intakes_text(item.intakes, lang))
@@ -96,13 +101,25 @@ def _details(item: Administration, lang: Lang) -> str:
         parts.append(tablets_text(item.tablets))
     if item.nearest_plans:
         parts.append(nearest_plans_text(item.nearest_plans, lang))
-    if item.duration_h is not None:
-        parts.append(label("over", lang, duration=format_duration(item.duration_h)))
+    return parts
+
+
+def pace_parts(item: Administration, lang: Lang) -> list[str]:
+    """How an infusion runs, besides its duration: one pump over days, the rate."""
+    parts: list[str] = []
     if item.dose_per_infusion_day_mg is not None:
         per_day = format_mg(item.dose_per_infusion_day_mg)
         parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
+    return parts
+
+
+def _details(item: Administration, lang: Lang) -> str:
+    parts = oral_parts(item, lang)
+    if item.duration_h is not None:
+        parts.append(label("over", lang, duration=format_duration(item.duration_h)))
+    parts += pace_parts(item, lang)
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
     preparation = preparation_text(item, lang)
@@ -115,7 +132,7 @@ def _details(item: Administration, lang: Lang) -> str:
     return "; ".join(parts)
 
 
-def _dose_cell(item: Administration) -> str:
+def dose_cell(item: Administration) -> str:
     """The final dose per intake; ``950 / 800`` when the intakes of a day differ, and a
     dash when no plan is dispensable (the calculated dose is not a dose to give)."""
     if item.nearest_plans:
@@ -165,7 +182,7 @@ _COLUMNS = (
     "standard_mg",
     "level",
     "organ",
-    "assessment",  # only on a sheet with an assessment (_columns)
+    "assessment",  # only on a sheet with an assessment (sheet_columns)
     "calculated_mg",
     "dose_mg",
     "deviation",
@@ -175,12 +192,14 @@ _COLUMNS = (
 )
 
 
-def _columns(sheet: DoseSheet) -> tuple[str, ...]:
+def sheet_columns(sheet: DoseSheet) -> tuple[str, ...]:
     """The dose table's columns: the assessment's step only where one was made."""
     return tuple(c for c in _COLUMNS if c != "assessment" or sheet.assessment is not None)
 
 
-def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> list[str]:
+def administration_row(
+    position: int, item: Administration, sheet: DoseSheet, lang: Lang
+) -> list[str]:
     """One administration; ``position`` is its place in the day's sequence (1 = first)."""
     basis = f"× {item.basis_value:g} {item.basis_unit}" if item.basis_value is not None else ""
     ceiling = item.assessment_level_percent
@@ -204,7 +223,7 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
         _organ(item.organ_adjustment),
         *assessed,
         f"{item.calculated_mg:.2f}",
-        _dose_cell(item),
+        dose_cell(item),
         "—" if item.withheld or item.nearest_plans else signed_percent(item.deviation_percent),
         f"{item.intakes_per_day}",
         "—" if item.nearest_plans else format_mg(item.daily_dose_mg),
@@ -213,7 +232,7 @@ def _row(position: int, item: Administration, sheet: DoseSheet, lang: Lang) -> l
 
 
 @dataclass(frozen=True)
-class _Document:
+class SheetDocument:
     """What every human-readable format shows, in one language and one order."""
 
     title: str
@@ -260,9 +279,15 @@ def _day_tables(sheet: DoseSheet, lang: Lang) -> list[tuple[str, list[list[str]]
         rows = list(enumerate(sample.administrations, start=1))
         day_label = _day_label(first, last, lang)
         chemotherapy = [
-            _row(n, item, sheet, lang) for n, item in rows if item.kind == "chemotherapy"
+            administration_row(n, item, sheet, lang)
+            for n, item in rows
+            if item.kind == "chemotherapy"
         ]
-        others = [_row(n, item, sheet, lang) for n, item in rows if item.kind != "chemotherapy"]
+        others = [
+            administration_row(n, item, sheet, lang)
+            for n, item in rows
+            if item.kind != "chemotherapy"
+        ]
         if chemotherapy:
             days.append((day_label, chemotherapy))
         if others:
@@ -298,7 +323,7 @@ def _total_rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
     return totals
 
 
-def _document(sheet: DoseSheet, lang: Lang) -> _Document:
+def readable_document(sheet: DoseSheet, lang: Lang) -> SheetDocument:
     regimen = sheet.regimen
     title = (
         f"{label('dose_sheet', lang)}{label('colon', lang)}"
@@ -310,11 +335,7 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
         f"{label('with', lang)} {regimen_title(regimen_name(extra, lang), extra.id)}"
         for extra in sheet.supportive
     ]
-    header: list[tuple[str, str]] = []
-    if sheet.patient_id:
-        header.append((label("patient_id", lang), sheet.patient_id))
-    if sheet.patient_name:
-        header.append((label("patient_name", lang), sheet.patient_name))
+    header = identity_rows(sheet.patient_id, sheet.patient_name, sheet.patient_dob, lang)
     input_labels = {
         "height": "height",
         "weight": "weight",
@@ -408,11 +429,11 @@ def _document(sheet: DoseSheet, lang: Lang) -> _Document:
     # The numbers the tool wrote, as the language writes them (the emetogenic class
     # quotes its source: left as written).
     header = [(key, value if key == emetogenic else localize(value, lang)) for key, value in header]
-    return _Document(
+    return SheetDocument(
         title=title,
         subtitle=subtitle,
         header=header,
-        columns=[label(key, lang) for key in _columns(sheet)],
+        columns=[label(key, lang) for key in sheet_columns(sheet)],
         days=[(name, [[localize(c, lang) for c in row] for row in rows]) for name, rows in days],
         totals_title=label("totals", lang, cycle=sheet.cycle),
         totals_columns=[label(k, lang) for k in ("drug", "total_mg", "by_method", "days")],
@@ -432,7 +453,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
     """The printed dose sheet a pharmacist reads and checks by hand (plain text)."""
     from tabulate import tabulate
 
-    doc = _document(sheet, lang)
+    doc = readable_document(sheet, lang)
     lines = [RULE, doc.title, *doc.subtitle, RULE]
     if sheet.provisional:
         lines = [label("provisional", lang), *lines]
@@ -471,7 +492,7 @@ def sheet_table(sheet: DoseSheet, lang: Lang = "en", style: Styler | None = None
 
 def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     """The dose sheet as Markdown (GitHub tables), for wikis, tickets and notes."""
-    doc = _document(sheet, lang)
+    doc = readable_document(sheet, lang)
     lines = [f"# {doc.title}", ""]
     if sheet.provisional:
         lines = [f"**{label('provisional', lang)}**", "", *lines]
@@ -507,77 +528,3 @@ def sheet_markdown(sheet: DoseSheet, lang: Lang = "en") -> str:
     lines += [f"- **{name}**: {rule}" for name, rule in doc.renal_rules]
     lines += ["", "---", "", doc.footer, "", f"**{doc.notice}**", ""]
     return "\n".join(lines)
-
-
-def _html_table(
-    columns: list[str], rows: list[list[str]], numeric: set[int], dose: int = -1
-) -> list[str]:
-    out = ["<table>", "<thead><tr>"]
-    out += [f"<th>{esc(c)}</th>" for c in columns]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        cells = []
-        for index, cell in enumerate(row):
-            classes = []
-            if index in numeric:
-                classes.append("num")
-            if index == dose:
-                classes.append("dose")
-            attribute = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<td{attribute}>{esc(cell)}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return out
-
-
-def sheet_html(sheet: DoseSheet, lang: Lang = "en") -> str:
-    """A self-contained HTML page laid out for A4 printing, with signature lines."""
-    doc = _document(sheet, lang)
-    columns = _columns(sheet)
-    numeric = {
-        columns.index(k)
-        for k in ("standard_mg", "level", "calculated_mg", "dose_mg", "deviation", "daily_mg")
-    }
-    out = [f"<h1>{esc(doc.title)}</h1>"]
-    if sheet.provisional:
-        out.insert(0, f'<p class="notice provisional">{esc(label("provisional", lang))}</p>')
-    out += [f'<p class="subtitle">{esc(line)}</p>' for line in doc.subtitle]
-    out.append('<table class="header"><tbody>')
-    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in doc.header]
-    out.append("</tbody></table>")
-    out += warnings_box(doc.warnings, lang)
-    if doc.assessment is not None:
-        out += html_section(doc.assessment, lang)
-
-    for day_label, rows in doc.days:
-        out.append(f"<h2>{esc(day_label)}</h2>")
-        out += _html_table(doc.columns, rows, numeric, columns.index("dose_mg"))
-    out.append(f"<h2>{esc(doc.totals_title)}</h2>")
-    out += _html_table(doc.totals_columns, doc.totals, {1})
-    if doc.dispense:
-        out.append(f"<h2>{esc(text('sheet.dispense', lang))}</h2><ul>")
-        out += [f"<li>{esc(line)}</li>" for line in doc.dispense]
-        out.append("</ul>")
-    if doc.notes:
-        out.append(f"<h2>{esc(label('administration_notes', lang))}</h2><ul>")
-        colon = label("colon", lang)
-        out += [
-            f"<li><strong>{esc(drug)}</strong>{esc(colon)}{esc(n)}</li>" for drug, n in doc.notes
-        ]
-        out.append("</ul>")
-    out.append(f"<h2>{esc(label('renal_rules', lang))}</h2>")
-    out.append("<ul>")
-    out += [f"<li><strong>{esc(name)}</strong>: {esc(rule)}</li>" for name, rule in doc.renal_rules]
-    out.append("</ul>")
-
-    out.append(f"<h2>{esc(label('signatures', lang))}</h2>")
-    out.append('<table class="signatures"><thead><tr><th></th>')
-    out += [f"<th>{esc(label(k, lang))}</th>" for k in ("name", "signature", "date_time")]
-    out.append("</tr></thead><tbody>")
-    for role in ("prescriber", "pharmacist_1", "pharmacist_2"):
-        out.append(f"<tr><th>{esc(label(role, lang))}</th><td></td><td></td><td></td></tr>")
-    out.append("</tbody></table>")
-    out.append(f'<p class="notice">{esc(doc.notice)}</p>')
-    hashes = [(sheet.regimen.id, sheet.regimen.sha256), *sheet.provenance.supportive.items()]
-    out += provenance_footer(doc.footer, hashes, sheet.provenance.options, lang)
-    return page(doc.title, lang, out, ASSESSMENT_STYLE if doc.assessment else "")

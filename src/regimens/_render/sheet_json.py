@@ -71,6 +71,8 @@ def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
     risk = sheet.emetogenic_risk
     data["emetogenic_risk"] = risk.model_dump(by_alias=True) if risk is not None else None
     data["warnings"] = [warning_document(w) for w in sheet.warnings]
+    if sheet.patient_dob is not None:  # as a reader parses it (the hash below)
+        data["patient_dob"] = sheet.patient_dob.isoformat()
     document: dict[str, Any] = {}
     for key, value in data.items():
         if key == "warnings":  # blocking before the warnings it sums up

@@ -9,7 +9,7 @@ falls back to English (``catalogue.text``); tests require every key in every lan
 # ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
-from regimens._render.catalogue import assessment_en
+from regimens._render.catalogue import assessment_en, print_en
 
 WEEKDAYS: tuple[str, ...] = (
     "Monday",
@@ -517,3 +517,4 @@ TEXTS: dict[str, str] = {
 
 # The treatment-day assessment (issue 18) has its own module.
 TEXTS.update(assessment_en.TEXTS)
+TEXTS.update(print_en.TEXTS)

@@ -9,7 +9,7 @@ falls back to English (``catalogue.text``); tests require every key in every lan
 # ruff: noqa: E501  (a catalogue: one text a line, as translators read it)
 from __future__ import annotations
 
-from regimens._render.catalogue import assessment_fr
+from regimens._render.catalogue import assessment_fr, print_fr
 
 WEEKDAYS: tuple[str, ...] = (
     "lundi",
@@ -521,3 +521,4 @@ TEXTS: dict[str, str] = {
 
 # The treatment-day assessment (issue 18) has its own module.
 TEXTS.update(assessment_fr.TEXTS)
+TEXTS.update(print_fr.TEXTS)
