@@ -162,7 +162,7 @@ def test_unreadable_input(tmp_path: Path) -> None:
     assert record["error"]["message"].startswith("the line is not UTF-8 text (byte \\xfc")
     code, _, err = run(f"batch --input {tmp_path / 'p.txt'} --regimen FOLFOX-6")
     assert code == 2
-    assert ".csv, .jsonl or .ndjson" in err
+    assert ".csv, .jsonl, .ndjson or .parquet" in err
 
 
 def test_patient_options_are_not_batch_options(tmp_path: Path) -> None:

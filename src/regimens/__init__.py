@@ -68,6 +68,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Assessment": ("_models.assessment", "Assessment"),
     # many sheets at once
     "batch_sheets": ("_api", "batch_sheets"),
+    "batch_record": ("_api", "batch_record"),
     "read_csv_rows": ("_read.rows", "read_csv_rows"),
     "read_jsonl_rows": ("_read.rows", "read_jsonl_rows"),
     "BatchResult": ("_models.batch", "BatchResult"),
@@ -157,6 +158,7 @@ __all__ = [
     "UnknownRegimenError",
     "__version__",
     "assessment_inputs",
+    "batch_record",
     "batch_sheets",
     "build_calendar",
     "bundle_json",
@@ -183,6 +185,7 @@ __all__ = [
 if TYPE_CHECKING:
     from regimens._api import (
         assessment_inputs,
+        batch_record,
         batch_sheets,
         calendar_bundle,
         check_prescription,

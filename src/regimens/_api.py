@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "assessment_inputs",
+    "batch_record",
     "batch_sheets",
     "calendar_bundle",
     "check_prescription",
@@ -71,6 +72,7 @@ def batch_sheets(
     regimen: str | None = None,
     options: SheetOptions | None = None,
     supportive: Sequence[str] = (),
+    first_row: int = 1,
 ) -> Iterator[BatchResult]:
     """Yield one :class:`BatchResult` per row of ``rows``, in order, as they are read.
 
@@ -81,7 +83,8 @@ def batch_sheets(
     another regimen is an error. A row's ``cycle``, ``dose_level`` and ``bsa_formula``
     override those of ``options`` for that row. An :class:`InputError` in ``rows`` (an
     unreadable line from :func:`~regimens._read.rows.read_jsonl_rows`) becomes that
-    row's error record.
+    row's error record. Rows are numbered from ``first_row`` (1 by default): a part of a
+    larger input, a Dask partition for instance, passes the number of its first row.
 
     ``library`` defaults to :func:`~regimens._read.library.load_library` of the built-in
     regimens and ``REGIMENS_LIBRARY``. An unknown ``regimen`` raises at once.
@@ -93,7 +96,17 @@ def batch_sheets(
     if library is None:
         library = load_library()
     read = read_batch_rows(rows, library=library, regimen=regimen)
-    yield from compute(read, library=library, options=options, supportive=supportive)
+    yield from compute(
+        read, library=library, options=options, supportive=supportive, first_row=first_row
+    )
+
+
+def batch_record(result: BatchResult) -> dict[str, object]:
+    """A batch result as one flat record: the columns of ``--format parquet``
+    (:data:`~regimens._render.batch_record.RECORD_COLUMNS`, docs/batch.md)."""
+    from regimens._render.batch_record import batch_record as record
+
+    return record(result)
 
 
 def assessment_inputs(library: Library, **keywords: Any) -> AssessmentInputs:

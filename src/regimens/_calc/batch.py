@@ -99,6 +99,7 @@ def batch_sheets(
     library: Library,
     options: SheetOptions | None = None,
     supportive: Sequence[Regimen | str] = (),
+    first_row: int = 1,
 ) -> Iterator[BatchResult]:
     """Yield one :class:`BatchResult` per row of ``rows``, in order, as they are read.
 
@@ -107,11 +108,12 @@ def batch_sheets(
     row, and its treatment-day columns (``labs``, ``toxicity``...) make its assessment.
     ``library`` is a loaded library (:func:`regimens._read.library.load_library`): the
     one the rows were read with. ``supportive`` regimens are added to every sheet.
+    Rows are numbered from ``first_row`` (a chunk of a larger input).
     """
     from regimens._calc.dosing import SheetOptions
 
     batch = _Batch(library, options if options is not None else SheetOptions(), supportive)
-    for number, row in enumerate(rows, 1):
+    for number, row in enumerate(rows, first_row):
         if isinstance(row, RowFailure):
             yield BatchResult(row=number, patient_id=row.patient_id, error=row.error)
             continue

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,16 +34,18 @@ from regimens._cli._options import (
     sheet_options,
     supportive_option,
 )
+from regimens._errors import InputError
 
 if TYPE_CHECKING:
-    from regimens._models.batch import BatchResult
+    from regimens._cli._batch_run import Job
     from regimens._render.labels import Lang
 
 __all__ = ["batch_cmd"]
 
-_INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-#: Progress is shown every this many rows (only when stderr is a terminal).
-_PROGRESS_EVERY = 1000
+_INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+#: The progress bar is shown for an input of at least this many bytes (about 10,000
+#: CSV rows), and only when stderr is a terminal.
+_PROGRESS_BYTES = 256 * 1024
 
 
 def _csv_header(lang: Lang) -> str:
@@ -54,21 +58,6 @@ def _csv_header(lang: Lang) -> str:
     return out.getvalue()
 
 
-def _jsonl_line(result: BatchResult) -> str:
-    import json
-
-    if result.sheet is None:
-        return json.dumps(result.error_record(), ensure_ascii=False) + "\n"
-    # The sheet document of ``regimens sheet --format json``, on one line, row first;
-    # an assessed row's decision next, so that a filter need not dig for it.
-    from regimens._render.sheet_json import sheet_json
-
-    head = f'{{"row":{result.row},'
-    if result.sheet.assessment is not None:
-        head += f'"assessment_decision":{json.dumps(result.sheet.assessment.decision)},'
-    return head + sheet_json(result.sheet, indent=None)[1:] + "\n"
-
-
 @click.command(
     "batch",
     cls=SectionedCommand,
@@ -78,6 +67,7 @@ def _jsonl_line(result: BatchResult) -> str:
         "Body surface area": BSA_SECTION,
         "Dose": DOSE_SECTION,
         "Output": ["output_format", "output", "lang"],
+        "Speed": ["jobs"],
         "Library": ["library_dirs"],
     },
 )
@@ -86,7 +76,8 @@ def _jsonl_line(result: BatchResult) -> str:
     "input_path",
     required=True,
     type=click.Path(dir_okay=False),
-    help="CSV (.csv) or JSON Lines (.jsonl, .ndjson) file, one patient per row.",
+    help="CSV (.csv), JSON Lines (.jsonl, .ndjson) or Parquet (.parquet) file, one patient "
+    "per row.",
 )
 @click.option("--regimen", help="Regimen of every row (then the regimen column may be left out).")
 @dose_options()
@@ -97,8 +88,16 @@ def _jsonl_line(result: BatchResult) -> str:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["jsonl", "csv"], case_sensitive=False),
-    help="Output format [default: csv when --output ends in .csv, else jsonl].",
+    type=click.Choice(["jsonl", "csv", "parquet"], case_sensitive=False),
+    help="Output format [default: csv or parquet when --output ends in .csv or .parquet, "
+    "else jsonl]. parquet needs --output and pip install 'regimens[parquet]'.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes computing rows at once [default: the number of cores]. The output is "
+    "the same, in input order, whatever the number.",
 )
 @output_option
 @lang_option
@@ -107,6 +106,7 @@ def batch_cmd(
     regimen: str | None,
     library_dirs: tuple[str, ...],
     output_format: str | None,
+    jobs: int | None,
     output: str | None,
     lang: Lang,
     supportive: tuple[str, ...],
@@ -139,47 +139,23 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
-    from regimens._api import batch_sheets
-    from regimens._errors import InputError
-    from regimens._read.rows import read_csv_rows, read_jsonl_rows
+    from regimens._cli._batch_run import Job, default_jobs
 
     library = load_library(library_dirs)
     options = sheet_options(library, cycle=cycle, pump_rate=pump_rate, **params)
     input_format = _INPUT_FORMATS.get(Path(input_path).suffix.lower())
     if input_format is None:
         raise InputError(
-            f"--input {input_path!r}: give a .csv, .jsonl or .ndjson file", field="input"
+            f"--input {input_path!r}: give a .csv, .jsonl, .ndjson or .parquet file",
+            field="input",
         )
     refuse_input_as_output(output, input_path)
-    chosen = (output_format or "").lower() or (
-        "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
-    )
-    try:
-        # surrogateescape: a byte that is not UTF-8 is an error record for its row
-        # (regimens._read.rows), not the end of the run.
-        source = open(input_path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise InputError(
-            f"--input {input_path!r}: cannot read ({exc.strerror})", field="input"
-        ) from None
-    with source:
-        rows = (
-            read_csv_rows(source, regimen_given=regimen is not None)
-            if input_format == "csv"
-            else read_jsonl_rows(source)
-        )
-        results = batch_sheets(
-            rows,
-            library=library,
-            regimen=regimen,
-            options=options,
-            supportive=supportive,
-        )
-        if output is None:
-            counts = _write(results, sys.stdout, chosen, lang)
-        else:
-            with open_atomic(output) as stream:
-                counts = _write(results, stream, chosen, lang)
+    chosen = (output_format or "").lower() or _format_of(output)
+    if chosen == "parquet":
+        _check_parquet_output(output)
+    job = Job(library, regimen, options, tuple(supportive), chosen, lang)
+    with _rows(input_path, input_format, regimen is not None) as (rows, reading):
+        counts = _output(job, rows, jobs or default_jobs(), output, reading)
     rows_read, sheets, blocking, errors = counts
     click.echo(
         f"{count(rows_read, 'row')}: {count(sheets, 'sheet')} ({blocking} with blocking "
@@ -192,36 +168,120 @@ def batch_cmd(
         sys.exit(EXIT_BLOCKING)
 
 
-def _write(
-    results: Iterator[BatchResult], stream: IO[str], output_format: str, lang: Lang
-) -> tuple[int, int, int, int]:
-    """Write each result as it comes; return (rows, sheets, blocking sheets, errors)."""
-    from regimens._render.sheet_csv import sheet_csv_rows
+def _format_of(output: str | None) -> str:
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    return {".csv": "csv", ".parquet": "parquet"}.get(suffix, "jsonl")
 
-    progress = sys.stderr.isatty()
-    rows = sheets = blocking = errors = 0
-    write = stream.write
-    if output_format == "csv":
-        write(_csv_header(lang))
-    for result in results:
-        rows += 1
-        if progress and rows % _PROGRESS_EVERY == 0:
-            click.echo(f"\r{rows} rows", err=True, nl=False)
-        if result.sheet is None:
-            errors += 1
-        else:
-            sheets += 1
-            blocking += result.sheet.blocking
-        if output_format == "jsonl":
-            write(_jsonl_line(result))
-        elif result.sheet is not None:
-            write(sheet_csv_rows(result.sheet, lang))
-        else:
-            assert result.error is not None
-            click.echo(
-                f"Error: row {result.row} (patient_id {result.patient_id}): {result.error.message}",
-                err=True,
-            )
-    if progress and rows >= _PROGRESS_EVERY:
-        click.echo("", err=True)
-    return rows, sheets, blocking, errors
+
+def _check_parquet_output(output: str | None) -> None:
+    from regimens._read.parquet import parquet_module
+
+    if output is None or output == "-":
+        raise InputError(
+            "--format parquet: give --output FILE (Parquet is a binary file, not written to "
+            "standard output)",
+            field="output",
+        )
+    parquet_module("--format parquet", "format")
+
+
+#: Where the reading of the input is (bytes), and the input's size; None for Parquet.
+_Reading = tuple[Callable[[], int] | None, int]
+
+
+@contextlib.contextmanager
+def _rows(
+    input_path: str, input_format: str, regimen_given: bool
+) -> Iterator[tuple[Iterable[Any], _Reading]]:
+    """The input's rows, and how far its reading is (for the progress bar)."""
+    if input_format == "parquet":
+        from regimens._read.parquet import read_parquet_rows
+
+        yield read_parquet_rows(input_path, regimen_given=regimen_given), (None, 0)
+        return
+    from regimens._read.rows import read_csv_rows, read_jsonl_rows
+
+    try:
+        binary = open(input_path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(
+            f"--input {input_path!r}: cannot read ({exc.strerror})", field="input"
+        ) from None
+    # surrogateescape: a byte that is not UTF-8 is an error record for its row
+    # (regimens._read.rows), not the end of the run.
+    with (
+        binary,
+        io.TextIOWrapper(
+            binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        ) as source,
+    ):
+        rows = (
+            read_csv_rows(source, regimen_given=regimen_given)
+            if input_format == "csv"
+            else read_jsonl_rows(source)
+        )
+        yield rows, (binary.tell, os.fstat(binary.fileno()).st_size)
+
+
+def _output(
+    job: Job, rows: Iterable[Any], jobs: int, output: str | None, reading: _Reading
+) -> tuple[int, int, int, int]:
+    """Write every chunk as it comes; return (rows, sheets, blocking sheets, errors)."""
+    if job.output_format == "parquet":
+        from regimens._render.batch_parquet import ParquetRecords
+
+        assert output is not None
+        with open_atomic(output, binary=True) as stream:
+            records = ParquetRecords(stream)
+            counts = _write(job, rows, jobs, records.write, *reading)
+            records.close()
+        return counts
+    if output is None:
+        return _write(job, rows, jobs, sys.stdout.write, *reading)
+    with open_atomic(output) as stream:
+        return _write(job, rows, jobs, stream.write, *reading)
+
+
+def _write(
+    job: Job,
+    rows: Iterable[Any],
+    jobs: int,
+    write: Callable[[Any], object],
+    position: Callable[[], int] | None,
+    size: int,
+) -> tuple[int, int, int, int]:
+    from regimens._cli._batch_run import run_chunks
+
+    total = sheets = blocking = errors = 0
+    if job.output_format == "csv":
+        write(_csv_header(job.lang))
+    with _progress(position, size) as advance:
+        for chunk in run_chunks(job, rows, jobs):
+            total += chunk.rows
+            sheets += chunk.sheets
+            blocking += chunk.blocking
+            errors += chunk.errors
+            write(chunk.records if job.output_format == "parquet" else chunk.text)
+            for message in chunk.messages:
+                click.echo(message, err=True)
+            advance()
+    return total, sheets, blocking, errors
+
+
+@contextlib.contextmanager
+def _progress(position: Callable[[], int] | None, size: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr, by bytes of input read: only for a long input (at least
+    :data:`_PROGRESS_BYTES`) and only when stderr is a terminal, never in the output."""
+    if position is None or size < _PROGRESS_BYTES or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=size, label="rows", file=sys.stderr) as bar:
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            now = min(position(), size)
+            bar.update(now - done)
+            done = now
+
+        yield advance

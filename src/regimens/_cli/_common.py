@@ -304,12 +304,13 @@ def choose_format(explicit: str | None, output: str | None, supported: tuple[str
 
 
 @contextmanager
-def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
+def open_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
     """A text stream to a temporary file beside ``path``, renamed onto it on success.
 
     The file appears complete or not at all: on any error or interruption the
     temporary file is removed, and an existing ``path`` is left untouched. ``batch``
-    streams through it; :func:`write_atomic` writes one text.
+    streams through it; :func:`write_atomic` writes one text. ``binary``: a byte
+    stream instead (Parquet), never standard output.
     """
     if str(path) == "-":  # -o -: standard output, as without -o
         yield sys.stdout
@@ -324,10 +325,10 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
         )
     # The handlers go in before the temporary file exists: a SIGTERM in between left it.
     with _signals_clean_up():
-        yield from _write_beside(target, directory)
+        yield from _write_beside(target, directory, binary=binary)
 
 
-def _write_beside(target: Path, directory: Path) -> Iterator[IO[str]]:
+def _write_beside(target: Path, directory: Path, *, binary: bool) -> Iterator[IO[Any]]:
     """:func:`open_atomic`'s work, under its signal handlers."""
     temporary: str | None = None
     try:
@@ -349,7 +350,11 @@ def _write_beside(target: Path, directory: Path) -> Iterator[IO[str]]:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with (
+            os.fdopen(handle, "wb")
+            if binary
+            else os.fdopen(handle, "w", encoding="utf-8", newline="")
+        ) as stream:
             try:
                 yield stream
                 stream.flush()
@@ -361,9 +366,8 @@ def _write_beside(target: Path, directory: Path) -> Iterator[IO[str]]:
                 raise _cannot_write(target, exc) from None
         if target.exists() and target.stat().st_nlink > 1:
             # A hard link: replacing the name would cut it from its other names; write
-            # the finished text through it instead (complete before it is copied).
-            with open(temporary, encoding="utf-8", newline="") as done:
-                target.write_text(done.read(), encoding="utf-8", newline="")
+            # the finished file through it instead (complete before it is copied).
+            target.write_bytes(Path(temporary).read_bytes())
             Path(temporary).unlink()
         else:
             os.replace(temporary, target)

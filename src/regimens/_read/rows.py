@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from regimens._models.library import Library
     from regimens._models.regimen import Regimen
 
-__all__ = ["read_batch_rows", "read_csv_rows", "read_jsonl_rows"]
+__all__ = ["check_header", "read_batch_rows", "read_csv_rows", "read_jsonl_rows"]
 
 _COLUMN_SET = frozenset(BATCH_COLUMNS)
 #: At most this many distinct regimens are kept between rows.
@@ -72,8 +72,8 @@ def _delimiter(line: str) -> str:
     return max(DELIMITERS, key=known)
 
 
-def _header(names: list[str], *, regimen_given: bool, delimiter: str = ",") -> list[str]:
-    """The cleaned CSV header; refuses unknown, repeated or missing columns."""
+def check_header(names: list[str], *, regimen_given: bool, delimiter: str = ",") -> list[str]:
+    """The cleaned header of a CSV or Parquet file; refuses unknown, repeated, missing columns."""
     header = [name.strip().lower() for name in names]
     for name in header:
         if name not in BATCH_COLUMNS:
@@ -126,7 +126,7 @@ def read_csv_rows(
             if undecodable is not None:
                 raise InputError(f"the header: {undecodable}", field=None)
             delimiter = _delimiter(line)
-            header = _header(
+            header = check_header(
                 _cells(line, delimiter), regimen_given=regimen_given, delimiter=delimiter
             )
             width = len(header)

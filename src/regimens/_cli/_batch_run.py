@@ -1,0 +1,197 @@
+"""The machinery of ``regimens batch``: rows in chunks, on one core or several, in order.
+
+The input's rows (dicts of cells, or an :class:`~regimens._errors.InputError` for a line
+that cannot be read) are cut into chunks of :data:`CHUNK_ROWS` rows, each with the
+number of its first row. A chunk is read, computed and rendered as a whole by
+:func:`run_chunk` — in this process (``--jobs 1``, or an input of one chunk) or in a
+worker process — and its text (or Parquet records) is written in input order. At most
+:data:`IN_FLIGHT` chunks per worker are handed out before the oldest one is written, so
+memory stays flat whatever the number of rows. Both ways run the same function on the
+same chunks: ``--jobs N`` writes exactly what ``--jobs 1`` writes.
+
+Nothing here imports click: a worker imports only what computing a chunk needs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from regimens._calc.dosing import SheetOptions
+    from regimens._errors import InputError
+    from regimens._models.batch import BatchResult
+    from regimens._models.library import Library
+    from regimens._render.labels import Lang
+
+    #: A row as read from the input, or the error of a line that could not be read.
+    Row: TypeAlias = Mapping[str, object] | InputError
+
+__all__ = ["CHUNK_ROWS", "IN_FLIGHT", "Chunk", "Job", "default_jobs", "jsonl_line", "run_chunks"]
+
+#: Rows computed together: large enough that handing a chunk to a worker costs little
+#: beside computing it, small enough that a chunk's output (about 11 kB a row) is light.
+CHUNK_ROWS = 200
+#: Chunks handed out per worker before the oldest is written: bounds the memory in use.
+IN_FLIGHT = 2
+
+
+def default_jobs() -> int:
+    """The cores this process may use (``os.process_cpu_count()`` from Python 3.13)."""
+    counter = getattr(os, "process_cpu_count", None)
+    if counter is not None:
+        return int(counter() or 1)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every chunk of one batch shares (picklable: it goes to each worker once)."""
+
+    library: Library
+    regimen: str | None
+    options: SheetOptions
+    supportive: tuple[str, ...]
+    output_format: str  # jsonl, csv or parquet
+    lang: Lang
+
+
+@dataclass
+class Chunk:
+    """One chunk, computed and rendered: its text or records, its stderr lines, counts."""
+
+    text: str = ""
+    records: list[dict[str, object]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    rows: int = 0
+    sheets: int = 0
+    blocking: int = 0
+    errors: int = 0
+
+
+def jsonl_line(result: BatchResult) -> str:
+    """A result as its ``regimens batch`` JSONL line (docs/batch.md)."""
+    import json
+
+    if result.sheet is None:
+        return json.dumps(result.error_record(), ensure_ascii=False) + "\n"
+    # The sheet document of ``regimens sheet --format json``, on one line, row first;
+    # an assessed row's decision next, so that a filter need not dig for it.
+    from regimens._render.sheet_json import sheet_json
+
+    head = f'{{"row":{result.row},'
+    if result.sheet.assessment is not None:
+        head += f'"assessment_decision":{json.dumps(result.sheet.assessment.decision)},'
+    return head + sheet_json(result.sheet, indent=None)[1:] + "\n"
+
+
+def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
+    """Read, compute and render ``rows``, numbered from ``first_row``."""
+    from regimens._api import batch_record, batch_sheets
+
+    chunk = Chunk()
+    parts: list[str] = []
+    if job.output_format == "csv":
+        from regimens._render.sheet_csv import sheet_csv_rows
+    results = batch_sheets(
+        rows,
+        library=job.library,
+        regimen=job.regimen,
+        options=job.options,
+        supportive=job.supportive,
+        first_row=first_row,
+    )
+    for result in results:
+        chunk.rows += 1
+        sheet = result.sheet
+        if sheet is None:
+            chunk.errors += 1
+        else:
+            chunk.sheets += 1
+            chunk.blocking += sheet.blocking
+        if job.output_format == "jsonl":
+            parts.append(jsonl_line(result))
+        elif job.output_format == "parquet":
+            chunk.records.append(batch_record(result))
+        elif sheet is not None:
+            parts.append(sheet_csv_rows(sheet, job.lang))
+        else:
+            assert result.error is not None
+            chunk.messages.append(
+                f"Error: row {result.row} (patient_id {result.patient_id}): {result.error.message}"
+            )
+    chunk.text = "".join(parts)
+    return chunk
+
+
+# The job of this worker process, set once by :func:`_start_worker`.
+_JOB: list[Job] = []
+
+
+def _start_worker(job: Job) -> None:
+    _JOB.append(job)
+
+
+def _work(first_row: int, rows: Sequence[Row]) -> Chunk:
+    return run_chunk(_JOB[0], first_row, rows)
+
+
+def _chunks(rows: Iterable[Row]) -> Iterator[tuple[int, list[Row]]]:
+    iterator = iter(rows)
+    first = 1
+    while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
+        yield first, chunk
+        first += len(chunk)
+
+
+def run_chunks(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Chunk]:
+    """Every chunk of ``rows``, computed on ``jobs`` processes, in input order.
+
+    One process (this one) when ``jobs`` is 1 or the input fits in one chunk: starting
+    workers would cost more than they save.
+    """
+    chunks = _chunks(rows)
+    head = list(itertools.islice(chunks, 2))
+    if jobs <= 1 or len(head) < 2:
+        for first, chunk in itertools.chain(head, chunks):
+            yield run_chunk(job, first, chunk)
+        return
+    yield from _pooled(job, itertools.chain(head, chunks), jobs)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A fresh interpreter per worker (forkserver where it exists, else spawn): forking a
+    process that runs threads (a test runner, an embedding program) can deadlock."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload([__name__])
+    return context
+
+
+def _pooled(job: Job, chunks: Iterator[tuple[int, list[Row]]], jobs: int) -> Iterator[Chunk]:
+    pending: deque[Future[Chunk]] = deque()
+    submit: Callable[..., Future[Chunk]]
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(job,)
+    ) as pool:
+        submit = pool.submit
+        try:
+            for first, chunk in chunks:
+                if len(pending) >= jobs * IN_FLIGHT:
+                    yield pending.popleft().result()
+                pending.append(submit(_work, first, chunk))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
