@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from regimens._models.sheet import Preparation, SheetDay, VialCount, VialUse
@@ -53,7 +54,15 @@ def volume_to_draw(dose_mg: float, concentration_mg_per_ml: float) -> float:
 
 
 def choose_vials(dose_mg: float, sizes_mg: Sequence[float]) -> tuple[VialCount, ...]:
-    """The fewest vials covering ``dose_mg``, then the least waste, then larger vials."""
+    """The fewest vials covering ``dose_mg``, then the least waste, then larger vials.
+
+    A pure function of its arguments, remembered (at most 4,096 of them): a batch meets
+    the same doses and vial sizes over and over. It returns frozen models, shared."""
+    return _choose_vials(dose_mg, tuple(sizes_mg))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _choose_vials(dose_mg: float, sizes_mg: tuple[float, ...]) -> tuple[VialCount, ...]:
     largest_first = sorted(sizes_mg, reverse=True)
     count = max(1, math.ceil(dose_mg / largest_first[0] - _EPSILON))
     best: tuple[float, ...] | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import InstanceOf, model_validator
 
 from regimens._errors import RegimensError, UnknownRegimenError
 from regimens._models.assessment import AssessmentInputs
@@ -135,11 +135,13 @@ class BatchRow(Frozen):
     """
 
     patient_id: str | None  # None for a Patient given as a row
-    regimen: Regimen
-    patient: Patient
+    # Models already validated where they were built: checked for type only, so that a
+    # row does not run the regimen's and the patient's validators a second time.
+    regimen: InstanceOf[Regimen]
+    patient: InstanceOf[Patient]
     options: tuple[tuple[str, object], ...] = ()
     patient_name: str | None = None
-    assessment: AssessmentInputs | None = None
+    assessment: InstanceOf[AssessmentInputs] | None = None
 
 
 class RowFailure(Frozen):

@@ -406,7 +406,9 @@ class _Rows:
         if isinstance(row, Patient):
             if self.regimen is None:
                 raise InputError("a Patient row needs the regimen given for all rows")
-            return BatchRow(patient_id=None, regimen=self.regimen, patient=row)
+            # A caller's Patient is checked again (BatchRow checks its type only).
+            patient = Patient.model_validate(row)
+            return BatchRow(patient_id=None, regimen=self.regimen, patient=patient)
         unknown = [key for key in row if key not in _COLUMN_SET]
         if unknown:
             raise InputError(

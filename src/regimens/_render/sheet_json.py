@@ -14,12 +14,13 @@ Numbers are written by pydantic's serialiser, as ``model_dump_json`` writes them
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from pydantic_core import to_json
 
 from regimens._models.provenance import document_sha256
-from regimens._models.sheet import DoseSheet, Provenance, SheetWarning
+from regimens._models.sheet import Administration, DoseSheet, Provenance, SheetWarning
 from regimens._render.assessment_json import assessment_document, assessment_object_schema
 from regimens._render.dose_words import (
     order_of_operations_text,
@@ -40,49 +41,74 @@ __all__ = [
 #: Administration fields that only feed its words (``rounding``; the French notes of
 #: the other formats): not in the document.
 _WORDS_ONLY = ("rounding_increment_mg", "tablet_strengths_mg", "notes_fr")
+#: Fields of the sheet whose document is made here rather than dumped.
+_REPLACED = frozenset({"assessment", "days", "emetogenic_risk", "warnings"})
 
 
 def sheet_json(sheet: DoseSheet, indent: int | None = 2) -> str:
     """The JSON document of ``docs/json-output.md`` (one line with ``indent=None``)."""
-    return to_json(sheet_document(sheet), indent=indent).decode()
+    return to_json(_document(sheet, share=True), indent=indent).decode()
 
 
 def sheet_document(sheet: DoseSheet) -> dict[str, Any]:
     """The JSON document as Python values (dicts, lists, numbers, strings)."""
-    data = sheet.model_dump()
-    # An administration given on many days is one object: its words are made once.
-    words: dict[int, tuple[str, str | None, str | None]] = {}
-    for day_data, day in zip(data["days"], sheet.days, strict=True):
-        for item_data, item in zip(day_data["administrations"], day.administrations, strict=True):
-            found = words.get(id(item))
-            if found is None:
-                adjustment = item.organ_adjustment
-                rule = organ_rule_text(adjustment) if adjustment is not None else None
-                found = words[id(item)] = (rounding_text(item), withheld_text(item), rule)
-            for key in _WORDS_ONLY:
-                del item_data[key]
-            item_data["rounding"], item_data["withheld_reason"], rule = found
-            if rule is not None:
-                item_data["organ_adjustment"]["rule"] = rule
+    return _document(sheet, share=False)
+
+
+def _document(sheet: DoseSheet, *, share: bool) -> dict[str, Any]:
+    """The document; with ``share``, an administration shown on several days is one dict
+    (to be serialised, never changed: :func:`sheet_document` gives each day its own)."""
+    # The fields replaced below are not dumped (their dump would be thrown away), nor
+    # the days: an administration given on many days (capecitabine on days 1-14) is one
+    # object, dumped and worded once, and that one document is shown on each of its days.
+    data = sheet.model_dump(exclude=_REPLACED)
+    items: dict[int, dict[str, Any]] = {}
+    days = [
+        {
+            "day": day.day,
+            "administrations": [_item(item, items, share) for item in day.administrations],
+        }
+        for day in sheet.days
+    ]
     data["provenance"]["order_of_operations"] = order_of_operations_text(
         sheet.provenance.order_of_operations
     )
-    data["assessment"] = assessment_document(sheet.assessment)
     risk = sheet.emetogenic_risk
-    data["emetogenic_risk"] = risk.model_dump(by_alias=True) if risk is not None else None
-    data["warnings"] = [warning_document(w) for w in sheet.warnings]
+    replaced = {
+        "days": days,
+        "assessment": assessment_document(sheet.assessment),
+        "emetogenic_risk": risk.model_dump(by_alias=True) if risk is not None else None,
+        "warnings": [warning_document(w) for w in sheet.warnings],
+    }
     if sheet.patient_dob is not None:  # as a reader parses it (the hash below)
         data["patient_dob"] = sheet.patient_dob.isoformat()
     document: dict[str, Any] = {}
-    for key, value in data.items():
+    for key in type(sheet).model_fields:  # the fields' order, as model_dump gives it
         if key == "warnings":  # blocking before the warnings it sums up
             document["blocking"] = sheet.blocking
-        document[key] = value
+        document[key] = replaced[key] if key in replaced else data[key]
     # The hash of the document's content (docs/json-output.md, sheet_sha256): of these
     # values, which are the ones a reader parses (tests/test_verify.py checks that they
     # hash alike for every regimen).
     document["provenance"]["sheet_sha256"] = document_sha256(document)
     return document
+
+
+def _item(item: Administration, done: dict[int, dict[str, Any]], share: bool) -> dict[str, Any]:
+    """An administration's document (kept in ``done`` by the object's id)."""
+    found = done.get(id(item))
+    if found is not None and not share:
+        return copy.deepcopy(found)
+    if found is None:
+        found = done[id(item)] = item.model_dump()
+        for key in _WORDS_ONLY:
+            del found[key]
+        adjustment = item.organ_adjustment
+        found["rounding"] = rounding_text(item)
+        found["withheld_reason"] = withheld_text(item)
+        if adjustment is not None:
+            found["organ_adjustment"]["rule"] = organ_rule_text(adjustment)
+    return found
 
 
 def warning_document(warning: SheetWarning, kind: str = "warning") -> dict[str, Any]:
