@@ -42,7 +42,7 @@ __all__ = [
 #: the other formats): not in the document.
 _WORDS_ONLY = ("rounding_increment_mg", "tablet_strengths_mg", "notes_fr")
 #: Fields of the sheet whose document is made here rather than dumped.
-_REPLACED = frozenset({"assessment", "days", "emetogenic_risk", "warnings"})
+_REPLACED = {"assessment", "days", "emetogenic_risk", "warnings"}
 
 
 def sheet_json(sheet: DoseSheet, indent: int | None = 2) -> str:
