@@ -35,16 +35,16 @@ def timeless(record: dict[str, Any]) -> dict[str, Any]:
 # The recipe, as docs/performance.md gives it.
 DTYPES = {
     "row": "int64",
-    "patient_id": "object",
-    "regimen": "object",
+    "patient_id": "string",
+    "regimen": "string",
     "cycle": "Int64",
     "bsa_m2": "float64",
     "blocking": "boolean",
-    "assessment_decision": "object",
-    "warnings": "object",
-    "error_field": "object",
-    "error_message": "object",
-    "sheet": "object",
+    "assessment_decision": "string",
+    "warnings": "string",
+    "error_field": "string",
+    "error_message": "string",
+    "sheet": "string",
 }
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -133,6 +135,15 @@ def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
     return chunk
 
 
+#: What computing a chunk imports (kept loaded in the forkserver, see :func:`_context`).
+_WORKER_MODULES = (
+    "regimens._api",
+    "regimens._calc.dosing",
+    "regimens._read.rows",
+    "regimens._render.batch_record",
+    "regimens._render.sheet_json",
+)
+
 # The job of this worker process, set once by :func:`_start_worker`.
 _JOB: list[Job] = []
 
@@ -169,12 +180,20 @@ def run_chunks(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Chunk]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """A fresh interpreter per worker (forkserver where it exists, else spawn): forking a
-    process that runs threads (a test runner, an embedding program) can deadlock."""
+    """How workers start. Forked from this process where that is safe — one thread, and
+    no pyarrow (whose thread pool runs native threads) — so that they share its pages:
+    the modules and the library (memory: docs/performance.md). Otherwise a fresh
+    interpreter per worker (forkserver where it exists, else spawn), since forking a
+    process that runs threads can deadlock the child."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload([__name__])
+    if "fork" in methods and threading.active_count() == 1 and "pyarrow" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The modules a worker needs, imported once in the server: each worker forked from
+    # it shares their pages instead of importing them again.
+    context.set_forkserver_preload([__name__, *_WORKER_MODULES])
     return context
 
 
