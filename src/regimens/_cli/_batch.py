@@ -1,4 +1,4 @@
-"""``regimens batch``: dose sheets for a CSV or JSONL file of patients (docs/batch.md)."""
+"""``regimens batch``: dose sheets for a CSV, JSONL or Parquet file of patients (docs/batch.md)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def batch_cmd(
     pump_rate: float | None,
     **params: Any,
 ) -> None:
-    """Dose sheets for every row of a CSV or JSONL file of patients.
+    """Dose sheets for every row of a CSV, JSONL or Parquet file of patients.
 
     Columns: patient_id, regimen (unless --regimen), height, weight, and optionally
     sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name; values with
@@ -128,8 +128,9 @@ def batch_cmd(
     jsonl: one line per row, in input order: the `sheet --format json` document
     plus "row" (1-based data row, blank lines not counted), or an error record
     {"row", "patient_id", "error": {"field", "message"}}. csv: one row per
-    administration per day, with patient_id; error records go to stderr. A summary
-    goes to stderr. --output writes atomically.
+    administration per day, with patient_id; error records go to stderr. parquet:
+    one record per row (docs/batch.md). A summary goes to stderr. --output writes
+    atomically. Rows are computed on every core (--jobs), output in input order.
 
     Exit status: 0 every row gave a sheet, none blocking; 2 some row was an error
     (or the input is unreadable); 3 no errors but some sheet is blocking.
