@@ -6,9 +6,12 @@ one process writes, byte for byte, every row once, in input order, errors in pla
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,12 @@ def cohort(rows: int, seed: int = 23) -> tuple[str, set[int]]:
         else:
             lines.append(f"P{number},{height},{weight},{crcl}")
     return "\n".join(lines) + "\n", bad
+
+
+def one_row(path: Path) -> Path:
+    """A one-row CSV text at ``path``."""
+    path.write_text("patient_id,height,weight\nA,170,70\n", encoding="utf-8")
+    return path
 
 
 def test_jobs_2_writes_what_jobs_1_writes_for_10000_rows(tmp_path: Path) -> None:
@@ -98,29 +107,62 @@ def test_jobs_2_csv_output_and_errors_on_stderr_in_order(tmp_path: Path) -> None
 
 
 def test_jobs_must_be_a_positive_whole_number(tmp_path: Path) -> None:
-    source = tmp_path / "p.csv"
-    source.write_text("patient_id,height,weight\nA,170,70\n", encoding="utf-8")
+    source = one_row(tmp_path / "p.csv")
     code, _, err = run(f"batch --input {source} --regimen FOLFOX-6 --jobs 0")
     assert code == 2
     assert "--jobs" in err
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
-    """An input long enough for the bar (over 256 KiB: 300 rows with a 1,000-character
-    patient_name), stderr not a terminal (the test runner's): stderr holds the summary
-    line only, the output only the records."""
-    name = "N" * 1000
-    text = "patient_id,height,weight,crcl,patient_name\n" + "".join(
-        f"P{number},170,70,90,{name}\n" for number in range(300)
-    )
-    assert len(text.encode()) > 256 * 1024
-    source = tmp_path / "long.csv"
-    source.write_text(text, encoding="utf-8")
+    """An input long enough for the bar, stderr not a terminal (the test runner's):
+    stderr holds the summary line only, the output only the records."""
+    source = long_input(tmp_path / "long.csv", 300)
     target = tmp_path / "out.jsonl"
     code, out, err = run(f"batch --input {source} --regimen FOLFOX-6 --output {target}")
     assert (code, out) == (0, "")
     assert err == "300 rows: 300 sheets (0 with blocking warnings), 0 errors\n"
     assert all(line.startswith('{"row":') for line in target.read_text().splitlines())
+
+
+def long_input(path: Path, rows: int) -> Path:
+    """A CSV over 256 KiB (the bar's threshold) of ``rows`` rows: each row has a
+    1,000-character patient_name."""
+    name = "N" * 1000
+    path.write_text(
+        "patient_id,height,weight,crcl,patient_name\n"
+        + "".join(f"P{number},170,70,90,{name}\n" for number in range(rows)),
+        encoding="utf-8",
+    )
+    assert path.stat().st_size > 256 * 1024
+    return path
+
+
+@pytest.mark.subprocess
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal_and_not_in_the_output(tmp_path: Path) -> None:
+    """stderr a terminal (a pseudo-terminal), a long input: the bar is drawn on stderr
+    up to 100 %, then the summary; the output file holds the records only."""
+    source = long_input(tmp_path / "long.csv", 300)
+    target = tmp_path / "out.jsonl"
+    terminal, stderr = os.openpty()
+    command = f"batch --input {source} --regimen FOLFOX-6 --jobs 1 --output {target}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "regimens", *command.split()],
+        stderr=stderr,
+        stdout=subprocess.DEVNULL,
+    )
+    os.close(stderr)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the command has closed the terminal
+        while chunk := os.read(terminal, 4096):
+            shown += chunk
+    os.close(terminal)
+    assert process.wait() == 0
+    assert b"rows  [####################################]  100%" in shown
+    assert shown.endswith(b"300 rows: 300 sheets (0 with blocking warnings), 0 errors\r\n")
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 300
+    assert all(line.startswith('{"row":') for line in lines)
 
 
 pa = pytest.importorskip("pyarrow")
@@ -170,8 +212,7 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
 
 
 def test_parquet_output_needs_a_file(tmp_path: Path) -> None:
-    source = tmp_path / "p.csv"
-    source.write_text("patient_id,height,weight\nA,170,70\n", encoding="utf-8")
+    source = one_row(tmp_path / "p.csv")
     code, out, err = run(f"batch --input {source} --regimen FOLFOX-6 --format parquet")
     assert (code, out) == (2, "")
     assert "give --output FILE" in err
@@ -181,8 +222,7 @@ def test_parquet_without_pyarrow_names_the_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without pyarrow: one line naming the extra to install, exit 2, no traceback."""
-    source = tmp_path / "p.csv"
-    source.write_text("patient_id,height,weight\nA,170,70\n", encoding="utf-8")
+    source = one_row(tmp_path / "p.csv")
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     target = tmp_path / "out.parquet"
@@ -199,8 +239,7 @@ def test_parquet_without_pyarrow_names_the_extra(
 
 
 def test_a_file_that_is_not_parquet(tmp_path: Path) -> None:
-    source = tmp_path / "p.parquet"
-    source.write_text("patient_id,height,weight\nA,170,70\n", encoding="utf-8")
+    source = one_row(tmp_path / "p.parquet")  # CSV text under a Parquet name
     code, _, err = run(f"batch --input {source} --regimen FOLFOX-6")
     assert code == 2
     assert "not a readable Parquet file" in err
