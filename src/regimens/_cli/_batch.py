@@ -114,7 +114,7 @@ def batch_cmd(
     pump_rate: float | None,
     **params: Any,
 ) -> None:
-    """Dose sheets for every row of a CSV, JSONL or Parquet file of patients.
+    """Dose sheets for each row of a CSV, JSONL or Parquet file.
 
     Columns: patient_id, regimen (unless --regimen), height, weight, and optionally
     sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name; values with
