@@ -14,9 +14,11 @@ Nothing here imports click: a worker imports only what computing a chunk needs.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -148,8 +150,39 @@ _WORKER_MODULES = (
 _JOB: list[Job] = []
 
 
+#: Signals that end a batch. The batch's process handles them (its output's temporary
+#: file is removed, regimens._cli._common.open_atomic); a worker takes the default
+#: action, and leaves Ctrl-C (sent to the whole process group) to the batch.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
+
+
 def _start_worker(job: Job) -> None:
     _JOB.append(job)
+    # A forked worker inherits the batch's handlers and its blocked signals (_launch).
+    for number in _STOP_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {*_STOP_SIGNALS, signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Signals wait while workers are forked: one that arrived between a fork and the
+    worker's own handlers would run the batch's handler in the worker, not the batch."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    held = {*_STOP_SIGNALS, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _work(first_row: int, rows: Sequence[Row]) -> Chunk:
@@ -205,6 +238,9 @@ def _pooled(job: Job, chunks: Iterator[tuple[int, list[Row]]], jobs: int) -> Ite
     ) as pool:
         submit = pool.submit
         try:
+            with _signals_held():  # a forking pool starts its workers on the first submit
+                for first, chunk in itertools.islice(chunks, jobs * IN_FLIGHT):
+                    pending.append(submit(_work, first, chunk))
             for first, chunk in chunks:
                 if len(pending) >= jobs * IN_FLIGHT:
                     yield pending.popleft().result()
