@@ -23,7 +23,7 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-_TIME = re.compile(r'"calculated_at":"[^"]*"')
+_TIME = re.compile(r'"(calculated_at|sheet_sha256)":"[^"]*"')
 
 
 def timeless(record: dict[str, Any]) -> dict[str, Any]:
