@@ -185,7 +185,7 @@ def test_a_terminated_batch_leaves_no_temporary_file(tmp_path: Path, number):
             process.kill()
             process.wait()
         errors.close()
-    assert process.returncode == 128 + number
+    assert process.returncode == 128 + number, (tmp_path / "stderr").read_text()
     assert list(out_dir.iterdir()) == []
 
 
