@@ -15,6 +15,8 @@ from pydantic_core import to_json
 from tabulate import tabulate
 
 from regimens._models.verify import Difference, SheetVerification
+from regimens._render.catalogue import text
+from regimens._render.labels import Lang
 
 __all__ = ["verify_json", "verify_table"]
 
@@ -22,26 +24,32 @@ __all__ = ["verify_json", "verify_table"]
 _SHOWN = 60
 
 
-def verify_table(result: SheetVerification) -> str:
+def verify_table(result: SheetVerification, lang: Lang = "en") -> str:
     """The verification as text: its verdict, then each difference."""
     files = len(result.files)
-    subject = (
-        f"{result.regimen_id} cycle {result.cycle} computed again with regimens "
-        f"{result.tool_version} from {files} library file{'s' * (files != 1)}"
+    subject = text(
+        "verify.subject",
+        lang,
+        regimen=result.regimen_id,
+        cycle=result.cycle,
+        version=result.tool_version,
+        files=text("verify.file" if files == 1 else "verify.files", lang, count=files),
     )
     if result.identical:
-        return (
-            f"identical: {subject} gives the saved sheet, and its sheet_sha256 matches its content"
-        )
+        return text("verify.identical", lang, subject=subject)
     count = len(result.differences)
-    rows = [_row(item) for item in result.differences]
-    table = tabulate(rows, headers=["field", "saved", "now"], tablefmt="simple")
-    return f"different: {subject}: {count} difference{'s' * (count != 1)}\n\n{table}"
+    rows = [_row(item, lang) for item in result.differences]
+    heads = [text(f"verify.head.{name}", lang) for name in ("field", "saved", "now")]
+    table = tabulate(rows, headers=heads, tablefmt="simple")
+    differences = text(
+        "verify.difference" if count == 1 else "verify.differences", lang, count=count
+    )
+    return f"{text('verify.different', lang, subject=subject, differences=differences)}\n\n{table}"
 
 
-def _row(item: Difference) -> list[str]:
+def _row(item: Difference, lang: Lang) -> list[str]:
     if item.change == "edited":
-        return [item.field, _shown(item.saved), f"{_shown(item.now)} (the sheet was edited)"]
+        return [item.field, _shown(item.saved), text("verify.edited", lang, now=_shown(item.now))]
     saved = "-" if item.change == "added" else _shown(item.saved)
     now = "-" if item.change == "removed" else _shown(item.now)
     return [item.field, saved, now]

@@ -518,3 +518,20 @@ TEXTS: dict[str, str] = {
 # The treatment-day assessment (issue 18) has its own module.
 TEXTS.update(assessment_en.TEXTS)
 TEXTS.update(print_en.TEXTS)
+
+# regimens verify (issue 22): its verdict line and table heads.
+TEXTS.update(
+    {
+        "verify.subject": "{regimen} cycle {cycle} computed again with regimens {version} from {files}",
+        "verify.file": "{count} library file",
+        "verify.files": "{count} library files",
+        "verify.identical": "identical: {subject} gives the saved sheet, and its sheet_sha256 matches its content",
+        "verify.different": "different: {subject}: {differences}",
+        "verify.difference": "{count} difference",
+        "verify.differences": "{count} differences",
+        "verify.edited": "{now} (the sheet was edited)",
+        "verify.head.field": "field",
+        "verify.head.saved": "saved",
+        "verify.head.now": "now",
+    }
+)

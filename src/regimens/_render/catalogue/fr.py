@@ -522,3 +522,21 @@ TEXTS: dict[str, str] = {
 # The treatment-day assessment (issue 18) has its own module.
 TEXTS.update(assessment_fr.TEXTS)
 TEXTS.update(print_fr.TEXTS)
+
+# regimens verify (issue 22): its verdict line and table heads. The first word stays
+# "identical" / "different": a script reads it whatever the language.
+TEXTS.update(
+    {
+        "verify.subject": "{regimen} cycle {cycle} recalculé avec regimens {version} à partir de {files}",
+        "verify.file": "{count} fichier de la bibliothèque",
+        "verify.files": "{count} fichiers de la bibliothèque",
+        "verify.identical": "identical : {subject} redonne la prescription enregistrée, et son sheet_sha256 correspond à son contenu",
+        "verify.different": "different : {subject} : {differences}",
+        "verify.difference": "{count} différence",
+        "verify.differences": "{count} différences",
+        "verify.edited": "{now} (la prescription a été modifiée)",
+        "verify.head.field": "champ",
+        "verify.head.saved": "enregistré",
+        "verify.head.now": "maintenant",
+    }
+)
