@@ -92,7 +92,10 @@ RAINBOW_ORDERS: Doses = {
         (day, drug, "premedication"): dose
         for day in (1, 8, 15)
         for drug, dose in (("dexamethasone", 8), ("loratadine", 10), ("famotidine", 20))
-    }
+    },
+    # HemOnc RAINBOW: diphenhydramine 50 mg IV before each ramucirumab (days 1 and 15).
+    (1, "diphenhydramine", "premedication"): 50,
+    (15, "diphenhydramine", "premedication"): 50,
 }
 
 
@@ -428,12 +431,11 @@ def test_the_blood_count_rule_at_and_around_its_edges(
     assert result.assessment.decision == decision
 
 
-@pytest.mark.parametrize(
-    "regimen", ["DCF", "PACLITAXEL-RAMUCIRUMAB", "CARBOPLATIN-PACLITAXEL-WEEKLY"]
-)
+@pytest.mark.parametrize("regimen", ["CARBOPLATIN-PACLITAXEL-WEEKLY"])
 def test_a_regimen_without_a_blood_count_rule_says_so(library: Library, regimen: str) -> None:
     """No sourced blood-count threshold: each drug says 'haematology: no rule encoded',
-    rather than a silent 'go' at neutrophils 0.5 and platelets 20 (issue 21)."""
+    rather than a silent 'go' at neutrophils 0.5 and platelets 20 (issue 21). DCF's and
+    RAINBOW's rules: tests/test_blood_counts_21.py."""
     liver = {"bilirubin": "10 umol/L", "ast": 20, "alt": 20, "alp": 50}
     result = assess(library, regimen, anc=0.5, platelets=20, **liver)  # type: ignore[arg-type]
     assert result.assessment is not None
