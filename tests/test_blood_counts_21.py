@@ -49,9 +49,7 @@ def assess(library: Library, regimen: str, anc: float, platelets: float) -> Dose
         labs=[f"{name}={value}" for name, value in labs.items()],
         dpyd_activity_score="2",
     )
-    return compute_sheet(
-        library, regimen, make_patient(**PATIENT), SheetOptions(assessment=inputs)
-    )
+    return compute_sheet(library, regimen, make_patient(**PATIENT), SheetOptions(assessment=inputs))
 
 
 EDGES = [
@@ -150,13 +148,20 @@ def premedication(result: DoseSheet, drug: str) -> dict[int, tuple[float, str, s
     [PATIENT, {"height": 162, "weight": 50, "crcl": 80}],
     ids=["2.00m2-72kg", "1.50m2-50kg"],
 )
-def test_diphenhydramine_before_each_ramucirumab(library: Library, patient: dict[str, float]) -> None:
+def test_diphenhydramine_before_each_ramucirumab(
+    library: Library, patient: dict[str, float]
+) -> None:
     """HemOnc RAINBOW: diphenhydramine 50 mg IV before each ramucirumab dose (days 1 and
     15), a flat dose: 50 mg at 200 cm / 72 kg (2.00 m², ramucirumab 8 × 72 = 576 mg) and
     at 162 cm / 50 kg (1.50 m², ramucirumab 8 × 50 = 400 mg); not on day 8."""
     result = compute_sheet(library, "RAINBOW", make_patient(**patient), SheetOptions())
-    assert premedication(result, "diphenhydramine") == {1: (50, "IV", "bolus"), 15: (50, "IV", "bolus")}
-    ramucirumab = {d.day: a.dose_mg for d in result.days for a in d.administrations if a.drug == "ramucirumab"}
+    assert premedication(result, "diphenhydramine") == {
+        1: (50, "IV", "bolus"),
+        15: (50, "IV", "bolus"),
+    }
+    ramucirumab = {
+        d.day: a.dose_mg for d in result.days for a in d.administrations if a.drug == "ramucirumab"
+    }
     assert ramucirumab == {1: 8 * patient["weight"], 15: 8 * patient["weight"]}
 
 
