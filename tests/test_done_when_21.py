@@ -105,3 +105,32 @@ def test_fhir_carries_every_order_with_its_dose(
             assert quantity["unit"] == "mg"
             requests.add((name, quantity["value"]))
     assert {(drug, dose) for (_, drug, _), dose in ORDERS[regimen].items()} <= requests
+
+
+#: Each new regimen's pumps: the day a continuous infusion started on day 1 comes off,
+#: day 1 + ceil(hours / 24) (docs/calendar.md), and its date from Monday 2026-03-02.
+PUMPS_OFF = {
+    "FLOT": ("2026-03-03", "D2"),  # 24 h: 1 + 1
+    "FOLFIRINOX": ("2026-03-04", "D3"),  # 46 h: 1 + ceil(1.92) = 3
+    "MFOLFIRINOX": ("2026-03-04", "D3"),  # 46 h
+    "FOLFOXIRI": ("2026-03-04", "D3"),  # 48 h: 1 + 2
+    "FOLFOX-NIVOLUMAB": ("2026-03-04", "D3"),  # mFOLFOX6, 46 h
+    "DCF": ("2026-03-07", "D6"),  # 120 h: 1 + 5
+}
+
+
+@pytest.mark.parametrize("regimen", NEW_REGIMENS)
+def test_every_new_regimen_has_its_calendar(library: Library, regimen: str) -> None:
+    """`regimens calendar` from Monday 2026-03-02: day 1 gives each drug of the sheet's
+    day 1, and a pump started on day 1 comes off on its day (PUMPS_OFF); no other pump
+    is taken off."""
+    code, out, err = run_words("calendar", regimen, "--start", "2026-03-02", "--cycles", "1")
+    assert (code, err) == (0, "")
+    rows = treatment_rows(out)
+    first = " ".join(rows["2026-03-02"])
+    result = compute_sheet(library, regimen, make_patient(**PATIENT_A), SheetOptions())
+    for administration in next(day for day in result.days if day.day == 1).administrations:
+        assert administration.drug in first
+    pumps_off = {date: cells[3] for date, cells in rows.items() if "pump off" in cells}
+    expected = PUMPS_OFF.get(regimen)
+    assert pumps_off == (dict([expected]) if expected else {})
