@@ -27,6 +27,8 @@ __all__ = ["CSV_COLUMNS", "sheet_csv", "sheet_csv_rows"]
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("patient_id", "n_patient"),
     ("patient_name", "nom_patient"),
+    # ISO (1956-04-23) in both languages: a date a spreadsheet reads whatever its locale.
+    ("patient_dob", "date_de_naissance"),
     ("regimen_id", "protocole"),
     ("cycle", "cycle"),
     ("day", "jour"),
@@ -121,6 +123,7 @@ def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
             values = {
                 "patient_id": sheet.patient_id or "",
                 "patient_name": sheet.patient_name or "",
+                "patient_dob": sheet.patient_dob.isoformat() if sheet.patient_dob else "",
                 "regimen_id": sheet.regimen.id,
                 "cycle": str(sheet.cycle),
                 "day": str(day.day),
