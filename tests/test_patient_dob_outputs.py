@@ -172,3 +172,24 @@ def test_batch_refuses_a_bad_date_of_birth(tmp_path: Path, dob: str, said: str) 
     assert said in bad["error"]["message"]
     assert "YYYY-MM-DD" in bad["error"]["message"]
     assert good["patient_dob"] == DOB
+
+
+def test_batch_parquet_date_column(tmp_path: Path) -> None:
+    """A Parquet ``date`` column (a data warehouse's type for a birth date) is read as
+    YYYY-MM-DD and reaches the sheet; a null is "not given"."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "patients.parquet"
+    table = pa.table(
+        {
+            "patient_id": ["A1", "A2"],
+            "height": [170.0, 170.0],
+            "weight": [70.0, 70.0],
+            "crcl": [90.0, 90.0],
+            "patient_dob": pa.array([dt.date(1956, 4, 23), None], type=pa.date32()),
+        }
+    )
+    pq.write_table(table, source)
+    code, out, err = run(f"batch --input {source} --regimen FOLFOX-6")
+    assert code == 0, err
+    assert [json.loads(line)["patient_dob"] for line in out.splitlines()] == [DOB, None]
