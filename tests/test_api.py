@@ -199,7 +199,9 @@ def test_json_documents_carry_a_schema_version() -> None:
     """Sheet, calendar, check and course documents all say which contract they follow."""
     for model in (regimens.DoseSheet, regimens.Calendar, regimens.CheckReport):
         assert re.fullmatch(r"\d+\.\d+", model.model_fields["schema_version"].default)
-    assert regimens.CourseReport.model_fields["schema_version"].default == "1.1"
+    assert (
+        regimens.CourseReport.model_fields["schema_version"].default == "1.2"
+    )  # 1.2: the provenance names every file (issue 22)
     # Sheet 1.1: the assessment (issue 18); 1.2: oral plans; 1.3: infusions (issue 19);
     # 1.4: kinds of order, multi-day pumps, emetogenic risk, days before day 1 (issue 21).
     # 1.5: every file read, shadowing user files, library directories, sheet_sha256

@@ -123,7 +123,9 @@ def test_csv_in_french_translates_headers_not_values() -> None:
     """--lang fr: French header names, drug names and weekdays; dates and codes unchanged."""
     _, out, _ = run(f"{FOLFOX_12} --format csv --lang fr --height 170 --weight 70 --crcl 80")
     table = rows(out)
-    assert out.splitlines()[0].startswith("protocole,cycle,j1_prevu,j1,")
+    assert out.splitlines()[0].startswith(
+        "n_patient,nom_patient,date_de_naissance,protocole,cycle,"
+    )
     first = table[0]
     assert (first["dci"], first["medicament"]) == ("oxaliplatin", "oxaliplatine")
     assert (first["date"], first["jour_semaine"], first["venue"]) == (
@@ -466,7 +468,7 @@ def test_html_footer_is_the_sheets() -> None:
 
 def test_output_extension_picks_the_format(tmp_path: Path) -> None:
     """--output x.md / x.csv / x.html without --format write markdown, CSV and HTML."""
-    for name, start in (("c.md", "# Calendar: "), ("c.csv", "regimen_id,cycle,"),
+    for name, start in (("c.md", "# Calendar: "), ("c.csv", "patient_id,patient_name,"),
                         ("c.html", "<!DOCTYPE html>")):  # fmt: skip
         target = tmp_path / name
         code, out, err = run(f"{FOLFOX_12} --output {target}")

@@ -104,7 +104,7 @@ def test_bom_crlf_csv_to_csv_output(tmp_path: Path) -> None:
     assert code == 0, err
     assert out == ""
     rows = target.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("patient_id,patient_name,regimen_id,cycle,day,")
+    assert rows[0].startswith("patient_id,patient_name,patient_dob,regimen_id,cycle,day,")
     # FOLFOX-6 has 4 administrations on day 1 (and none after) per patient.
     assert [row.split(",")[0] for row in rows[1:]] == ["W1"] * 4 + ["W2"] * 4
     assert not list(tmp_path.glob(".doses.csv.*"))  # no temporary file left
@@ -118,7 +118,7 @@ def test_empty_and_header_only_inputs(tmp_path: Path) -> None:
     header = write(tmp_path, "h.csv", "patient_id,height,weight\n")
     code, out, err = run(f"batch --input {header} --regimen FOLFOX-6 --format csv")
     assert code == 0
-    assert out.startswith("patient_id,patient_name,regimen_id,")
+    assert out.startswith("patient_id,patient_name,patient_dob,regimen_id,")
     assert out.count("\n") == 1
 
 

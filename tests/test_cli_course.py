@@ -139,6 +139,9 @@ def test_json_contract() -> None:
         "regimens",
         "drugs",
         "options",
+        "files",
+        "shadowed",
+        "library_dirs",
     ]
     assert (
         data["provenance"]["course_sha256"]

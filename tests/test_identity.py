@@ -144,7 +144,7 @@ def test_calendar_cli_carries_the_identifiers() -> None:
     assert "1956-04-23" in out
     _, out, _ = run(f"{CALENDAR} {WHO} --format json")
     document = json.loads(out)
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"  # 1.1 added them; 1.2 the files
     assert [document[k] for k in ("patient_id", "patient_name", "patient_dob")] == [
         "123456",
         "Jane Doe",

@@ -184,7 +184,7 @@ def test_output_format_from_extension(tmp_path: Path) -> None:
     code, out, _ = run(f"{EOX_200} --output {target}")
     assert (code, out) == (0, "")
     written = target.read_text(encoding="utf-8")
-    assert written.startswith("patient_id,patient_name,regimen_id,cycle,day")
+    assert written.startswith("patient_id,patient_name,patient_dob,regimen_id,cycle,day")
 
 
 def test_output_with_unknown_extension_is_refused(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def test_sheet_csv_one_header_per_column_with_patient_name() -> None:
     assert code == 0, out
     header = next(csv.reader(io.StringIO(out)))
     assert len(header) == len(set(header))
-    assert header[:3] == ["patient_id", "patient_name", "regimen_id"]
+    assert header[:4] == ["patient_id", "patient_name", "patient_dob", "regimen_id"]
     assert "regimen" not in header
     table = rows(out)
     assert {row["patient_name"] for row in table} == {"Doe, Jane"}

@@ -90,6 +90,7 @@ class _Batch:
             supportive=self.supportive,
             patient_id=row.patient_id,
             patient_name=row.patient_name,
+            patient_dob=row.patient_dob,
         )
 
 

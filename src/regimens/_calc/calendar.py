@@ -469,6 +469,14 @@ def build_calendar(
 
     main_ref = regimen_ref(library, main)
     added_refs = tuple(regimen_ref(library, item) for item in added)
+    # What the calendar read, named as a sheet names it: the regimens, the facts of every
+    # drug given (names; doses too with the measurements), the assessment settings when
+    # the sheets had an assessment.
+    sources = library.sources(
+        [main.id, *(ref.id for ref in added_refs)],
+        sorted({item.drug for c in cycles for day in c.days for item in day.administrations}),
+        assessment=patient is not None and base_sheet_options.assessment is not None,
+    )
     settings: dict[str, Any] = {"start": start.isoformat(), **options.model_dump(mode="json")}
     if patient is not None:
         settings["sheet"] = base_sheet_options.model_dump(mode="json", exclude={"cycle"})
@@ -495,6 +503,9 @@ def build_calendar(
             supportive={ref.id: ref.sha256 for ref in added_refs},
             options=settings,
             calculated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            files=sources.files,
+            shadowed=sources.shadowed,
+            library_dirs=sources.library_dirs,
         ),
         drug_names=_drug_names(library, cycles),
     )

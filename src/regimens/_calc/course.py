@@ -65,9 +65,17 @@ from regimens._version import __version__
 if TYPE_CHECKING:
     from regimens._calc.dosing import SheetOptions
     from regimens._models.library import Library
+    from regimens._models.provenance import LibrarySources
     from regimens._models.regimen import Regimen
 
-__all__ = ["LastLine", "compute_course", "cycles_that_fit", "last_line", "limit_status"]
+__all__ = [
+    "LastLine",
+    "compute_course",
+    "cycles_that_fit",
+    "last_line",
+    "limit_status",
+    "sheets_sources",
+]
 
 #: Values are compared after rounding to this many decimals (see the module doc).
 _DECIMALS = 6
@@ -445,6 +453,7 @@ def _provenance(
         regimens.setdefault(sheet.provenance.regimen_id, sheet.provenance.regimen_sha256)
         for regimen_id, sha256 in sheet.provenance.supportive.items():
             regimens.setdefault(regimen_id, sha256)
+    sources = sheets_sources(library, sheets, drugs)
     return CourseProvenance(
         tool_version=__version__,
         calculated_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -455,6 +464,28 @@ def _provenance(
             bsa_formula=formula,
             equivalence={r.drug: r.ratio for r in ratios if r.from_option},
         ),
+        files=sources.files,
+        shadowed=sources.shadowed,
+        library_dirs=sources.library_dirs,
+    )
+
+
+def sheets_sources(
+    library: Library, sheets: Sequence[DoseSheet], drugs: Sequence[str] = ()
+) -> LibrarySources:
+    """The library files behind these sheets and the facts of ``drugs`` (a limit, a
+    ratio), found as a sheet finds its own (:meth:`Library.sources`): each file once,
+    in layer order, with the user files that shadowed built-in ones."""
+    regimen_ids: dict[str, None] = {}
+    given: set[str] = set(drugs)
+    for sheet in sheets:
+        regimen_ids[sheet.provenance.regimen_id] = None
+        regimen_ids.update(dict.fromkeys(sheet.provenance.supportive))
+        given.update(item.drug for day in sheet.days for item in day.administrations)
+    return library.sources(
+        list(regimen_ids),
+        sorted(given),
+        assessment=any(sheet.assessment is not None for sheet in sheets),
     )
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from regimens._calc.course import LastLine, last_line
+from regimens._calc.course import LastLine, last_line, sheets_sources
 from regimens._errors import InputError
 from regimens._models.course import PATIENT_FIELDS, Course
 from regimens._models.course_next import (
@@ -33,6 +33,7 @@ from regimens._models.course_next import (
     CarriedLevel,
     CarriedRule,
     NextCycle,
+    NextProvenance,
     NextVisit,
 )
 from regimens._models.options import DrugDoseLevel
@@ -200,6 +201,8 @@ def next_cycle(
             )
             for item in calendar.cycles
         ]
+    # The last line's sheets and this one's: every file the command read.
+    sources = sheets_sources(library, [*last.sheets, sheet])
     return NextCycle(
         source=source,
         patient_id=course.patient.id,
@@ -217,6 +220,13 @@ def next_cycle(
         carried=tuple(carried),
         measured_now=tuple(now),
         calendar=tuple(visits),
+        provenance=NextProvenance(
+            calculated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            course_sha256=course.sha256,
+            files=sources.files,
+            shadowed=sources.shadowed,
+            library_dirs=sources.library_dirs,
+        ),
         sheet=sheet,
     )
 

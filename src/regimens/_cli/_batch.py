@@ -117,7 +117,8 @@ def batch_cmd(
     """Dose sheets for each row of a CSV, JSONL or Parquet file.
 
     Columns: patient_id, regimen (unless --regimen), height, weight, and optionally
-    sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name; values with
+    sex, age, creatinine, cycle, dose_level, bsa_formula, patient_name, patient_dob
+    (YYYY-MM-DD); values with
     or without units as on the command line ("170cm", "154 lb"). A row's cycle,
     dose_level and bsa_formula override the options below for that row. The
     treatment day, as `regimens sheet`'s options: labs, uln, toxicity, conditions,

@@ -7,6 +7,7 @@ The rows are read by :mod:`regimens._read.rows` into :class:`BatchRow` (or a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Self
 
 from pydantic import InstanceOf, model_validator
@@ -65,6 +66,7 @@ BATCH_COLUMNS: tuple[str, ...] = (
     "bsa_formula",
     "concentration",
     "patient_name",
+    "patient_dob",
     *ASSESSMENT_COLUMNS,
 )
 
@@ -141,6 +143,8 @@ class BatchRow(Frozen):
     patient: InstanceOf[Patient]
     options: tuple[tuple[str, object], ...] = ()
     patient_name: str | None = None
+    #: Read and checked as ``--patient-dob`` (issue 22): printed, never calculated with.
+    patient_dob: dt.date | None = None
     assessment: InstanceOf[AssessmentInputs] | None = None
 
 

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Items, PlainText, Whole
 from regimens._models.measures import Measured
+from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
 from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
 from regimens._models.validation import Checked
 
@@ -48,8 +49,9 @@ __all__ = [
 ]
 
 #: Version of the calendar JSON document: minor for a new field (1.1: ``patient_id``,
-#: ``patient_name``, ``patient_dob``), major for an incompatible change.
-CALENDAR_SCHEMA_VERSION = "1.1"
+#: ``patient_name``, ``patient_dob``; 1.2: the provenance's ``files``, ``shadowed`` and
+#: ``library_dirs``), major for an incompatible change.
+CALENDAR_SCHEMA_VERSION = "1.2"
 #: A calendar lays out at most 100 cycles (a dose sheet and a course go to cycle 200).
 MAX_CYCLES = 100
 #: A postponement longer than a year is a typo, not a delay.
@@ -319,6 +321,19 @@ class CalendarProvenance(Frozen):
         default_factory=FrozenDict, description="The options, as given to build_calendar."
     )
     calculated_at: str = Field(description="ISO 8601, UTC.")
+    files: tuple[SourceFile, ...] = Field(
+        default=(),
+        description="Every library file the calendar read, with its SHA-256 (1.2): the "
+        "regimen files, the drug-facts file of each drug given, assessment.toml when the "
+        "doses had an assessment. As in the sheet's provenance.",
+    )
+    shadowed: tuple[Shadowing, ...] = Field(
+        default=(),
+        description="The user files among them that replaced an earlier layer's (1.2).",
+    )
+    library_dirs: tuple[LibraryDirectory, ...] = Field(
+        default=(), description="The user library directories, in layer order (1.2)."
+    )
 
 
 class Calendar(Frozen):

@@ -34,6 +34,7 @@ from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Whole
 from regimens._models.course_record import LineRecord
 from regimens._models.options import check_dose_level
+from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
 from regimens._models.regimen import FieldPathError
 from regimens._models.sheet import Severity, SheetWarning
 from regimens._version import __version__
@@ -45,6 +46,7 @@ __all__ = [
     "READ_DOSE_LEVEL",
     "READ_MEASUREMENTS",
     "READ_RECORD",
+    "REPORT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "Course",
     "CourseCycle",
@@ -65,11 +67,15 @@ __all__ = [
     "LineReport",
 ]
 
-#: Version of the course file format and of ``regimens course --format json``.
-#: 1.1 (issue 20): a cycle's ``given``, ``withheld``, ``withheld_days``, ``labs``,
-#: ``toxicity``; a line's ``planned_cycles``; the report's dose intensity, delays and
-#: weight guard. A 1.0 file is read as before.
+#: Version of the course file format (and, to 1.1, of ``regimens course --format
+#: json``). 1.1 (issue 20): a cycle's ``given``, ``withheld``, ``withheld_days``,
+#: ``labs``, ``toxicity``; a line's ``planned_cycles``; the report's dose intensity,
+#: delays and weight guard. A 1.0 file is read as before.
 SCHEMA_VERSION = "1.1"
+#: Version of ``regimens course --format json``: the file's until 1.1; 1.2 (issue 22)
+#: added the provenance's ``files``, ``shadowed`` and ``library_dirs``, which the file
+#: format does not have (so a file stays 1.1).
+REPORT_SCHEMA_VERSION = "1.2"
 
 CourseWarningCode = Literal[
     "CUMULATIVE_LIMIT_EXCEEDED",
@@ -552,12 +558,20 @@ class CourseProvenance(Frozen):
     #: Drug INN → SHA-256 of the drug-facts file its limit and ratio were read from.
     drugs: FrozenMap[str, str] = Field(default_factory=FrozenDict)
     options: CourseOptions
+    #: Every library file the report read, with its SHA-256, as in a sheet's provenance
+    #: (1.2): each line's regimen files, the drug-facts files, assessment.toml when a
+    #: cycle was assessed.
+    files: tuple[SourceFile, ...] = ()
+    #: The user files among them that replaced an earlier layer's (1.2).
+    shadowed: tuple[Shadowing, ...] = ()
+    #: The user library directories, in layer order (1.2).
+    library_dirs: tuple[LibraryDirectory, ...] = ()
 
 
 class CourseReport(Frozen):
     """The result of ``regimens course`` (numbers and codes; ``docs/course.md``)."""
 
-    schema_version: str = SCHEMA_VERSION
+    schema_version: str = REPORT_SCHEMA_VERSION
     source: str | None
     patient_id: str | None
     description: str

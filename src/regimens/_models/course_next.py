@@ -10,12 +10,21 @@ import datetime as dt
 from typing import Literal
 
 from regimens._models.base import Frozen
+from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
 from regimens._models.sheet import DoseSheet
+from regimens._version import __version__
 
-__all__ = ["LABS_BEFORE_DAYS", "NEXT_SCHEMA_VERSION", "CarriedLevel", "NextCycle", "NextVisit"]
+__all__ = [
+    "LABS_BEFORE_DAYS",
+    "NEXT_SCHEMA_VERSION",
+    "CarriedLevel",
+    "NextCycle",
+    "NextProvenance",
+    "NextVisit",
+]
 
-#: Version of ``regimens next --format json``.
-NEXT_SCHEMA_VERSION = "1.0"
+#: Version of ``regimens next --format json`` (1.1: ``provenance``, issue 22).
+NEXT_SCHEMA_VERSION = "1.1"
 
 #: The library's default for the blood test before a cycle: the day before day 1. Not
 #: from a source: a documented default (a regimen file has no ``labs_before_days`` yet);
@@ -54,6 +63,20 @@ class NextVisit(Frozen):
     recheck_date: dt.date | None = None
 
 
+class NextProvenance(Frozen):
+    """What ``regimens next`` read: the course file and every library file, as a sheet's
+    provenance names them (the last line's cycles and the next one's)."""
+
+    tool: str = "regimens"
+    tool_version: str = __version__
+    calculated_at: str  # ISO 8601, UTC
+    #: SHA-256 of the course file's bytes, when the course was read from a file.
+    course_sha256: str | None
+    files: tuple[SourceFile, ...] = ()
+    shadowed: tuple[Shadowing, ...] = ()
+    library_dirs: tuple[LibraryDirectory, ...] = ()
+
+
 class NextCycle(Frozen):
     """The result of ``regimens next``."""
 
@@ -76,6 +99,7 @@ class NextCycle(Frozen):
     #: The measurements given on the command line (the others are the last cycle's).
     measured_now: tuple[str, ...]
     calendar: tuple[NextVisit, ...]  # this cycle and those still planned after it
+    provenance: NextProvenance
     sheet: DoseSheet
 
     @property

@@ -32,6 +32,7 @@ from regimens._models.batch import (
     RowFailure,
     batch_error,
 )
+from regimens._models.identity import patient_identity
 from regimens._models.patient import Patient
 from regimens._read.concentration import read_concentrations
 from regimens._read.json_keys import DuplicateKeyError, unique_keys
@@ -402,7 +403,8 @@ class _Rows:
 
     def read(self, row: Mapping[str, object] | Patient) -> BatchRow:
         """One row's cells, in a fixed order, so that a row with several faults always
-        reports the same one: columns, patient_id, regimen, patient, options, name."""
+        reports the same one: columns, patient_id, regimen, patient, options, name, date
+        of birth."""
         if isinstance(row, Patient):
             if self.regimen is None:
                 raise InputError("a Patient row needs the regimen given for all rows")
@@ -434,12 +436,15 @@ class _Rows:
             if not _is_missing(get(column))
         )
         name = get("patient_name")
+        dob = get("patient_dob")
         return BatchRow(
             patient_id=patient_id,
             regimen=regimen,
             patient=patient,
             options=options,
             patient_name=None if _is_missing(name) else _text(name, "patient_name"),
+            # Checked as --patient-dob is: YYYY-MM-DD, from 1900 to today.
+            patient_dob=None if _is_missing(dob) else patient_identity(patient_dob=dob).patient_dob,
             assessment=_assessment(row, self.library),
         )
 

@@ -16,13 +16,17 @@ from regimens._render._text import SafeCsvWriter, csv_number, format_mg
 from regimens._render.calendar_words import Words
 from regimens._render.dose_words import csv_intakes
 from regimens._render.labels import Lang
+from regimens._render.sheet_csv import PATIENT_COLUMNS, patient_cells
 
 __all__ = ["CSV_COLUMNS", "calendar_csv"]
 
 
 #: CSV columns (English header = the calendar JSON's field names, French header):
-#: one row per administration per date, and one per pump disconnection.
+#: one row per administration per date, and one per pump disconnection. The patient's
+#: identifiers come first, as on the sheet's CSV (empty when not given): a row copied
+#: out of the file still says whose date it is (issue 22).
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    *PATIENT_COLUMNS,
     ("regimen_id", "protocole"),
     ("cycle", "cycle"),
     ("planned_start_date", "j1_prevu"),
@@ -77,6 +81,7 @@ def calendar_csv(
     writer.writerow([fr if lang == "fr" else en for en, fr in CSV_COLUMNS])
     for cycle, day in calendar.dated_days():
         common = {
+            **patient_cells(calendar.patient_id, calendar.patient_name, calendar.patient_dob),
             "regimen_id": calendar.regimen.id,
             "cycle": str(cycle.cycle),
             "planned_start_date": cycle.planned_start_date.isoformat(),

@@ -8,7 +8,7 @@ only: ``import regimens`` and the other commands never load it.
 
 What goes where (the full table is in ``docs/fhir.md``):
 
-- ``Patient``: identifier and name when given; sex.
+- ``Patient``: identifier, name and date of birth (``birthDate``) when given; sex.
 - ``Observation`` per measurement: body height (LOINC 8302-2), body weight (29463-7),
   the BSA used for dosing (8277-6), serum creatinine (2160-0), and the creatinine
   clearance (35591-7 when estimated by Cockcroft–Gault; text only when it was given).
@@ -218,6 +218,7 @@ def sheet_bundle(sheet: DoseSheet, *, library: DrugLookup | None = None) -> Bund
             crcl_note=_crcl_inputs(sheet) if renal is not None else None,
             patient_id=sheet.patient_id,
             patient_name=sheet.patient_name,
+            patient_dob=sheet.patient_dob,
         ),
     )
     items = [
@@ -315,6 +316,9 @@ def calendar_bundle(calendar: Calendar, *, library: DrugLookup | None = None) ->
             # calendar's sheets estimated it by Cockcroft–Gault.
             crcl_estimated=dosing is not None and "crcl" not in dosing.patient,
             crcl_method="Cockcroft-Gault" if dosing and "crcl" not in dosing.patient else None,
+            patient_id=calendar.patient_id,
+            patient_name=calendar.patient_name,
+            patient_dob=calendar.patient_dob,
         ),
     )
     cycle_actions = []

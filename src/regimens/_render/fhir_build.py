@@ -136,6 +136,7 @@ class Measures:
     crcl_note: str | None = None
     patient_id: str | None = None
     patient_name: str | None = None
+    patient_dob: dt.date | None = None  # the Patient's birthDate (issue 22)
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ def patient_entries(builder: Builder, measures: Measures) -> str:
             identifier=([Identifier(value=measures.patient_id)] if measures.patient_id else None),
             name=[HumanName(text=measures.patient_name)] if measures.patient_name else None,
             gender=sex if isinstance(sex, str) else None,
+            birthDate=measures.patient_dob,
         ),
     )
 

@@ -10,6 +10,7 @@ followed by its message, in the CSV's language.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from regimens._models.sheet import DoseSheet
@@ -19,14 +20,22 @@ from regimens._render.dose_words import csv_intakes, rounding_text, withheld_tex
 from regimens._render.labels import Lang, drug_name, label
 from regimens._render.messages import message
 
-__all__ = ["CSV_COLUMNS", "sheet_csv", "sheet_csv_rows"]
+__all__ = ["CSV_COLUMNS", "PATIENT_COLUMNS", "patient_cells", "sheet_csv", "sheet_csv_rows"]
+
+#: Who a row is for, first in every CSV that carries the patient (the sheet's, the
+#: batch's, the calendar's): empty cells when not given. The date of birth is ISO
+#: (1956-04-23) in both languages: a date a spreadsheet reads whatever its locale.
+PATIENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("patient_id", "n_patient"),
+    ("patient_name", "nom_patient"),
+    ("patient_dob", "date_de_naissance"),
+)
 
 
 #: CSV columns: the JSON fields of an administration (with the sheet's identifiers in
 #: front), so a spreadsheet can sum and filter. The French header names follow.
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("patient_id", "n_patient"),
-    ("patient_name", "nom_patient"),
+    *PATIENT_COLUMNS,
     ("regimen_id", "protocole"),
     ("cycle", "cycle"),
     ("day", "jour"),
@@ -119,8 +128,7 @@ def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
             pump, prep = item.pump, item.preparation
             adjustment = item.organ_adjustment
             values = {
-                "patient_id": sheet.patient_id or "",
-                "patient_name": sheet.patient_name or "",
+                **patient_cells(sheet.patient_id, sheet.patient_name, sheet.patient_dob),
                 "regimen_id": sheet.regimen.id,
                 "cycle": str(sheet.cycle),
                 "day": str(day.day),
@@ -182,6 +190,17 @@ def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
             }
             rows.append([values[en] for en, _ in CSV_COLUMNS])
     return rows
+
+
+def patient_cells(
+    patient_id: str | None, patient_name: str | None, patient_dob: dt.date | None
+) -> dict[str, str]:
+    """The cells of :data:`PATIENT_COLUMNS`: empty when not given, the date ISO."""
+    return {
+        "patient_id": patient_id or "",
+        "patient_name": patient_name or "",
+        "patient_dob": patient_dob.isoformat() if patient_dob else "",
+    }
 
 
 def _mg(value: float | None) -> str:
