@@ -514,7 +514,7 @@ TEXTS: dict[str, str] = {
     "diluent.glucose_5": "glucose 5 %",
     "diluent.sodium_chloride_0_9": "chlorure de sodium 0,9 %",
     "diluent.water_for_injections": "eau pour préparations injectables",
-    "sheet.vial_use.line": "{drug}, J{day} : {total} mg à partir de flacons partagés {vials}, perte {waste} mg ({separate} mg si chaque dose a ses propres flacons)",
+    "sheet.vial_use.line": "{drug}, J{day} : {total} mg en flacons partagés {vials}, perte {waste} mg ({separate} mg avec des flacons par dose)",
     "warning.FINAL_CONCENTRATION_OUT_OF_RANGE": "{drug} : {concentration} mg/mL une fois dilué à {volume} mL, hors de l'intervalle du RCP {range} mg/mL : aucune poche de la bibliothèque ne l'y ramène ; choisir le volume",
     "check.INTAKES_DIFFER": "{drug} : {prescribed} mg est une prise, mais les prises de la feuille diffèrent ({times} : {doses} mg, {daily} mg par jour) : prescrire la dose journalière, {drug}={daily}mg/day",
 }
