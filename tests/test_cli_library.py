@@ -104,6 +104,56 @@ def test_show_renal_bands_with_their_edges() -> None:
     assert "UNVERIFIED: interval: derived from the SmPC range" in out
 
 
+def test_list_in_french() -> None:
+    """--lang fr (issue 22): French headings, site groups, kinds and cycle lengths, the
+    library's name_fr; the same rows as in English."""
+    code, out, err = run("list", "--lang", "fr")
+    assert (code, err) == (0, "")
+    blocks = out.split("\n\n")
+    assert [block.splitlines()[0] for block in blocks] == [
+        "Estomac et œsophage (digestif haut)",
+        "Côlon et rectum",
+        "Pancréas",
+        "Métastases osseuses (soins de support)",
+    ]
+    assert blocks[0].splitlines()[1].split() == ["ID", "Nom", "Type", "Cycle", "Cycles", "Alias"]
+    eox = next(line for line in out.splitlines() if line.startswith("EOX "))
+    assert "Épirubicine, oxaliplatine et capécitabine (EOX)" in eox
+    assert "chimiothérapie" in eox
+    assert "21 j" in eox
+    zoledronic = next(line for line in out.splitlines() if line.startswith("ZOLEDRONIC-ACID "))
+    assert "soins de support" in zoledronic
+
+
+def test_list_and_show_are_english_by_default() -> None:
+    """--lang en is the default: the same output as without the option."""
+    assert run("list") == run("list", "--lang", "en")
+    assert run("show", "EOX") == run("show", "EOX", "--lang", "en")
+
+
+def test_show_in_french() -> None:
+    """--lang fr: French words, drug names (local_names), methods, kinds, renal band
+    labels (label_fr) and numbers (decimal comma, U+202F between thousands)."""
+    code, out, err = run("show", "mfolfox6", "--lang", "fr")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "FOLFOX-6 : FOLFOX-6 aux doses du FOLFOX6 modifié (mFOLFOX6)"
+    assert "Type :       chimiothérapie" in lines
+    table = [line.split("  ") for line in lines if line[:1].isdigit()]
+    cells = [[cell.strip() for cell in row if cell.strip()] for row in table]
+    assert cells == [
+        ["1", "1", "oxaliplatine", "85 mg/m2", "IV", "perfusion", "2 h"],
+        ["2", "1", "acide folinique", "400 mg/m2", "IV", "perfusion", "2 h"],
+        ["3", "1", "fluorouracile", "400 mg/m2", "IV", "bolus", "-"],
+        ["4", "1", "fluorouracile", "2\u202f400 mg/m2", "IV", "perfusion continue", "46 h"],
+    ]
+    _, eox, _ = run("show", "EOX", "--lang", "fr")
+    assert "1\u202f250 mg/m2/jour = 625 mg/m2 deux fois par jour" in eox
+    _, zometa, _ = run("show", "zometa", "--lang", "fr")
+    assert "[40, 50)     ClCr 40–49 mL/min : 3,3 mg" in zometa
+    assert "(60, ∞)      ClCr > 60 mL/min : 4,0 mg (dose pleine)" in zometa
+
+
 def test_show_json() -> None:
     """JSON: the regimen's canonical fields, its drugs' facts, and what is given with it."""
     code, out, _ = run("show", "FOLFOX-6", "--format", "json")

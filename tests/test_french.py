@@ -1,15 +1,18 @@
 """``--lang fr`` is French throughout: no English weekday, month, warning or note text.
 
-Every command that takes ``--lang`` (sheet, calendar, check, course, assess, batch)
-runs in French, in each of its text formats (ICS included), on the realistic cases of
-tests/golden_cases.py (and three checks that raise every kind of note, two
-assessments). Its output must contain:
+Every command that takes ``--lang`` (sheet, calendar, check, course, assess, batch,
+list, show) runs in French, in each of its text formats (ICS included), on the realistic
+cases of tests/golden_cases.py (and three checks that raise every kind of note, two
+assessments, ``show`` of every regimen). Its output must contain:
 
 - no word that is not French (issue 22, the strict scan): every word must be a word
   of the French catalogue or of a French text of the library (``*_fr``, local
   names), or on the short allow-list below of proper nouns, drug INNs, units and
   codes. Text quoted from a source (a ``source``, ``sources`` or ``citation`` of the
-  library) is removed first: a citation is quoted as written, in its language;
+  library) is removed first: a citation is quoted as written, in its language; so is,
+  for ``show``, a text of the library that has no French form (a ``setting``, a
+  ``note``, an ``unverified`` item, or a text whose ``_fr`` form the file lacks:
+  ``regimens validate`` lists those), shown in English by design;
 - no decimal point in a number (``1.07``) in table, Markdown, HTML and ICS output;
 
 - no English weekday or month name (whole words, case-sensitive: French writes
@@ -47,6 +50,8 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "course": ("table", "markdown", "csv"),
     "assess": ("table", "markdown", "csv", "html"),
     "batch": ("csv",),
+    "list": ("table",),
+    "show": ("table",),
 }
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -98,6 +103,14 @@ EXTRA_CHECKS: dict[str, tuple[str, ...]] = {
         "--creatinine", "95umol/L", "--lab", "bilirubin=2.0 mg/dL", "--toxicity", "hand-foot=3",
     ),
 }  # fmt: skip
+#: ``show`` of every regimen: every drug fact, renal band and supportive schedule.
+EXTRA_CHECKS.update(
+    {
+        f"show-{path.stem}": ("show", regimen["id"])
+        for path in sorted((ROOT / "regimen_library").glob("*.toml"))
+        if "id" in (regimen := tomllib.loads(path.read_text(encoding="utf-8")))
+    }
+)
 
 
 def _without_format_and_lang(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -281,10 +294,55 @@ def _words_of(text: str) -> list[str]:
     return words
 
 
+#: Texts of the library that have no French form in the file format: shown in English;
+#: and its identifiers (a reference's address and DOI, an alias), in no language.
+NO_FRENCH_FORM = ("setting", "notes", "note", "unverified", "aliases", "url", "doi")
+#: Texts that have one (``name_fr``...): shown in English only where the file lacks it.
+FRENCH_FORM = ("name", "description", "notes", "text", "label")
+
+
+def _english_fallbacks(data: object) -> list[str]:
+    """The library's texts a French reader is shown in English (:data:`NO_FRENCH_FORM`,
+    and a :data:`FRENCH_FORM` text without its ``_fr``): the fallback, by design."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in NO_FRENCH_FORM or (key in FRENCH_FORM and not data.get(f"{key}_fr")):
+                found += _all_strings(value)
+            else:
+                found += _english_fallbacks(value)
+    elif isinstance(data, list):
+        for item in data:
+            found += _english_fallbacks(item)
+    return found
+
+
 @functools.cache
 def _quoted_sources() -> tuple[str, ...]:
     found = {_words(s) for doc in _library() for s in _library_strings(doc, SOURCE_KEYS)}
     return tuple(sorted(found, key=len, reverse=True))
+
+
+@functools.cache
+def _fallback_patterns() -> tuple[re.Pattern[str], ...]:
+    """:func:`_english_fallbacks` as patterns that match them however ``show`` wrapped
+    them (at a space, or after a hyphen)."""
+    texts = {_words(s) for doc in _library() for s in _english_fallbacks(doc)}
+    texts |= set(_quoted_sources())
+    patterns = [
+        r"\s+".join(re.escape(word).replace("\\-", "-\\s*") for word in text.split())
+        for text in sorted(texts, key=len, reverse=True)
+        if text
+    ]
+    return tuple(re.compile(rf"(?<!\w){pattern}(?!\w)") for pattern in patterns)
+
+
+def _without_fallbacks(text: str) -> str:
+    """``text`` without the library's texts that are English by design, its identifiers
+    and the path of the regimen's file (``show``)."""
+    for pattern in _fallback_patterns():
+        text = pattern.sub(" ", text)
+    return re.sub(r"\S+\.toml\b", " ", text.replace("doi:", " "))
 
 
 def _not_french(text: str, typed: frozenset[str] = frozenset()) -> list[str]:
@@ -333,11 +391,15 @@ def test_french_output_is_french(
     code (the library's quoted sources aside); no number with a decimal point outside
     CSV, whose numbers stay machine-readable (docs/user-guide.md, "Languages")."""
     text = _readable_text(_french_output(command, fmt, tmp_path, monkeypatch), fmt)
+    if command[0] in ("show", "list"):
+        text = _without_fallbacks(text)
     assert _not_french(text, _typed_words(command)) == []
     for source in _quoted_sources():
         text = text.replace(source, " ")
     # A section of a product information is a number of the source: "rubrique 4.2".
     text = re.sub(r"rubrique \d+(\.\d+)*", " ", text)
+    if command[0] == "show":  # a library note quotes a source « as written » (2.400)
+        text = re.sub(r"«[^»]*»", " ", text)
     assert _DECIMAL_POINT.findall(text) == []
 
 

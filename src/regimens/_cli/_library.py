@@ -12,10 +12,12 @@ from regimens._cli._common import (
     count,
     emit_document,
     format_option,
+    lang_option,
     library_option,
     load_library,
     terminal_safe,
 )
+from regimens._render.catalogue import Lang
 from regimens._render.registry import formats
 
 __all__ = ["list_cmd", "schema_cmd", "show_cmd", "validate_cmd"]
@@ -24,34 +26,38 @@ __all__ = ["list_cmd", "schema_cmd", "show_cmd", "validate_cmd"]
 @click.command(
     "list",
     cls=SectionedCommand,
-    sections={"Output": ["output_format"], "Library": ["library_dirs"]},
+    sections={"Output": ["output_format", "lang"], "Library": ["library_dirs"]},
 )
 @library_option
 @format_option(*formats("list"))
-def list_cmd(library_dirs: tuple[str, ...], output_format: str) -> None:
+@lang_option
+def list_cmd(library_dirs: tuple[str, ...], output_format: str, lang: Lang) -> None:
     """List the regimens of the library.
 
     One line per regimen: id, name, kind, cycle length, usual number of cycles,
     aliases. User libraries (--library, REGIMENS_LIBRARY) are included; a user regimen that
-    shadows a built-in one is marked and reported on stderr.
+    shadows a built-in one is marked and reported on stderr. --lang fr writes the table
+    in French (the library's name_fr where a file gives it); JSON stays English.
 
     \b
     Examples:
       regimens list
+      regimens list --lang fr
       regimens list --library ./my-regimens --format json
     """
-    emit_document("list", output_format, load_library(library_dirs), None)
+    emit_document("list", output_format, load_library(library_dirs), None, lang=lang)
 
 
 @click.command(
     "show",
     cls=SectionedCommand,
-    sections={"Output": ["output_format"], "Library": ["library_dirs"]},
+    sections={"Output": ["output_format", "lang"], "Library": ["library_dirs"]},
 )
 @click.argument("name")
 @library_option
 @format_option(*formats("show"))
-def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> None:
+@lang_option
+def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str, lang: Lang) -> None:
     """Show a regimen's protocol: doses, days, order, sources.
 
     Every administration with its dose, days, route, method and duration, in the
@@ -60,15 +66,19 @@ def show_cmd(name: str, library_dirs: tuple[str, ...], output_format: str) -> No
     (renal bands, cumulative limits, products) and the supportive regimens given
     with it are shown too. --format fhir writes the regimen as a FHIR R4
     PlanDefinition with one ActivityDefinition per administration (docs/fhir.md).
+    --lang fr writes the text in French: the library's French texts (name_fr,
+    description_fr, notes_fr, text_fr, label_fr) where a file gives them, else the
+    English; JSON and FHIR stay as they are.
 
     \b
     Examples:
       regimens show FOLFOX-6
+      regimens show FOLFOX-6 --lang fr
       regimens show mfolfox6 --format json
       regimens show EOX --format fhir
     """
     library = load_library(library_dirs)
-    emit_document("show", output_format, library.get(name), None, library=library)
+    emit_document("show", output_format, library.get(name), None, library=library, lang=lang)
 
 
 @click.command("validate", cls=SectionedCommand)

@@ -1,7 +1,11 @@
 """``regimens list`` and ``regimens show``: the regimen library as a table or JSON.
 
-The words come from the catalogue (``library.*`` keys); the commands print English
-(they have no ``--lang``), and the JSON keys are English in any case.
+The words come from the catalogue (``library.*`` keys), in the language of ``--lang``
+(English by default); the library's own texts in French where a file gives their
+``_fr`` form (``name_fr``, ``description_fr``, ``notes_fr``, ``text_fr``, ``label_fr``;
+drug names from ``local_names``), else in English, as on the sheet. Numbers the tool
+writes follow the language (``2 400 mg/m2``, ``0,5 h``); text quoted from a source keeps
+its own. The JSON is the same in every language (English keys and the files' texts).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from regimens._models.safety_data import MAXIMUM_FIELDS
 from regimens._models.schedule import cycles_text
 from regimens._render.catalogue import text
-from regimens._render.labels import emetogenic_text, regimen_name
+from regimens._render.labels import emetogenic_text, method_label, regimen_name
+from regimens._render.numbers import localize
 
 if TYPE_CHECKING:
     from regimens._models.library import Library
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
         SupportiveSchedule,
     )
     from regimens._models.safety_data import MaximumDose
+    from regimens._render.catalogue import Lang
 
 __all__ = ["list_json", "list_table", "show_json", "show_table"]
 
@@ -59,7 +65,7 @@ def list_json(library: Library) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
-def list_table(library: Library, lang: str = "en") -> str:
+def list_table(library: Library, lang: Lang = "en") -> str:
     """The regimens grouped by tumour site (a regimen filed under two sites is listed
     under each), one line each; a user regimen is marked with ``*`` and a note below."""
     from tabulate import tabulate
@@ -81,7 +87,7 @@ def list_table(library: Library, lang: str = "en") -> str:
             [
                 regimen.id + ("" if library.file_of(regimen.id).builtin else " *"),
                 regimen_name(regimen, lang),
-                regimen.kind,
+                text(f"library.kind.{regimen.kind}", lang),
                 text("library.list.days", lang, days=regimen.cycle_length_days),
                 regimen.usual_cycles if regimen.usual_cycles is not None else "-",
                 ", ".join(regimen.aliases) or "-",
@@ -123,31 +129,38 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _times(intakes: int, lang: str) -> str:
+def _times(intakes: int, lang: Lang) -> str:
     if intakes in (1, 2, 3):
         return text(f"library.show.times/{intakes}", lang)
     return text("library.show.times", lang, intakes=intakes)
 
 
-def _dose_text(component: Component, lang: str) -> str:
+def _dose_text(component: Component, lang: Lang) -> str:
     dose, unit = component.dose, component.dose.unit
+    amount = localize(_number(dose.amount), lang)
     intakes = component.intakes_per_day
-    if component.dose_per == "day" and intakes > 1:
-        per_intake = _number(component.dose_per_intake)
-        return f"{_number(dose.amount)} {unit}/day = {per_intake} {unit} {_times(intakes, lang)}"
     if component.dose_per == "day":
-        return f"{_number(dose.amount)} {unit}/day"
+        shown = text("library.show.per_day", lang, amount=amount, unit=unit)
+        if intakes > 1:
+            per_intake = localize(_number(component.dose_per_intake), lang)
+            shown += f" = {per_intake} {unit} {_times(intakes, lang)}"
+        return shown
     if intakes > 1:
-        return f"{_number(dose.amount)} {unit} {_times(intakes, lang)}"
-    return f"{_number(dose.amount)} {unit}"
+        return f"{amount} {unit} {_times(intakes, lang)}"
+    return f"{amount} {unit}"
 
 
-def _duration_text(hours: float | None) -> str:
+def _duration_text(hours: float | None, lang: Lang) -> str:
     if hours is None:
         return "-"
     if hours < 1 or not float(hours).is_integer():
-        return f"{_number(hours * 60)} min"
-    return f"{_number(hours)} h"
+        return localize(f"{_number(hours * 60)} min", lang)
+    return localize(f"{_number(hours)} h", lang)
+
+
+def _drug(library: Library, inn: str, lang: Lang) -> str:
+    """The drug's name in ``lang`` (its ``local_names``), else its INN, as on the sheet."""
+    return library.drug(inn).local_names.get(lang, inn) if lang != "en" else inn
 
 
 def _wrap(line: str, indent: str = "  ") -> str:
@@ -161,7 +174,7 @@ def _wrap(line: str, indent: str = "  ") -> str:
     )
 
 
-def _header(regimen: Regimen, lang: str) -> list[str]:
+def _header(regimen: Regimen, lang: Lang) -> list[str]:
     cycles = (
         str(regimen.usual_cycles)
         if regimen.usual_cycles
@@ -170,7 +183,7 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
     return [
         text("library.show.title", lang, id=regimen.id, name=regimen_name(regimen, lang)),
         text("library.show.aliases", lang, aliases=", ".join(regimen.aliases) or "-"),
-        text("library.show.kind", lang, kind=regimen.kind),
+        text("library.show.kind", lang, kind=text(f"library.kind.{regimen.kind}", lang)),
         text("library.show.cycle", lang, days=regimen.cycle_length_days, cycles=cycles),
         *textwrap.wrap(
             text("library.show.setting", lang, setting=regimen.setting),
@@ -197,7 +210,7 @@ def _header(regimen: Regimen, lang: str) -> list[str]:
     ]
 
 
-def _when(component: Component, lang: str) -> str:
+def _when(component: Component, lang: Lang) -> str:
     """The days, with the cycles when not every cycle: ``1 (cycles 2-)``."""
     if not component.cycles:
         return component.days_text
@@ -205,14 +218,14 @@ def _when(component: Component, lang: str) -> str:
     return text("library.show.in_cycles", lang, days=component.days_text, cycles=cycles)
 
 
-def _drug_cell(component: Component, lang: str) -> str:
+def _drug_cell(component: Component, name: str, lang: Lang) -> str:
     """The drug, with its kind when it is not chemotherapy: ``dexamethasone (premedication)``."""
     if component.is_chemotherapy:
-        return component.drug
-    return f"{component.drug} ({text(f'label.kind.{component.kind}', lang)})"
+        return name
+    return f"{name} ({text(f'label.kind.{component.kind}', lang)})"
 
 
-def _components(regimen: Regimen, lang: str) -> list[str]:
+def _components(library: Library, regimen: Regimen, lang: Lang) -> list[str]:
     from tabulate import tabulate
 
     ordered = sorted(regimen.components, key=lambda c: c.order)
@@ -220,11 +233,11 @@ def _components(regimen: Regimen, lang: str) -> list[str]:
         [
             component.order,
             _when(component, lang),
-            _drug_cell(component, lang),
+            _drug_cell(component, _drug(library, component.drug, lang), lang),
             _dose_text(component, lang),
             component.route,
-            component.method.replace("_", " "),
-            _duration_text(component.duration_h),
+            method_label(component.method, lang),
+            _duration_text(component.duration_h, lang),
         ]
         for component in ordered
     ]
@@ -235,7 +248,8 @@ def _components(regimen: Regimen, lang: str) -> list[str]:
     lines = [tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)]
     lines += ["", text("library.show.notes_and_sources", lang)]
     for component in ordered:
-        lines.append(f"  {component.order}. {component.drug} {_dose_text(component, lang)}")
+        name = _drug(library, component.drug, lang)
+        lines.append(f"  {component.order}. {name} {_dose_text(component, lang)}")
         notes = (component.notes_fr if lang == "fr" else "") or component.notes
         if notes:
             lines.append(_wrap(text("library.show.item_notes", lang, notes=notes), " " * 5))
@@ -247,10 +261,10 @@ def _components(regimen: Regimen, lang: str) -> list[str]:
     return lines
 
 
-def show_table(regimen: Regimen, *, library: Library, lang: str = "en") -> str:
+def show_table(regimen: Regimen, *, library: Library, lang: Lang = "en") -> str:
     """The regimen's protocol as text: header, administrations, notes, facts, references."""
     file = library.file_of(regimen.id)
-    lines = _header(regimen, lang) + _components(regimen, lang)
+    lines = _header(regimen, lang) + _components(library, regimen, lang)
     lines += _given_with_text(library, regimen, lang)
     lines += _drug_facts_text(library, regimen, lang)
     if regimen.notes:
@@ -282,7 +296,7 @@ def show_table(regimen: Regimen, *, library: Library, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _given_with_text(library: Library, regimen: Regimen, lang: str) -> list[str]:
+def _given_with_text(library: Library, regimen: Regimen, lang: Lang) -> list[str]:
     lines: list[str] = []
     for schedule in regimen.given_with:
         every = _every(schedule, lang)
@@ -301,7 +315,7 @@ def _given_with_text(library: Library, regimen: Regimen, lang: str) -> list[str]
             "library.show.supportive_with",
             lang,
             id=supportive.id,
-            name=supportive.name,
+            name=regimen_name(supportive, lang),
             day=schedule.day,
             every=_every(schedule, lang),
         )
@@ -309,7 +323,7 @@ def _given_with_text(library: Library, regimen: Regimen, lang: str) -> list[str]
     return lines
 
 
-def _every(schedule: SupportiveSchedule, lang: str) -> str:
+def _every(schedule: SupportiveSchedule, lang: Lang) -> str:
     """``every 2nd cycle from cycle 1 (cycles 1, 3, 5...)``."""
     number = schedule.every_n_cycles
     if number == 1:
@@ -325,20 +339,22 @@ def _every(schedule: SupportiveSchedule, lang: str) -> str:
     )
 
 
-def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]:
+def _drug_facts_text(library: Library, regimen: Regimen, lang: Lang) -> list[str]:
     lines = ["", text("library.show.drug_facts", lang)]
     for inn in dict.fromkeys(component.drug for component in regimen.components):
         facts = library.drug(inn)
-        names = f" ({', '.join(facts.aliases)})" if facts.aliases else ""
-        lines.append(_wrap(f"{facts.inn}{names}"))
+        # The name the reader knows first; the INN and the other names after it.
+        shown = _drug(library, inn, lang)
+        others = [name for name in (facts.inn, *facts.aliases) if name != shown]
+        names = f" ({', '.join(others)})" if others else ""
+        lines.append(_wrap(f"{shown}{names}"))
         lines += _product_lines(facts, lang)
         if facts.cumulative_limit:
             limit = facts.cumulative_limit
             # Named by its kind: an advisory threshold is not a label's limit.
             key = "library.show.limit" if limit.kind == "limit" else "library.show.threshold"
-            line = text(
-                key, lang, amount=_number(limit.amount), unit=limit.unit, source=limit.source
-            )
+            amount = localize(_number(limit.amount), lang)
+            line = text(key, lang, amount=amount, unit=limit.unit, source=limit.source)
             lines.append(_wrap(line, " " * 5))
         if facts.maximum_dose:
             lines.append(_wrap(_maximum_line(facts.maximum_dose, lang), " " * 5))
@@ -348,12 +364,13 @@ def _drug_facts_text(library: Library, regimen: Regimen, lang: str) -> list[str]
             line = text(key, lang, source=rule.source)
             lines.append(_wrap(line, " " * 5))
             for band in rule.bands:
-                lines.append(f"       {_band_interval(band)}  {band.label}")
+                written = (band.label_fr if lang == "fr" else "") or band.label
+                lines.append(f"       {localize(_band_interval(band), lang)}  {written}")
             lines.extend(_wrap(note, " " * 5) for note in rule.notes[:1])
     return lines
 
 
-def _maximum_line(maximum: MaximumDose, lang: str) -> str:
+def _maximum_line(maximum: MaximumDose, lang: Lang) -> str:
     """The drug's labelled maxima with their source, or the statement that none exists."""
     if maximum.none_labelled:
         return text("library.show.maximum_none", lang, source=maximum.source)
@@ -364,14 +381,19 @@ def _maximum_line(maximum: MaximumDose, lang: str) -> str:
         "per_cycle_mg": "mg",
     }
     values = [
-        text(f"library.show.maximum_{name}", lang, amount=_number(value), unit=units[name])
+        text(
+            f"library.show.maximum_{name}",
+            lang,
+            amount=localize(_number(value), lang),
+            unit=units[name],
+        )
         for name in MAXIMUM_FIELDS
         if (value := getattr(maximum, name)) is not None
     ]
     return text("library.show.maximum", lang, values=", ".join(values), source=maximum.source)
 
 
-def _product_lines(facts: DrugFacts, lang: str) -> list[str]:
+def _product_lines(facts: DrugFacts, lang: Lang) -> list[str]:
     parts = []
     if facts.tablet_strengths_mg:
         strengths = ", ".join(f"{_number(s)} mg" for s in facts.tablet_strengths_mg)
@@ -383,7 +405,8 @@ def _product_lines(facts: DrugFacts, lang: str) -> list[str]:
         parts.append(text("library.show.rounded_to", lang, increment=increment))
     if not parts:
         return []
-    return [" " * 5 + text("library.show.products", lang, products="; ".join(parts))]
+    products = localize(text("library.show.separator", lang).join(parts), lang)
+    return [" " * 5 + text("library.show.products", lang, products=products)]
 
 
 def _band_interval(band: RenalBand) -> str:

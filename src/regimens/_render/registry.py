@@ -122,7 +122,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "json": Renderer("regimens._render.registry:model_json"),
     },
     "show": {
-        "table": Renderer(f"{_LIBRARY}:show_table", ("library",)),
+        "table": Renderer(f"{_LIBRARY}:show_table", ("library", "lang")),
         "json": Renderer(f"{_LIBRARY}:show_json", ("library",)),
         "fhir": Renderer("regimens._render.fhir_plan:regimen_fhir_json", ("library",)),
     },
@@ -132,7 +132,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "json": Renderer("regimens._render.verify:verify_json"),
     },
     "list": {
-        "table": Renderer(f"{_LIBRARY}:list_table"),
+        "table": Renderer(f"{_LIBRARY}:list_table", ("lang",)),
         "json": Renderer(f"{_LIBRARY}:list_json"),
     },
 }

@@ -52,19 +52,26 @@ __all__ = ["days_text", "sheet_html"]
 #: The sheet's page: A4 portrait, narrow margins so that a cycle fits on one page.
 _SHEET_STYLE = """
 @page { size: A4 portrait; margin: 7mm 8mm 7mm 8mm; }
-table.orders td { font-size: 8pt; }
+h1 { font-size: 9.5pt; }
+h2 { margin-top: 1mm; }
+table.frame > tbody > tr.section > td { padding-top: 0.5mm; }
+table.orders td { font-size: 8pt; padding: 0.4mm 0.8mm; }
 table.orders { table-layout: fixed; }
 table.orders td.dose { white-space: normal; }
 table.orders td.dose strong { white-space: nowrap; }
 .sub { font-size: 7pt; font-weight: normal; }
 .notice.sign { float: right; font-size: 8pt; margin: 0; }
 table.calc th, table.calc td { font-size: 7pt; padding: 0.4mm 0.7mm; }
+table.calc td { white-space: nowrap; }
+table.calc td.wrap { white-space: normal; }
 table.header th, table.header td { font-size: 7pt; padding: 0.3mm 1mm; }
+table.signatures thead th { font-size: 7.5pt; white-space: nowrap; }
+.warnings { margin: 1mm 0; padding: 0.5mm 2mm; }
 """
 
 #: The order table's columns, % of the page's width: the diluent and volume, the longest
 #: text, gets the most, so that an order takes few lines.
-_ORDER_WIDTHS = (3.5, 21.5, 14, 11, 35, 9, 6)
+_ORDER_WIDTHS = (3, 24, 9.5, 10.5, 41, 6, 6)
 
 #: The signature block's rows: who signs, in the order they act.
 _ROLES = ("label.prescriber", "print.validation", "print.preparation", "print.administration")
@@ -184,6 +191,11 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
     return out
 
 
+#: The calculation table's rows keep to one line (its cells do not wrap), but for the
+#: route and the organ step, whose words may be long: they wrap in their column.
+_CALC_CLASS = {"route_method": "wrap", "organ": "wrap"}
+
+
 def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
     """Every step of every dose: the sheet's columns without the details (in the order
     table), one row per order, numbered as the order table; the orders given as
@@ -198,9 +210,10 @@ def _calculation_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> li
             localize(cell, lang)
             for cell in administration_row(order.number, order.item, sheet, lang)[: len(columns)]
         ]
+        classes = (_CALC_CLASS.get(c, "num" if c in numeric else "") for c in columns)
         cells = [
-            f'<td class="num">{esc(cell)}</td>' if column in numeric else f"<td>{esc(cell)}</td>"
-            for column, cell in zip(columns, row, strict=True)
+            f'<td class="{kind}">{esc(cell)}</td>' if kind else f"<td>{esc(cell)}</td>"
+            for kind, cell in zip(classes, row, strict=True)
         ]
         cells.append(f'<td class="num">{esc(days_text(order.days))}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
