@@ -42,6 +42,7 @@ from regimens._render.sheet import (
     administration_row,
     dose_cell,
     oral_parts,
+    order_kind,
     pace_parts,
     readable_document,
     sheet_columns,
@@ -115,7 +116,7 @@ def _dose(item: Administration, lang: Lang) -> str:
     if item.withheld:
         return f"<strong>{esc(label('withheld', lang))}</strong>"
     dose = dose_cell(item)
-    if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
+    if dose != "—" and item.dose_unit == "mg" and not intakes_differ(item.intakes):
         dose = f"{dose} mg"
     shown = f"<strong>{esc(dose)}</strong>"
     if item.intakes_per_day > 1 and not item.nearest_plans:
@@ -168,7 +169,7 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
         item = order.item
         name = f"<strong>{esc(drug_name(item.drug, sheet.drug_names, lang))}</strong>"
         if item.kind != "chemotherapy":
-            name += f' <span class="sub">({esc(label(f"kind.{item.kind}", lang))})</span>'
+            name += f' <span class="sub">({esc(order_kind(item, sheet, lang))})</span>'
 
         cells = [
             f'<td class="num">{order.number}</td>',
