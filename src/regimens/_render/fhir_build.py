@@ -450,11 +450,10 @@ _WHEN = {"morning": "MORN", "midday": "NOON", "evening": "EVE", "night": "NIGHT"
 
 def _rate(item: Item) -> Any:
     """The infusion rate: mg/h of a pump, or mL/h of a hydration fluid."""
-    if item.rate_mg_per_h:
-        return quantity(item.rate_mg_per_h, "mg/h")
-    if item.rate_ml_per_h:
-        return quantity(item.rate_ml_per_h, "mL/h")
-    return None
+    rate, unit = (
+        (item.rate_mg_per_h, "mg/h") if item.rate_mg_per_h else (item.rate_ml_per_h, "mL/h")
+    )
+    return quantity(rate, unit) if rate else None
 
 
 def _by_intake(builder: Builder, item: Item, patient: str) -> MedicationRequest:

@@ -209,7 +209,11 @@ def _drug_cell(component: Component, lang: str) -> str:
     """The drug, with its kind when it is not chemotherapy: ``dexamethasone (premedication)``."""
     if component.is_chemotherapy:
         return component.drug
-    return f"{component.drug} ({text(f'label.kind.{component.kind}', lang)})"
+    kind = text(f"label.kind.{component.kind}", lang)
+    if component.timing is not None:  # "hydration, before cisplatin"
+        drug = component.relative_to
+        kind += ", " + text(f"label.timing.{component.timing}", lang, drug=drug)
+    return f"{component.drug} ({kind})"
 
 
 def _components(regimen: Regimen, lang: str) -> list[str]:
