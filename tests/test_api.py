@@ -206,8 +206,9 @@ def test_json_documents_carry_a_schema_version() -> None:
     # 1.4: kinds of order, multi-day pumps, emetogenic risk, days before day 1 (issue 21).
     # 1.5: every file read, shadowing user files, library directories, sheet_sha256
     # (issue 22); 1.6: a creatinine as typed, given_value and given_unit;
-    # patient_dob (issue 22).
-    assert regimens.SCHEMA_VERSION == "1.6"
+    # patient_dob (issue 22); 1.7: a hydration order's dose_unit, rate_ml_per_h, timing,
+    # relative_to (issue 21).
+    assert regimens.SCHEMA_VERSION == "1.7"
 
 
 def test_package_version_is_semantic() -> None:

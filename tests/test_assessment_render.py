@@ -101,7 +101,7 @@ def test_eox_bilirubin_2_gives_epirubicin_half_dose_with_its_reason(library):
     assert given.dose_mg == pytest.approx(45.0)
     rows = [a for day in document["days"] for a in day["administrations"]]
     assert {a["drug"]: a["assessment_level_percent"] for a in rows}["epirubicin"] == 50
-    assert document["schema_version"] == SCHEMA_VERSION == "1.6"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.7"
 
 
 def test_the_assessment_object_keeps_the_inputs_with_their_units(library):

@@ -90,7 +90,8 @@ def test_fhir_carries_every_order_with_its_dose(
 ) -> None:
     """FHIR: each premedication, antiemetic and supportive order of the protocol page
     (ORDERS in test_supportive_orders_21.py) is a MedicationRequest with its flat dose
-    in mg, at both patients."""
+    in mg, at both patients; the cisplatin hydration's magnesium sulfate is in mmol
+    (10 mmol, NZ SACT TPF page, dcf.toml and xp-trastuzumab.toml)."""
     result = compute_sheet(library, regimen, make_patient(**patient), SheetOptions())
     bundle = json.loads(sheet_fhir_json(result, library=library))
     requests = set()
@@ -102,7 +103,7 @@ def test_fhir_carries_every_order_with_its_dose(
         name = concept.get("text") or concept["coding"][0]["display"]
         for dosage in resource["dosageInstruction"]:
             quantity = dosage["doseAndRate"][0]["doseQuantity"]
-            assert quantity["unit"] == "mg"
+            assert quantity["unit"] == ("mmol" if name == "magnesium sulfate" else "mg")
             requests.add((name, quantity["value"]))
     assert {(drug, dose) for (_, drug, _), dose in ORDERS[regimen].items()} <= requests
 

@@ -30,7 +30,7 @@ def test_compute_sheet_sets_the_identifiers(library: regimens.Library) -> None:
     assert (sheet.patient_id, sheet.patient_name) == ("123456", "Jane Doe")
     assert sheet.patient_dob == dt.date(1956, 4, 23)
     document = json.loads(regimens.sheet_json(sheet))
-    assert document["schema_version"] == "1.6"
+    assert document["schema_version"] == "1.7"
     assert (document["patient_id"], document["patient_dob"]) == ("123456", "1956-04-23")
     given = regimens.compute_sheet(library, "FOLFOX-6", PATIENT, patient_dob=dt.date(1956, 4, 23))
     assert given.patient_dob == dt.date(1956, 4, 23)
@@ -144,7 +144,7 @@ def test_calendar_cli_carries_the_identifiers() -> None:
     assert "1956-04-23" in out
     _, out, _ = run(f"{CALENDAR} {WHO} --format json")
     document = json.loads(out)
-    assert document["schema_version"] == "1.2"  # 1.1 added them; 1.2 the files
+    assert document["schema_version"] == "1.3"  # 1.1 added them; 1.2 the files
     assert [document[k] for k in ("patient_id", "patient_name", "patient_dob")] == [
         "123456",
         "Jane Doe",

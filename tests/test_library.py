@@ -576,7 +576,7 @@ def test_unknown_drug_names_its_line_and_a_sound_library_scans_no_line(
             "wrong_unit_dimension.toml",
             26,
             "components[2].dose",
-            "'2000 mL/m2' is not a dose: write it in mg/m2",
+            "'2000 mL/m2' is not a dose: a volume or an amount in mmol is a flat amount",
         ),
         (
             "day_outside_cycle.toml",
@@ -750,7 +750,7 @@ def _toml_blocks() -> list[str]:
 
 def test_documented_example_regimen_is_valid(tmp_path: Path) -> None:
     """The annotated example of docs/regimen-format.md validates as written."""
-    regimen_block, _ = _toml_blocks()
+    regimen_block = _toml_blocks()[0]
     path = tmp_path / "capox.toml"
     path.write_text(regimen_block, encoding="utf-8")
     assert validate_paths([path]) == []
@@ -758,9 +758,29 @@ def test_documented_example_regimen_is_valid(tmp_path: Path) -> None:
     assert [c.daily_amount for c in regimen.components] == [130, 2000]
 
 
+def test_documented_hydration_order_is_valid(tmp_path: Path) -> None:
+    """The hydration order of docs/regimen-format.md validates after the chemotherapy it
+    protects (cisplatin, added here), and is read as a flat 10 mmol order."""
+    blocks = _toml_blocks()
+    cisplatin = (
+        '\n[[components]]\ndrug = "cisplatin"\ndose = "60 mg/m2"\ndays = "1"\n'
+        'route = "IV"\nmethod = "infusion"\nduration = "1 h"\norder = 15\nsource = "Test."\n'
+    )
+    path = tmp_path / "capox.toml"
+    path.write_text(blocks[0] + cisplatin + "\n" + blocks[1], encoding="utf-8")
+    assert validate_paths([path]) == []
+    regimen = load_library([tmp_path], use_env=False).get("capox")
+    (magnesium,) = [c for c in regimen.components if c.drug == "magnesium sulfate"]
+    assert (magnesium.kind, magnesium.dose.amount, magnesium.dose.basis) == (
+        "hydration",
+        10,
+        "mmol",
+    )
+
+
 def test_documented_drug_entry_is_valid(tmp_path: Path) -> None:
     """The drugs.toml example of the documentation validates, bands included."""
-    _, drug_block = _toml_blocks()
+    drug_block = _toml_blocks()[-1]
     (tmp_path / "drugs.toml").write_text(drug_block, encoding="utf-8")
     assert validate_paths([tmp_path]) == []
     (facts,) = load_drugs_file(tmp_path / "drugs.toml")

@@ -273,7 +273,9 @@ class _Context:
 def _dose(drug: str, mg: float, *, withheld: bool = False) -> object:
     from types import SimpleNamespace
 
-    return SimpleNamespace(drug=drug, dose_mg=mg, daily_dose_mg=mg, withheld=withheld)
+    return SimpleNamespace(
+        drug=drug, dose_mg=mg, daily_dose_mg=mg, withheld=withheld, dose_unit="mg"
+    )
 
 
 def _facts(**maxima: float) -> object:

@@ -151,7 +151,7 @@ def test_sheet_sha256_is_the_hash_of_the_canonical_document(library: regimens.Li
 def test_the_sheet_schema_version_says_the_provenance_grew() -> None:
     """A minor version: keys were added, none removed (docs/json-output.md); 1.6 added a
     creatinine as typed (given_value, given_unit)."""
-    assert regimens.SCHEMA_VERSION == "1.6"
+    assert regimens.SCHEMA_VERSION == "1.7"
 
 
 def test_a_user_assessment_file_is_named_as_shadowing_the_built_in_one(

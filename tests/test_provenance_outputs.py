@@ -104,7 +104,7 @@ def test_a_built_in_calendar_names_its_files(measured: str) -> None:
     """A FOLFOX-6 calendar reads folfox-6.toml and drugs.toml (its drugs' names, and with
     the measurements their doses): both named with their hashes; nothing shadowed."""
     document = json_of(f"{CALENDAR} {measured}")
-    assert document["schema_version"] == "1.2"
+    assert document["schema_version"] == "1.3"
     provenance = document["provenance"]
     assert provenance["files"] == built_in_files()
     assert (provenance["shadowed"], provenance["library_dirs"]) == ([], [])

@@ -78,7 +78,10 @@ def test_dose_text_gives_canonical_amount_and_basis(
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("625 mL/m2", "is not a dose"),
+        ("625 mL/m2", "is a flat amount"),
+        ("10 mmol/m2", "is a flat amount"),
+        ("5 mL/kg", "is a flat amount"),
+        ("625 mL*min", "is not a dose"),
         ("625", "is not a dose"),
         ("625 mg/m", "is not a dose"),
         ("46 h", "is not a dose"),

@@ -135,7 +135,13 @@ DCF_FULL: Doses = {
     (2, "aprepitant", "antiemetic"): 80,
     (3, "aprepitant", "antiemetic"): 80,
     (1, "ondansetron", "antiemetic"): 8,
+    # The same page: magnesium sulfate heptahydrate 10 mmol IV over 60 minutes, day 1.
+    (1, "magnesium sulfate", "hydration"): 10,
 }
+#: NZ SACT gastric cisplatin-capecitabine-pembrolizumab page (xp-trastuzumab.toml): the
+#: four-drug prophylaxis, and magnesium sulfate heptahydrate 10 mmol IV over 60 minutes
+#: on day 1 before cisplatin.
+XP_ORDERS: Doses = {**four_drug(), (1, "magnesium sulfate", "hydration"): 10}
 CROSS_ORDERS: Doses = {
     # NZ SACT weekly carboplatin AUC 2 / paclitaxel 45 mg/m² chemoradiation (lung):
     # dexamethasone 8 mg days 1, 2, 3; loratadine 10 mg, famotidine 20 mg day 1;
@@ -153,7 +159,7 @@ ORDERS = {
     "MFOLFIRINOX": four_drug(atropine=True),
     "FOLFOXIRI": four_drug(atropine=True),
     "DCF": DCF_FULL,
-    "XP-TRASTUZUMAB": four_drug(),
+    "XP-TRASTUZUMAB": XP_ORDERS,
     "PACLITAXEL-RAMUCIRUMAB": RAINBOW_ORDERS,
     "FOLFOX-NIVOLUMAB": DEX_ONDANSETRON,
     "CAPOX-NIVOLUMAB": DEX_ONDANSETRON,

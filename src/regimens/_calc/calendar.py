@@ -301,6 +301,7 @@ def _dose_of(item: Administration) -> CalendarDose:
         dose_mg=item.dose_mg,
         intakes_per_day=item.intakes_per_day,
         daily_dose_mg=item.daily_dose_mg,
+        dose_unit=item.dose_unit,
         tablets=item.tablets,
         intakes=item.intakes,
         dispensable=not item.nearest_plans,

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_INCREMENT_MG", "dose_component", "dose_level_percent"]
 
+#: The unit of an administration's amounts: mg, or a hydration order's mL or mmol.
+_DOSE_UNITS: dict[str, Literal["mg", "mL", "mmol"]] = {"mL": "mL", "mmol": "mmol"}
+
 #: The rounding step of a parenteral drug whose library entry gives none.
 DEFAULT_INCREMENT_MG = 1.0
 
@@ -171,6 +174,11 @@ def dose_component(
         nearest_plans=nearest,
         duration_h=duration,
         rate_mg_per_h=rate,
+        # A fluid's rate: its volume over its duration (1000 mL over 2 h: 500 mL/h).
+        rate_ml_per_h=rounded.dose_mg / duration if dose.unit == "mL" and duration else None,
+        dose_unit=_DOSE_UNITS.get(dose.unit, "mg"),
+        timing=component.timing,
+        relative_to=component.relative_to,
         pump=pump,
         preparation=preparation,
         withheld=withheld,
@@ -305,7 +313,8 @@ def _round(
 ) -> Rounded:
     """Step 5: the rounding policy, kept within the tolerance."""
     options = context.options
-    if options.rounding == "none":
+    # A hydration order in mL or mmol is given as written: there is no mg step to round to.
+    if options.rounding == "none" or component.dose.unit in ("mL", "mmol"):
         return Rounded(dose_mg=calculated, method="none")
     tolerance = options.tolerance_percent
     if component.route == "PO" and facts.tablet_strengths_mg:

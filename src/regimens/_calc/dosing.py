@@ -403,11 +403,14 @@ def _level_warnings(context: SheetContext) -> None:
 
 
 def _totals(days: Sequence[tuple[int, Sequence[Administration]]]) -> tuple[DrugTotal, ...]:
-    """Per drug over the cycle: the total of daily doses (added in day order), by method."""
+    """Per drug over the cycle: the total of daily doses (added in day order), by method.
+    A hydration order in mL or mmol has no total in mg: it is left out."""
     totals: dict[str, dict[str, float]] = {}
     when: dict[str, dict[int, None]] = {}  # the days of each drug, in order
     for day, items in days:
         for item in items:
+            if item.dose_unit != "mg":
+                continue
             per_method = totals.setdefault(item.drug, {})
             per_method[item.method] = per_method.get(item.method, 0.0) + item.daily_dose_mg
             when.setdefault(item.drug, {})[day] = None

@@ -34,7 +34,7 @@ def check_maxima(
     per_day: dict[str, dict[int, float]] = {}
     for day, items in days:
         for item in items:
-            if item.withheld:
+            if item.withheld or item.dose_unit != "mg":  # a hydration volume is no mg dose
                 continue
             per_day.setdefault(item.drug, {})
             per_day[item.drug][day] = per_day[item.drug].get(day, 0.0) + item.daily_dose_mg

@@ -117,8 +117,8 @@ def prepare(
     pump: PumpFill | None,
 ) -> Preparation | None:
     """The preparation of ``dose_mg`` of an IV component (None for other routes)."""
-    if component.route != "IV" or dose_mg <= 0:
-        return None
+    if component.route != "IV" or dose_mg <= 0 or component.dose.unit in ("mL", "mmol"):
+        return None  # a hydration fluid or electrolyte: no vials of a mg strength
     info = facts.preparation
     concentration, given = concentration_of(context, facts)
     if concentration is None and info is None:

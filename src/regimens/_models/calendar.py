@@ -50,8 +50,9 @@ __all__ = [
 
 #: Version of the calendar JSON document: minor for a new field (1.1: ``patient_id``,
 #: ``patient_name``, ``patient_dob``; 1.2: the provenance's ``files``, ``shadowed`` and
-#: ``library_dirs``), major for an incompatible change.
-CALENDAR_SCHEMA_VERSION = "1.2"
+#: ``library_dirs``; 1.3: a dose's ``dose_unit``, mL or mmol for a hydration order),
+#: major for an incompatible change.
+CALENDAR_SCHEMA_VERSION = "1.3"
 #: A calendar lays out at most 100 cycles (a dose sheet and a course go to cycle 200).
 MAX_CYCLES = 100
 #: A postponement longer than a year is a typo, not a delay.
@@ -193,6 +194,9 @@ class CalendarDose(Frozen):
     dose_mg: float = Field(description="Per intake, final (rounded), from the dose sheet.")
     intakes_per_day: int
     daily_dose_mg: float
+    dose_unit: Literal["mg", "mL", "mmol"] = Field(
+        default="mg", description="The unit of the doses: mg, or a hydration order's mL or mmol."
+    )
     tablets: tuple[TabletCount, ...] | None = None
     intakes: tuple[Intake, ...] | None = Field(
         default=None,

@@ -47,6 +47,10 @@ from regimens._models.schedule import (
     SUPPORTIVE_KINDS,
     ComponentKind,
     CycleRange,
+    Timing,
+    check_order_unit,
+    check_relative_to,
+    check_timing,
     cycles_overlap,
     in_cycles,
 )
@@ -82,7 +86,7 @@ __all__ = [
     "check_contiguous",
 ]
 
-DoseBasis = Literal["per_m2", "per_kg", "flat", "auc"]
+DoseBasis = Literal["per_m2", "per_kg", "flat", "auc", "volume", "mmol"]
 Method = Literal["bolus", "infusion", "continuous_infusion", "oral", "injection"]
 Route = Literal["IV", "PO", "SC", "IM"]
 #: Tumour sites a regimen is filed under (a classification, not a dose: no source).
@@ -100,6 +104,8 @@ CANONICAL_UNIT: dict[str, str] = {
     "per_kg": "mg/kg",
     "flat": "mg",
     "auc": "mg/mL*min",
+    "volume": "mL",
+    "mmol": "mmol",
 }
 
 
@@ -111,6 +117,8 @@ MAX_DOSE_AMOUNT: dict[str, float] = {
     "per_kg": 100_000.0,
     "flat": 100_000.0,
     "auc": 50.0,
+    "volume": 10_000.0,
+    "mmol": 1_000.0,
 }
 
 
@@ -179,6 +187,10 @@ class Component(Frozen, str_strip_whitespace=True):
         description="chemotherapy, or an order given with it (premedication, antiemetic, "
         "hydration, supportive): never changed by a dose level or the assessment.",
     )
+    timing: Timing | None = Field(default=None, description="Before, during or after relative_to.")
+    relative_to: str | None = Field(
+        default=None, description="The chemotherapy drug it is timed by."
+    )
     route: Route
     method: Method
     duration_h: Number | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -243,6 +255,8 @@ class Component(Frozen, str_strip_whitespace=True):
             )
         if self.method == "continuous_infusion" and self.duration_h is not None:
             self._check_pumps(self.duration_h)
+        check_order_unit(self.kind, self.dose.basis, self.dose.text)
+        check_timing(self.kind, self.timing, self.relative_to)
         return self
 
     def _check_pumps(self, hours: float) -> None:
@@ -411,6 +425,7 @@ class Regimen(Frozen, str_strip_whitespace=True):
         # The assessment and the ladders act on chemotherapy only: a rule naming a
         # premedication would never apply, so it is refused rather than ignored.
         drugs = {component.drug for component in self.components if component.is_chemotherapy}
+        check_relative_to([component.relative_to for component in self.components], drugs)
         for index, rule in enumerate(self.assessment, start=1):
             if rule.drug is not None and rule.drug not in drugs:
                 raise FieldPathError(
@@ -435,10 +450,12 @@ class Regimen(Frozen, str_strip_whitespace=True):
 
 def _check_overlaps(components: tuple[Component, ...]) -> None:
     """Two components of one drug given the same way on one day of one cycle are refused:
-    the sheet would give the drug twice (a loading dose needs ``cycles`` on both)."""
+    the sheet would give the drug twice (a loading dose needs ``cycles`` on both); saline
+    before and after cisplatin differ by ``timing``."""
     for index, component in enumerate(components, start=1):
         for earlier, other in enumerate(components[: index - 1], start=1):
-            if (other.drug, other.method) != (component.drug, component.method):
+            same = (other.drug, other.method, other.timing)
+            if same != (component.drug, component.method, component.timing):
                 continue
             days = sorted(set(other.days) & set(component.days))
             cycle = cycles_overlap(other.cycles, component.cycles)

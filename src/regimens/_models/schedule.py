@@ -10,6 +10,11 @@ questions the calculators and the regimen's own checks ask.
 orders given with it (:data:`SUPPORTIVE_KINDS`). Those print in their own section of
 a sheet, are never changed by a dose level or the treatment-day assessment, and are
 left out of cumulative doses and dose intensity (docs/regimen-format.md).
+
+A hydration order is written as a pharmacist reads it: the fluid's volume in mL or an
+electrolyte in mmol (or a mass, mannitol in g), flat, with its duration, and
+``timing``/``relative_to`` (``"before"`` ``"cisplatin"``): :func:`check_order_unit` and
+:func:`check_timing` refuse what cannot be meant.
 """
 
 from __future__ import annotations
@@ -19,12 +24,17 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from regimens._models.base import Frozen, Whole
+from regimens._models.base import FieldPathError, Frozen, Whole
 
 __all__ = [
+    "HYDRATION_BASES",
     "SUPPORTIVE_KINDS",
     "ComponentKind",
     "CycleRange",
+    "Timing",
+    "check_order_unit",
+    "check_relative_to",
+    "check_timing",
     "cycles_overlap",
     "cycles_text",
     "in_cycles",
@@ -37,6 +47,57 @@ ComponentKind = Literal["chemotherapy", "premedication", "antiemetic", "hydratio
 SUPPORTIVE_KINDS: frozenset[str] = frozenset(
     {"premedication", "antiemetic", "hydration", "supportive"}
 )
+#: When an order is given, relative to a chemotherapy drug (``relative_to``).
+Timing = Literal["before", "during", "after"]
+#: The dose bases of a hydration order: a fluid's volume (mL), an electrolyte (mmol) or
+#: a flat mass (mannitol in g). Hydration is never scaled by BSA or weight.
+HYDRATION_BASES: frozenset[str] = frozenset({"volume", "mmol", "flat"})
+
+
+def check_order_unit(kind: str, basis: str, text: str) -> None:
+    """mL and mmol are a hydration order's units only; a hydration order is flat."""
+    if basis in ("volume", "mmol") and kind != "hydration":
+        raise FieldPathError(
+            "dose",
+            f"{text!r} is a volume or an amount of substance, only for a hydration order "
+            f"(kind = 'hydration'), not for a {kind} order: write its dose in mg/m2, mg/kg, "
+            "mg or mg/mL*min",
+        )
+    if kind == "hydration" and basis not in HYDRATION_BASES:
+        raise FieldPathError(
+            "dose",
+            f"{text!r} is scaled by the patient, but a hydration order is a flat amount: "
+            "write a volume ('1000 mL'), an amount of substance ('10 mmol') or a mass ('20 g')",
+        )
+
+
+def check_relative_to(relative_to: Sequence[str | None], drugs: set[str]) -> None:
+    """Each component's ``relative_to`` names a chemotherapy drug of its regimen."""
+    for index, drug in enumerate(relative_to, start=1):
+        if drug is not None and drug not in drugs:
+            raise FieldPathError(
+                f"components[{index}].relative_to",
+                f"{drug!r} is not a chemotherapy drug of this regimen ({', '.join(sorted(drugs))})",
+            )
+
+
+def check_timing(kind: str, timing: str | None, relative_to: str | None) -> None:
+    """``timing`` and ``relative_to`` go together, on an order that is not chemotherapy."""
+    if (timing is None) != (relative_to is None):
+        field, other = (
+            ("relative_to", "timing") if timing is not None else ("timing", "relative_to")
+        )
+        raise FieldPathError(
+            field,
+            f"{other} needs {field}: write both, e.g. timing = 'before' and "
+            "relative_to = 'cisplatin'",
+        )
+    if timing is not None and kind == "chemotherapy":
+        raise FieldPathError(
+            "timing",
+            "timing is for an order given with a chemotherapy drug (premedication, "
+            "antiemetic, hydration, supportive); chemotherapy is placed by order",
+        )
 
 
 class CycleRange(Frozen):

@@ -66,9 +66,10 @@ __all__ = [
 #: administration's kind and multi-day pump, the regimen's emetogenic risk, days before
 #: day 1; 1.5: every file read, the shadowing user files, the library directories and
 #: the sheet's own hash in the provenance; 1.6: the patient's date of birth,
-#: patient_dob; a patient input typed in another unit, given_value and given_unit),
-#: major for an incompatible change.
-SCHEMA_VERSION = "1.6"
+#: patient_dob; a patient input typed in another unit, given_value and given_unit;
+#: 1.7: a hydration order's dose_unit, rate_ml_per_h, timing and relative_to), major
+#: for an incompatible change.
+SCHEMA_VERSION = "1.7"
 
 Severity = Literal["info", "caution", "blocking"]
 
@@ -381,6 +382,14 @@ class Administration(Frozen):
     nearest_plans: tuple[PlanOption, ...] = ()
     duration_h: float | None = None
     rate_mg_per_h: float | None = None
+    #: The unit of the ``*_mg`` amounts: ``mg``, or for a hydration order ``mL`` (a
+    #: fluid) or ``mmol`` (an electrolyte), given as written (never scaled or rounded).
+    dose_unit: Literal["mg", "mL", "mmol"] = "mg"
+    #: A hydration fluid's rate: its volume over its duration, mL/h.
+    rate_ml_per_h: float | None = None
+    #: An order given with a chemotherapy drug: ``before``/``during``/``after`` it.
+    timing: Literal["before", "during", "after"] | None = None
+    relative_to: str | None = None
     pump: PumpFill | None = None
     #: IV administrations given: volume, vials, diluent (issue 19); None for oral
     #: drugs and withheld doses.

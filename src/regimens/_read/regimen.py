@@ -41,7 +41,14 @@ __all__ = [
     "parse_strengths",
 ]
 
-_PINT_UNIT = {"per_m2": "mg/m**2", "per_kg": "mg/kg", "flat": "mg", "auc": "mg*min/mL"}
+_PINT_UNIT = {
+    "per_m2": "mg/m**2",
+    "per_kg": "mg/kg",
+    "flat": "mg",
+    "auc": "mg*min/mL",
+    "volume": "mL",
+    "mmol": "mmol",
+}
 
 # Fast readings of the spellings the library uses, so that loading the library does
 # not build the pint registry (about 0.1 s of every command's start). A test checks
@@ -55,6 +62,9 @@ FAST_DOSE_UNITS: dict[str, tuple[str, float]] = {
     "mg": ("flat", 1.0),
     "g": ("flat", 1000.0),
     "mg/mL*min": ("auc", 1.0),
+    "mL": ("volume", 1.0),
+    "L": ("volume", 1000.0),
+    "mmol": ("mmol", 1.0),
 }
 FAST_DURATION_UNITS: dict[str, float] = {"h": 1.0, "min": 1.0 / 60.0}
 FAST_CONCENTRATION_UNITS: dict[str, float] = {"mg/mL": 1.0}
@@ -62,7 +72,8 @@ FAST_CONCENTRATION_UNITS: dict[str, float] = {"mg/mL": 1.0}
 _QUANTITY = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(\S.*?)?\s*$")
 ACCEPTED_DOSE_UNITS = (
     "mg/m2 (per body-surface area), mg/kg (per kg of body weight), mg (flat) "
-    "or mg/mL*min (carboplatin-style AUC, Calvert)"
+    "or mg/mL*min (carboplatin-style AUC, Calvert); a hydration order also mL (a fluid) "
+    "or mmol (an electrolyte), flat"
 )
 
 
@@ -123,9 +134,17 @@ def _parse_dose_with_pint(text: str) -> tuple[str, float]:
             ("[mass]", "[mass]"): "per_kg",
             ("[mass]", "dimensionless"): "flat",
             ("[mass] * [time]", "[length] ** 3"): "auc",
+            ("[length] ** 3", "dimensionless"): "volume",
+            ("[substance]", "dimensionless"): "mmol",
         }.get(shape)
         if basis is not None:
             return basis, _clean_number(float(quantity.to(_PINT_UNIT[basis]).magnitude))
+        if shape[0] in ("[length] ** 3", "[substance]"):
+            raise ValueError(
+                f"{text.strip()!r} is not a dose: a volume or an amount in mmol is a flat "
+                "amount (hydration is not scaled by body-surface area or weight): "
+                "write e.g. '1000 mL' or '10 mmol'"
+            )
     raise ValueError(f"{text.strip()!r} is not a dose: write it in {ACCEPTED_DOSE_UNITS}")
 
 

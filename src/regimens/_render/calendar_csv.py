@@ -54,6 +54,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("dose_mg", "dose_mg"),
     ("intakes_per_day", "prises_par_jour"),
     ("daily_dose_mg", "dose_journaliere_mg"),
+    ("dose_unit", "unite_de_dose"),  # mg, or a hydration order's mL or mmol
     ("tablets", "comprimes"),
     ("intakes", "prises"),
     ("dispensable", "dispensable"),
@@ -114,6 +115,7 @@ def calendar_csv(
                     "dose_mg": format_mg(dose.dose_mg) if dose else "",
                     "intakes_per_day": str(dose.intakes_per_day) if dose else "",
                     "daily_dose_mg": format_mg(dose.daily_dose_mg) if dose else "",
+                    "dose_unit": dose.dose_unit if dose else "",
                     "tablets": ";".join(
                         f"{t.count}x{format_mg(t.strength_mg)}"
                         for t in (dose.tablets or () if dose else ())

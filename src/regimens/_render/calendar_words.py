@@ -131,7 +131,7 @@ def _dose_text(item: CalendarAdministration, words: Words) -> str:
             words("given_intake", dose=format_mg(i.dose_mg), time=words(f"time_{i.time}"))
             for i in item.dose.intakes
         )
-    result = f" {format_mg(item.dose.dose_mg)} mg"
+    result = f" {format_mg(item.dose.dose_mg)} {item.dose.dose_unit}"
     if item.dose.intakes_per_day > 1:
         result += f" {words('given_per_day', n=item.dose.intakes_per_day)}"
     return result

@@ -153,6 +153,8 @@ def _sheet_item(sheet: DoseSheet, day: int, item: Administration) -> Item:
         tablets=item.tablets,
         duration_h=item.duration_h,
         rate_mg_per_h=item.rate_mg_per_h,
+        rate_ml_per_h=item.rate_ml_per_h,
+        dose_unit=item.dose_unit,
         withheld=item.withheld,
         withheld_reason=withheld_text(item),
         notes=tuple(notes),
@@ -278,6 +280,7 @@ def _calendar_item(
         duration_h=item.duration_h,
         # A calendar keeps no infusion rate: see the cycle's dose sheet.
         rate_mg_per_h=None,
+        dose_unit=dose.dose_unit if dose else "mg",
         withheld=dose.withheld if dose else False,
         withheld_reason="withheld on this cycle's dose sheet (see the warnings)"
         if dose and dose.withheld

@@ -163,6 +163,8 @@ class Item:
     #: dispensable, so no dose is proposed.
     intakes: tuple[Intake, ...] | None = None
     dispensable: bool = True
+    dose_unit: str = "mg"  # of dose_mg: or a hydration order's mL or mmol (UCUM codes too)
+    rate_ml_per_h: float | None = None  # a hydration fluid's volume over its duration
 
 
 @dataclass
@@ -415,8 +417,8 @@ def medication_request(builder: Builder, item: Item, patient: str) -> Medication
         dose_and_rate = [
             DosageDoseAndRate(
                 type=concept("Calculated", DOSE_RATE_TYPE, "calculated", "Calculated"),
-                doseQuantity=quantity(item.dose_mg, "mg"),
-                rateQuantity=(quantity(item.rate_mg_per_h, "mg/h") if item.rate_mg_per_h else None),
+                doseQuantity=quantity(item.dose_mg, item.dose_unit),
+                rateQuantity=_rate(item),
             )
         ]
     return MedicationRequest(
@@ -445,6 +447,13 @@ def medication_request(builder: Builder, item: Item, patient: str) -> Medication
 
 #: HL7 EventTiming codes of the intakes of a day.
 _WHEN = {"morning": "MORN", "midday": "NOON", "evening": "EVE", "night": "NIGHT"}
+
+
+def _rate(item: Item) -> Any:
+    """The infusion rate: mg/h of a pump, or mL/h of a hydration fluid."""
+    if item.rate_mg_per_h:
+        return quantity(item.rate_mg_per_h, "mg/h")
+    return quantity(item.rate_ml_per_h, "mL/h") if item.rate_ml_per_h else None
 
 
 def _by_intake(builder: Builder, item: Item, patient: str) -> MedicationRequest:

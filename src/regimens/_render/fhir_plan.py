@@ -59,6 +59,8 @@ UCUM_CODES: dict[str, tuple[str, str]] = {
     "mg/kg": ("mg/kg", "mg/kg"),
     "mg": ("mg", "mg"),
     "mg/mL*min": ("mg.min/mL", "mg/mL*min"),
+    "mL": ("mL", "mL"),  # a hydration fluid
+    "mmol": ("mmol", "mmol"),  # an electrolyte of a hydration order
 }
 
 _INTAKES = {1: "once a day", 2: "twice a day", 3: "three times a day", 4: "four times a day"}

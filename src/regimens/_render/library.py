@@ -222,7 +222,11 @@ def _drug_cell(component: Component, name: str, lang: Lang) -> str:
     """The drug, with its kind when it is not chemotherapy: ``dexamethasone (premedication)``."""
     if component.is_chemotherapy:
         return name
-    return f"{name} ({text(f'label.kind.{component.kind}', lang)})"
+    kind = text(f"label.kind.{component.kind}", lang)
+    if component.timing is not None:  # "hydration, before cisplatin"
+        drug = component.relative_to
+        kind += ", " + text(f"label.timing.{component.timing}", lang, drug=drug)
+    return f"{name} ({kind})"
 
 
 def _components(library: Library, regimen: Regimen, lang: Lang) -> list[str]:

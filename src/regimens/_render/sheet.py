@@ -112,7 +112,24 @@ def pace_parts(item: Administration, lang: Lang) -> list[str]:
         parts.append(label("pump_days", lang, days=item.infusion_days, per_day=per_day))
     if item.rate_mg_per_h is not None:
         parts.append(f"{item.rate_mg_per_h:.1f} mg/h")
+    if item.rate_ml_per_h is not None:  # a hydration fluid: its volume over its duration
+        parts.append(f"{item.rate_ml_per_h:.1f} mL/h")
     return parts
+
+
+def amount(value: float, item: Administration) -> str:
+    """An amount of ``item`` in mg (bare, as the mg columns say), or a hydration order's
+    mL or mmol with its unit: ``1000 mL``, ``10 mmol``."""
+    return format_mg(value) if item.dose_unit == "mg" else f"{format_mg(value)} {item.dose_unit}"
+
+
+def order_kind(item: Administration, sheet: DoseSheet, lang: Lang) -> str:
+    """What an order that is not chemotherapy is, and when: ``hydration, before cisplatin``."""
+    kind = label(f"kind.{item.kind}", lang)
+    if item.timing is None or item.relative_to is None:
+        return kind
+    drug = drug_name(item.relative_to, sheet.drug_names, lang)
+    return f"{kind}, {label(f'timing.{item.timing}', lang, drug=drug)}"
 
 
 def _details(item: Administration, lang: Lang) -> str:
@@ -139,7 +156,7 @@ def dose_cell(item: Administration) -> str:
         return "—"
     if item.intakes and intakes_differ(item.intakes):
         return " / ".join(format_mg(intake.dose_mg) for intake in item.intakes)
-    return format_mg(item.dose_mg)
+    return amount(item.dose_mg, item)
 
 
 def _dispense_lines(sheet: DoseSheet, lang: Lang) -> list[str]:
@@ -208,7 +225,7 @@ def administration_row(
     )
     name = drug_name(item.drug, sheet.drug_names, lang)
     if item.kind != "chemotherapy":
-        name = f"{name} ({label(f'kind.{item.kind}', lang)})"
+        name = f"{name} ({order_kind(item, sheet, lang)})"
     return [
         str(position),
         name,
@@ -218,15 +235,15 @@ def administration_row(
         if item.infusion_days > 1
         else item.prescribed,
         basis,
-        format_mg(item.standard_mg),
+        amount(item.standard_mg, item),
         f"{item.dose_level_percent:g}%",
         _organ(item.organ_adjustment),
         *assessed,
-        f"{item.calculated_mg:.2f}",
+        f"{item.calculated_mg:.2f}" if item.dose_unit == "mg" else amount(item.calculated_mg, item),
         dose_cell(item),
         "—" if item.withheld or item.nearest_plans else signed_percent(item.deviation_percent),
         f"{item.intakes_per_day}",
-        "—" if item.nearest_plans else format_mg(item.daily_dose_mg),
+        "—" if item.nearest_plans else amount(item.daily_dose_mg, item),
         _details(item, lang),
     ]
 

@@ -42,6 +42,7 @@ from regimens._render.sheet import (
     administration_row,
     dose_cell,
     oral_parts,
+    order_kind,
     pace_parts,
     readable_document,
     sheet_columns,
@@ -122,7 +123,7 @@ def _dose(item: Administration, lang: Lang) -> str:
     if item.withheld:
         return f"<strong>{esc(label('withheld', lang))}</strong>"
     dose = dose_cell(item)
-    if dose != "—" and not (item.intakes and intakes_differ(item.intakes)):
+    if dose != "—" and item.dose_unit == "mg" and not intakes_differ(item.intakes):
         dose = f"{dose} mg"
     shown = f"<strong>{esc(dose)}</strong>"
     if item.intakes_per_day > 1 and not item.nearest_plans:
@@ -147,19 +148,20 @@ def _as_prescribed(item: Administration) -> bool:
 
 
 def _diluent_volume(item: Administration, lang: Lang) -> str:
-    """What is drawn, in what, or the tablets: the preparation's words."""
+    """What is drawn, in what, or the tablets: the preparation's words; then how an
+    infusion runs besides its duration (one pump over days, the rate), which would take
+    a line a word in the narrow duration column."""
     parts = oral_parts(item, lang)
     if item.pump is not None:
         parts.append(pump_text(item.pump, lang))
     preparation = preparation_text(item, lang)
     if preparation:
         parts.append(preparation)
-    return "; ".join(parts)
+    return "; ".join(parts + pace_parts(item, lang))
 
 
-def _duration(item: Administration, lang: Lang) -> str:
-    duration = [format_duration(item.duration_h)] if item.duration_h is not None else []
-    return "; ".join(duration + pace_parts(item, lang))
+def _duration(item: Administration) -> str:
+    return format_duration(item.duration_h) if item.duration_h is not None else ""
 
 
 def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str]:
@@ -175,7 +177,7 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
         item = order.item
         name = f"<strong>{esc(drug_name(item.drug, sheet.drug_names, lang))}</strong>"
         if item.kind != "chemotherapy":
-            name += f' <span class="sub">({esc(label(f"kind.{item.kind}", lang))})</span>'
+            name += f' <span class="sub">({esc(order_kind(item, sheet, lang))})</span>'
 
         cells = [
             f'<td class="num">{order.number}</td>',
@@ -183,7 +185,7 @@ def _order_table(orders: list[_Order], sheet: DoseSheet, lang: Lang) -> list[str
             f'<td class="num dose">{localize(_dose(item, lang), lang)}</td>',
             f"<td>{esc(item.route)} {esc(method_label(item.method, lang))}</td>",
             f"<td>{esc(localize(_diluent_volume(item, lang), lang))}</td>",
-            f"<td>{esc(localize(_duration(item, lang), lang))}</td>",
+            f"<td>{esc(localize(_duration(item), lang))}</td>",
             f'<td class="num">{esc(days_text(order.days))}</td>',
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
