@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run
 from regimens._errors import LibraryError
 from regimens._read import library as _library
 from regimens._read import parsed_toml
@@ -137,3 +138,20 @@ def test_a_missing_shipped_file_means_tomllib_for_every_file(
         assert load_regimen_file(source).id == "FOLFOX-6"
     finally:
         parsed_toml._entries.cache_clear()
+
+
+def test_a_broken_unrelated_file_still_stops_a_sheet(tmp_path: Path) -> None:
+    """Every file is still read and checked on every command (the decision of issue 23:
+    a library with a broken file is not used, even for a regimen the file does not
+    touch): a user library holding one malformed file stops a FOLFOX-6 sheet, naming
+    the file and line as tomllib does."""
+    (tmp_path / "broken.toml").write_text("id = 'BROKEN'\nname = \n", encoding="utf-8")
+    code, out, err = run(
+        [
+            *("sheet", "FOLFOX-6", "--height", "170", "--weight", "70", "--crcl", "90"),
+            *("--library", str(tmp_path)),
+        ]
+    )
+    assert code == 2
+    assert out == ""
+    assert f"{tmp_path / 'broken.toml'}:2: malformed TOML: " in err
