@@ -530,3 +530,41 @@ def test_no_command_of_the_benchmark_imports_pint(tmp_path: Path) -> None:
     spellings = " ".join(" ".join(argv) for argv in argvs.values())
     for unit in ("cm", " m", "in", "ft", "kg", " g", "lb", "mg/dL", "µmol/L", "umol/L", "mL/min"):
         assert unit in spellings, unit
+
+
+_RUN_ONE = """
+import contextlib, io, json, sys
+from regimens._cli import main
+code = 0
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+unwanted = ("tomllib", "regimens._render.sheet_json")
+print(json.dumps([code, sorted(name for name in sys.modules if name.startswith(unwanted))]))
+"""
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sheet", "FOLFOX-6", "--height", "170", "--weight", "70", "--crcl", "90"],
+        [
+            *("sheet", "FOLFOX-6", "--height", "170", "--weight", "70", "--crcl", "90"),
+            *("--with", "ZOLEDRONIC-ACID"),
+        ],
+        ["list"],
+        ["show", "FOLFOX-6"],
+    ],
+    ids=["sheet", "sheet-with-supportive", "list", "show"],
+)
+def test_the_builtin_library_is_read_without_tomllib(argv: list[str]) -> None:
+    """The built-in files' parse ships with the package (src/regimens/_read/parsed_toml.py):
+    a command that reads only them never imports tomllib, and a sheet drawn as a table
+    does not import the JSON document's renderer."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_ONE, *argv], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == [0, []]

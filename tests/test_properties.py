@@ -31,7 +31,7 @@ from regimens._errors import RegimensError
 from regimens._models.patient import RANGES, Patient
 from regimens._read.library import Library, load_library
 from regimens._read.patient import make_patient
-from regimens._render.sheet import sheet_json
+from regimens._render.sheet_json import sheet_json
 from strategies import ANY_NUMBER, ANY_TEXT, patients
 
 REPO = Path(__file__).resolve().parents[1]

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -41,6 +40,7 @@ from regimens._models.assessment import AssessmentSettings
 from regimens._models.base import control_character
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
+from regimens._read.parsed_toml import known_parse
 from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
 from regimens._read.validation import KeyLines, describe_errors, key_lines, problem_at
 
@@ -132,8 +132,20 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
         raise LibraryError(
             f"{path}: is not UTF-8 text (byte {exc.start}): save it as UTF-8", source=str(path)
         ) from None
+    sha256 = hashlib.sha256(raw).hexdigest()
+    data = known_parse(sha256)
+    if data is None:
+        data = _parse_toml(path, text)
+    _refuse_control_characters(data, path)
+    file = LibraryFile(path=str(path), sha256=sha256, builtin=builtin)
+    return _Read(path=path, text=text, data=data, file=file)
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    import tomllib  # only for a file whose parse is not shipped (parsed_toml)
+
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)$", message)
@@ -149,9 +161,6 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
         raise LibraryError(
             f"{path}: malformed TOML: arrays or tables nested too deeply", source=str(path)
         ) from None
-    _refuse_control_characters(data, path)
-    file = LibraryFile(path=str(path), sha256=hashlib.sha256(raw).hexdigest(), builtin=builtin)
-    return _Read(path=path, text=text, data=data, file=file)
 
 
 #: Keys whose text is printed as one line (a line break would forge a row of a table).

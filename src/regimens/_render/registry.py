@@ -73,7 +73,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "table": Renderer(f"{_SHEET}:sheet_table", _LANG_STYLE),
         "markdown": Renderer(f"{_SHEET}:sheet_markdown", ("lang",)),
         "csv": Renderer("regimens._render.sheet_csv:sheet_csv", ("lang",)),
-        "json": Renderer(f"{_SHEET}:sheet_json"),
+        "json": Renderer("regimens._render.sheet_json:sheet_json"),
         "html": Renderer("regimens._render.sheet_print:sheet_html", ("lang",)),
         "fhir": Renderer(f"{_FHIR}:sheet_fhir_json", ("library",)),
     },

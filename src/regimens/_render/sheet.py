@@ -50,7 +50,6 @@ from regimens._render.labels import (
 from regimens._render.messages import message
 from regimens._render.numbers import formula_text, localize, measured_text
 from regimens._render.sheet_csv import CSV_COLUMNS, sheet_csv
-from regimens._render.sheet_json import sheet_json, sheet_json_schema
 
 __all__ = [
     "CSV_COLUMNS",
@@ -64,8 +63,6 @@ __all__ = [
     "readable_document",
     "sheet_columns",
     "sheet_csv",
-    "sheet_json",
-    "sheet_json_schema",
     "sheet_markdown",
     "sheet_table",
 ]
