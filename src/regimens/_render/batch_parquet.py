@@ -14,8 +14,11 @@ from regimens._render.batch_record import RECORD_COLUMNS
 
 __all__ = ["GROUP_ROWS", "ParquetRecords"]
 
-#: Records per row group (a sheet's JSON is about 11 kB: about 11 MB of text a group).
-GROUP_ROWS = 1000
+#: Records per row group: a batch's chunk (``regimens._cli._batch_run.CHUNK_ROWS``). A
+#: sheet's JSON is about 11 kB (43 kB for EOX), and turning a group into Arrow columns
+#: takes several times its text for a moment, which the allocator then keeps: with
+#: groups of 1,000 the batch's process held about 120 MB more than with 200 (issue 23).
+GROUP_ROWS = 200
 
 
 class ParquetRecords:
