@@ -123,11 +123,12 @@ def _canonical(document: dict[str, Any]) -> bytes:
             days.append(f'{{"administrations":[{",".join(items)}],"day":{day["day"]}}}')
         else:  # not the shape _document makes: the encoder's own way
             days.append(_encode(day))
-    parts = [
-        f"{_encode(key)}:{'[' + ','.join(days) + ']' if key == 'days' else _encode(value)}"
-        for key, value in sorted(document.items())
-    ]
-    return ("{" + ",".join(parts) + "}").encode("utf-8")
+    # The other keys in two calls of the encoder (those sorted before "days", those
+    # after), the days' text put between them.
+    before = _encode({key: value for key, value in document.items() if key < "days"})
+    after = _encode({key: value for key, value in document.items() if key > "days"})
+    parts = [before[1:-1], '"days":[' + ",".join(days) + "]", after[1:-1]]
+    return ("{" + ",".join(part for part in parts if part) + "}").encode("utf-8")
 
 
 #: The keys of a day's document, as :func:`_document` makes it.
