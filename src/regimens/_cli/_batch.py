@@ -238,9 +238,14 @@ def _output(
             counts = _write(job, rows, jobs, records.write, *reading)
             records.close()
         return counts
-    if output is None:
-        return _write(job, rows, jobs, sys.stdout.write, *reading)
-    with open_atomic(output) as stream:
+    if output is None or output == "-":
+        # Standard output: as text, in its own encoding, as every command writes it.
+        def text(data: bytes) -> object:
+            return sys.stdout.write(data.decode("utf-8"))
+
+        return _write(job, rows, jobs, text, *reading)
+    # The file's text is UTF-8 (open_atomic): the chunks' bytes are written as they are.
+    with open_atomic(output, binary=True) as stream:
         return _write(job, rows, jobs, stream.write, *reading)
 
 
@@ -256,14 +261,14 @@ def _write(
 
     total = sheets = blocking = errors = 0
     if job.output_format == "csv":
-        write(_csv_header(job.lang))
+        write(_csv_header(job.lang).encode("utf-8"))
     with _progress(position, size) as advance:
         for chunk in run_chunks(job, rows, jobs):
             total += chunk.rows
             sheets += chunk.sheets
             blocking += chunk.blocking
             errors += chunk.errors
-            write(chunk.records if job.output_format == "parquet" else chunk.text)
+            write(chunk.records if job.output_format == "parquet" else chunk.data)
             for message in chunk.messages:
                 click.echo(message, err=True)
             advance()

@@ -71,9 +71,11 @@ class Job:
 
 @dataclass
 class Chunk:
-    """One chunk, computed and rendered: its text or records, its stderr lines, counts."""
+    """One chunk, computed and rendered: its text (as UTF-8 bytes) or records, its stderr
+    lines, counts. Bytes, encoded where the chunk is computed: a worker hands back what
+    the batch writes as it is, without the batch decoding and encoding it again."""
 
-    text: str = ""
+    data: bytes = b""
     records: list[dict[str, object]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     rows: int = 0
@@ -133,7 +135,7 @@ def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
             chunk.messages.append(
                 f"Error: row {result.row} (patient_id {result.patient_id}): {result.error.message}"
             )
-    chunk.text = "".join(parts)
+    chunk.data = "".join(parts).encode("utf-8")
     return chunk
 
 

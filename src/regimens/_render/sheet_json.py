@@ -15,11 +15,12 @@ Numbers are written by pydantic's serialiser, as ``model_dump_json`` writes them
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from typing import Any
 
 from pydantic_core import to_json
 
-from regimens._models.provenance import document_sha256
 from regimens._models.sheet import Administration, DoseSheet, Provenance, SheetWarning
 from regimens._render.assessment_json import assessment_document, assessment_object_schema
 from regimens._render.dose_words import (
@@ -90,8 +91,48 @@ def _document(sheet: DoseSheet, *, share: bool) -> dict[str, Any]:
     # The hash of the document's content (docs/json-output.md, sheet_sha256): of these
     # values, which are the ones a reader parses (tests/test_verify.py checks that they
     # hash alike for every regimen).
-    document["provenance"]["sheet_sha256"] = document_sha256(document)
+    document["provenance"]["sheet_sha256"] = hashlib.sha256(_canonical(document)).hexdigest()
     return document
+
+
+#: :func:`regimens._models.provenance.canonical_json`'s encoder (keys sorted, no spaces,
+#: not ASCII-escaped), as text: the UTF-8 bytes are made once, at the end.
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
+
+
+def _canonical(document: dict[str, Any]) -> bytes:
+    """``canonical_json(document)``, byte for byte, with each administration encoded once.
+
+    An administration given on many days (capecitabine on days 1-14 of EOX) is the same
+    dict on each of its days (:func:`_item`): encoding it once per day was most of the
+    cost of an EOX sheet in a batch (issue 23). tests/test_sheet_json_hash.py checks the
+    bytes against :func:`~regimens._models.provenance.canonical_json`.
+    """
+    done: dict[int, str] = {}
+    days = []
+    for day in document["days"]:
+        items = []
+        for item in day["administrations"]:
+            found = done.get(id(item))
+            if found is None:
+                found = done[id(item)] = _encode(item)
+            items.append(found)
+        if day.keys() == _DAY_KEYS and type(day["day"]) is int:
+            days.append(f'{{"administrations":[{",".join(items)}],"day":{day["day"]}}}')
+        else:  # not the shape _document makes: the encoder's own way
+            days.append(_encode(day))
+    # The other keys in two calls of the encoder (those sorted before "days", those
+    # after), the days' text put between them.
+    before = _encode({key: value for key, value in document.items() if key < "days"})
+    after = _encode({key: value for key, value in document.items() if key > "days"})
+    parts = [before[1:-1], '"days":[' + ",".join(days) + "]", after[1:-1]]
+    return ("{" + ",".join(part for part in parts if part) + "}").encode("utf-8")
+
+
+#: The keys of a day's document, as :func:`_document` makes it.
+_DAY_KEYS = {"day", "administrations"}
 
 
 def _item(item: Administration, done: dict[int, dict[str, Any]], share: bool) -> dict[str, Any]:
