@@ -355,3 +355,20 @@ def test_cisplatins_magnesium_on_the_library_sheets(
         text = sheet_table(sheet)
         assert "magnesium sulfate (hydration, before cisplatin)" in text
         assert "10 mmol" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "magnesium sulfate (hydration, before cisplatin)"),
+        ("fr", "sulfate de magnésium (hydratation, avant cisplatine)"),
+    ],
+)
+def test_show_names_the_hydration_and_its_drug_in_the_language(
+    library: Library, lang: str, expected: str
+) -> None:
+    """`show DCF`: the magnesium sulfate order before cisplatin (dcf.toml), both drugs by
+    their names in the language (local_names in drugs.toml), as on the sheet."""
+    from regimens._render.library import show_table
+
+    assert expected in show_table(library.get("DCF"), library=library, lang=lang)

@@ -46,11 +46,12 @@ from regimens._models.sheet import (
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
     from regimens._models.regimen import Component, DrugFacts, DrugRole
+    from regimens._models.schedule import DoseUnit
 
 __all__ = ["DEFAULT_INCREMENT_MG", "dose_component", "dose_level_percent"]
 
 #: The unit of an administration's amounts: mg, or a hydration order's mL or mmol.
-_DOSE_UNITS: dict[str, Literal["mg", "mL", "mmol"]] = {"mL": "mL", "mmol": "mmol"}
+_DOSE_UNITS: dict[str, DoseUnit] = {"mL": "mL", "mmol": "mmol"}
 
 #: The rounding step of a parenteral drug whose library entry gives none.
 DEFAULT_INCREMENT_MG = 1.0

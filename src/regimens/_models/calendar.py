@@ -19,6 +19,7 @@ from regimens._errors import InputError
 from regimens._models.base import Frozen, FrozenDict, FrozenMap, Items, PlainText, Whole
 from regimens._models.measures import Measured
 from regimens._models.provenance import LibraryDirectory, Shadowing, SourceFile
+from regimens._models.schedule import DoseUnit
 from regimens._models.sheet import Intake, RegimenRef, SheetWarning, TabletCount
 from regimens._models.validation import Checked
 
@@ -194,7 +195,7 @@ class CalendarDose(Frozen):
     dose_mg: float = Field(description="Per intake, final (rounded), from the dose sheet.")
     intakes_per_day: int
     daily_dose_mg: float
-    dose_unit: Literal["mg", "mL", "mmol"] = Field(
+    dose_unit: DoseUnit = Field(
         default="mg", description="The unit of the doses: mg, or a hydration order's mL or mmol."
     )
     tablets: tuple[TabletCount, ...] | None = None

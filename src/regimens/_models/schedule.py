@@ -31,6 +31,7 @@ __all__ = [
     "SUPPORTIVE_KINDS",
     "ComponentKind",
     "CycleRange",
+    "DoseUnit",
     "Timing",
     "check_order_unit",
     "check_relative_to",
@@ -49,6 +50,8 @@ SUPPORTIVE_KINDS: frozenset[str] = frozenset(
 )
 #: When an order is given, relative to a chemotherapy drug (``relative_to``).
 Timing = Literal["before", "during", "after"]
+#: The unit of an administration's amounts: mg, or a hydration order's mL or mmol.
+DoseUnit = Literal["mg", "mL", "mmol"]
 #: The dose bases of a hydration order: a fluid's volume (mL), an electrolyte (mmol) or
 #: a flat mass (mannitol in g). Hydration is never scaled by BSA or weight.
 HYDRATION_BASES: frozenset[str] = frozenset({"volume", "mmol", "flat"})

@@ -31,6 +31,7 @@ from regimens._models.regimen import (
     RenalRuleStatus,
     Route,
 )
+from regimens._models.schedule import DoseUnit, Timing
 
 __all__ = [
     "ASSESSMENT_STEP_CODES",
@@ -384,11 +385,11 @@ class Administration(Frozen):
     rate_mg_per_h: float | None = None
     #: The unit of the ``*_mg`` amounts: ``mg``, or for a hydration order ``mL`` (a
     #: fluid) or ``mmol`` (an electrolyte), given as written (never scaled or rounded).
-    dose_unit: Literal["mg", "mL", "mmol"] = "mg"
+    dose_unit: DoseUnit = "mg"
     #: A hydration fluid's rate: its volume over its duration, mL/h.
     rate_ml_per_h: float | None = None
     #: An order given with a chemotherapy drug: ``before``/``during``/``after`` it.
-    timing: Literal["before", "during", "after"] | None = None
+    timing: Timing | None = None
     relative_to: str | None = None
     pump: PumpFill | None = None
     #: IV administrations given: volume, vials, diluent (issue 19); None for oral

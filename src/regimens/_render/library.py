@@ -218,13 +218,14 @@ def _when(component: Component, lang: Lang) -> str:
     return text("library.show.in_cycles", lang, days=component.days_text, cycles=cycles)
 
 
-def _drug_cell(component: Component, name: str, lang: Lang) -> str:
+def _drug_cell(library: Library, component: Component, lang: Lang) -> str:
     """The drug, with its kind when it is not chemotherapy: ``dexamethasone (premedication)``."""
+    name = _drug(library, component.drug, lang)
     if component.is_chemotherapy:
         return name
     kind = text(f"label.kind.{component.kind}", lang)
-    if component.timing is not None:  # "hydration, before cisplatin"
-        drug = component.relative_to
+    if component.timing is not None and component.relative_to is not None:
+        drug = _drug(library, component.relative_to, lang)  # "hydration, before cisplatin"
         kind += ", " + text(f"label.timing.{component.timing}", lang, drug=drug)
     return f"{name} ({kind})"
 
@@ -237,7 +238,7 @@ def _components(library: Library, regimen: Regimen, lang: Lang) -> list[str]:
         [
             component.order,
             _when(component, lang),
-            _drug_cell(component, _drug(library, component.drug, lang), lang),
+            _drug_cell(library, component, lang),
             _dose_text(component, lang),
             component.route,
             method_label(component.method, lang),
