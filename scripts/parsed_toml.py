@@ -1,17 +1,22 @@
 """Rewrite src/regimens/_read/parsed_toml.txt, tomllib's parse of each built-in library
-file keyed by its SHA-256 (issue 23: it spares every command the TOML parsing), after a
-file of regimen_library/ changed.
+file keyed by its SHA-256 (issue 23: it spares every command the TOML parsing), and
+src/regimens/_read/validated_library.bin, what validating each file gave (it spares
+every command the validation), after a file of regimen_library/ or a module that
+validation imports changed.
 
-    python scripts/parsed_toml.py          # rewrite the file
-    python scripts/parsed_toml.py --check  # exit 1 if it is not current
+    python scripts/parsed_toml.py          # rewrite both files
+    python scripts/parsed_toml.py --check  # exit 1 if either is not current
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 from regimens._read.parsed_toml import PARSED_FILE, parsed_text
+from regimens._read.validated import CACHE_FILE, FRESH_PROGRAM, header_of
 
 LIBRARY = Path(__file__).resolve().parent.parent / "regimen_library"
 
@@ -26,9 +31,23 @@ def main() -> int:
         if current != text:
             print(f"{PARSED_FILE} is not current: run python scripts/parsed_toml.py")
             return 1
+        shipped = header_of(CACHE_FILE.read_bytes()) if CACHE_FILE.exists() else None
+        if shipped != header_of(validated_bytes()):
+            print(f"{CACHE_FILE} is not current: run python scripts/parsed_toml.py")
+            return 1
         return 0
     PARSED_FILE.write_text(text, encoding="utf-8")
+    CACHE_FILE.write_bytes(validated_bytes())
     return 0
+
+
+def validated_bytes() -> bytes:
+    """The validated library's file, made in a fresh process (with the parse just
+    written), so that the modules it records are those that validation imports."""
+    done = subprocess.run([sys.executable, "-c", FRESH_PROGRAM], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode(errors="replace"))
+    return done.stdout
 
 
 if __name__ == "__main__":

@@ -162,4 +162,8 @@ def test_no_code_is_run_from_data_files() -> None:
         for path in sorted((REPO / "src").rglob("*.py"))
         for match in FORBIDDEN_IN_SRC.finditer(path.read_text(encoding="utf-8"))
     ]
-    assert found == []
+    # The one exception: the package's own validated library (issue 23), read by an
+    # unpickler that finds only the package's model classes
+    # (tests/test_validated_cache.py::test_a_tampered_file_runs_no_code).
+    allowed = {"src/regimens/_read/validated.py: pickle"}
+    assert [item for item in found if item not in allowed] == []

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -41,7 +41,7 @@ from regimens._models.base import control_character
 from regimens._models.library import Library, LibraryFile, LibraryLayer, normalize_name
 from regimens._models.regimen import DrugFacts, Regimen
 from regimens._read.parsed_toml import known_parse
-from regimens._read.regimen_file import AssessmentFile, DrugsFile, RegimenFile
+from regimens._read.validated import Key, validated_results
 from regimens._read.validation import KeyLines, describe_errors, key_lines, problem_at
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "load_layers",
     "load_library",
     "load_regimen_file",
+    "validate_builtin",
     "validate_paths",
 ]
 
@@ -112,7 +113,10 @@ class _Read:
 MAX_FILE_BYTES = 1 << 20
 
 
-def _read_toml(path: Path, *, builtin: bool) -> _Read:
+def _read_toml(path: Path, *, builtin: bool, checked: frozenset[Key] = frozenset()) -> _Read:
+    """Read, parse and check one library file. ``checked``: the (name, SHA-256) of files
+    already validated without a problem (:mod:`regimens._read.validated`), whose text
+    has passed the check for control characters."""
     try:
         if not path.resolve().is_file():  # a link to /dev/zero would be read forever
             raise LibraryError(f"{path}: not a regular file", source=str(path))
@@ -136,7 +140,8 @@ def _read_toml(path: Path, *, builtin: bool) -> _Read:
     data = known_parse(sha256)
     if data is None:
         data = _parse_toml(path, text)
-    _refuse_control_characters(data, path)
+    if (path.name, sha256) not in checked:
+        _refuse_control_characters(data, path)
     file = LibraryFile(path=str(path), sha256=sha256, builtin=builtin)
     return _Read(path=path, text=text, data=data, file=file)
 
@@ -215,12 +220,27 @@ def _validate(model: type[_Model], read: _Read) -> _Model:
         raise LibraryProblemsError(problems, source=str(read.path)) from None
 
 
+# The file formats are imported when a file is validated: with the shipped validation
+# of the built-in library (regimens._read.validated), a command reading only that
+# library never imports them.
+
+
 def _regimen(read: _Read) -> Regimen:
+    from regimens._read.regimen_file import RegimenFile
+
     return _validate(RegimenFile, read).to_model()
 
 
 def _drugs(read: _Read) -> tuple[DrugFacts, ...]:
+    from regimens._read.regimen_file import DrugsFile
+
     return _validate(DrugsFile, read).to_models()
+
+
+def _assessment(read: _Read) -> AssessmentSettings:
+    from regimens._read.regimen_file import AssessmentFile
+
+    return _validate(AssessmentFile, read).to_model()
 
 
 def load_regimen_file(path: str | os.PathLike[str]) -> Regimen:
@@ -276,32 +296,57 @@ def _is_drugs_file(read: _Read) -> bool:
     return read.path.name == DRUGS_FILE or ("drug" in read.data and "id" not in read.data)
 
 
-def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, list[str]]:
-    """Read and validate files into one layer; return it with every problem found."""
+def _validated(
+    read: _Read, known: Mapping[Key, object]
+) -> AssessmentSettings | tuple[DrugFacts, ...] | Regimen:
+    """What validating ``read`` gives: from ``known`` when it holds the same name and
+    bytes (:mod:`regimens._read.validated`), else by validating the file now."""
+    result = known.get((read.path.name, read.file.sha256))
+    if read.path.name == ASSESSMENT_FILE:
+        return result if isinstance(result, AssessmentSettings) else _assessment(read)
+    if _is_drugs_file(read):
+        return result if isinstance(result, tuple) else _drugs(read)
+    return result if isinstance(result, Regimen) else _regimen(read)
+
+
+def _scan(
+    paths: Sequence[Path],
+    *,
+    label: str,
+    builtin: bool,
+    known: Mapping[Key, object] | None = None,
+    record: dict[Key, object] | None = None,
+) -> tuple[_Layer, list[str]]:
+    """Read and validate files into one layer; return it with every problem found.
+
+    ``known``: what validating a file's bytes gave, by (name, SHA-256), used instead of
+    validating them again (:mod:`regimens._read.validated`); ``record``: filled with
+    what each file gave.
+    """
     layer = _Layer(label=label)
     problems: list[str] = []
     names: dict[str, tuple[str, _Read]] = {}
     drug_names: dict[str, tuple[str, _Read]] = {}
+    known = known or {}
+    checked = frozenset(known)
     for path in paths:
         try:
-            read = _read_toml(path, builtin=builtin)
-            if read.path.name == ASSESSMENT_FILE:
-                layer.assessment = _validate(AssessmentFile, read).to_model()
+            read = _read_toml(path, builtin=builtin, checked=checked)
+            result = _validated(read, known)
+            if record is not None:
+                record[(read.path.name, read.file.sha256)] = result
+            if isinstance(result, AssessmentSettings):
+                layer.assessment = result
                 layer.assessment_read = read
                 continue
-            is_drugs = _is_drugs_file(read)
-            if is_drugs:
-                drugs = _drugs(read)
-            else:
-                regimen = _regimen(read)
         except LibraryProblemsError as exc:
             problems.extend(exc.problems)
             continue
         except LibraryError as exc:
             problems.append(str(exc))
             continue
-        if is_drugs:
-            for index, facts in enumerate(drugs):
+        if isinstance(result, tuple):
+            for index, facts in enumerate(result):
                 layer.drugs[facts.inn] = (facts, read)
                 for name in facts.names():
                     key = normalize_name(name)
@@ -313,6 +358,7 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
                         )
                     drug_names[key] = (facts.inn, read)
             continue
+        regimen = result
         if regimen.id in layer.regimens:
             other = layer.regimens[regimen.id][1].path
             problems.append(
@@ -342,9 +388,19 @@ def _scan(paths: Sequence[Path], *, label: str, builtin: bool) -> tuple[_Layer, 
 
 
 @lru_cache(maxsize=4)
-def _builtin_layer(directory: Path) -> tuple[_Layer, tuple[str, ...]]:
-    layer, problems = _scan(_library_files(directory), label="built-in", builtin=True)
+def _builtin_layer(directory: Path, *, shipped: bool = True) -> tuple[_Layer, tuple[str, ...]]:
+    """The built-in layer; ``shipped``: take the shipped validation of files it covers
+    (:mod:`regimens._read.validated`), rather than validating them again."""
+    known = validated_results() if shipped else None
+    layer, problems = _scan(_library_files(directory), label="built-in", builtin=True, known=known)
     return layer, tuple(problems)
+
+
+def validate_builtin(record: dict[Key, object]) -> list[str]:
+    """Validate every built-in file, not taking the shipped validation; fill ``record``
+    with what each gave (:func:`regimens._read.validated.fresh_cache_bytes`)."""
+    paths = _library_files(builtin_library_dir())
+    return _scan(paths, label="built-in", builtin=True, record=record)[1]
 
 
 def _directory_layer(directory: Path, label: str) -> tuple[_Layer, list[str]]:
@@ -510,7 +566,8 @@ def validate_paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
     """
     problems: list[str] = []
     builtin_dir = builtin_library_dir().resolve()
-    builtin, builtin_problems = _builtin_layer(builtin_library_dir())
+    # validate checks the built-in files too, rather than trusting their shipped validation.
+    builtin, builtin_problems = _builtin_layer(builtin_library_dir(), shipped=False)
     for given in paths:
         path = Path(given)
         if path.is_dir():
