@@ -3,7 +3,9 @@
 Patients are chosen so that the Mosteller BSA is round: √(180 × 80 / 3600) = 2.00 m².
 Docetaxel's maximum is 100 mg/m² per administration (drugs.toml: the top of the US
 label's 60–100 mg/m² range); zoledronic acid's is 4 mg per administration (Zometa US
-label: "single doses … should not exceed 4 mg").
+label: "single doses … should not exceed 4 mg"); carboplatin's is 150 mg per unit of
+target AUC (FDA 2010 carboplatin dosing communication: "Maximum Carboplatin Dose (mg) =
+target AUC (mg·min/mL) x (150 mL/min)").
 """
 
 from __future__ import annotations
@@ -190,6 +192,91 @@ def test_the_message_in_french(tmp_path: Path) -> None:
     )
 
 
+# --- per unit of target AUC: carboplatin (FDA 2010) ---------------------------------------
+
+
+def _auc_sheet(library: Library, regimen: str, crcl: float, cap: float | None) -> DoseSheet:
+    patient = make_patient(**BSA_200, crcl=crcl)
+    options = SheetOptions(calvert_gfr_cap_ml_min=cap)
+    return compute_sheet(library, regimen, patient, options)
+
+
+@pytest.mark.parametrize(
+    ("crcl", "cap", "carboplatin", "exceeded"),
+    [
+        # Cap off, GFR 150: Calvert 2 × (150 + 25) = 350 mg > 2 × 150 = 300 mg: blocking.
+        pytest.param(150, None, 350, True, id="cap-off-gfr-150-above"),
+        # Default cap 125: 2 × (125 + 25) = 300 mg = 2 × 150: at the maximum, allowed.
+        pytest.param(150, 125.0, 300, False, id="default-cap-at"),
+        # Cap off, GFR 125: 2 × (125 + 25) = 300 mg: at the maximum without the cap.
+        pytest.param(125, None, 300, False, id="cap-off-gfr-125-at"),
+        # Cap off, GFR 126: 2 × (126 + 25) = 302 mg > 300 mg: just above.
+        pytest.param(126, None, 302, True, id="cap-off-gfr-126-above"),
+    ],
+)
+def test_carboplatin_above_auc_times_150_mg_is_blocking(
+    library: Library, crcl: float, cap: float | None, carboplatin: float, exceeded: bool
+) -> None:
+    """FDA 2010 carboplatin dosing communication: 'Maximum Carboplatin Dose (mg) = target
+    AUC (mg·min/mL) x (150 mL/min)'. CARBOPLATIN-PACLITAXEL-WEEKLY gives carboplatin AUC
+    2: its maximum is 2 × 150 = 300 mg, whatever the Calvert GFR cap."""
+    result = _auc_sheet(library, "CARBOPLATIN-PACLITAXEL-WEEKLY", crcl, cap)
+    (item,) = [a for d in result.days for a in d.administrations if a.drug == "carboplatin"]
+    assert item.dose_mg == carboplatin
+    found = _maxima(result)
+    assert result.blocking is exceeded
+    if exceeded:
+        assert found == [
+            {
+                "variant": "per_auc",
+                "dose": f"{carboplatin:g}",
+                "auc": "2",
+                "per_auc": "150",
+                "maximum": "300",
+                "drug": "carboplatin",
+            }
+        ]
+        (warning,) = [w for w in result.warnings if w.code == "MAX_DOSE_EXCEEDED"]
+        assert message(warning, "en") == (
+            f"carboplatin {carboplatin:g} mg is above its maximum of 300 mg for a target AUC "
+            "of 2 mg/mL·min (150 mg per unit of AUC): do not give it; check the GFR used in "
+            "the Calvert formula and its cap, the dose level and the prescription"
+        )
+        assert message(warning, "fr").startswith(
+            f"carboplatin {carboplatin:g} mg dépasse sa dose maximale de 300 mg pour une ASC "
+            "cible de 2 mg/mL·min (150 mg par unité d'ASC)"
+        )
+    else:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("crcl", "dose", "exceeded"),
+    [
+        # AUC 2.26 at the cap: 2.26 × 150 = 338.99999999999994 in floating point, given as
+        # 339 mg: at the maximum 2.26 × 150 = 339, not above it.
+        pytest.param(150, 339, False, id="at-339"),
+        # Cap off, GFR 126: 2.26 × 151 = 341.26 → 341 mg > 339 mg.
+        pytest.param(126, 341, True, id="above-341"),
+    ],
+)
+def test_a_per_auc_maximum_of_a_user_drug(
+    tmp_path: Path, crcl: float, dose: float, exceeded: bool
+) -> None:
+    """A user's drug dosed by AUC 2.26 with per_auc_mg = 150 (worked by hand): only its
+    AUC-dosed infusions (days 1 and 2) are compared with 2.26 × 150 = 339 mg; its 5 mg
+    bolus has no AUC and is not. The two days' equal warnings are shown once."""
+    library = _user_library(tmp_path, "per_auc_mg = 150", dose="2.26 mg/mL*min")
+    result = _auc_sheet(library, "TEST-MAX", crcl, None if exceeded else 125.0)
+    infusions = [
+        a.dose_mg for d in result.days for a in d.administrations if a.method == "infusion"
+    ]
+    assert infusions == [dose, dose]
+    found = _maxima(result)
+    assert [w["maximum"] for w in found] == (["339"] if exceeded else [])
+    assert result.blocking is exceeded
+
+
 @pytest.mark.parametrize(
     ("maxima", "reason"),
     [
@@ -225,16 +312,23 @@ def test_every_builtin_drug_states_its_maximum(library: Library) -> None:
 
 
 def test_builtin_maxima(library: Library) -> None:
-    """The encoded maxima: docetaxel 100 mg/m², zoledronic acid 4 mg; the others none."""
+    """The encoded maxima: docetaxel 100 mg/m², zoledronic acid 4 mg, carboplatin 150 mg
+    per unit of target AUC (FDA 2010); the others none."""
     encoded = {
-        inn: (m.per_administration_mg_per_m2, m.per_administration_mg, m.none_labelled)
-        for inn in ("docetaxel", "zoledronic acid", "oxaliplatin")
+        inn: (
+            m.per_administration_mg_per_m2,
+            m.per_administration_mg,
+            m.per_auc_mg,
+            m.none_labelled,
+        )
+        for inn in ("docetaxel", "zoledronic acid", "carboplatin", "oxaliplatin")
         if (m := library.drug(inn).maximum_dose) is not None
     }
     assert encoded == {
-        "docetaxel": (100.0, None, False),
-        "zoledronic acid": (None, 4.0, False),
-        "oxaliplatin": (None, None, True),
+        "docetaxel": (100.0, None, None, False),
+        "zoledronic acid": (None, 4.0, None, False),
+        "carboplatin": (None, None, 150.0, False),
+        "oxaliplatin": (None, None, None, True),
     }
 
 
@@ -245,13 +339,16 @@ def test_every_maximum_field_is_worded_in_show(tmp_path: Path) -> None:
     library = _user_library(
         tmp_path,
         "per_administration_mg_per_m2 = 50\nper_administration_mg = 90\n"
-        "per_day_mg = 100\nper_cycle_mg = 200",
+        "per_auc_mg = 150\nper_day_mg = 100\nper_cycle_mg = 200",
     )
     shown = " ".join(show_table(library.get("TEST-MAX"), library=library).split())
     assert (
         "Maximum dose: 50 mg/m2 per administration, 90 mg per administration, "
+        "150 mg per unit of target AUC, per administration, "
         "100 mg per day, 200 mg per cycle (test)" in shown
     )
+    shown_fr = " ".join(show_table(library.get("TEST-MAX"), library=library, lang="fr").split())
+    assert "150 mg par unité d'ASC cible, par administration" in shown_fr
 
 
 # --- check_maxima on its own: the order of the doses it is given --------------------------

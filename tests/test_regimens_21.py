@@ -17,6 +17,7 @@ from regimens._calc.calendar import build_calendar
 from regimens._calc.dosing import SheetOptions, compute_sheet
 from regimens._models.calendar import CalendarOptions
 from regimens._models.sheet import DoseSheet
+from regimens._read.assessment import make_assessment_inputs
 from regimens._read.library import Library, validate_paths
 from regimens._read.patient import make_patient
 
@@ -189,6 +190,71 @@ def test_xp_trastuzumab(library: Library) -> None:
         assert doses(later)[("trastuzumab", "infusion")] == 432  # 6 mg/kg × 72 kg
     cautions = [w for w in result.warnings if w.code == "REGIMEN_CAUTION"]
     assert not any("8 mg/kg" in " ".join(w.params.values()) for w in cautions)
+
+
+def every_line(result: DoseSheet) -> dict[tuple[int, str, str], float]:
+    """{(day, drug, kind): dose} of every line of the sheet, chemotherapy or not."""
+    return {(d.day, a.drug, a.kind): a.dose_mg for d in result.days for a in d.administrations}
+
+
+@pytest.mark.parametrize("cycle", [1, 6, 7, 8])
+def test_xp_trastuzumab_chemotherapy_for_six_cycles(library: Library, cycle: int) -> None:
+    """ToGA: cisplatin and capecitabine 'every 3 weeks for six cycles' (Lancet 2010
+    abstract [V]; Cochrane CD011461: 'D1 80 mg/m² cisplatin i.v., Q3W for 6 cycles; …
+    capecitabine … every 3 weeks for 6 cycles' [P]), trastuzumab 'until disease
+    progression' (Cochrane [P]). Their magnesium and antiemetics follow cisplatin (NZ
+    SACT: 'Emetogenicity: HIGH for cycles 1 to 6 (cISplatin)' [V]). At 72 kg, 2.00 m²:
+    cisplatin 80 × 2.00 = 160 mg; capecitabine 1000 × 2.00 = 2000 mg twice daily;
+    trastuzumab 8 × 72 = 576 mg in cycle 1, then 6 × 72 = 432 mg; from cycle 7,
+    trastuzumab 432 mg alone."""
+    patient = make_patient(**PATIENT)
+    result = compute_sheet(library, "XP-TRASTUZUMAB", patient, SheetOptions(cycle=cycle))
+    trastuzumab = 576 if cycle == 1 else 432
+    lines = every_line(result)
+    if cycle <= 6:
+        assert doses(result) == {
+            ("trastuzumab", "infusion"): trastuzumab,
+            ("cisplatin", "infusion"): 160,
+            ("capecitabine", "oral"): 2000,
+        }
+        assert days_of(result, "capecitabine") == list(range(1, 15))
+        assert {
+            a.intakes_per_day
+            for d in result.days
+            for a in d.administrations
+            if a.drug == "capecitabine"
+        } == {2}
+        assert {(1, "magnesium sulfate", "hydration"), (1, "ondansetron", "antiemetic")} <= set(
+            lines
+        )
+    else:
+        assert lines == {(1, "trastuzumab", "chemotherapy"): trastuzumab}
+        # The emetogenic class is one per regimen (cisplatin's, high): the trastuzumab
+        # line's notes, printed on this sheet, say that it alone is minimal.
+        assert result.emetogenic_risk is not None
+        assert result.emetogenic_risk.class_ == "high"
+        notes = " ".join(a.notes for d in result.days for a in d.administrations)
+        assert "From cycle 7 trastuzumab is given alone" in notes
+
+
+@pytest.mark.parametrize(("cycle", "decision"), [(6, "delay"), (7, "go")])
+def test_xp_trastuzumab_blood_count_rule_follows_capecitabine(
+    library: Library, cycle: int, decision: str
+) -> None:
+    """The rule is capecitabine's (SmPC §4.2: not below ANC 1.5 × 10⁹/L [P]): at ANC
+    1.4 cycle 6 (capecitabine given) is delayed; cycle 7 (trastuzumab alone, no
+    blood-count threshold seen for it) goes, with haematology 'not encoded'."""
+    inputs = make_assessment_inputs(
+        library.assessment_settings, date="2026-12-04", labs=["anc=1.4", "platelets=150"]
+    )
+    options = SheetOptions(cycle=cycle, assessment=inputs)
+    result = compute_sheet(library, "XP-TRASTUZUMAB", make_patient(**PATIENT), options)
+    assert result.assessment is not None
+    assert result.assessment.decision == decision
+    if cycle == 7:
+        (trastuzumab,) = result.assessment.drugs
+        assert trastuzumab.drug == "trastuzumab"
+        assert "haematology" in trastuzumab.not_encoded
 
 
 def test_paclitaxel_ramucirumab(library: Library) -> None:

@@ -1,8 +1,9 @@
 """Maximum doses: each final dose of a sheet against its drug's labelled maxima.
 
 Checked after rounding, on what would be given, so that neither a dose level nor a
-rounding step can carry a dose past a maximum: per administration (in mg, and in mg/m²
-of the BSA used), per day (every component of the drug on that day) and per cycle.
+rounding step can carry a dose past a maximum: per administration (in mg, in mg/m² of
+the BSA used, and for a dose by target AUC in mg per unit of that AUC), per day (every
+component of the drug on that day) and per cycle.
 A dose above a maximum is blocking (``MAX_DOSE_EXCEEDED``). The maxima are data
 (``[drug.maximum_dose]`` in ``drugs.toml``).
 """
@@ -20,8 +21,23 @@ if TYPE_CHECKING:
 __all__ = ["check_maxima"]
 
 
+#: Relative float noise allowed when a dose is compared with a maximum derived from the
+#: target AUC (AUC × (GFR + 25) ÷ (GFR + 25) may differ from the AUC in the last bit:
+#: 2.26 × 150 is 338.99999999999994, and its dose rounded to 339 mg is at, not above,
+#: 2.26 × 150). A rounding step is 0.5 mg or more, far above this.
+_AUC_NOISE = 1e-9
+
+
 def _shown(value: float) -> str:
     return f"{value:.6g}"
+
+
+def _target_auc(item: Administration) -> float | None:
+    """The target AUC (mg/mL·min) of an administration dosed by Calvert, else None: its
+    standard dose is AUC × (GFR + 25), with (GFR + 25) its basis value."""
+    if item.dose_basis != "auc" or not item.basis_value:
+        return None
+    return item.standard_mg / item.basis_value
 
 
 def check_maxima(
@@ -60,6 +76,20 @@ def check_maxima(
                     dose=_shown(item.dose_mg),
                     maximum=_shown(limit),
                 )
+            per_auc = maximum.per_auc_mg
+            auc = _target_auc(item) if per_auc is not None else None
+            if per_auc is not None and auc is not None:
+                limit = per_auc * auc
+                if item.dose_mg > limit * (1 + _AUC_NOISE):
+                    context.warn(
+                        "MAX_DOSE_EXCEEDED",
+                        drug=item.drug,
+                        variant="per_auc",
+                        dose=_shown(item.dose_mg),
+                        auc=_shown(auc),
+                        per_auc=_shown(per_auc),
+                        maximum=_shown(limit),
+                    )
     for drug, by_day in per_day.items():
         maximum = facts_of(drug).maximum_dose
         if maximum is None:

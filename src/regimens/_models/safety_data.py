@@ -32,6 +32,7 @@ _Positive = Annotated[Number | None, Field(default=None, gt=0, allow_inf_nan=Fal
 MAXIMUM_FIELDS: tuple[str, ...] = (
     "per_administration_mg_per_m2",
     "per_administration_mg",
+    "per_auc_mg",
     "per_day_mg",
     "per_cycle_mg",
 )
@@ -42,14 +43,17 @@ class MaximumDose(Frozen, str_strip_whitespace=True):
 
     ``per_administration_mg_per_m2`` is compared with the final dose of one
     administration divided by the BSA used; ``per_administration_mg`` with the final
-    dose of one administration (one intake of an oral drug); ``per_day_mg`` with the
-    drug's total on one day (every component of the drug); ``per_cycle_mg`` with its
-    total over the cycle. A dose above any of them is blocking, whatever the dose level
-    or the rounding that led to it.
+    dose of one administration (one intake of an oral drug); ``per_auc_mg``, mg per unit
+    of target AUC, with the final dose of one administration dosed by target AUC
+    (Calvert), against ``per_auc_mg`` × its AUC (carboplatin: FDA 2010, AUC × 150 mL/min);
+    ``per_day_mg`` with the drug's total on one day (every component of the drug);
+    ``per_cycle_mg`` with its total over the cycle. A dose above any of them is
+    blocking, whatever the dose level or the rounding that led to it.
     """
 
     per_administration_mg_per_m2: _Positive = None
     per_administration_mg: _Positive = None
+    per_auc_mg: _Positive = None
     per_day_mg: _Positive = None
     per_cycle_mg: _Positive = None
     none_labelled: bool = Field(

@@ -382,6 +382,7 @@ def _maximum_line(maximum: MaximumDose, lang: Lang) -> str:
     units = {
         "per_administration_mg_per_m2": "mg/m2",
         "per_administration_mg": "mg",
+        "per_auc_mg": "mg",
         "per_day_mg": "mg",
         "per_cycle_mg": "mg",
     }

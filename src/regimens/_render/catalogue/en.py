@@ -472,6 +472,7 @@ TEXTS: dict[str, str] = {
     "warning.MAX_DOSE_EXCEEDED/per_m2": "{drug} {dose} mg is {per_m2} mg/m² for BSA {bsa} m², above its labelled maximum of {maximum} mg/m² per administration: do not give it; check the dose level and the prescription",
     "warning.MAX_DOSE_EXCEEDED": "{drug} {dose} mg per administration is above its labelled maximum of {maximum} mg: do not give it; check the dose level and the prescription",
     "warning.MAX_DOSE_EXCEEDED/per_day": "{drug} {dose} mg on day {day} is above its labelled maximum of {maximum} mg per day: do not give it; check the dose level and the prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_auc": "{drug} {dose} mg is above its maximum of {maximum} mg for a target AUC of {auc} mg/mL·min ({per_auc} mg per unit of AUC): do not give it; check the GFR used in the Calvert formula and its cap, the dose level and the prescription",
     "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg in the cycle is above its labelled maximum of {maximum} mg per cycle: do not give it; check the dose level and the prescription",
     "warning.REGIMEN_CAUTION": "{regimen}: {text}",
     "label.administration_notes": "Administration notes (library)",
@@ -480,6 +481,7 @@ TEXTS: dict[str, str] = {
     "library.show.maximum_none": "Maximum dose: none labelled ({source})",
     "library.show.maximum_per_administration_mg_per_m2": "{amount} {unit} per administration",
     "library.show.maximum_per_administration_mg": "{amount} {unit} per administration",
+    "library.show.maximum_per_auc_mg": "{amount} {unit} per unit of target AUC, per administration",
     "library.show.maximum_per_day_mg": "{amount} {unit} per day",
     "library.show.maximum_per_cycle_mg": "{amount} {unit} per cycle",
     # --- issue 17: renal function ---

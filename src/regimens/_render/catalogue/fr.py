@@ -476,6 +476,7 @@ TEXTS: dict[str, str] = {
     "warning.MAX_DOSE_EXCEEDED/per_m2": "{drug} {dose} mg fait {per_m2} mg/m² pour une surface corporelle de {bsa} m², au-dessus de sa dose maximale de {maximum} mg/m² par administration (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
     "warning.MAX_DOSE_EXCEEDED": "{drug} {dose} mg par administration dépasse sa dose maximale de {maximum} mg (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
     "warning.MAX_DOSE_EXCEEDED/per_day": "{drug} {dose} mg au jour {day} dépasse sa dose maximale de {maximum} mg par jour (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
+    "warning.MAX_DOSE_EXCEEDED/per_auc": "{drug} {dose} mg dépasse sa dose maximale de {maximum} mg pour une ASC cible de {auc} mg/mL·min ({per_auc} mg par unité d'ASC) : ne pas administrer ; vérifier le DFG utilisé dans la formule de Calvert et son plafond, le niveau de dose et la prescription",
     "warning.MAX_DOSE_EXCEEDED/per_cycle": "{drug} {dose} mg sur le cycle dépasse sa dose maximale de {maximum} mg par cycle (RCP) : ne pas administrer ; vérifier le niveau de dose et la prescription",
     "warning.REGIMEN_CAUTION": "{regimen} : {text}",
     "label.administration_notes": "Notes d'administration (bibliothèque)",
@@ -484,6 +485,7 @@ TEXTS: dict[str, str] = {
     "library.show.maximum_none": "Dose maximale : aucune dans le RCP ({source})",
     "library.show.maximum_per_administration_mg_per_m2": "{amount} {unit} par administration",
     "library.show.maximum_per_administration_mg": "{amount} {unit} par administration",
+    "library.show.maximum_per_auc_mg": "{amount} {unit} par unité d'ASC cible, par administration",
     "library.show.maximum_per_day_mg": "{amount} {unit} par jour",
     "library.show.maximum_per_cycle_mg": "{amount} {unit} par cycle",
     # --- issue 17: renal function ---
