@@ -245,3 +245,34 @@ def test_a_file_that_is_not_parquet(tmp_path: Path) -> None:
     assert code == 2
     assert "not a readable Parquet file" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.subprocess
+def test_a_parquet_batch_forks_its_workers_before_pyarrow(tmp_path: Path) -> None:
+    """The workers of a Parquet batch are started before pyarrow is imported, so they
+    are forked from the batch (sharing its pages: docs/performance.md, Parquet memory)
+    rather than started from a fork server, and they compute after the batch has loaded
+    pyarrow exactly what one process computes."""
+    program = """
+import re
+import sys
+from regimens._calc.dosing import SheetOptions
+from regimens._cli._batch_run import Job, run_chunks, started_workers
+from regimens._read.library import load_library
+
+job = Job(load_library(()), "FOLFOX-6", SheetOptions(), (), "jsonl", "en")
+rows = [{"patient_id": f"P{n}", "height": str(150 + n % 50), "weight": str(50 + n % 60),
+         "crcl": "90"} for n in range(1, 601)]
+with started_workers(job, 2) as pool:
+    print(pool._mp_context.get_start_method(), "pyarrow" in sys.modules)
+    import pyarrow  # noqa: F401  (as reading a Parquet input does)
+    pooled = b"".join(chunk.data for chunk in run_chunks(job, rows, 2, pool))
+alone = b"".join(chunk.data for chunk in run_chunks(job, rows, 1))
+timeless = re.compile(rb'"(calculated_at|sheet_sha256)":"[^"]*"').sub
+print(pooled.count(b"\\n"), timeless(b"", pooled) == timeless(b"", alone))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["fork False", "600 True"]

@@ -37,6 +37,8 @@ from regimens._cli._options import (
 from regimens._errors import InputError
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from regimens._cli._batch_run import Job
     from regimens._render.labels import Lang
 
@@ -141,7 +143,7 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
-    from regimens._cli._batch_run import Job, default_jobs
+    from regimens._cli._batch_run import Job, default_jobs, started_workers
 
     library = load_library(library_dirs)
     options = sheet_options(library, cycle=cycle, pump_rate=pump_rate, **params)
@@ -156,8 +158,18 @@ def batch_cmd(
     if chosen == "parquet":
         _check_parquet_output(output)
     job = Job(library, regimen, options, tuple(supportive), chosen, lang)
-    with _rows(input_path, input_format, regimen is not None) as (rows, reading):
-        counts = _output(job, rows, jobs or default_jobs(), output, reading)
+    jobs = jobs or default_jobs()
+    # A Parquet batch starts its workers before pyarrow is imported (started_workers).
+    early = jobs > 1 and "parquet" in (input_format, chosen)
+    with (
+        started_workers(job, jobs if early else 1) as pool,
+        _rows(input_path, input_format, regimen is not None) as (rows, reading),
+    ):
+        if chosen == "parquet":
+            from regimens._read.parquet import parquet_module
+
+            parquet_module("--format parquet", "format")
+        counts = _output(job, rows, jobs, output, reading, pool)
     rows_read, sheets, blocking, errors = counts
     click.echo(
         f"{count(rows_read, 'row')}: {count(sheets, 'sheet')} ({blocking} with blocking "
@@ -176,15 +188,12 @@ def _format_of(output: str | None) -> str:
 
 
 def _check_parquet_output(output: str | None) -> None:
-    from regimens._read.parquet import parquet_module
-
     if output is None or output == "-":
         raise InputError(
             "--format parquet: give --output FILE (Parquet is a binary file, not written to "
             "standard output)",
             field="output",
         )
-    parquet_module("--format parquet", "format")
 
 
 #: Where the reading of the input is (bytes), and the input's size; None for Parquet.
@@ -226,7 +235,12 @@ def _rows(
 
 
 def _output(
-    job: Job, rows: Iterable[Any], jobs: int, output: str | None, reading: _Reading
+    job: Job,
+    rows: Iterable[Any],
+    jobs: int,
+    output: str | None,
+    reading: _Reading,
+    pool: ProcessPoolExecutor | None,
 ) -> tuple[int, int, int, int]:
     """Write every chunk as it comes; return (rows, sheets, blocking sheets, errors)."""
     if job.output_format == "parquet":
@@ -235,7 +249,7 @@ def _output(
         assert output is not None
         with open_atomic(output, binary=True) as stream:
             records = ParquetRecords(stream)
-            counts = _write(job, rows, jobs, records.write, *reading)
+            counts = _write(job, rows, (jobs, pool), records.write, *reading)
             records.close()
         return counts
     if output is None or output == "-":
@@ -243,16 +257,16 @@ def _output(
         def text(data: bytes) -> object:
             return sys.stdout.write(data.decode("utf-8"))
 
-        return _write(job, rows, jobs, text, *reading)
+        return _write(job, rows, (jobs, pool), text, *reading)
     # The file's text is UTF-8 (open_atomic): the chunks' bytes are written as they are.
     with open_atomic(output, binary=True) as stream:
-        return _write(job, rows, jobs, stream.write, *reading)
+        return _write(job, rows, (jobs, pool), stream.write, *reading)
 
 
 def _write(
     job: Job,
     rows: Iterable[Any],
-    jobs: int,
+    workers: tuple[int, ProcessPoolExecutor | None],
     write: Callable[[Any], object],
     position: Callable[[], int] | None,
     size: int,
@@ -263,7 +277,7 @@ def _write(
     if job.output_format == "csv":
         write(_csv_header(job.lang).encode("utf-8"))
     with _progress(position, size) as advance:
-        for chunk in run_chunks(job, rows, jobs):
+        for chunk in run_chunks(job, rows, *workers):
             total += chunk.rows
             sheets += chunk.sheets
             blocking += chunk.blocking

@@ -15,6 +15,7 @@ Nothing here imports click: a worker imports only what computing a chunk needs.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -37,7 +38,16 @@ if TYPE_CHECKING:
     #: A row as read from the input, or the error of a line that could not be read.
     Row: TypeAlias = Mapping[str, object] | InputError
 
-__all__ = ["CHUNK_ROWS", "IN_FLIGHT", "Chunk", "Job", "default_jobs", "jsonl_line", "run_chunks"]
+__all__ = [
+    "CHUNK_ROWS",
+    "IN_FLIGHT",
+    "Chunk",
+    "Job",
+    "default_jobs",
+    "jsonl_line",
+    "run_chunks",
+    "started_workers",
+]
 
 #: Rows computed together: large enough that handing a chunk to a worker costs little
 #: beside computing it, small enough that a chunk's output (about 11 kB a row) is light.
@@ -199,11 +209,14 @@ def _chunks(rows: Iterable[Row]) -> Iterator[tuple[int, list[Row]]]:
         first += len(chunk)
 
 
-def run_chunks(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Chunk]:
+def run_chunks(
+    job: Job, rows: Iterable[Row], jobs: int, pool: ProcessPoolExecutor | None = None
+) -> Iterator[Chunk]:
     """Every chunk of ``rows``, computed on ``jobs`` processes, in input order.
 
     One process (this one) when ``jobs`` is 1 or the input fits in one chunk: starting
-    workers would cost more than they save.
+    workers would cost more than they save. ``pool``: workers already started
+    (:func:`started_workers`), else they start with the second chunk.
     """
     chunks = _chunks(rows)
     head = list(itertools.islice(chunks, 2))
@@ -211,7 +224,38 @@ def run_chunks(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Chunk]:
         for first, chunk in itertools.chain(head, chunks):
             yield run_chunk(job, first, chunk)
         return
-    yield from _pooled(job, itertools.chain(head, chunks), jobs)
+    if pool is not None:
+        yield from _pooled(pool, itertools.chain(head, chunks), jobs)
+        return
+    with _pool(job, jobs) as new:
+        yield from _pooled(new, itertools.chain(head, chunks), jobs)
+
+
+def _pool(job: Job, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(job,)
+    )
+
+
+@contextlib.contextmanager
+def started_workers(job: Job, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``jobs`` workers started now (None for one job), stopped on leaving.
+
+    For a Parquet batch: started before pyarrow is imported, the workers are forked
+    from this process (:func:`_context`) and share its pages (the modules a chunk needs,
+    imported here first, and the library) instead of each starting an interpreter from
+    a fork server. pyarrow is then loaded in this process only, which reads and writes
+    the Parquet files (memory: docs/performance.md).
+    """
+    if jobs <= 1:
+        yield None
+        return
+    for name in _WORKER_MODULES:
+        importlib.import_module(name)
+    with _pool(job, jobs) as pool:
+        with _signals_held():  # a forking pool starts all its workers on the first submit
+            pool.submit(int).result()
+        yield pool
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -232,23 +276,21 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _pooled(job: Job, chunks: Iterator[tuple[int, list[Row]]], jobs: int) -> Iterator[Chunk]:
+def _pooled(
+    pool: ProcessPoolExecutor, chunks: Iterator[tuple[int, list[Row]]], jobs: int
+) -> Iterator[Chunk]:
     pending: deque[Future[Chunk]] = deque()
-    submit: Callable[..., Future[Chunk]]
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(job,)
-    ) as pool:
-        submit = pool.submit
-        try:
-            with _signals_held():  # a forking pool starts its workers on the first submit
-                for first, chunk in itertools.islice(chunks, jobs * IN_FLIGHT):
-                    pending.append(submit(_work, first, chunk))
-            for first, chunk in chunks:
-                if len(pending) >= jobs * IN_FLIGHT:
-                    yield pending.popleft().result()
+    submit: Callable[..., Future[Chunk]] = pool.submit
+    try:
+        with _signals_held():  # a forking pool starts its workers on the first submit
+            for first, chunk in itertools.islice(chunks, jobs * IN_FLIGHT):
                 pending.append(submit(_work, first, chunk))
-            while pending:
+        for first, chunk in chunks:
+            if len(pending) >= jobs * IN_FLIGHT:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+            pending.append(submit(_work, first, chunk))
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()

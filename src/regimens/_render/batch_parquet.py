@@ -36,7 +36,14 @@ class ParquetRecords:
 
         self._pa = pa
         self._schema = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in RECORD_COLUMNS])
-        self._writer = pq.ParquetWriter(stream, self._schema, compression="zstd")
+        # No dictionary for the sheet column: each sheet's JSON is its own (a dictionary
+        # would never repeat a value), and building one held about 12 MB (issue 23).
+        self._writer = pq.ParquetWriter(
+            stream,
+            self._schema,
+            compression="zstd",
+            use_dictionary=[name for name, kind in RECORD_COLUMNS if name != "sheet"],
+        )
         self._pending: list[dict[str, Any]] = []
 
     def write(self, records: Iterable[dict[str, Any]]) -> None:
