@@ -83,6 +83,10 @@ def test_show_prints_the_sources(library: Library, regimen: str) -> None:
         assert reference.citation.split()[0] in out
 
 
+#: The unit of each hydration order's amount (dcf.toml, xp-trastuzumab.toml).
+HYDRATION_UNITS = {"magnesium sulfate": "mmol", "sodium chloride": "mL"}
+
+
 @pytest.mark.parametrize("patient", [PATIENT_A, PATIENT_B], ids=["2.00m2-72kg", "1.50m2-50kg"])
 @pytest.mark.parametrize("regimen", sorted(ORDERS))
 def test_fhir_carries_every_order_with_its_dose(
@@ -91,7 +95,8 @@ def test_fhir_carries_every_order_with_its_dose(
     """FHIR: each premedication, antiemetic and supportive order of the protocol page
     (ORDERS in test_supportive_orders_21.py) is a MedicationRequest with its flat dose
     in mg, at both patients; the cisplatin hydration's magnesium sulfate is in mmol
-    (10 mmol, NZ SACT TPF page, dcf.toml and xp-trastuzumab.toml)."""
+    (10 mmol, NZ SACT TPF page) and its sodium chloride 0.9 % in mL (1000 mL, NZ SACT
+    cisplatin 50 mg/m² page; dcf.toml and xp-trastuzumab.toml)."""
     result = compute_sheet(library, regimen, make_patient(**patient), SheetOptions())
     bundle = json.loads(sheet_fhir_json(result, library=library))
     requests = set()
@@ -103,7 +108,7 @@ def test_fhir_carries_every_order_with_its_dose(
         name = concept.get("text") or concept["coding"][0]["display"]
         for dosage in resource["dosageInstruction"]:
             quantity = dosage["doseAndRate"][0]["doseQuantity"]
-            assert quantity["unit"] == ("mmol" if name == "magnesium sulfate" else "mg")
+            assert quantity["unit"] == HYDRATION_UNITS.get(name, "mg")
             requests.add((name, quantity["value"]))
     assert {(drug, dose) for (_, drug, _), dose in ORDERS[regimen].items()} <= requests
 

@@ -338,6 +338,15 @@ def test_the_calendar_shows_mmol_not_mg(library: Library) -> None:
 
 # --- the library: cisplatin's magnesium in DCF and XP-TRASTUZUMAB -----------------------
 
+#: NZ SACT cisplatin 50 mg/m² page (PORTEC-3, the library's FHIR export; quoted in
+#: dcf.toml and xp-trastuzumab.toml): 'sodium chloride | 0.9 % | intravenous | 60 minutes
+#: | Quantity: 1000 mL | Instructions: After cISplatin infusion.' A flat 1000 mL over 1 h:
+#: 1000 / 1 = 1000 mL/h, order 17, after cisplatin.
+POST_HYDRATION = (17, "sodium chloride", 1000.0, "mL", 1000.0, "after")
+#: Mosteller √(150 × 45 / 3600) = √1.875 = 1.37 m² and √(195 × 125 / 3600) = √6.77 = 2.60 m².
+SMALL = Patient(height_cm=150, weight_kg=45)
+LARGE = Patient(height_cm=195, weight_kg=125)
+
 
 @pytest.mark.parametrize("patient", [BSA_2, WEIGHT_72], ids=["2.00m2", "72kg"])
 @pytest.mark.parametrize("regimen", ["DCF", "XP-TRASTUZUMAB"])
@@ -349,12 +358,77 @@ def test_cisplatins_magnesium_on_the_library_sheets(
     over 1 h on day 1 at any patient size and at --dose-level 80; no volume, so no rate."""
     for options in (SheetOptions(), SheetOptions(dose_level_percent=80)):
         sheet = compute_sheet(builtin, regimen, patient, options)
-        assert hydration(sheet) == [(16, "magnesium sulfate", 10.0, "mmol", None, "before")]
+        assert hydration(sheet) == [
+            (16, "magnesium sulfate", 10.0, "mmol", None, "before"),
+            POST_HYDRATION,
+        ]
         magnesium = next(a for a in day1(sheet) if a.drug == "magnesium sulfate")
         assert (magnesium.duration_h, magnesium.relative_to) == (1.0, "cisplatin")
         text = sheet_table(sheet)
         assert "magnesium sulfate (hydration, before cisplatin)" in text
         assert "10 mmol" in text
+
+
+@pytest.mark.parametrize(
+    "patient", [SMALL, BSA_2, WEIGHT_72, LARGE], ids=["1.37m2", "2.00m2", "72kg", "2.60m2"]
+)
+@pytest.mark.parametrize("regimen", ["DCF", "XP-TRASTUZUMAB"])
+def test_cisplatins_post_hydration_bag_is_flat(
+    builtin: Library, regimen: str, patient: Patient
+) -> None:
+    """Sodium chloride 0.9 % 1000 mL over 60 minutes after cisplatin (NZ SACT, cisplatin 50
+    mg/m² page; an inference at 75 and 80 mg/m², said in the files): at any BSA and at
+    --dose-level 80, 1000 mL (1000 mL/h) on day 1 only, while cisplatin scales with the
+    BSA; printed in the day's premedication and supportive orders after cisplatin."""
+    for options in (SheetOptions(), SheetOptions(dose_level_percent=80)):
+        sheet = compute_sheet(builtin, regimen, patient, options)
+        (bag,) = [
+            a for day in sheet.days for a in day.administrations if a.drug == "sodium chloride"
+        ]
+        assert bag in day1(sheet)
+        assert (bag.order, bag.drug, bag.dose_mg, bag.dose_unit, bag.rate_ml_per_h, bag.timing) == (
+            POST_HYDRATION
+        )
+        assert (bag.kind, bag.duration_h, bag.relative_to) == ("hydration", 1.0, "cisplatin")
+        assert bag.dose_level_percent == 100
+        assert "May be omitted if cisplatin itself was infused in 1000 mL" in bag.notes
+        text = sheet_table(sheet)
+        assert "sodium chloride (hydration, after cisplatin)" in text
+        assert "over 1 h; 1000.0 mL/h" in text
+
+
+@pytest.mark.parametrize(("cycle", "given"), [(1, True), (6, True), (7, False)])
+def test_xp_trastuzumabs_post_hydration_follows_cisplatin(
+    builtin: Library, cycle: int, given: bool
+) -> None:
+    """The bag carries cisplatin's cycles = "1-6" (ToGA: cisplatin 'Q3W for 6 cycles',
+    Cochrane CD011461 [P]): given in cycles 1 and 6, absent from cycle 7 (trastuzumab
+    alone), like the magnesium."""
+    sheet = compute_sheet(builtin, "XP-TRASTUZUMAB", WEIGHT_72, SheetOptions(cycle=cycle))
+    drugs = {a.drug for day in sheet.days for a in day.administrations}
+    assert ("sodium chloride" in drugs, "magnesium sulfate" in drugs, "cisplatin" in drugs) == (
+        given,
+        given,
+        given,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", 'sodium chloride</strong> <span class="sub">(hydration, after cisplatin)</span>'),
+        (
+            "fr",
+            'chlorure de sodium</strong> <span class="sub">(hydratation, après cisplatine)</span>',
+        ),
+    ],
+)
+def test_the_printed_dcf_order_shows_the_bag(builtin: Library, lang: str, expected: str) -> None:
+    """The printed A4 order (issue 22) lists the bag among the day's orders, by its name
+    in the language (drugs.toml local_names: 'chlorure de sodium'), with its volume."""
+    html = sheet_html(compute_sheet(builtin, "DCF", BSA_2), lang)
+    assert expected in html
+    assert ("1\u202f000 mL" if lang == "fr" else "1000 mL") in html
 
 
 @pytest.mark.parametrize(

@@ -235,6 +235,8 @@ def test_xp_trastuzumab_chemotherapy_for_six_cycles(library: Library, cycle: int
         assert result.emetogenic_risk.class_ == "high"
         notes = " ".join(a.notes for d in result.days for a in d.administrations)
         assert "From cycle 7 trastuzumab is given alone" in notes
+        # NZ SACT gastric cisplatin-capecitabine page [V], quoted in those notes.
+        assert "Emetogenicity: HIGH for cycles 1 to 6 (cISplatin); LOW thereafter." in notes
 
 
 @pytest.mark.parametrize(("cycle", "decision"), [(6, "delay"), (7, "go")])

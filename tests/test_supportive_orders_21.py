@@ -135,13 +135,21 @@ DCF_FULL: Doses = {
     (2, "aprepitant", "antiemetic"): 80,
     (3, "aprepitant", "antiemetic"): 80,
     (1, "ondansetron", "antiemetic"): 8,
-    # The same page: magnesium sulfate heptahydrate 10 mmol IV over 60 minutes, day 1.
+    # The same page: magnesium sulfate heptahydrate 10 mmol IV over 60 minutes, day 1;
+    # NZ cisplatin 50 mg/m² page (PORTEC-3 export): sodium chloride 0.9 % 'Quantity:
+    # 1000 mL' after cisplatin, day 1 (flat: mL, as written).
     (1, "magnesium sulfate", "hydration"): 10,
+    (1, "sodium chloride", "hydration"): 1000,
 }
 #: NZ SACT gastric cisplatin-capecitabine-pembrolizumab page (xp-trastuzumab.toml): the
 #: four-drug prophylaxis, and magnesium sulfate heptahydrate 10 mmol IV over 60 minutes
-#: on day 1 before cisplatin.
-XP_ORDERS: Doses = {**four_drug(), (1, "magnesium sulfate", "hydration"): 10}
+#: on day 1 before cisplatin; sodium chloride 0.9 % 1000 mL after it (the volume from the
+#: NZ cisplatin 50 mg/m² page).
+XP_ORDERS: Doses = {
+    **four_drug(),
+    (1, "magnesium sulfate", "hydration"): 10,
+    (1, "sodium chloride", "hydration"): 1000,
+}
 CROSS_ORDERS: Doses = {
     # NZ SACT weekly carboplatin AUC 2 / paclitaxel 45 mg/m² chemoradiation (lung):
     # dexamethasone 8 mg days 1, 2, 3; loratadine 10 mg, famotidine 20 mg day 1;
