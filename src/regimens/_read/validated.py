@@ -33,9 +33,11 @@ unpickler that refuses every global but the package's own model classes
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import json
 import pickle
+import re
 import sys
 import zlib
 from collections.abc import Mapping
@@ -49,6 +51,7 @@ __all__ = [
     "MAGIC",
     "cache_bytes",
     "header_of",
+    "same_sources",
     "validated_results",
 ]
 
@@ -58,6 +61,9 @@ MAGIC = b"regimens-validated-library 1"
 #: Package files read by validation that are not modules (the table of dose units).
 DATA_FILES = ("_read/units.txt",)
 _PACKAGE = Path(__file__).resolve().parents[1]
+
+#: The modules whose classes the shipped file may name.
+_MODEL_MODULE = re.compile(r"regimens\._models\.[a-z_]+")
 
 #: A file's key: its name in the library directory and the SHA-256 of its bytes.
 Key = tuple[str, str]
@@ -87,6 +93,15 @@ def _current(header: Mapping[str, object]) -> bool:
         return False
 
 
+def same_sources(left: Mapping[str, object] | None, right: Mapping[str, object] | None) -> bool:
+    """Two headers record the same library files and sources (pydantic's version aside:
+    another pydantic turns the file off at run time, see :func:`validated_results`)."""
+    if left is None or right is None:
+        return left is right
+    keys = ("files", "sources")
+    return all(left.get(key) == right.get(key) for key in keys)
+
+
 def header_of(raw: bytes) -> dict[str, object] | None:
     """The JSON header of a cache file's bytes, or None when they are not one."""
     magic, _, rest = raw.partition(b"\n")
@@ -101,14 +116,15 @@ def header_of(raw: bytes) -> dict[str, object] | None:
 
 
 class _ModelsOnly(pickle.Unpickler):
-    """An unpickler that finds only classes of ``regimens._models`` modules already
-    imported: no function, no module of the standard library, nothing it would import."""
+    """An unpickler that finds only classes of the package's ``regimens._models``
+    modules: no function, no module of the standard library or of another package."""
 
     def find_class(self, module: str, name: str) -> Any:
         found = None
-        if module.startswith("regimens._models.") and "." not in name:
-            found = getattr(sys.modules.get(module), name, None)
-        if not isinstance(found, type):
+        if _MODEL_MODULE.fullmatch(module) and name.isidentifier():
+            found = getattr(importlib.import_module(module), name, None)
+        # A class defined there, not one its module imported from elsewhere.
+        if not isinstance(found, type) or found.__module__ != module:
             raise pickle.UnpicklingError(f"{module}.{name} is not a model of the package")
         return found
 
