@@ -58,7 +58,9 @@ def read_parquet_rows(path: str, *, regimen_given: bool = False) -> Iterator[dic
         ) from None
     with source:
         header = check_header(list(source.schema_arrow.names), regimen_given=regimen_given)
-        for batch in source.iter_batches(batch_size=_BATCH_ROWS):
+        # One thread: a few small columns gain nothing from pyarrow's pool, and with it
+        # the batch's memory crept up row group after row group (issue 23).
+        for batch in source.iter_batches(batch_size=_BATCH_ROWS, use_threads=False):
             columns = [batch.column(index).to_pylist() for index in range(len(header))]
             for values in zip(*columns, strict=True):
                 yield {name: _cell(value) for name, value in zip(header, values, strict=True)}
