@@ -398,7 +398,7 @@ def _builtin_layer(directory: Path, *, shipped: bool = True) -> tuple[_Layer, tu
 
 def validate_builtin(record: dict[Key, object]) -> list[str]:
     """Validate every built-in file, not taking the shipped validation; fill ``record``
-    with what each gave (:func:`regimens._read.validated.fresh_cache_bytes`)."""
+    with what each gave (:data:`regimens._read.validated.FRESH_PROGRAM` runs it)."""
     paths = _library_files(builtin_library_dir())
     return _scan(paths, label="built-in", builtin=True, record=record)[1]
 
