@@ -70,6 +70,8 @@ def _comparison(
             return None, ""
         assert comparison.value is not None
         return _compare(comparison.op, uracil, comparison.value), f"{uracil:g} ng/mL"
+    if subject == "lvef_drop":
+        return _lvef_drop(comparison, inputs)
     lab = inputs.labs.get(subject)
     if lab is None:
         return None, ""
@@ -106,6 +108,21 @@ def _comparison(
     return _compare(comparison.op, seen, comparison.value), shown
 
 
+def _lvef_drop(comparison: Comparison, inputs: AssessmentInputs) -> tuple[bool | None, str]:
+    """The fall of the ejection fraction from its baseline, in percentage points."""
+    now, before = inputs.labs.get("lvef"), inputs.labs.get("lvef_baseline")
+    if now is None or before is None or now.value is None or before.value is None:
+        return None, ""
+    assert comparison.value is not None
+    drop = before.value - now.value
+    shown = f"{drop:.4g} points ({before.value:.4g} % → {now.value:.4g} %)"
+    return _compare(comparison.op, drop, comparison.value), shown
+
+
+#: What a derived subject is computed from: a missing one names its inputs.
+_DERIVED: dict[str, tuple[str, ...]] = {"lvef_drop": ("lvef_baseline", "lvef")}
+
+
 def evaluate_when(
     when: When,
     inputs: AssessmentInputs,
@@ -123,7 +140,11 @@ def evaluate_when(
             result, value = _comparison(comparison, inputs, uln, defaults)
             results.append(result)
             if result is None:
-                missing.append(comparison.subject)
+                derived_from = _DERIVED.get(comparison.subject)
+                if derived_from is None:
+                    missing.append(comparison.subject)
+                else:
+                    missing.extend(name for name in derived_from if name not in inputs.labs)
             elif value:
                 shown.append(f"{comparison.subject} {value}")
         if all(result is True for result in results):

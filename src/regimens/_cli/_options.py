@@ -392,9 +392,10 @@ def assessment_options(*, country: bool = True) -> Callable[[F], F]:
             metavar="NAME=VALUE",
             help="Today's lab result (repeatable): anc, platelets in 10^9/L (bare number; "
             "or /mm3); hemoglobin g/dL, g/L or mmol/L; bilirubin, creatinine mg/dL or "
-            "umol/L (unit required); ast, alt, alp U/L; or a multiple of the upper limit "
-            "of normal, e.g. ast=3xULN. E.g. anc=1.2, 'bilirubin=40 umol/L'. A creatinine "
-            "with --age, --sex, --weight gives the Cockcroft-Gault CrCl.",
+            "umol/L (unit required); ast, alt, alp U/L, or a multiple of the upper limit "
+            "of normal, e.g. ast=3xULN; lvef (latest) and lvef_baseline (before the drug) "
+            "in %. E.g. anc=1.2, 'bilirubin=40 umol/L', lvef=55. A creatinine with --age, "
+            "--sex, --weight gives the Cockcroft-Gault CrCl.",
         ),
         click.option(
             "--uln",

@@ -59,15 +59,20 @@ LAB_UNITS: dict[str, str] = {
     "alt": "U/L",
     "alp": "U/L",
     "creatinine": "mg/dL",
+    # Left ventricular ejection fraction (echocardiogram or MUGA), in % of the
+    # end-diastolic volume: today's and the one measured before the drug was started.
+    "lvef": "%",
+    "lvef_baseline": "%",
 }
 LAB_NAMES: tuple[str, ...] = tuple(LAB_UNITS)
 
 #: The kinds of assessment rule (``kind`` of ``[[drug.assessment]]``).
-AssessmentKind = Literal["haematology", "hepatic", "renal", "dpd", "ugt1a1", "condition"]
+AssessmentKind = Literal["haematology", "hepatic", "renal", "cardiac", "dpd", "ugt1a1", "condition"]
 ASSESSMENT_KINDS: tuple[str, ...] = (
     "haematology",
     "hepatic",
     "renal",
+    "cardiac",
     "dpd",
     "ugt1a1",
     "condition",
@@ -132,7 +137,9 @@ class Comparison(Frozen):
     """One comparison of a rule's ``when``: ``bilirubin > 3 mg/dL``, ``ast > 4 xULN``,
     ``ugt1a1 in [*28/*28]``, ``condition dic``."""
 
-    subject: NonEmpty  # a lab name, dpyd_activity_score, uracil, ugt1a1, condition
+    #: a lab name, lvef_drop (lvef_baseline − lvef, in points), dpyd_activity_score,
+    #: uracil, ugt1a1, condition
+    subject: NonEmpty
     op: Literal["<", "<=", ">", ">=", "in", "has"]
     value: Number | None = None  # canonical unit of the subject, or a ULN multiple
     uln: bool = False  # value is a multiple of the ULN

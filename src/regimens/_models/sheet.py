@@ -149,6 +149,12 @@ WARNING_CODES: dict[str, Severity] = {
     "CONDITION_CONTRAINDICATION": "blocking",
     # An advisory on a lab (epirubicin: consider lower doses at creatinine > 5 mg/dL).
     "RENAL_CAUTION": "caution",
+    # The ejection fraction fell as the label's hold rule says: withhold the drug this
+    # cycle and repeat the LVEF (trastuzumab: EU SmPC §4.4).
+    "CARDIAC_WITHHOLD": "caution",
+    # An advisory on the ejection fraction that changes no dose (trastuzumab: the US
+    # label's ≥ 16-point fall, where the EU rule the library follows did not match).
+    "CARDIAC_CAUTION": "caution",
     # A lab a rule needs was not given (blocking where that rule would stop the drug).
     "LAB_MISSING": "caution",
     # The labs are older than the library's limit.
@@ -173,6 +179,8 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "TOXICITY_REDUCTION",
         "CONDITION_CONTRAINDICATION",
         "RENAL_CAUTION",
+        "CARDIAC_WITHHOLD",
+        "CARDIAC_CAUTION",
         "TOXICITY_NOT_COVERED",
     }
 )

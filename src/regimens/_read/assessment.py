@@ -7,7 +7,9 @@ the lab's canonical unit (:data:`regimens._models.assessment.LAB_UNITS`) or kept
 multiple of the upper limit of normal (``ast=3xULN``). A bare number is accepted only
 where it cannot be mistaken: ANC and platelets (10⁹/L) and the enzymes (U/L); a
 bilirubin, creatinine or haemoglobin without its unit is refused, because the usual
-units differ by a factor of 10 to 88 from one country to another.
+units differ by a factor of 10 to 88 from one country to another. The ejection fraction
+(``lvef``, and ``lvef_baseline`` before the drug was started) is a percentage: bare or
+with ``%``, never a multiple of a ULN; a fraction (``0.45``) is refused with a hint.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ _COUNT_UNITS = {
     "cells/ul": 0.001,
 }
 _ENZYME_UNITS = {"u/l": 1.0, "iu/l": 1.0, "ui/l": 1.0}
+#: An ejection fraction: % (a fraction such as 0.45 falls below the plausible range).
+_PERCENT_UNITS = {"%": 1.0}
+#: Labs compared only with absolute thresholds: no multiple of a ULN.
+_ABSOLUTE_LABS = ("anc", "platelets", "hemoglobin", "lvef", "lvef_baseline")
 
 #: Per lab: its units → factor to the canonical unit; whether a bare number is accepted;
 #: the plausible range in the canonical unit.
@@ -95,6 +101,8 @@ _LABS: dict[str, tuple[dict[str, float], bool, tuple[float, float]]] = {
         False,
         (0.05, 30.0),
     ),
+    "lvef": (_PERCENT_UNITS, True, (5.0, 90.0)),
+    "lvef_baseline": (_PERCENT_UNITS, True, (5.0, 90.0)),
 }
 _LAB_ALIASES = {
     "neutrophils": "anc",
@@ -111,6 +119,14 @@ _LAB_ALIASES = {
     "alat": "alt",
     "pal": "alp",
     "creat": "creatinine",
+    "ef": "lvef",
+    "fevg": "lvef",
+    "lvef-baseline": "lvef_baseline",
+    "baseline-lvef": "lvef_baseline",
+    "baseline_lvef": "lvef_baseline",
+    "lvef0": "lvef_baseline",
+    "fevg-initiale": "lvef_baseline",
+    "fevg_initiale": "lvef_baseline",
 }
 _ULN_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*[x×*]\s*uln\s*$", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\s*([+-]?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(.*?)\s*$", re.IGNORECASE)
@@ -181,6 +197,12 @@ def lab_value(lab: str, value: object, field: str = "labs") -> LabValue:
     units, bare_ok, (low, high) = _LABS[lab]
     canonical = LAB_UNITS[lab]
     uln = _ULN_RE.match(text)
+    if uln and lab in _ABSOLUTE_LABS:
+        raise InputError(
+            f"lab {lab}: {text!r}: {lab} is given as a value (e.g. {lab}={_example(lab)}), "
+            "not as a multiple of the ULN",
+            field=field,
+        )
     if uln:
         times = float(uln.group(1))
         if not 0 <= times <= 1000:
@@ -210,8 +232,10 @@ def lab_value(lab: str, value: object, field: str = "labs") -> LabValue:
         factor_or_none = units.get(_unit_key(unit))
         if factor_or_none is None:
             accepted = ", ".join(sorted({_shown_unit(key) for key in units}))
+            if lab not in _ABSOLUTE_LABS:
+                accepted += ", or ×ULN"
             raise InputError(
-                f"lab {lab}: unit {unit!r} is not one for {lab} (accepted: {accepted}, or ×ULN)",
+                f"lab {lab}: unit {unit!r} is not one for {lab} (accepted: {accepted})",
                 field=field,
             )
         factor = factor_or_none
@@ -220,6 +244,8 @@ def lab_value(lab: str, value: object, field: str = "labs") -> LabValue:
         hint = ""
         if not unit and lab in ("anc", "platelets") and low <= number / 1000 <= high:
             hint = f"; did you mean {number:g}/mm3 (= {number / 1000:g} × 10^9/L)?"
+        elif lab in ("lvef", "lvef_baseline") and 0 < number <= 1 and low <= number * 100:
+            hint = f"; an ejection fraction is written in %: did you mean {number * 100:g} %?"
         raise InputError(
             f"lab {lab}: {text} is outside the plausible range {low:g} to {high:g} {canonical}"
             + hint,
@@ -250,6 +276,7 @@ def _shown_unit(key: str) -> str:
         "µmol/l": "µmol/L",
         "g/dl": "g/dL",
         "mmol/l": "mmol/L",
+        "%": "%",
     }.get(key, key)
 
 
@@ -260,6 +287,8 @@ def _example(lab: str) -> str:
         "hemoglobin": "10.5 g/dL",
         "bilirubin": "34 umol/L",
         "creatinine": "80 umol/L",
+        "lvef": "55 %",
+        "lvef_baseline": "62 %",
     }.get(lab, "40 U/L")
 
 
@@ -268,7 +297,7 @@ def parse_uln(text: object, field: str = "uln") -> tuple[str, float]:
     raw = _clean(text, field, "ULN")
     name, value = _split(raw, field, "ULN")
     lab = _lab_name(name, field)
-    if lab in ("anc", "platelets", "hemoglobin"):
+    if lab in _ABSOLUTE_LABS:
         raise InputError(
             f"ULN of {lab}: rules on {lab} use absolute thresholds, not multiples of a ULN",
             field=field,

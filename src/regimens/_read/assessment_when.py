@@ -2,8 +2,11 @@
 joined by ``and``/``or`` with parentheses, read into an OR of ANDs (``When``).
 
 ``bilirubin > 3 mg/dL or ast > 4 xULN``; ``anc < 1.5``; ``ugt1a1 in [*28/*28, *6/*6]``;
-``dpyd_activity_score in [1, 1.5]``; ``uracil >= 16 ng/mL``; ``condition dic``. Lab
-values are read by the lab readers of :mod:`regimens._read.assessment`, in their units.
+``dpyd_activity_score in [1, 1.5]``; ``uracil >= 16 ng/mL``; ``condition dic``;
+``lvef_drop >= 10 points and lvef < 50 %`` (``lvef_drop``: the fall of the ejection fraction
+from its baseline, ``lvef_baseline − lvef``, in percentage points: the "10 EF points" of
+the trastuzumab SmPC, never a relative %). Lab values are read by the lab readers of
+:mod:`regimens._read.assessment`, in their units.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ __all__ = ["parse_when"]
 
 
 _TOKEN_RE = re.compile(r"\s*(\(|\)|\[|\]|,|<=|>=|<|>|[^\s()\[\],<>=]+)")
-_SUBJECTS = (*LAB_NAMES, "dpyd_activity_score", "uracil", "ugt1a1", "condition")
+_SUBJECTS = (
+    *LAB_NAMES,
+    "lvef_drop",
+    "dpyd_activity_score",
+    "uracil",
+    "ugt1a1",
+    "condition",
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -139,7 +149,20 @@ class _Parser:
             if unit.replace(" ", "").lower() != "ng/ml":
                 raise ValueError("write uracil thresholds in ng/mL (e.g. uracil >= 16 ng/mL)")
             return self._made(start, subject=subject, op=op, value=number)
+        if subject == "lvef_drop":
+            if unit.strip().lower() != "points":
+                raise ValueError(
+                    "write lvef_drop thresholds in percentage points (e.g. lvef_drop >= 10 "
+                    "points): a fall from 60 % to 50 % is 10 points"
+                )
+            if not 0 < number <= 90:
+                raise ValueError(f"lvef_drop {op} {number_text}: a fall of 0 to 90 points")
+            return self._made(start, subject=subject, op=op, value=number)
         if unit.replace(" ", "").lower() in ("xuln", "×uln"):
+            try:  # the lab reader refuses a multiple of the ULN for a count or the LVEF
+                lab_value(subject, f"{number_text}xULN", field="when")
+            except InputError as exc:
+                raise ValueError(str(exc)) from None
             return self._made(start, subject=subject, op=op, value=number, uln=True)
         written = f"{number_text} {unit}".strip()
         try:
