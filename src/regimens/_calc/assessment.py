@@ -348,7 +348,9 @@ def _apply_rule(
         result, absent, shown = evaluate_when(step.when, inputs, *ulns)
         if result is None:
             missing.extend(absent)
-            blocking_missing = blocking_missing or step.action == "stop"
+            blocking_missing = blocking_missing or (
+                step.action == "stop" and rule.missing_input == "blocking"
+            )
             continue
         if result:
             overridden = inputs.overrides.get(rule.id)

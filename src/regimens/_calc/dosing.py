@@ -210,6 +210,7 @@ def sheet_for(
         for day, items in sorted(days.items())
     ]
     check_maxima(context, ordered, library.drug)
+    _orders_for_withheld_drugs(context, ordered, library)
     sheet_days = tuple(SheetDay(day=day, administrations=items) for day, items in ordered)
     # Looked up at the end of the sheet, so that a regimen missing from the library
     # fails after the patient's own errors.
@@ -306,6 +307,28 @@ def _vial_sizes(library: RegimenLibrary) -> Callable[[str], tuple[float, ...] | 
         return info.vial_sizes_mg if info is not None else None
 
     return sizes
+
+
+def _orders_for_withheld_drugs(
+    context: SheetContext,
+    ordered: Sequence[tuple[int, Sequence[Administration]]],
+    library: RegimenLibrary,
+) -> None:
+    """An order given before, during or after a drug (``relative_to``: cisplatin's
+    hydration) on a day that drug is not given (withheld by its renal rule or the
+    treatment-day assessment): said (``ORDER_FOR_WITHHELD_DRUG``), not removed: whether
+    the hydration, premedication or antiemetic is still wanted is the prescriber's call."""
+    for day, items in ordered:
+        for item in items:
+            if item.relative_to is None:
+                continue
+            given = [a for a in items if a.drug == item.relative_to]
+            if not given or not all(a.withheld for a in given):
+                continue
+            params = {"relative_to": item.relative_to, "day": str(day)}
+            for lang, name in library.drug(item.relative_to).local_names.items():
+                params[f"relative_to_{lang}"] = name  # the message's language picks it
+            context.warn("ORDER_FOR_WITHHELD_DRUG", item.drug, severity=None, **params)
 
 
 def _drug_names(library: RegimenLibrary, drugs: set[str]) -> dict[str, dict[str, str]]:

@@ -374,7 +374,8 @@ TOXICITY_NAMES = (
 CONDITION_NAMES = (
     "dic, sepsis, haemolytic-uraemic-syndrome, pregnancy, breast-feeding, bowel-obstruction, "
     "inflammatory-bowel-disease, who-ps-above-2, dialysis, severe-hepatic-impairment, "
-    "dpd-complete-deficiency"
+    "dpd-complete-deficiency, renal-impairment, dehydration, hearing-impairment, "
+    "cisplatin-neuropathy, nephrotic-syndrome"
 )
 
 
@@ -394,8 +395,9 @@ def assessment_options(*, country: bool = True) -> Callable[[F], F]:
             "or /mm3); hemoglobin g/dL, g/L or mmol/L; bilirubin, creatinine mg/dL or "
             "umol/L (unit required); ast, alt, alp U/L, or a multiple of the upper limit "
             "of normal, e.g. ast=3xULN; lvef (latest) and lvef_baseline (before the drug) "
-            "in %. E.g. anc=1.2, 'bilirubin=40 umol/L', lvef=55. A creatinine with --age, "
-            "--sex, --weight gives the Cockcroft-Gault CrCl.",
+            "in %; urine_protein g/24h or mg/24h (unit required). E.g. anc=1.2, "
+            "'bilirubin=40 umol/L', lvef=55. A creatinine with --age, --sex, --weight "
+            "gives the Cockcroft-Gault CrCl.",
         ),
         click.option(
             "--uln",

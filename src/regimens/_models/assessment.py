@@ -63,6 +63,8 @@ LAB_UNITS: dict[str, str] = {
     # end-diastolic volume: today's and the one measured before the drug was started.
     "lvef": "%",
     "lvef_baseline": "%",
+    # Protein in a 24-hour urine collection (ramucirumab: after a dipstick of 2+ or more).
+    "urine_protein": "g/24h",
 }
 LAB_NAMES: tuple[str, ...] = tuple(LAB_UNITS)
 
@@ -187,6 +189,10 @@ class AssessmentRule(Frozen, str_strip_whitespace=True):
     evidence: Evidence
     source: NonEmpty
     notes: tuple[str, ...] = ()
+    #: What a missing input of this rule is: ``blocking`` where an undecided step
+    #: would stop the drug (the default), or always a ``caution`` (an input that is not
+    #: measured before every dose: ramucirumab's 24-hour urine protein). Say why in notes.
+    missing_input: Literal["blocking", "caution"] = "blocking"
 
     @model_validator(mode="after")
     def _steps_or_none(self) -> AssessmentRule:

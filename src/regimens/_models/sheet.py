@@ -115,6 +115,9 @@ WARNING_CODES: dict[str, Severity] = {
     "SUPPORTIVE_NOT_THIS_CYCLE": "info",
     # A final dose is above its drug's labelled maximum (drugs.toml maximum_dose).
     "MAX_DOSE_EXCEEDED": "blocking",
+    # An order given before, during or after a drug (cisplatin's hydration) on a day
+    # that drug is withheld: is it still wanted? (Not removed: the prescriber decides.)
+    "ORDER_FOR_WITHHELD_DRUG": "caution",
     # A caution the library attaches to the regimen ([[cautions]] of its file).
     "REGIMEN_CAUTION": "caution",
     # --- issue 17: renal function ---
@@ -155,6 +158,10 @@ WARNING_CODES: dict[str, Severity] = {
     # An advisory on the ejection fraction that changes no dose (trastuzumab: the US
     # label's ≥ 16-point fall, where the EU rule the library follows did not match).
     "CARDIAC_CAUTION": "caution",
+    # The 24-hour urine protein withholds the drug this cycle (ramucirumab ≥ 2 g/24 h).
+    "PROTEINURIA_WITHHOLD": "caution",
+    # The 24-hour urine protein stops the drug for good (ramucirumab > 3 g/24 h).
+    "PROTEINURIA_STOP": "blocking",
     # A lab a rule needs was not given (blocking where that rule would stop the drug).
     "LAB_MISSING": "caution",
     # The labs are older than the library's limit.
@@ -181,6 +188,8 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "RENAL_CAUTION",
         "CARDIAC_WITHHOLD",
         "CARDIAC_CAUTION",
+        "PROTEINURIA_WITHHOLD",
+        "PROTEINURIA_STOP",
         "TOXICITY_NOT_COVERED",
     }
 )

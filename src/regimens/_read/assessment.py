@@ -72,7 +72,18 @@ _ENZYME_UNITS = {"u/l": 1.0, "iu/l": 1.0, "ui/l": 1.0}
 #: An ejection fraction: % (a fraction such as 0.45 falls below the plausible range).
 _PERCENT_UNITS = {"%": 1.0}
 #: Labs compared only with absolute thresholds: no multiple of a ULN.
-_ABSOLUTE_LABS = ("anc", "platelets", "hemoglobin", "lvef", "lvef_baseline")
+_ABSOLUTE_LABS = ("anc", "platelets", "hemoglobin", "lvef", "lvef_baseline", "urine_protein")
+#: A 24-hour urine protein: g or mg per 24 hours (a day), never bare (they differ 1000-fold).
+_URINE_PROTEIN_UNITS = {
+    "g/24h": 1.0,
+    "g/d": 1.0,
+    "g/day": 1.0,
+    "g/j": 1.0,
+    "mg/24h": 0.001,
+    "mg/d": 0.001,
+    "mg/day": 0.001,
+    "mg/j": 0.001,
+}
 
 #: Per lab: its units → factor to the canonical unit; whether a bare number is accepted;
 #: the plausible range in the canonical unit.
@@ -103,6 +114,7 @@ _LABS: dict[str, tuple[dict[str, float], bool, tuple[float, float]]] = {
     ),
     "lvef": (_PERCENT_UNITS, True, (5.0, 90.0)),
     "lvef_baseline": (_PERCENT_UNITS, True, (5.0, 90.0)),
+    "urine_protein": (_URINE_PROTEIN_UNITS, False, (0.0, 50.0)),
 }
 _LAB_ALIASES = {
     "neutrophils": "anc",
@@ -127,6 +139,9 @@ _LAB_ALIASES = {
     "lvef0": "lvef_baseline",
     "fevg-initiale": "lvef_baseline",
     "fevg_initiale": "lvef_baseline",
+    "proteinuria": "urine_protein",
+    "proteinurie": "urine_protein",
+    "urine-protein": "urine_protein",
 }
 _ULN_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*[x×*]\s*uln\s*$", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\s*([+-]?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(.*?)\s*$", re.IGNORECASE)
@@ -221,10 +236,14 @@ def lab_value(lab: str, value: object, field: str = "labs") -> LabValue:
     if not unit:
         if not bare_ok:
             accepted = ", ".join(sorted({_shown_unit(key) for key in units}))
+            alternative = (
+                f" (e.g. {lab}={_example(lab)})"
+                if lab in _ABSOLUTE_LABS
+                else f" or as a multiple of the ULN (e.g. {lab}=1.5xULN)"
+            )
             raise InputError(
-                f"lab {lab}: {text!r} has no unit; write it with one ({accepted}) or as a "
-                f"multiple of the ULN (e.g. {lab}=1.5xULN): the usual units differ between "
-                "laboratories",
+                f"lab {lab}: {text!r} has no unit; write it with one ({accepted})"
+                f"{alternative}: the usual units differ between laboratories",
                 field=field,
             )
         factor = 1.0
@@ -277,6 +296,14 @@ def _shown_unit(key: str) -> str:
         "g/dl": "g/dL",
         "mmol/l": "mmol/L",
         "%": "%",
+        "g/24h": "g/24h",
+        "g/d": "g/24h",
+        "g/day": "g/24h",
+        "g/j": "g/24h",
+        "mg/24h": "mg/24h",
+        "mg/d": "mg/24h",
+        "mg/day": "mg/24h",
+        "mg/j": "mg/24h",
     }.get(key, key)
 
 
@@ -289,6 +316,7 @@ def _example(lab: str) -> str:
         "creatinine": "80 umol/L",
         "lvef": "55 %",
         "lvef_baseline": "62 %",
+        "urine_protein": "2.5 g/24h",
     }.get(lab, "40 U/L")
 
 

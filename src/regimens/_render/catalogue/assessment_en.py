@@ -20,6 +20,8 @@ TEXTS: dict[str, str] = {
     "warning.RENAL_CAUTION": "{who}{value} meets “{when}”: consider a lower dose (rule {rule}; source: {source})",
     "warning.CARDIAC_WITHHOLD": "{who}ejection fraction {value} meets “{when}”: withhold the drug this cycle, repeat the LVEF and refer to a cardiologist (rule {rule}; source: {source})",
     "warning.CARDIAC_CAUTION": "{who}ejection fraction {value} meets “{when}”: a rule the library does not follow would withhold the drug, the prescriber decides (rule {rule}; source: {source})",
+    "warning.PROTEINURIA_WITHHOLD": "{who}{value} meets “{when}”: withhold the drug this cycle until the urine protein is back below the threshold (rule {rule}; source: {source})",
+    "warning.PROTEINURIA_STOP": "{who}{value} meets “{when}”: stop the drug for good (rule {rule}; source: {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} meets “{when}”: contraindicated, stop the drug (rule {rule}; source: {source})",
     "warning.TOXICITY_REDUCTION": "{who}{value} in the last cycle: {level_pct} of the starting dose (rule {rule}; source: {source})",
     "warning.TOXICITY_WITHHOLD": "{who}{value} in the last cycle: withhold the drug this cycle (rule {rule}; source: {source})",

@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
     "warning.LAB_BELOW_THRESHOLD": "{who}{value} : « {when} » est rempli : le cycle est reporté jusqu'à la récupération hématologique (règle {rule} ; source : {source})",
     "warning.CARDIAC_WITHHOLD": "{who}fraction d'éjection {value} : « {when} » est rempli : suspendre le médicament pour ce cycle, contrôler la FEVG et adresser au cardiologue (règle {rule} ; source : {source})",
     "warning.CARDIAC_CAUTION": "{who}fraction d'éjection {value} : « {when} » est rempli : une règle que la bibliothèque ne suit pas suspendrait le médicament, le prescripteur décide (règle {rule} ; source : {source})",
+    "warning.PROTEINURIA_WITHHOLD": "{who}{value} : « {when} » est rempli : suspendre le médicament pour ce cycle, jusqu'au retour de la protéinurie sous le seuil (règle {rule} ; source : {source})",
+    "warning.PROTEINURIA_STOP": "{who}{value} : « {when} » est rempli : arrêter définitivement le médicament (règle {rule} ; source : {source})",
     "warning.RENAL_CAUTION": "{who}{value} : « {when} » est rempli : envisager une dose plus faible (règle {rule} ; source : {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} : « {when} » est rempli : contre-indiqué, arrêter le médicament (règle {rule} ; source : {source})",
     "warning.TOXICITY_REDUCTION": "{who}{value} au dernier cycle : {level_pct} de la dose initiale (règle {rule} ; source : {source})",
