@@ -96,7 +96,8 @@ def test_lvef_edges(library, baseline, now, withheld, caution):
     # 6 mg/kg × 72 kg = 432 mg when given; nothing when withheld.
     assert _given_mg(sheet) == ([] if withheld else [pytest.approx(432.0)])
     assert {check.rule: check.status for check in trastuzumab.rules} == {
-        "trastuzumab-lvef": "met" if withheld or caution else "not_met"
+        "trastuzumab-lvef": "met" if withheld or caution else "not_met",
+        "trastuzumab-heart-failure": "not_met",
     }
 
 
@@ -142,8 +143,8 @@ def test_a_missing_lvef_is_said_and_does_not_block(library, labs, missing):
     # LVEF is measured every 3 months, not every cycle: a caution, not a blocking wait.
     assert warnings[0].severity == "caution"
     assert sheet.assessment.decision == "go"
-    (check,) = _trastuzumab(sheet).rules
-    assert check.status == "missing_input"
+    checks = {check.rule: check.status for check in _trastuzumab(sheet).rules}
+    assert checks == {"trastuzumab-lvef": "missing_input", "trastuzumab-heart-failure": "not_met"}
 
 
 def test_drugs_without_a_cardiac_rule_do_not_say_cardiac_is_missing(library):
@@ -228,3 +229,47 @@ def test_a_caution_reason_renders_in_every_format(library, output_format, lang):
             assert "CARDIAC_CAUTION" in codes
         else:
             assert "CARDIAC_CAUTION" in out or "16 points" in out
+
+
+# --- heart failure: trastuzumab-heart-failure ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["heart-failure", "cardiomyopathy", "insuffisance-cardiaque"])
+def test_heart_failure_stops_trastuzumab(library, name):
+    # US boxed warning: 'Discontinue Herceptin for cardiomyopathy' [V].
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        date=DATE,
+        labs=["lvef=60", "lvef_baseline=62"],
+        conditions=[name],
+        always=True,
+    )
+    patient = make_patient(height=170, weight=72)
+    sheet = compute_sheet(
+        library, "XP-TRASTUZUMAB", patient, SheetOptions(assessment=inputs, cycle=7)
+    )
+    trastuzumab = _trastuzumab(sheet)
+    assert trastuzumab.action == "stop"
+    assert [r.rule for r in trastuzumab.reasons] == ["trastuzumab-heart-failure"]
+    assert _given_mg(sheet) == []
+    assert sheet.assessment.decision == "stop"
+
+
+def test_heart_failure_overridden_gives_trastuzumab_on_record(library):
+    # The EU SmPC: discontinuation 'should be strongly considered … unless the benefits
+    # … outweigh the risks': a prescriber who continues says so, and it is kept.
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        date=DATE,
+        labs=["lvef=60", "lvef_baseline=62"],
+        conditions=["heart-failure"],
+        overrides=["trastuzumab-heart-failure=benefit outweighs the risk, Dr X"],
+        always=True,
+    )
+    patient = make_patient(height=170, weight=72)
+    sheet = compute_sheet(
+        library, "XP-TRASTUZUMAB", patient, SheetOptions(assessment=inputs, cycle=7)
+    )
+    assert _trastuzumab(sheet).action == "give"
+    assert _given_mg(sheet) == [pytest.approx(432.0)]
+    assert "ASSESSMENT_OVERRIDDEN" in _codes(sheet)
