@@ -39,6 +39,17 @@ def library() -> Library:
     return load_library(use_env=False)
 
 
+def given_mg(sheet: Any, drug: str) -> list[float]:
+    """The doses of ``drug`` a sheet gives (mg, or the order's own unit), day by day, leaving
+    out those withheld: what a treatment-day rule leaves to give."""
+    return [
+        a.dose_mg
+        for day in sheet.days
+        for a in day.administrations
+        if a.drug == drug and not a.withheld
+    ]
+
+
 def invoke(command: str | list[str], **kwargs: Any) -> Result:
     """Run ``regimens`` in-process: ``command`` as typed in a shell, or its list of words.
 

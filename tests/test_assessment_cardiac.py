@@ -17,22 +17,17 @@ import json
 
 import pytest
 
+from conftest import given_mg
 from regimens._calc.dosing import compute_sheet
 from regimens._errors import InputError
 from regimens._models.options import SheetOptions
 from regimens._read.assessment import make_assessment_inputs, parse_lab, parse_uln
 from regimens._read.assessment_when import parse_when
-from regimens._read.library import load_library
 from regimens._read.patient import make_patient
 from regimens._render.registry import render
 
 DATE = "2026-12-04"
 FORMATS = ("table", "markdown", "csv", "json", "html")
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(use_env=False)
 
 
 def _sheet(library, labs, regimen="XP-TRASTUZUMAB", cycle=7):
@@ -45,15 +40,6 @@ def _sheet(library, labs, regimen="XP-TRASTUZUMAB", cycle=7):
 
 def _trastuzumab(sheet):
     return next(d for d in sheet.assessment.drugs if d.drug == "trastuzumab")
-
-
-def _given_mg(sheet):
-    return [
-        a.dose_mg
-        for day in sheet.days
-        for a in day.administrations
-        if a.drug == "trastuzumab" and not a.withheld
-    ]
 
 
 def _codes(sheet):
@@ -94,7 +80,7 @@ def test_lvef_edges(library, baseline, now, withheld, caution):
     assert ("CARDIAC_WITHHOLD" in _codes(sheet)) is withheld
     assert ("CARDIAC_CAUTION" in _codes(sheet)) is caution
     # 6 mg/kg × 72 kg = 432 mg when given; nothing when withheld.
-    assert _given_mg(sheet) == ([] if withheld else [pytest.approx(432.0)])
+    assert given_mg(sheet, "trastuzumab") == ([] if withheld else [pytest.approx(432.0)])
     assert {check.rule: check.status for check in trastuzumab.rules} == {
         "trastuzumab-lvef": "met" if withheld or caution else "not_met",
         "trastuzumab-heart-failure": "not_met",
@@ -122,7 +108,7 @@ def test_cycle_1_withholds_trastuzumab_and_keeps_the_chemotherapy(library):
     # 80 mg/m² still given (the rule is trastuzumab's, kind cardiac, not the cycle's).
     sheet = _sheet(library, ["lvef=45", "lvef_baseline=58", "anc=2", "platelets=150"], cycle=1)
     assert _trastuzumab(sheet).action == "withhold"
-    assert _given_mg(sheet) == []
+    assert given_mg(sheet, "trastuzumab") == []
     cisplatin = [a for day in sheet.days for a in day.administrations if a.drug == "cisplatin"]
     assert len(cisplatin) == 1
     assert not cisplatin[0].withheld
@@ -251,7 +237,7 @@ def test_heart_failure_stops_trastuzumab(library, name):
     trastuzumab = _trastuzumab(sheet)
     assert trastuzumab.action == "stop"
     assert [r.rule for r in trastuzumab.reasons] == ["trastuzumab-heart-failure"]
-    assert _given_mg(sheet) == []
+    assert given_mg(sheet, "trastuzumab") == []
     assert sheet.assessment.decision == "stop"
 
 
@@ -271,5 +257,5 @@ def test_heart_failure_overridden_gives_trastuzumab_on_record(library):
         library, "XP-TRASTUZUMAB", patient, SheetOptions(assessment=inputs, cycle=7)
     )
     assert _trastuzumab(sheet).action == "give"
-    assert _given_mg(sheet) == [pytest.approx(432.0)]
+    assert given_mg(sheet, "trastuzumab") == [pytest.approx(432.0)]
     assert "ASSESSMENT_OVERRIDDEN" in _codes(sheet)

@@ -14,20 +14,15 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import given_mg
 from regimens._calc.dosing import compute_sheet
 from regimens._models.options import SheetOptions
 from regimens._read.assessment import make_assessment_inputs
-from regimens._read.library import load_library
 from regimens._read.patient import make_patient
 
 DATE = "2026-12-04"
 LABS = ["anc=2", "platelets=150", "bilirubin=0.5 mg/dL", "ast=20", "alt=20", "alp=80"]
 ULN = ["bilirubin=1.0 mg/dL", "ast=40 U/L", "alt=40 U/L", "alp=100 U/L"]
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(use_env=False)
 
 
 def _sheet(library, regimen="DCF", conditions=()):
@@ -47,19 +42,10 @@ def _cisplatin(sheet):
     return next(d for d in sheet.assessment.drugs if d.drug == "cisplatin")
 
 
-def _given_mg(sheet, drug="cisplatin"):
-    return [
-        a.dose_mg
-        for day in sheet.days
-        for a in day.administrations
-        if a.drug == drug and not a.withheld
-    ]
-
-
 def test_without_a_condition_cisplatin_is_given_in_full(library):
     sheet = _sheet(library)
     assert _cisplatin(sheet).action == "give"
-    assert _given_mg(sheet) == [pytest.approx(135.0)]
+    assert given_mg(sheet, "cisplatin") == [pytest.approx(135.0)]
     checks = {check.rule: check.status for check in _cisplatin(sheet).rules}
     assert checks["cisplatin-contraindications"] == "not_met"
 
@@ -82,7 +68,7 @@ def test_each_smpc_contraindication_stops_cisplatin(library, regimen, condition)
     sheet = _sheet(library, regimen, [condition])
     cisplatin = _cisplatin(sheet)
     assert cisplatin.action == "stop"
-    assert _given_mg(sheet) == []
+    assert given_mg(sheet, "cisplatin") == []
     assert [reason.rule for reason in cisplatin.reasons] == ["cisplatin-contraindications"]
     blocking = [w for w in sheet.warnings if w.code == "CONDITION_CONTRAINDICATION"]
     assert [w.drug for w in blocking] == ["cisplatin"]
@@ -94,8 +80,8 @@ def test_a_cisplatin_condition_does_not_stop_the_other_drugs(library):
     # Docetaxel 75 mg/m² × 1.80 = 135 mg and fluorouracil 750 mg/m²/day × 1.80 × 5 days
     # = 6750 mg in one pump are still computed; only cisplatin is stopped.
     sheet = _sheet(library, "DCF", ["hearing-impairment"])
-    assert _given_mg(sheet, "docetaxel") == [pytest.approx(135.0)]
-    assert _given_mg(sheet, "fluorouracil") == [pytest.approx(6750.0)]
+    assert given_mg(sheet, "docetaxel") == [pytest.approx(135.0)]
+    assert given_mg(sheet, "fluorouracil") == [pytest.approx(6750.0)]
 
 
 def test_cisplatin_s_hydration_is_flagged_when_cisplatin_is_not_given(library):
@@ -110,6 +96,6 @@ def test_cisplatin_s_hydration_is_flagged_when_cisplatin_is_not_given(library):
     ]
     assert {w.severity for w in flagged} == {"caution"}
     assert flagged[0].params["relative_to_fr"] == "cisplatine"
-    assert _given_mg(sheet, "magnesium sulfate")  # not removed
+    assert given_mg(sheet, "magnesium sulfate")  # not removed
     # Cisplatin given: no such caution.
     assert "ORDER_FOR_WITHHELD_DRUG" not in {w.code for w in _sheet(library, "DCF").warnings}

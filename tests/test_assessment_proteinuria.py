@@ -13,20 +13,15 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import given_mg
 from regimens._calc.dosing import compute_sheet
 from regimens._errors import InputError
 from regimens._models.options import SheetOptions
 from regimens._read.assessment import make_assessment_inputs, parse_lab
-from regimens._read.library import load_library
 from regimens._read.patient import make_patient
 
 DATE = "2026-12-04"
 COUNTS = ["anc=2", "platelets=150"]
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(use_env=False)
 
 
 def _sheet(library, labs=(), conditions=()):
@@ -43,15 +38,6 @@ def _sheet(library, labs=(), conditions=()):
 
 def _ramucirumab(sheet):
     return next(d for d in sheet.assessment.drugs if d.drug == "ramucirumab")
-
-
-def _given_mg(sheet, drug="ramucirumab"):
-    return [
-        a.dose_mg
-        for day in sheet.days
-        for a in day.administrations
-        if a.drug == drug and not a.withheld
-    ]
 
 
 @pytest.mark.parametrize(
@@ -74,9 +60,9 @@ def test_urine_protein_edges(library, protein, action, code):
     codes = {w.code for w in sheet.warnings}
     assert ({"PROTEINURIA_WITHHOLD", "PROTEINURIA_STOP"} & codes) == ({code} if code else set())
     # 576 mg on days 1 and 15 when given; nothing when withheld or stopped.
-    assert _given_mg(sheet) == ([576.0, 576.0] if action == "give" else [])
+    assert given_mg(sheet, "ramucirumab") == ([576.0, 576.0] if action == "give" else [])
     # Paclitaxel 80 mg/m² on days 1, 8 and 15 whatever the urine protein.
-    assert len(_given_mg(sheet, "paclitaxel")) == 3
+    assert len(given_mg(sheet, "paclitaxel")) == 3
     assert sheet.assessment.decision == ("stop" if action == "stop" else "go")
 
 
@@ -93,7 +79,7 @@ def test_a_missing_24_hour_urine_is_a_caution_not_a_wait(library):
     missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "ramucirumab"]
     assert [(w.params["labs"], w.severity) for w in missing] == [("urine_protein", "caution")]
     assert sheet.assessment.decision == "go"
-    assert _given_mg(sheet) == [576.0, 576.0]
+    assert given_mg(sheet, "ramucirumab") == [576.0, 576.0]
     (check,) = _ramucirumab(sheet).rules
     assert check.status == "missing_input"
 
