@@ -51,7 +51,9 @@ def _comparison(
     """(True/False, or None when the input is missing; the value as compared)."""
     subject = comparison.subject
     if subject == "condition":
-        return comparison.values[0] in inputs.conditions, ", ".join(inputs.conditions) or "none"
+        present = comparison.values[0] in inputs.conditions
+        shown = ", ".join(inputs.conditions) or "none"
+        return (not present if comparison.op == "lacks" else present), shown
     if subject == "ugt1a1":
         if inputs.ugt1a1 is None:
             return None, ""

@@ -142,10 +142,12 @@ class Comparison(Frozen):
     #: a lab name, lvef_drop (lvef_baseline − lvef, in points), dpyd_activity_score,
     #: uracil, ugt1a1, condition
     subject: NonEmpty
-    op: Literal["<", "<=", ">", ">=", "in", "has"]
+    op: Literal["<", "<=", ">", ">=", "in", "has", "lacks"]
     value: Number | None = None  # canonical unit of the subject, or a ULN multiple
     uln: bool = False  # value is a multiple of the ULN
-    values: tuple[str, ...] = ()  # "in" (numbers as text for the score) or "has" (condition)
+    #: "in" (numbers as text for the score), "has" / "lacks" (a condition: ``condition
+    #: dic``, ``not condition liver-metastases``)
+    values: tuple[str, ...] = ()
     text: NonEmpty  # as written, e.g. "bilirubin > 3 mg/dL"
 
 

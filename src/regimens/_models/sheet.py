@@ -128,6 +128,10 @@ WARNING_CODES: dict[str, Severity] = {
     "LAB_BELOW_THRESHOLD": "blocking",
     # The liver tests contraindicate the drug.
     "HEPATIC_CONTRAINDICATION": "blocking",
+    # The liver tests withhold the drug this cycle (nivolumab: immune-mediated hepatitis).
+    "HEPATIC_WITHHOLD": "caution",
+    # An advisory on the liver tests that changes no dose: the prescriber decides.
+    "HEPATIC_CAUTION": "caution",
     # The liver tests reduce the drug.
     "HEPATIC_REDUCTION": "caution",
     # The DPD status (DPYD activity score or uracilaemia) contraindicates the drug.
@@ -178,6 +182,8 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "LAB_BELOW_THRESHOLD",
         "HEPATIC_CONTRAINDICATION",
         "HEPATIC_REDUCTION",
+        "HEPATIC_WITHHOLD",
+        "HEPATIC_CAUTION",
         "DPD_DEFICIENCY",
         "DPD_REDUCTION",
         "UGT1A1_REDUCTION",

@@ -3,6 +3,8 @@ joined by ``and``/``or`` with parentheses, read into an OR of ANDs (``When``).
 
 ``bilirubin > 3 mg/dL or ast > 4 xULN``; ``anc < 1.5``; ``ugt1a1 in [*28/*28, *6/*6]``;
 ``dpyd_activity_score in [1, 1.5]``; ``uracil >= 16 ng/mL``; ``condition dic``;
+``not condition liver-metastases`` (``not`` only before a condition, which is never
+missing: a lab's absence stays unknown, never "not");
 ``lvef_drop >= 10 points and lvef < 50 %`` (``lvef_drop``: the fall of the ejection fraction
 from its baseline, ``lvef_baseline − lvef``, in percentage points: the "10 EF points" of
 the trastuzumab SmPC, never a relative %). Lab values are read by the lab readers of
@@ -91,6 +93,11 @@ class _Parser:
 
     def comparison(self) -> dict[str, Any]:
         start = self.position
+        negated = self.peek() == "not"
+        if negated:  # only before a condition: a lab or a genotype may be missing
+            self.take()
+            if self.peek() != "condition":
+                raise ValueError("'not' goes before a condition only: not condition NAME")
         subject = self.take().lower()
         if subject not in _SUBJECTS:
             raise ValueError(f"unknown subject {subject!r} (known: {', '.join(_SUBJECTS)})")
@@ -101,7 +108,8 @@ class _Parser:
                     f"unknown condition {name!r} (assessment.toml lists: "
                     f"{', '.join(sorted(self.conditions))})"
                 )
-            return self._made(start, subject=subject, op="has", values=(name,))
+            op = "lacks" if negated else "has"
+            return self._made(start, subject=subject, op=op, values=(name,))
         op = self.take()
         if op == "in":
             if self.take() != "[":

@@ -13,6 +13,8 @@ TEXTS: dict[str, str] = {
     # --- warnings: a rule step or ladder rung (params rule, when, value, level, method, source) ---
     "warning.HEPATIC_REDUCTION": "{who}liver tests {value} meet “{when}”: give {level_pct} of the full dose (rule {rule}; source: {source})",
     "warning.HEPATIC_CONTRAINDICATION": "{who}liver tests {value} meet “{when}”: contraindicated, do not give (rule {rule}; source: {source})",
+    "warning.HEPATIC_WITHHOLD": "{who}liver tests {value} meet “{when}”: withhold the drug this cycle until they recover (rule {rule}; source: {source})",
+    "warning.HEPATIC_CAUTION": "{who}liver tests {value} meet “{when}”: the rule depends on what the calculator does not know, the prescriber decides (rule {rule}; source: {source})",
     "warning.DPD_REDUCTION": "{who}DPD status {value} meets “{when}”: starting dose {level_pct} of the full dose (rule {rule}; source: {source})",
     "warning.DPD_DEFICIENCY": "{who}DPD deficiency: {value} meets “{when}”: contraindicated, do not give (rule {rule}; source: {source})",
     "warning.UGT1A1_REDUCTION": "{who}{value} meets “{when}” (UGT1A1 poor metaboliser): starting dose {level_pct} of the full dose (rule {rule}; source: {source})",

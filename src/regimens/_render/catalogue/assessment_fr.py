@@ -6,6 +6,8 @@ from __future__ import annotations
 
 TEXTS: dict[str, str] = {
     "warning.HEPATIC_REDUCTION": "{who}bilan hépatique {value} : « {when} » est rempli : administrer {level_pct} de la dose pleine (règle {rule} ; source : {source})",
+    "warning.HEPATIC_WITHHOLD": "{who}bilan hépatique {value} : « {when} » est rempli : suspendre le médicament pour ce cycle, jusqu'à récupération (règle {rule} ; source : {source})",
+    "warning.HEPATIC_CAUTION": "{who}bilan hépatique {value} : « {when} » est rempli : la règle dépend de ce que le calculateur ne sait pas, le prescripteur décide (règle {rule} ; source : {source})",
     "warning.HEPATIC_CONTRAINDICATION": "{who}bilan hépatique {value} : « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
     "warning.DPD_REDUCTION": "{who}statut DPD {value} : « {when} » est rempli : dose initiale à {level_pct} de la dose pleine (règle {rule} ; source : {source})",
     "warning.DPD_DEFICIENCY": "{who}déficit en DPD : {value}, « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
