@@ -116,3 +116,9 @@ def test_not_goes_before_a_condition_only():
     )
     with pytest.raises(ValueError, match="'not' goes before a condition only"):
         parse_when("not ast > 3 xULN")
+
+
+def test_the_reason_shows_the_liver_test_not_an_absent_condition(library):
+    sheet = _sheet(library, ["ast=121"])
+    (reason,) = _nivolumab(sheet).reasons
+    assert reason.value == "ast 121 = 3.02 × ULN"  # 121 ÷ 40; no "condition none"

@@ -52,8 +52,9 @@ def _comparison(
     subject = comparison.subject
     if subject == "condition":
         present = comparison.values[0] in inputs.conditions
-        shown = ", ".join(inputs.conditions) or "none"
-        return (not present if comparison.op == "lacks" else present), shown
+        if comparison.op == "lacks":  # an absent condition is not a value that decided
+            return not present, ""
+        return present, ", ".join(inputs.conditions) or "none"
     if subject == "ugt1a1":
         if inputs.ugt1a1 is None:
             return None, ""
