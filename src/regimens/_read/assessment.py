@@ -9,7 +9,8 @@ where it cannot be mistaken: ANC and platelets (10⁹/L) and the enzymes (U/L); 
 bilirubin, creatinine or haemoglobin without its unit is refused, because the usual
 units differ by a factor of 10 to 88 from one country to another. The ejection fraction
 (``lvef``, and ``lvef_baseline`` before the drug was started) is a percentage: bare or
-with ``%``, never a multiple of a ULN; a fraction (``0.45``) is refused with a hint.
+with ``%``, never a multiple of a ULN; a fraction (``0.45``) is refused with a hint. The
+24-hour urine protein (``urine_protein``) needs its unit, g or mg per 24 hours.
 """
 
 from __future__ import annotations
