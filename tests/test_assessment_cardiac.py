@@ -84,6 +84,7 @@ def test_lvef_edges(library, baseline, now, withheld, caution):
     assert {check.rule: check.status for check in trastuzumab.rules} == {
         "trastuzumab-lvef": "met" if withheld or caution else "not_met",
         "trastuzumab-heart-failure": "not_met",
+        "trastuzumab-hepatic": "none_applies",
     }
 
 
@@ -130,7 +131,11 @@ def test_a_missing_lvef_is_said_and_does_not_block(library, labs, missing):
     assert warnings[0].severity == "caution"
     assert sheet.assessment.decision == "go"
     checks = {check.rule: check.status for check in _trastuzumab(sheet).rules}
-    assert checks == {"trastuzumab-lvef": "missing_input", "trastuzumab-heart-failure": "not_met"}
+    assert checks == {
+        "trastuzumab-lvef": "missing_input",
+        "trastuzumab-heart-failure": "not_met",
+        "trastuzumab-hepatic": "none_applies",
+    }
 
 
 def test_drugs_without_a_cardiac_rule_do_not_say_cardiac_is_missing(library):
@@ -259,3 +264,50 @@ def test_heart_failure_overridden_gives_trastuzumab_on_record(library):
     assert _trastuzumab(sheet).action == "give"
     assert given_mg(sheet, "trastuzumab") == [pytest.approx(432.0)]
     assert "ASSESSMENT_OVERRIDDEN" in _codes(sheet)
+
+
+# --- the baseline before the first dose, and a day with nothing given ----------------------
+
+
+def test_cycle_1_without_a_baseline_lvef_waits(library):
+    # required_in_cycles = "1": the US boxed warning asks to "Evaluate cardiac function
+    # prior to ... treatment"; the first dose (8 mg/kg loading) waits for the LVEF.
+    sheet = _sheet(library, ["anc=2", "platelets=150"], cycle=1)
+    (warning,) = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "trastuzumab"]
+    assert warning.severity == "blocking"
+    assert warning.params["labs"] == "lvef_baseline, lvef"
+    assert sheet.assessment.decision == "delay"
+    assert sheet.blocking
+
+
+def test_cycle_1_with_its_baseline_lvef_goes(library):
+    # Both values are the baseline in cycle 1: no fall, loading dose 8 × 72 = 576 mg.
+    sheet = _sheet(library, ["anc=2", "platelets=150", "lvef=62", "lvef_baseline=62"], cycle=1)
+    assert not [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "trastuzumab"]
+    assert given_mg(sheet, "trastuzumab") == [576.0]
+
+
+@pytest.mark.parametrize("cycle", [2, 7])
+def test_after_cycle_1_a_missing_lvef_stays_a_caution(library, cycle):
+    sheet = _sheet(library, ["anc=2", "platelets=150"], cycle=cycle)
+    (warning,) = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "trastuzumab"]
+    assert warning.severity == "caution"
+
+
+def test_a_day_with_every_drug_withheld_says_nothing_is_given(library):
+    # Cycle 7: trastuzumab alone; withheld at 60 → 49 %. The decision stays "go" (the
+    # schedule is kept), and NOTHING_GIVEN says no dose is prepared.
+    sheet = _sheet(library, ["lvef=49", "lvef_baseline=60"])
+    assert sheet.assessment.decision == "go"
+    (warning,) = [w for w in sheet.warnings if w.code == "NOTHING_GIVEN"]
+    assert warning.severity == "caution"
+    assert warning.params == {"drugs": "trastuzumab"}
+    assert given_mg(sheet, "trastuzumab") == []
+
+
+def test_a_day_with_one_drug_given_does_not_say_nothing_is_given(library):
+    # Cycle 1, trastuzumab withheld but cisplatin and capecitabine given.
+    sheet = _sheet(library, ["lvef=45", "lvef_baseline=58", "anc=2", "platelets=150"], cycle=1)
+    assert "NOTHING_GIVEN" not in _codes(sheet)
+    # Given on day 7 when trastuzumab is: no warning either.
+    assert "NOTHING_GIVEN" not in _codes(_sheet(library, ["lvef=60", "lvef_baseline=60"]))

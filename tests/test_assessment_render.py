@@ -374,9 +374,11 @@ def test_checked_in_assess_schema_is_current():
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("output_format", FORMATS)
 def test_every_format_of_the_assessment_renders_for_every_regimen(library, output_format, lang):
-    """Each regimen of the library, with counts that pass: the decision is shown."""
+    """Each regimen of the library, with counts that pass: the decision is shown.
+    (A baseline LVEF too: trastuzumab's first dose waits for it.)"""
+    fit = [*_FIT, "anc=2", "platelets=150", "lvef=60", "lvef_baseline=60"]
     for regimen in [r.id for r in library]:
-        sheet = _sheet(library, regimen, labs=[*_FIT, "anc=2", "platelets=150"])
+        sheet = _sheet(library, regimen, labs=fit)
         assert sheet.assessment is not None
         out = render("assessment", output_format, sheet, lang=lang, style=None)
         if output_format == "json":

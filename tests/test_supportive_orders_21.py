@@ -439,8 +439,10 @@ def assess(library: Library, regimen: str, **labs: float) -> DoseSheet:
 def test_the_blood_count_rule_at_and_around_its_edges(
     library: Library, regimen: str, anc: float, platelets: float, decision: str
 ) -> None:
+    # The liver tests, and a baseline LVEF (trastuzumab's first dose waits for it).
     liver = {"bilirubin": "10 umol/L", "ast": 20, "alt": 20, "alp": 50}
-    result = assess(library, regimen, anc=anc, platelets=platelets, **liver)  # type: ignore[arg-type]
+    heart = {"lvef": 60, "lvef_baseline": 60}
+    result = assess(library, regimen, anc=anc, platelets=platelets, **liver, **heart)  # type: ignore[arg-type]
     assert result.assessment is not None
     assert result.assessment.decision == decision
 

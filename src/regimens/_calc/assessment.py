@@ -46,6 +46,7 @@ from regimens._models.assessment import (
     RuleStatus,
 )
 from regimens._models.base import FrozenDict
+from regimens._models.schedule import in_cycles
 
 if TYPE_CHECKING:
     from regimens._calc.context import SheetContext
@@ -372,6 +373,10 @@ def _apply_rule(
             )
             break
     missing = list(dict.fromkeys(missing))
+    if missing and rule.required_in_cycles:
+        blocking_missing = blocking_missing or in_cycles(
+            rule.required_in_cycles, context.options.cycle
+        )
     dpd_silent = rule.kind == "dpd" and has_dpd and set(missing) <= set(_DPD_SUBJECTS)
     status: RuleStatus
     if matched:

@@ -211,6 +211,7 @@ def sheet_for(
     ]
     check_maxima(context, ordered, library.drug)
     _orders_for_withheld_drugs(context, ordered, library)
+    _nothing_given(context, ordered)
     sheet_days = tuple(SheetDay(day=day, administrations=items) for day, items in ordered)
     # Looked up at the end of the sheet, so that a regimen missing from the library
     # fails after the patient's own errors.
@@ -329,6 +330,18 @@ def _orders_for_withheld_drugs(
             for lang, name in library.drug(item.relative_to).local_names.items():
                 params[f"relative_to_{lang}"] = name  # the message's language picks it
             context.warn("ORDER_FOR_WITHHELD_DRUG", item.drug, severity=None, **params)
+
+
+def _nothing_given(
+    context: SheetContext, ordered: Sequence[tuple[int, Sequence[Administration]]]
+) -> None:
+    """Every chemotherapy dose of the sheet withheld (the assessment, a renal band):
+    said (``NOTHING_GIVEN``), because the decision can still read "go" (a withheld drug
+    keeps the schedule) while nothing is to be prepared or given."""
+    doses = [item for _, items in ordered for item in items if item.kind == "chemotherapy"]
+    if doses and all(item.withheld for item in doses):
+        drugs = ", ".join(dict.fromkeys(item.drug for item in doses))
+        context.warn("NOTHING_GIVEN", severity=None, drugs=drugs)
 
 
 def _drug_names(library: RegimenLibrary, drugs: set[str]) -> dict[str, dict[str, str]]:

@@ -375,7 +375,8 @@ CONDITION_NAMES = (
     "dic, sepsis, haemolytic-uraemic-syndrome, pregnancy, breast-feeding, bowel-obstruction, "
     "inflammatory-bowel-disease, who-ps-above-2, dialysis, severe-hepatic-impairment, "
     "dpd-complete-deficiency, renal-impairment, dehydration, hearing-impairment, "
-    "cisplatin-neuropathy, nephrotic-syndrome, heart-failure, liver-metastases"
+    "cisplatin-neuropathy, nephrotic-syndrome, heart-failure, liver-metastases, "
+    "severe-cirrhosis"
 )
 
 

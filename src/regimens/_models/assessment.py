@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from regimens._models.base import Evidence, Frozen, FrozenDict, FrozenMap, NonEmpty, Number, Whole
+from regimens._models.schedule import CycleRange
 
 __all__ = [
     "ASSESSMENT_KINDS",
@@ -195,6 +196,10 @@ class AssessmentRule(Frozen, str_strip_whitespace=True):
     #: would stop the drug (the default), or always a ``caution`` (an input that is not
     #: measured before every dose: ramucirumab's 24-hour urine protein). Say why in notes.
     missing_input: Literal["blocking", "caution"] = "blocking"
+    #: Cycles in which a missing input of this rule blocks, whatever its steps do: a
+    #: measurement the label asks for before the first dose (trastuzumab's baseline LVEF
+    #: in cycle 1). Empty: ``missing_input`` and the steps decide.
+    required_in_cycles: tuple[CycleRange, ...] = ()
 
     @model_validator(mode="after")
     def _steps_or_none(self) -> AssessmentRule:

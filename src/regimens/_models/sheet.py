@@ -118,6 +118,9 @@ WARNING_CODES: dict[str, Severity] = {
     # An order given before, during or after a drug (cisplatin's hydration) on a day
     # that drug is withheld: is it still wanted? (Not removed: the prescriber decides.)
     "ORDER_FOR_WITHHELD_DRUG": "caution",
+    # Every chemotherapy dose of the sheet is withheld: nothing is given, whatever the
+    # decision says (a withheld drug keeps the cycle's schedule).
+    "NOTHING_GIVEN": "caution",
     # A caution the library attaches to the regimen ([[cautions]] of its file).
     "REGIMEN_CAUTION": "caution",
     # --- issue 17: renal function ---
@@ -132,6 +135,9 @@ WARNING_CODES: dict[str, Severity] = {
     "HEPATIC_WITHHOLD": "caution",
     # An advisory on the liver tests that changes no dose: the prescriber decides.
     "HEPATIC_CAUTION": "caution",
+    # A condition the label asks to weigh (ramucirumab in severe cirrhosis): the
+    # prescriber decides; the dose is not changed.
+    "CONDITION_CAUTION": "caution",
     # The liver tests reduce the drug.
     "HEPATIC_REDUCTION": "caution",
     # The DPD status (DPYD activity score or uracilaemia) contraindicates the drug.
@@ -191,6 +197,7 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "TOXICITY_WITHHOLD",
         "TOXICITY_REDUCTION",
         "CONDITION_CONTRAINDICATION",
+        "CONDITION_CAUTION",
         "RENAL_CAUTION",
         "CARDIAC_WITHHOLD",
         "CARDIAC_CAUTION",

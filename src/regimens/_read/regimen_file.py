@@ -148,6 +148,21 @@ CyclesField = Annotated[
         mode="validation",
     ),
 ]
+RequiredCyclesField = Annotated[
+    tuple[CycleRange, ...],
+    BeforeValidator(parse_cycles),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "The cycles in which a missing input of the rule blocks the "
+            "sheet whatever its steps do: '1' for a measurement the label asks for before "
+            "the first dose. Leave out: the steps and missing_input decide.",
+            "pattern": r"^\s*\d+(\s*[-–]\s*\d*)?(\s*,\s*\d+(\s*[-–]\s*\d*)?)*\s*$",
+            "examples": ["1", "1-2"],
+        },
+        mode="validation",
+    ),
+]
 DurationField = Annotated[
     float | None,
     BeforeValidator(parse_duration_h),
@@ -237,6 +252,7 @@ class AssessmentRuleFile(AssessmentRule, title="AssessmentRule"):
     __doc__ = AssessmentRule.__doc__
 
     steps: tuple[AssessmentStepFile, ...] = ()
+    required_in_cycles: RequiredCyclesField = ()
 
     def to_model(self) -> AssessmentRule:
         """The domain rule."""

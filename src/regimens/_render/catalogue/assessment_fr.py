@@ -7,7 +7,7 @@ from __future__ import annotations
 TEXTS: dict[str, str] = {
     "warning.HEPATIC_REDUCTION": "{who}bilan hépatique {value} : « {when} » est rempli : administrer {level_pct} de la dose pleine (règle {rule} ; source : {source})",
     "warning.HEPATIC_WITHHOLD": "{who}bilan hépatique {value} : « {when} » est rempli : suspendre le médicament pour ce cycle, jusqu'à récupération (règle {rule} ; source : {source})",
-    "warning.HEPATIC_CAUTION": "{who}bilan hépatique {value} : « {when} » est rempli : la règle dépend de ce que le calculateur ne sait pas, le prescripteur décide (règle {rule} ; source : {source})",
+    "warning.HEPATIC_CAUTION": "{who}bilan hépatique {value} : « {when} » est rempli : le RCP ne donne pas ici de règle que le calculateur puisse appliquer (une valeur initiale qu'il ne connaît pas, ou pas de données), le prescripteur décide (règle {rule} ; source : {source})",
     "warning.HEPATIC_CONTRAINDICATION": "{who}bilan hépatique {value} : « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
     "warning.DPD_REDUCTION": "{who}statut DPD {value} : « {when} » est rempli : dose initiale à {level_pct} de la dose pleine (règle {rule} ; source : {source})",
     "warning.DPD_DEFICIENCY": "{who}déficit en DPD : {value}, « {when} » est rempli : contre-indiqué, ne pas administrer (règle {rule} ; source : {source})",
@@ -19,6 +19,7 @@ TEXTS: dict[str, str] = {
     "warning.PROTEINURIA_STOP": "{who}{value} : « {when} » est rempli : arrêter définitivement le médicament (règle {rule} ; source : {source})",
     "warning.RENAL_CAUTION": "{who}{value} : « {when} » est rempli : envisager une dose plus faible (règle {rule} ; source : {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} : « {when} » est rempli : contre-indiqué, arrêter le médicament (règle {rule} ; source : {source})",
+    "warning.CONDITION_CAUTION": "{who}{value} : « {when} » est rempli : le RCP demande la prudence, n'administrer que si le prescripteur juge que le bénéfice l'emporte sur le risque ; la dose n'est pas modifiée (règle {rule} ; source : {source})",
     "warning.TOXICITY_REDUCTION": "{who}{value} au dernier cycle : {level_pct} de la dose initiale (règle {rule} ; source : {source})",
     "warning.TOXICITY_WITHHOLD": "{who}{value} au dernier cycle : suspendre le médicament pour ce cycle (règle {rule} ; source : {source})",
     "warning.TOXICITY_STOP": "{who}{value} au dernier cycle : arrêter le médicament (règle {rule} ; source : {source})",

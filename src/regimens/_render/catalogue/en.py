@@ -293,6 +293,7 @@ TEXTS: dict[str, str] = {
     "warning.CALVERT_GFR_CAPPED": "GFR {gfr} mL/min capped at {cap} mL/min in the Calvert formula",
     "warning.SUPPORTIVE_NOT_THIS_CYCLE": "{regimen} is not given in cycle {cycle} of {main}",
     "warning.ORDER_FOR_WITHHELD_DRUG": "Day {day}: {drug} is ordered with {relative_to}, which is not given that day (withheld): check whether the order is still wanted",
+    "warning.NOTHING_GIVEN": "No dose is given on this sheet: every drug is withheld ({drugs}). The cycle keeps its schedule; the orders left (premedication, antiemetics, hydration) are for drugs not given: check whether any is still wanted",
     "course.CUMULATIVE_LIMIT_EXCEEDED": "{drug}: cumulative dose {cumulative} {unit} is above the limit of {limit} {unit}: any further dose needs a documented decision",
     "course.CUMULATIVE_LIMIT_REACHED": "{drug}: cumulative dose {cumulative} {unit} has reached the limit of {limit} {unit}: no further cycle fits",
     "course.CUMULATIVE_LIMIT_NEXT_CYCLE": "{drug}: cumulative dose {cumulative} of {limit} {unit}: the next cycle of {regimen} ({per_cycle} {unit}) would pass the limit",

@@ -297,6 +297,7 @@ TEXTS: dict[str, str] = {
     "warning.CALVERT_GFR_CAPPED": "DFG {gfr} mL/min plafonné à {cap} mL/min dans la formule de Calvert",
     "warning.SUPPORTIVE_NOT_THIS_CYCLE": "{regimen} n'est pas administré au cycle {cycle} de {main}",
     "warning.ORDER_FOR_WITHHELD_DRUG": "Jour {day} : {drug} est prescrit avec {relative_to}, qui n'est pas administré ce jour-là (suspendu) : vérifier si la prescription est toujours voulue",
+    "warning.NOTHING_GIVEN": "Aucune dose n'est administrée sur cette fiche : tous les médicaments sont suspendus ({drugs}). Le cycle garde son calendrier ; les prescriptions restantes (prémédication, antiémétiques, hydratation) accompagnent des médicaments non administrés : vérifier si l'une d'elles est encore voulue",
     "course.CUMULATIVE_LIMIT_EXCEEDED": "{drug} : dose cumulée de {cumulative} {unit}, au-delà de la limite de {limit} {unit} : toute nouvelle dose demande une décision documentée",
     "course.CUMULATIVE_LIMIT_REACHED": "{drug} : dose cumulée de {cumulative} {unit}, la limite de {limit} {unit} est atteinte : plus aucun cycle n'est possible",
     "course.CUMULATIVE_LIMIT_NEXT_CYCLE": "{drug} : dose cumulée de {cumulative} sur {limit} {unit} : le prochain cycle de {regimen} ({per_cycle} {unit}) dépasserait la limite",
