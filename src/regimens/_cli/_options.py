@@ -369,7 +369,7 @@ def sheet_options(
 #: lists them (a test keeps these in step: help must not need the library loaded).
 TOXICITY_NAMES = (
     "neutropenia, febrile-neutropenia, thrombocytopenia, leukopenia, diarrhoea, stomatitis, "
-    "hand-foot, neuropathy, nausea, vomiting, skin, fatigue"
+    "hand-foot, neuropathy, nausea, vomiting, skin, fatigue, pneumonitis, colitis, nephritis"
 )
 CONDITION_NAMES = (
     "dic, sepsis, haemolytic-uraemic-syndrome, pregnancy, breast-feeding, bowel-obstruction, "
