@@ -108,3 +108,59 @@ def test_the_new_toxicities_are_not_covered_without_nivolumab(library):
 def test_an_unknown_toxicity_name_is_refused_with_the_names(library):
     with pytest.raises(InputError, match="pneumonitis"):
         make_assessment_inputs(library.assessment_settings, date=DATE, toxicities=["pneumonia=2"])
+
+
+# --- adrenal insufficiency (ladder nivolumab-adrenal) and SJS/TEN/DRESS (nivolumab-skin) ---
+
+
+@pytest.mark.parametrize(
+    ("toxicity", "action", "code"),
+    [
+        # Grade 1 "Continue treatment".
+        ("adrenal-insufficiency=1", "give", None),
+        # Grade 2 "Consider withholding depending on clinical severity": given, and said
+        # to be the prescriber's call.
+        ("adrenal-insufficiency=2", "give", "TOXICITY_NOT_COVERED"),
+        # Grades 3-4 "Withhold treatment until clinically stable or permanently
+        # discontinue depending on severity": withheld at least.
+        ("adrenal-insufficiency=3", "withhold", "TOXICITY_WITHHOLD"),
+        ("insuffisance-surrenalienne=4", "withhold", "TOXICITY_WITHHOLD"),
+    ],
+)
+def test_adrenal_insufficiency(library, toxicity, action, code):
+    sheet = _sheet(library, toxicity)
+    assert _nivolumab(sheet).action == action
+    codes = {w.code for w in sheet.warnings if w.drug == "nivolumab"}
+    expected = {code} if code else set()
+    assert codes & {"TOXICITY_NOT_COVERED", "TOXICITY_WITHHOLD", "TOXICITY_STOP"} == expected
+    assert given_mg(sheet, "nivolumab") == ([240.0] if action == "give" else [])
+
+
+def _with_condition(library, condition):
+    inputs = make_assessment_inputs(
+        library.assessment_settings, date=DATE, labs=LABS, uracil=10, conditions=[condition]
+    )
+    patient = make_patient(height=170, weight=72, crcl=90)
+    return compute_sheet(
+        library, "FOLFOX-NIVOLUMAB", patient, SheetOptions(assessment=inputs, cycle=2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "action", "code"),
+    [
+        ("sjs-ten-dress-suspected", "withhold", "CONDITION_WITHHOLD"),
+        ("suspected-dress", "withhold", "CONDITION_WITHHOLD"),
+        ("sjs-ten-dress", "stop", "CONDITION_CONTRAINDICATION"),
+        ("toxic-epidermal-necrolysis", "stop", "CONDITION_CONTRAINDICATION"),
+    ],
+)
+def test_sjs_ten_dress_suspected_withholds_confirmed_stops(library, condition, action, code):
+    sheet = _with_condition(library, condition)
+    nivolumab = _nivolumab(sheet)
+    assert nivolumab.action == action
+    assert [r.code for r in nivolumab.reasons] == [code]
+    (warning,) = [w for w in sheet.warnings if w.code == code]
+    assert warning.severity == ("blocking" if action == "stop" else "caution")
+    assert given_mg(sheet, "nivolumab") == []
+    assert sheet.assessment.decision == ("stop" if action == "stop" else "go")

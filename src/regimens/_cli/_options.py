@@ -369,14 +369,15 @@ def sheet_options(
 #: lists them (a test keeps these in step: help must not need the library loaded).
 TOXICITY_NAMES = (
     "neutropenia, febrile-neutropenia, thrombocytopenia, leukopenia, diarrhoea, stomatitis, "
-    "hand-foot, neuropathy, nausea, vomiting, skin, fatigue, pneumonitis, colitis, nephritis"
+    "hand-foot, neuropathy, nausea, vomiting, skin, fatigue, pneumonitis, colitis, nephritis, "
+    "adrenal-insufficiency"
 )
 CONDITION_NAMES = (
     "dic, sepsis, haemolytic-uraemic-syndrome, pregnancy, breast-feeding, bowel-obstruction, "
     "inflammatory-bowel-disease, who-ps-above-2, dialysis, severe-hepatic-impairment, "
     "dpd-complete-deficiency, renal-impairment, dehydration, hearing-impairment, "
     "cisplatin-neuropathy, nephrotic-syndrome, heart-failure, liver-metastases, "
-    "severe-cirrhosis"
+    "severe-cirrhosis, sjs-ten-dress-suspected, sjs-ten-dress"
 )
 
 

@@ -138,6 +138,9 @@ WARNING_CODES: dict[str, Severity] = {
     # A condition the label asks to weigh (ramucirumab in severe cirrhosis): the
     # prescriber decides; the dose is not changed.
     "CONDITION_CAUTION": "caution",
+    # A condition withholds the drug this cycle (a suspected SJS/TEN/DRESS under
+    # nivolumab, until the diagnosis is settled).
+    "CONDITION_WITHHOLD": "caution",
     # The liver tests reduce the drug.
     "HEPATIC_REDUCTION": "caution",
     # The DPD status (DPYD activity score or uracilaemia) contraindicates the drug.
@@ -198,6 +201,7 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "TOXICITY_REDUCTION",
         "CONDITION_CONTRAINDICATION",
         "CONDITION_CAUTION",
+        "CONDITION_WITHHOLD",
         "RENAL_CAUTION",
         "CARDIAC_WITHHOLD",
         "CARDIAC_CAUTION",

@@ -26,6 +26,7 @@ TEXTS: dict[str, str] = {
     "warning.PROTEINURIA_STOP": "{who}{value} meets “{when}”: stop the drug for good (rule {rule}; source: {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} meets “{when}”: contraindicated, stop the drug (rule {rule}; source: {source})",
     "warning.CONDITION_CAUTION": "{who}{value} meets “{when}”: the label asks for caution, give only if the prescriber judges the benefit to outweigh the risk; the dose is not changed (rule {rule}; source: {source})",
+    "warning.CONDITION_WITHHOLD": "{who}{value} meets “{when}”: withhold the drug this cycle (rule {rule}; source: {source})",
     "warning.TOXICITY_REDUCTION": "{who}{value} in the last cycle: {level_pct} of the starting dose (rule {rule}; source: {source})",
     "warning.TOXICITY_WITHHOLD": "{who}{value} in the last cycle: withhold the drug this cycle (rule {rule}; source: {source})",
     "warning.TOXICITY_STOP": "{who}{value} in the last cycle: stop the drug (rule {rule}; source: {source})",

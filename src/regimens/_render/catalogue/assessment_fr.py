@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
     "warning.RENAL_CAUTION": "{who}{value} : « {when} » est rempli : envisager une dose plus faible (règle {rule} ; source : {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} : « {when} » est rempli : contre-indiqué, arrêter le médicament (règle {rule} ; source : {source})",
     "warning.CONDITION_CAUTION": "{who}{value} : « {when} » est rempli : le RCP demande la prudence, n'administrer que si le prescripteur juge que le bénéfice l'emporte sur le risque ; la dose n'est pas modifiée (règle {rule} ; source : {source})",
+    "warning.CONDITION_WITHHOLD": "{who}{value} : « {when} » est rempli : suspendre le médicament pour ce cycle (règle {rule} ; source : {source})",
     "warning.TOXICITY_REDUCTION": "{who}{value} au dernier cycle : {level_pct} de la dose initiale (règle {rule} ; source : {source})",
     "warning.TOXICITY_WITHHOLD": "{who}{value} au dernier cycle : suspendre le médicament pour ce cycle (règle {rule} ; source : {source})",
     "warning.TOXICITY_STOP": "{who}{value} au dernier cycle : arrêter le médicament (règle {rule} ; source : {source})",
