@@ -311,3 +311,11 @@ def test_a_day_with_one_drug_given_does_not_say_nothing_is_given(library):
     assert "NOTHING_GIVEN" not in _codes(sheet)
     # Given on day 7 when trastuzumab is: no warning either.
     assert "NOTHING_GIVEN" not in _codes(_sheet(library, ["lvef=60", "lvef_baseline=60"]))
+
+
+def test_the_wait_for_a_baseline_lvef_names_the_rule_s_source(library):
+    # The delay reason carries the rule's source, not "source: not given".
+    sheet = _sheet(library, ["anc=2", "platelets=150"], cycle=1)
+    (reason,) = [r for r in sheet.assessment.cycle_reasons if r.code == "LAB_MISSING"]
+    assert reason.rule == "trastuzumab-lvef"
+    assert "Evaluate cardiac function prior to and during treatment" in reason.source

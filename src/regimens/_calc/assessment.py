@@ -440,6 +440,7 @@ def _missing(
             severity="blocking" if blocking else None,
             rule=rule.id,
             labs=", ".join(labs),
+            source=rule.source,
         )
 
 
