@@ -29,7 +29,7 @@ from regimens._read.assessment import make_assessment_inputs
 from regimens._read.patient import make_patient
 
 DATE = "2026-12-04"
-COUNTS = ["anc=2", "platelets=150", "urine_protein=0.1 g/24h"]
+COUNTS = ["anc=2", "platelets=150", "urine_protein=0.1 g/24h", "ast=20 U/L", "alt=20 U/L"]
 
 
 def _sheet(library, regimen="RAINBOW", labs=(), conditions=(), cycle=1, crcl=90.0):
@@ -77,7 +77,7 @@ def test_ramucirumab_bilirubin_above_3_uln_is_a_caution_and_changes_no_dose(
     # No reduction at any bilirubin ("No dose reductions are recommended").
     assert given_mg(sheet, "ramucirumab") == [576.0, 576.0]
     assert sheet.assessment.decision == "go"
-    warning = [w for w in sheet.warnings if w.code == "HEPATIC_CAUTION"]
+    warning = [w for w in sheet.warnings if w.code == "HEPATIC_CAUTION" and w.drug == "ramucirumab"]
     assert [w.severity for w in warning] == (["caution"] if caution else [])
 
 
@@ -99,7 +99,10 @@ def test_a_missing_bilirubin_for_ramucirumab_is_said_not_blocking(library):
     sheet = _sheet(library, labs=COUNTS)
     missing = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.drug == "ramucirumab"]
     assert [(w.params["labs"], w.severity) for w in missing] == [("bilirubin", "caution")]
-    assert sheet.assessment.decision == "go"
+    # The cycle waits only for paclitaxel's bilirubin (its rule can stop it), not for
+    # ramucirumab's (cautions only).
+    blocking = [w for w in sheet.warnings if w.code == "LAB_MISSING" and w.severity == "blocking"]
+    assert [w.drug for w in blocking] == ["paclitaxel"]
 
 
 @pytest.mark.parametrize("crcl", [10.0, 29.0, 45.0, 120.0])
