@@ -99,3 +99,51 @@ def test_cisplatin_s_hydration_is_flagged_when_cisplatin_is_not_given(library):
     assert given_mg(sheet, "magnesium sulfate")  # not removed
     # Cisplatin given: no such caution.
     assert "ORDER_FOR_WITHHELD_DRUG" not in {w.code for w in _sheet(library, "DCF").warnings}
+
+
+# --- the repeat-course gate: serum creatinine below 1.5 mg/dL (rule cisplatin-repeat-course)
+
+
+def _with_creatinine(library, creatinine, regimen="DCF", cycle=2):
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        date=DATE,
+        labs=[*LABS, f"creatinine={creatinine}"],
+        uln=ULN,
+        uracil=10,
+    )
+    patient = make_patient(height=180, weight=64.8, crcl=90)
+    return compute_sheet(library, regimen, patient, SheetOptions(assessment=inputs, cycle=cycle))
+
+
+@pytest.mark.parametrize(
+    ("creatinine", "waits"),
+    [
+        # 'A repeat course should not be given until … serum creatinine <1.5 mg/100 mL'.
+        ("1.49 mg/dL", False),
+        ("1.5 mg/dL", True),
+        ("2 mg/dL", True),
+        # µmol/L ÷ 88.4: 132 → 1.493 mg/dL, 133 → 1.505 mg/dL.
+        ("132 umol/L", False),
+        ("133 umol/L", True),
+    ],
+)
+def test_the_course_waits_at_a_creatinine_of_1_5_mg_per_dl(library, creatinine, waits):
+    sheet = _with_creatinine(library, creatinine)
+    assert _cisplatin(sheet).action == ("delay" if waits else "give")
+    assert sheet.assessment.decision == ("delay" if waits else "go")
+    codes = [w.code for w in sheet.warnings if w.code == "RENAL_DELAY"]
+    assert codes == (["RENAL_DELAY"] if waits else [])
+    if waits:
+        (warning,) = [w for w in sheet.warnings if w.code == "RENAL_DELAY"]
+        assert warning.severity == "blocking"
+        assert "serum creatinine <1.5 mg/100 mL" in warning.params["source"]
+    else:
+        assert given_mg(sheet, "cisplatin") == [pytest.approx(135.0)]
+
+
+def test_the_gate_also_holds_for_xp_trastuzumab_and_not_once_cisplatin_is_over(library):
+    # XP-TRASTUZUMAB gives cisplatin in cycles 1-6: at cycle 7 the rule has no drug.
+    assert _cisplatin(_with_creatinine(library, "1.6 mg/dL", "XP-TRASTUZUMAB")).action == "delay"
+    sheet = _with_creatinine(library, "1.6 mg/dL", "XP-TRASTUZUMAB", cycle=7)
+    assert "RENAL_DELAY" not in {w.code for w in sheet.warnings}

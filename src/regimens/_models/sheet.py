@@ -141,6 +141,9 @@ WARNING_CODES: dict[str, Severity] = {
     # A condition withholds the drug this cycle (a suspected SJS/TEN/DRESS under
     # nivolumab, until the diagnosis is settled).
     "CONDITION_WITHHOLD": "caution",
+    # A renal lab at or above a drug's gate for a repeat course (cisplatin: creatinine
+    # ≥ 1.5 mg/dL): the cycle waits.
+    "RENAL_DELAY": "blocking",
     # The liver tests reduce the drug.
     "HEPATIC_REDUCTION": "caution",
     # The DPD status (DPYD activity score or uracilaemia) contraindicates the drug.
@@ -203,6 +206,7 @@ ASSESSMENT_STEP_CODES: frozenset[str] = frozenset(
         "CONDITION_CAUTION",
         "CONDITION_WITHHOLD",
         "RENAL_CAUTION",
+        "RENAL_DELAY",
         "CARDIAC_WITHHOLD",
         "CARDIAC_CAUTION",
         "PROTEINURIA_WITHHOLD",

@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
     "warning.UGT1A1_REDUCTION": "{who}{value} meets “{when}” (UGT1A1 poor metaboliser): starting dose {level_pct} of the full dose (rule {rule}; source: {source})",
     "warning.LAB_BELOW_THRESHOLD": "{who}{value} meets “{when}”: the cycle waits until the counts recover (rule {rule}; source: {source})",
     "warning.RENAL_CAUTION": "{who}{value} meets “{when}”: consider a lower dose (rule {rule}; source: {source})",
+    "warning.RENAL_DELAY": "{who}{value} meets “{when}”: the course waits until the renal function recovers (rule {rule}; source: {source})",
     "warning.CARDIAC_WITHHOLD": "{who}ejection fraction {value} meets “{when}”: withhold the drug this cycle, repeat the LVEF and refer to a cardiologist (rule {rule}; source: {source})",
     "warning.CARDIAC_CAUTION": "{who}ejection fraction {value} meets “{when}”: a rule the library does not follow would withhold the drug, the prescriber decides (rule {rule}; source: {source})",
     "warning.PROTEINURIA_WITHHOLD": "{who}{value} meets “{when}”: withhold the drug this cycle until the urine protein is back below the threshold (rule {rule}; source: {source})",

@@ -18,6 +18,7 @@ TEXTS: dict[str, str] = {
     "warning.PROTEINURIA_WITHHOLD": "{who}{value} : « {when} » est rempli : suspendre le médicament pour ce cycle, jusqu'au retour de la protéinurie sous le seuil (règle {rule} ; source : {source})",
     "warning.PROTEINURIA_STOP": "{who}{value} : « {when} » est rempli : arrêter définitivement le médicament (règle {rule} ; source : {source})",
     "warning.RENAL_CAUTION": "{who}{value} : « {when} » est rempli : envisager une dose plus faible (règle {rule} ; source : {source})",
+    "warning.RENAL_DELAY": "{who}{value} : « {when} » est rempli : la cure attend la récupération de la fonction rénale (règle {rule} ; source : {source})",
     "warning.CONDITION_CONTRAINDICATION": "{who}{value} : « {when} » est rempli : contre-indiqué, arrêter le médicament (règle {rule} ; source : {source})",
     "warning.CONDITION_CAUTION": "{who}{value} : « {when} » est rempli : le RCP demande la prudence, n'administrer que si le prescripteur juge que le bénéfice l'emporte sur le risque ; la dose n'est pas modifiée (règle {rule} ; source : {source})",
     "warning.CONDITION_WITHHOLD": "{who}{value} : « {when} » est rempli : suspendre le médicament pour ce cycle (règle {rule} ; source : {source})",
