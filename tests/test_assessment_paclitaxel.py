@@ -108,3 +108,15 @@ def test_paclitaxel_has_no_renal_dose_rule(library, crcl):
     patient = make_patient(height=170, weight=72, crcl=crcl)
     sheet = compute_sheet(library, "RAINBOW", patient, SheetOptions(cycle=1))
     assert given_mg(sheet, "paclitaxel") == [147.0, 147.0, 147.0]
+
+
+def test_cross_says_no_hepatic_rule_applies_to_carboplatin(library):
+    # CROSS: carboplatin AUC 2 by Calvert and paclitaxel 50 mg/m² weekly. Carboplatin's
+    # liver statement is 'none' with its source; paclitaxel's is its rule.
+    sheet = _sheet(library, {}, regimen="CARBOPLATIN-PACLITAXEL-WEEKLY")
+    carboplatin = next(d for d in sheet.assessment.drugs if d.drug == "carboplatin")
+    checks = {check.rule: check.status for check in carboplatin.rules}
+    assert checks["carboplatin-hepatic"] == "none_applies"
+    assert "hepatic" not in carboplatin.not_encoded
+    # 50 mg/m² × 1.84 m² = 92 mg of paclitaxel, given.
+    assert given_mg(sheet, "paclitaxel") == [92.0]
