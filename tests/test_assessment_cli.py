@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -487,3 +488,18 @@ def test_api_assessment_inputs_error_names_the_field(library: Library) -> None:
     with pytest.raises(regimens.InputError) as raised:
         regimens.assessment_inputs(library, toxicities=["neuropathy=7"])
     assert raised.value.field == "toxicities"
+
+
+def test_the_assessment_guide_lists_every_toxicity_and_condition(library: Library) -> None:
+    """docs/assessment.md's "Toxicity names" and "Conditions" name every entry of
+    regimen_library/assessment.toml (the conditions table went stale once)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "assessment.md").read_text(
+        encoding="utf-8"
+    )
+    toxicities = text.split("### Toxicity names", 1)[1].split("###", 1)[0]
+    conditions = text.split("### Conditions", 1)[1].split("## ", 1)[0]
+    settings = library.assessment_settings
+    for toxicity in settings.toxicities:
+        assert f"`{toxicity.name}`" in toxicities, toxicity.name
+    for condition in settings.conditions:
+        assert f"| `{condition.name}`" in conditions, condition.name
