@@ -29,13 +29,14 @@ DATE = "2026-12-04"
 LABS = ["anc=2", "platelets=150", "bilirubin=0.5 mg/dL", "ast=20", "alt=20", "alp=80"]
 
 
-def _sheet(library, toxicity, regimen="FOLFOX-NIVOLUMAB"):
+def _sheet(library, toxicity=None, regimen="FOLFOX-NIVOLUMAB", condition=None):
     inputs = make_assessment_inputs(
         library.assessment_settings,
         date=DATE,
         labs=LABS,
         uracil=10,
-        toxicities=[toxicity],
+        toxicities=[toxicity] if toxicity else [],
+        conditions=[condition] if condition else [],
     )
     patient = make_patient(height=170, weight=72, crcl=90)
     return compute_sheet(library, regimen, patient, SheetOptions(assessment=inputs, cycle=2))
@@ -136,16 +137,6 @@ def test_adrenal_insufficiency(library, toxicity, action, code):
     assert given_mg(sheet, "nivolumab") == ([240.0] if action == "give" else [])
 
 
-def _with_condition(library, condition):
-    inputs = make_assessment_inputs(
-        library.assessment_settings, date=DATE, labs=LABS, uracil=10, conditions=[condition]
-    )
-    patient = make_patient(height=170, weight=72, crcl=90)
-    return compute_sheet(
-        library, "FOLFOX-NIVOLUMAB", patient, SheetOptions(assessment=inputs, cycle=2)
-    )
-
-
 @pytest.mark.parametrize(
     ("condition", "action", "code"),
     [
@@ -156,7 +147,7 @@ def _with_condition(library, condition):
     ],
 )
 def test_sjs_ten_dress_suspected_withholds_confirmed_stops(library, condition, action, code):
-    sheet = _with_condition(library, condition)
+    sheet = _sheet(library, condition=condition)
     nivolumab = _nivolumab(sheet)
     assert nivolumab.action == action
     assert [r.code for r in nivolumab.reasons] == [code]

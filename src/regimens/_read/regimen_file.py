@@ -134,33 +134,39 @@ DaysField = Annotated[
         mode="validation",
     ),
 ]
+#: A cycle list as written: '1', '2-' (cycle 2 and later), '1,3,5', '1-4'.
+_CYCLES_PATTERN = r"^\s*\d+(\s*[-–]\s*\d*)?(\s*,\s*\d+(\s*[-–]\s*\d*)?)*\s*$"
+
+
+def _cycles_schema(description: str, examples: Sequence[str]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "description": description,
+            "pattern": _CYCLES_PATTERN,
+            "examples": list(examples),
+        },
+        mode="validation",
+    )
+
+
 CyclesField = Annotated[
     tuple[CycleRange, ...],
     BeforeValidator(parse_cycles),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "The cycles the component is given in, from 1: '1', '2-' "
-            "(cycle 2 and later), '1,3,5', '1-4'. Leave out for every cycle.",
-            "pattern": r"^\s*\d+(\s*[-–]\s*\d*)?(\s*,\s*\d+(\s*[-–]\s*\d*)?)*\s*$",
-            "examples": ["1", "2-", "1,3,5", "1-4"],
-        },
-        mode="validation",
+    _cycles_schema(
+        "The cycles the component is given in, from 1: '1', '2-' (cycle 2 and later), "
+        "'1,3,5', '1-4'. Leave out for every cycle.",
+        ["1", "2-", "1,3,5", "1-4"],
     ),
 ]
 RequiredCyclesField = Annotated[
     tuple[CycleRange, ...],
     BeforeValidator(parse_cycles),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "The cycles in which a missing input of the rule blocks the "
-            "sheet whatever its steps do: '1' for a measurement the label asks for before "
-            "the first dose. Leave out: the steps and missing_input decide.",
-            "pattern": r"^\s*\d+(\s*[-–]\s*\d*)?(\s*,\s*\d+(\s*[-–]\s*\d*)?)*\s*$",
-            "examples": ["1", "1-2"],
-        },
-        mode="validation",
+    _cycles_schema(
+        "The cycles in which a missing input of the rule blocks the sheet whatever its "
+        "steps do: '1' for a measurement the label asks for before the first dose. Leave "
+        "out: the steps and missing_input decide.",
+        ["1", "1-2"],
     ),
 ]
 DurationField = Annotated[
