@@ -14,6 +14,8 @@ alone (cisplatin and capecitabine: cycles 1-6): 6 × 72 = 432 mg, by hand.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,7 @@ from regimens._read.patient import make_patient
 from regimens._render.registry import render
 
 DATE = "2026-12-04"
+ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("table", "markdown", "csv", "json", "html")
 
 
@@ -319,3 +322,29 @@ def test_the_wait_for_a_baseline_lvef_names_the_rule_s_source(library):
     (reason,) = [r for r in sheet.assessment.cycle_reasons if r.code == "LAB_MISSING"]
     assert reason.rule == "trastuzumab-lvef"
     assert "Evaluate cardiac function prior to and during treatment" in reason.source
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("zero", "'zero' is not a list of cycles"),
+        ("0", "cycles are counted from 1"),
+    ],
+)
+def test_a_bad_required_in_cycles_names_the_file_line_and_field(tmp_path, written, words):
+    from conftest import run
+
+    library = tmp_path / "library"
+    shutil.copytree(ROOT / "regimen_library", library)
+    drugs = library / "drugs.toml"
+    text = drugs.read_text(encoding="utf-8")
+    assert text.count('required_in_cycles = "1"') == 1
+    drugs.write_text(
+        text.replace('required_in_cycles = "1"', f'required_in_cycles = "{written}"'),
+        encoding="utf-8",
+    )
+    code, out, err = run(["validate", str(library)])
+    assert code != 0
+    assert "drugs.toml:" in out + err
+    assert ".required_in_cycles: " in out + err
+    assert words in out + err
