@@ -568,3 +568,50 @@ def test_the_builtin_library_is_read_without_tomllib(argv: list[str]) -> None:
         [sys.executable, "-c", _RUN_ONE, *argv], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == [0, []]
+
+
+_SCHEMAS_AT_IMPORT = """
+import importlib, json, pkgutil, sys
+import regimens._models as package
+from regimens._models.base import Frozen
+for info in pkgutil.iter_modules(package.__path__):
+    importlib.import_module("regimens._models." + info.name)
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+built = sorted(cls.__qualname__ for cls in subclasses(Frozen) if cls.__pydantic_complete__)
+print(json.dumps([built, "pydantic.plugin._loader" in sys.modules]))
+"""
+
+
+@pytest.mark.subprocess
+def test_importing_the_models_builds_no_schema() -> None:
+    """Every model's schema is built on first use (``defer_build``), none at import: a
+    ``model_rebuild`` at import cost every command about 20 ms (docs/performance.md,
+    sixth pass). The import of every model module leaves every model incomplete, and
+    pydantic has not looked for plugins, which it does on its first schema."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SCHEMAS_AT_IMPORT], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == [[], False]
+
+
+def test_cumulative_limit_resolves_its_dose_when_first_used() -> None:
+    """CumulativeLimit (drug_data.py) names Dose (regimen.py), which regimen.py puts into
+    drug_data's namespace: the model builds and validates on first use. Epirubicin's
+    limit as drugs.toml holds it, 900 mg/m² (epirubicin US label, boxed warning), and a
+    dose in the wrong unit for its basis refused by Dose's own check."""
+    from pydantic import ValidationError
+
+    from regimens._models.drug_data import CumulativeLimit
+    from regimens._models.regimen import Dose
+
+    dose = {"text": "900 mg/m2", "amount": 900, "basis": "per_m2", "unit": "mg/m2"}
+    limit = CumulativeLimit.model_validate({"limit": dose, "source": "epirubicin US label"})
+    assert isinstance(limit.limit, Dose)
+    assert (limit.limit.amount, limit.limit.unit) == (900, "mg/m2")
+    with pytest.raises(ValidationError, match="canonical unit"):
+        CumulativeLimit.model_validate(
+            {"limit": {**dose, "unit": "mg/kg"}, "source": "epirubicin US label"}
+        )

@@ -12,8 +12,6 @@ of the upper limit of normal keeps that multiple (``times_uln``) and is compared
 absolute threshold through the ULN in force (:data:`LAB_UNITS` defaults, or ``--uln``).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
@@ -103,7 +101,7 @@ class LabValue(Frozen):
     typed: str = ""
 
     @model_validator(mode="after")
-    def _one_of(self) -> LabValue:
+    def _one_of(self) -> "LabValue":
         if self.value is None and self.times_uln is None:
             raise ValueError("a lab value needs a value or a multiple of the ULN")
         return self
@@ -171,7 +169,7 @@ class AssessmentStep(Frozen, str_strip_whitespace=True):
     source: str = ""
 
     @model_validator(mode="after")
-    def _action_has_its_number(self) -> AssessmentStep:
+    def _action_has_its_number(self) -> "AssessmentStep":
         if (self.action == "reduce") != (self.level_percent is not None):
             raise ValueError("give level_percent exactly when action is 'reduce'")
         if self.recheck_days is not None and self.action != "delay":
@@ -202,7 +200,7 @@ class AssessmentRule(Frozen, str_strip_whitespace=True):
     required_in_cycles: tuple[CycleRange, ...] = ()
 
     @model_validator(mode="after")
-    def _steps_or_none(self) -> AssessmentRule:
+    def _steps_or_none(self) -> "AssessmentRule":
         if self.status == "steps" and not self.steps:
             raise ValueError("give at least one step, or status = 'none' with its source")
         if self.status == "none" and self.steps:

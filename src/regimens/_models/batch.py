@@ -5,8 +5,6 @@ The rows are read by :mod:`regimens._read.rows` into :class:`BatchRow` (or a
 :func:`regimens._calc.batch.batch_sheets`, which yields one :class:`BatchResult` per row.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Self
 

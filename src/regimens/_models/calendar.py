@@ -8,8 +8,6 @@ the date skipped and, for a holiday, its name; the notes a calendar rests on are
 :class:`CalendarNote` codes. Every sentence is written by ``regimens._render``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, ClassVar, Literal, get_args
 

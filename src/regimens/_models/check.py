@@ -6,8 +6,6 @@ numbers and codes; a note's sentence is written by the renderer, from the catalo
 (``check.CODE``), in the output language.
 """
 
-from __future__ import annotations
-
 import math
 from typing import Literal
 

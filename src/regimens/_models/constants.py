@@ -5,8 +5,6 @@ this module, and they sit on the command line's cold-start path (tested: no pint
 pydantic).
 """
 
-from __future__ import annotations
-
 from regimens._errors import UnknownNameError
 
 __all__ = [

@@ -13,8 +13,6 @@ sentences: the renderers word the warnings (``course.CODE`` in the catalogues) a
 notes on how the figures are computed (``course.note.CODE``).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
@@ -269,7 +267,7 @@ class CourseMeasurements(_FileModel):
     crcl: Measurement = None
 
     @model_validator(mode="after")
-    def _read(self, info: ValidationInfo) -> CourseMeasurements:
+    def _read(self, info: ValidationInfo) -> "CourseMeasurements":
         read: ReadMeasurements | None = (info.context or {}).get(READ_MEASUREMENTS)
         given = self.measurements()
         if read is None or not given:
@@ -385,7 +383,7 @@ class CourseLine(CourseMeasurements):
     notes: str = ""
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> CourseLine:
+    def _dates_in_order(self) -> "CourseLine":
         if self.start and self.end and self.end < self.start:
             raise FieldPathError("end", f"{self.end} is before the start {self.start}")
         previous: tuple[int, dt.date] | None = None
@@ -442,14 +440,14 @@ class Course(_FileModel):
         """SHA-256 of the file's bytes when the course was read from a file, else None."""
         return self._sha256
 
-    def with_file_sha256(self, sha256: str) -> Course:
+    def with_file_sha256(self, sha256: str) -> "Course":
         """This course, marked as read from a file whose bytes have this SHA-256."""
         course = self.model_copy()
         course._sha256 = sha256
         return course
 
     @model_validator(mode="after")
-    def _lines_in_order(self) -> Course:
+    def _lines_in_order(self) -> "Course":
         for index in range(1, len(self.lines)):
             before, line = self.lines[index - 1], self.lines[index]
             first, previous_end = line.first_date(), before.last_date()

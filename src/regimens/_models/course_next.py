@@ -4,8 +4,6 @@ levels carried forward and the calendar of the cycles still planned.
 Numbers and codes only; the renderers word them (``docs/course.md``, "The next cycle").
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

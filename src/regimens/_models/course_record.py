@@ -5,8 +5,6 @@ Numbers and codes only; the renderers word them. How each figure is computed:
 :mod:`regimens._calc.course_record` and ``docs/course.md``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from pydantic import Field

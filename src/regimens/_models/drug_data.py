@@ -2,8 +2,6 @@
 equivalence (for cumulative doses), its pack sizes (for dispensing) and its standard
 codes (for other systems)."""
 
-from __future__ import annotations
-
 import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -12,8 +10,9 @@ from pydantic import Field, field_validator, model_validator
 from regimens._models.base import Evidence, FieldPathError, Frozen, NonEmpty, Number, Whole
 
 if TYPE_CHECKING:
-    # A cycle at run time (regimen.py imports this module): regimen.py completes
-    # CumulativeLimit with model_rebuild once Dose is defined.
+    # A cycle at run time (regimen.py imports this module): regimen.py puts Dose into
+    # this module's namespace once it is defined, where pydantic finds it when it builds
+    # CumulativeLimit on first use.
     from regimens._models.regimen import Dose
 
 __all__ = [
@@ -80,7 +79,7 @@ class CumulativeLimit(Frozen, str_strip_whitespace=True):
     going past it is a caution.
     """
 
-    limit: Dose
+    limit: "Dose"
     kind: Literal["limit", "advisory"] = Field(
         default="limit",
         description="'limit': a label's cumulative limit; 'advisory': a published "
@@ -94,7 +93,7 @@ class CumulativeLimit(Frozen, str_strip_whitespace=True):
     note: str = ""
 
     @model_validator(mode="after")
-    def _not_auc(self) -> CumulativeLimit:
+    def _not_auc(self) -> "CumulativeLimit":
         if self.limit.basis == "auc":
             raise FieldPathError("limit", "a cumulative limit is a dose in mg/m2, mg/kg or mg")
         return self
@@ -188,7 +187,7 @@ class InfusionFacts(Frozen, str_strip_whitespace=True):
         return diluents
 
     @model_validator(mode="after")
-    def _range_in_order(self) -> InfusionFacts:
+    def _range_in_order(self) -> "InfusionFacts":
         low, high = self.final_concentration_min_mg_per_ml, self.final_concentration_max_mg_per_ml
         if low is not None and high is not None and low > high:
             raise FieldPathError(

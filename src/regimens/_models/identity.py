@@ -9,8 +9,6 @@ stored as it was), and a date of birth is a real ``YYYY-MM-DD`` date from 1900 t
 today.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Any

@@ -6,9 +6,6 @@ earlier ones, with the file each came from. Reading and checking the files is th
 reader's part (:func:`regimens._read.library.load_library` builds it).
 """
 
-from __future__ import annotations
-
-import difflib
 import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -291,6 +288,8 @@ def _unknown(
     different drugs. The message says the matches are *not the same regimen* and names
     the alias that matched (``CAPOX (alias XELOX)``), so the user chooses knowingly.
     """
+    import difflib  # only on this error path: its import compiles regexes
+
     close = difflib.get_close_matches(normalize_name(name), list(index), n=3, cutoff=0.5)
     targets = list(dict.fromkeys(index[key] for key in close))
     hint = f"; did you mean {', '.join(targets)}?" if targets else ""

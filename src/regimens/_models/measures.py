@@ -4,8 +4,6 @@ The results behind ``regimens bsa`` and ``regimens crcl``, and the first steps o
 dose sheet; :mod:`regimens._calc.measures` computes them.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from regimens._models.base import Frozen, FrozenMap

@@ -5,8 +5,6 @@ option raises :class:`~regimens._errors.InputError` naming the field; the CLI ma
 field to its own option name.
 """
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator

@@ -9,8 +9,6 @@ likely, what the user probably meant (``1.7`` cm for a height → "did you mean 
 Paediatric dosing is out of scope: ages under 18 are refused.
 """
 
-from __future__ import annotations
-
 import math
 from typing import Literal
 
@@ -108,7 +106,7 @@ class Patient(Checked):
     creatinine_umol_l: float | None = None
 
     @model_validator(mode="after")
-    def _plausible(self) -> Patient:
+    def _plausible(self) -> "Patient":
         for field, value in (
             ("height", self.height_cm),
             ("weight", self.weight_kg),

@@ -10,8 +10,6 @@ ones, and the user library directories it was computed with: enough for
 ``provenance.sheet_sha256`` holds (``docs/json-output.md`` says exactly what is hashed).
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from typing import Any, Literal

@@ -9,14 +9,13 @@ the readers' part (:mod:`regimens._read.regimen_file`). Renal rules live in
 :mod:`regimens._models.assessment`; this module re-exports what its callers import.
 """
 
-from __future__ import annotations
-
 import itertools
 import math
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from regimens._models import drug_data as _drug_data
 from regimens._models.assessment import AssessmentRule, ToxicityLadder
 from regimens._models.base import (
     Evidence,
@@ -149,7 +148,7 @@ class Dose(Frozen, str_strip_whitespace=True):
     unit: str
 
     @model_validator(mode="after")
-    def _unit_matches_basis(self) -> Dose:
+    def _unit_matches_basis(self) -> "Dose":
         if self.unit != CANONICAL_UNIT[self.basis]:
             raise ValueError(
                 f"unit {self.unit!r} is not the canonical unit of basis {self.basis!r} "
@@ -159,8 +158,10 @@ class Dose(Frozen, str_strip_whitespace=True):
 
 
 # CumulativeLimit lives in drug_data.py (this module is at its size limit); its limit is
-# a Dose, defined here, so the model is completed once Dose exists.
-CumulativeLimit.model_rebuild(_types_namespace={"Dose": Dose})
+# a Dose, defined here. The name is put into drug_data's namespace, where pydantic looks
+# when it builds the model on first use; a model_rebuild here would build the schema at
+# import, which costs every command about 20 ms (docs/performance.md, sixth pass).
+_drug_data.Dose = Dose  # type: ignore[attr-defined]
 
 
 class Component(Frozen, str_strip_whitespace=True):
@@ -231,7 +232,7 @@ class Component(Frozen, str_strip_whitespace=True):
         return days
 
     @model_validator(mode="after")
-    def _consistent_administration(self) -> Component:
+    def _consistent_administration(self) -> "Component":
         timed = self.method in ("infusion", "continuous_infusion")
         if timed and self.duration_h is None:
             raise FieldPathError(
@@ -390,7 +391,7 @@ class Regimen(Frozen, str_strip_whitespace=True):
         return cleaned
 
     @model_validator(mode="after")
-    def _consistent(self) -> Regimen:
+    def _consistent(self) -> "Regimen":
         seen: dict[str, str] = {self.id.casefold(): "the id"}
         for index, alias in enumerate(self.aliases, start=1):
             key = alias.casefold()
@@ -565,7 +566,7 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         return aliases
 
     @model_validator(mode="after")
-    def _local_names_are_aliases(self) -> DrugFacts:
+    def _local_names_are_aliases(self) -> "DrugFacts":
         for lang, name in self.local_names.items():
             if name not in self.aliases:
                 raise FieldPathError(
@@ -574,7 +575,7 @@ class DrugFacts(Frozen, str_strip_whitespace=True):
         return self
 
     @model_validator(mode="after")
-    def _facts_have_sources(self) -> DrugFacts:
+    def _facts_have_sources(self) -> "DrugFacts":
         has_products = bool(self.tablet_strengths_mg) or self.concentration_mg_per_ml is not None
         if has_products and not self.products_source:
             raise FieldPathError(

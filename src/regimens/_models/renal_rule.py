@@ -5,8 +5,6 @@ Renal rules (:class:`RenalRule`) are CrCl bands covering 0 to infinity once
 "no rule applies" / "none encoded". Re-exported by :mod:`regimens._models.regimen`.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Sequence
 from typing import Literal
@@ -102,7 +100,7 @@ class RenalBand(Frozen, str_strip_whitespace=True):
     source: NonEmpty
 
     @model_validator(mode="after")
-    def _action_has_its_number(self) -> RenalBand:
+    def _action_has_its_number(self) -> "RenalBand":
         if (self.action == "percent") != (self.percent is not None):
             raise FieldPathError(
                 "percent", "give percent exactly when action is 'percent' (e.g. percent = 75)"
@@ -142,7 +140,7 @@ class RenalRule(Frozen, str_strip_whitespace=True):
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _bands_cover_once(self) -> RenalRule:
+    def _bands_cover_once(self) -> "RenalRule":
         if self.status != "bands" and self.bands:
             raise FieldPathError("bands", f"status {self.status!r} has no bands: leave them out")
         if self.status == "not_encoded" and not self.notes:

@@ -9,8 +9,6 @@ A drug with no labelled maximum says so (``none_labelled = true`` with the sourc
 searched), so that a missing maximum looks missing rather than forgotten.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -67,7 +65,7 @@ class MaximumDose(Frozen, str_strip_whitespace=True):
     note: str = ""
 
     @model_validator(mode="after")
-    def _numbers_or_none(self) -> MaximumDose:
+    def _numbers_or_none(self) -> "MaximumDose":
         given = [name for name in MAXIMUM_FIELDS if getattr(self, name) is not None]
         if self.none_labelled and given:
             raise ValueError(

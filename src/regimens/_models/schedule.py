@@ -17,8 +17,6 @@ electrolyte in mmol (or a mass, mannitol in g), flat, with its duration, and
 :func:`check_timing` refuse what cannot be meant.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Literal
 
@@ -110,7 +108,7 @@ class CycleRange(Frozen):
     last: Whole | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
-    def _in_order(self) -> CycleRange:
+    def _in_order(self) -> "CycleRange":
         if self.last is not None and self.last < self.first:
             raise ValueError(f"cycle range {self.first}-{self.last} runs backwards")
         return self

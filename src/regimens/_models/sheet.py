@@ -9,8 +9,6 @@ intermediate value of the order of operations, so that a second pharmacist can
 recompute it by hand.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

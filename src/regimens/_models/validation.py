@@ -5,8 +5,6 @@ The one translation of a rejected value: a model built directly (``Patient(...)`
 :class:`~regimens._errors.InputError`, naming the field.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationError

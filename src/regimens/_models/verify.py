@@ -7,8 +7,6 @@ that ``provenance.sheet_sha256`` is the hash of the saved document's content. Ev
 difference is a :class:`Difference`; none makes the verification ``identical``.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from regimens._models.base import Frozen

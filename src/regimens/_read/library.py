@@ -22,8 +22,6 @@ Every problem names the file, the line where it can be found, the field path
 ``[[components]]`` blocks) and the reason (:func:`regimens._read.validation.describe_errors`).
 """
 
-from __future__ import annotations
-
 import hashlib
 import os
 import re

@@ -14,8 +14,6 @@ The JSON Schema of a library file (``docs/regimen.schema.json``,
 documents the file spelling.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
@@ -479,7 +477,7 @@ class DrugsFile(Frozen, str_strip_whitespace=True):
     drug: tuple[DrugFactsFile, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> DrugsFile:
+    def _unique_names(self) -> "DrugsFile":
         owner: dict[str, str] = {}
         for index, facts in enumerate(self.drug, start=1):
             for name in facts.names():

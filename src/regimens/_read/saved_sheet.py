@@ -8,8 +8,6 @@ value of the wrong type names its field. Both raise :class:`~regimens._errors.In
 (one line), never a traceback.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import os

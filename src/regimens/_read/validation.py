@@ -8,9 +8,6 @@ line found by a light scan of the TOML text (:func:`key_lines`), the field path 
 from 1 as a reader counts the ``[[components]]`` blocks (``components[2].dose``).
 """
 
-from __future__ import annotations
-
-import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -106,6 +103,8 @@ def _reason(error: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> s
     if kind == "extra_forbidden":
         key = str(loc[-1])
         accepted = _accepted_keys(model, loc[:-1])
+        import difflib  # only on this error path: its import compiles regexes
+
         close = difflib.get_close_matches(key, accepted, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key {key!r}{hint} (accepted keys: {', '.join(accepted)})"

@@ -9,8 +9,6 @@ the overrides as a list of ``{rule, reason}``. Drugs, reasons and rule checks ar
 model's fields (codes, not words: the words are in ``warnings[].message``).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
