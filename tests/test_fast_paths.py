@@ -615,3 +615,47 @@ def test_cumulative_limit_resolves_its_dose_when_first_used() -> None:
         CumulativeLimit.model_validate(
             {"limit": {**dose, "unit": "mg/kg"}, "source": "epirubicin US label"}
         )
+
+
+_PLUGINS = """
+import contextlib, io, json, sys
+import regimens
+from regimens._calc.dosing import compute_sheet
+before = "pydantic.plugin._loader" in sys.modules
+from regimens._cli import main
+code = 0
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+loader = sys.modules["pydantic.plugin._loader"]
+print(json.dumps([before, code, loader.__doc__, list(loader.get_plugins())]))
+"""
+
+
+@pytest.mark.subprocess
+def test_the_cli_skips_pydantic_plugin_discovery() -> None:
+    """The ``regimens`` process puts a loader that finds no plugin in place of pydantic's
+    (which imports importlib.metadata and reads every installed package's entry points);
+    ``import regimens`` alone does not."""
+    argv = ["sheet", "FOLFOX-6", "--height", "170", "--weight", "70", "--crcl", "90"]
+    done = subprocess.run(
+        [sys.executable, "-c", _PLUGINS, *argv], capture_output=True, text=True, check=True
+    )
+    before, code, doc, plugins = json.loads(done.stdout)
+    assert (before, code, plugins) == (False, 0, [])
+    assert doc.startswith("regimens' stand-in")
+
+
+def test_pydantic_still_asks_its_loader_by_the_names_the_stand_in_has() -> None:
+    """The stand-in works only while pydantic imports ``get_plugins`` from
+    ``pydantic.plugin._loader`` when it builds a validator: a pydantic release that
+    changes this fails here, not silently in the CLI."""
+    import inspect
+
+    from pydantic.plugin import _loader, _schema_validator
+
+    assert callable(_loader.get_plugins)
+    assert _loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+    assert "from ._loader import get_plugins" in inspect.getsource(_schema_validator)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from typing import Any
 
 import click
@@ -48,6 +49,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
+        _skip_pydantic_plugin_discovery()
         command = getattr(importlib.import_module(module_name), attribute)
         if not isinstance(command, click.Command):  # pragma: no cover - a wiring bug
             raise TypeError(f"{target} is not a click command")
@@ -70,6 +72,29 @@ class LazyGroup(click.Group):
                 # '--cycle'...", without click's usage and hint lines.
                 exc.ctx = None
                 raise
+
+
+def _skip_pydantic_plugin_discovery() -> None:
+    """Spare a command pydantic's search for third-party plugins.
+
+    On the first model it builds, pydantic imports ``pydantic.plugin._loader``, which
+    imports ``importlib.metadata`` and reads the entry points of every installed
+    distribution: about 15 ms of a command's start (docs/performance.md, sixth pass),
+    even with ``PYDANTIC_DISABLE_PLUGINS`` set. The command line uses no pydantic plugin,
+    so it puts a loader that finds none in its place. Only the ``regimens`` process does
+    this: ``import regimens`` leaves pydantic as it is for the program that imports it.
+    """
+    name = "pydantic.plugin._loader"
+    if name in sys.modules:  # already loaded (a test runner, a second command): keep it
+        return
+    loader = types.ModuleType(name, "regimens' stand-in: no pydantic plugins in the CLI.")
+    loader.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"  # type: ignore[attr-defined]
+    loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    sys.modules[name] = loader
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
 
 
 def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:
