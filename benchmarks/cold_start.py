@@ -18,14 +18,22 @@ Every run's exit status is checked: a command that fails is reported, not timed 
 The children write and read bytecode (``PYTHONDONTWRITEBYTECODE`` is removed from their
 environment), as an installed package does.
 
+With ``--instructions`` (valgrind installed), each command and the reference also run
+once under ``valgrind --tool=callgrind``, which counts the instructions the process
+executes: the same count for the same program and input, whatever else the machine is
+doing, so a change's effect shows there when the wall times of a shared machine spread
+by more than the change (about ±10 % here). The goal is the wall-time ratio; the
+instruction ratio is the check that a change helped.
+
 Usage (from an environment where ``regimens`` is installed)::
 
-    python benchmarks/cold_start.py [--runs 21]
+    python benchmarks/cold_start.py [--runs 21] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime
 import os
 import platform
@@ -151,6 +159,29 @@ def _time(name: str, argv: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
+def _instructions(name: str, argv: list[str]) -> int:
+    """Instructions executed by one run of ``argv`` (valgrind's callgrind tool)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_environment(),
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        sys.exit(f"{name} under valgrind exited with {done.returncode}: {done.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def _count_all(argvs: dict[str, list[str]]) -> dict[str, int]:
+    """Every command's instruction count, as many at a time as the machine has cores."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {name: pool.submit(_instructions, name, argv) for name, argv in argvs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def _versions() -> str:
     found = []
     for package in ("pint", "pydantic", "pydantic-core", "click"):
@@ -164,9 +195,16 @@ def _versions() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="rounds of every command (>= 10)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions once under valgrind (callgrind)",
+    )
     args = parser.parse_args()
     if args.runs < 10:
         parser.error("--runs must be at least 10")
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (apt-get install valgrind)")
 
     here = Path(sys.executable).parent
     regimens = shutil.which("regimens", path=str(here)) or shutil.which("regimens")
@@ -185,6 +223,7 @@ def main() -> None:
                 times[name].append(wall)
                 cpu[name].append(used)
         load_after = os.getloadavg()
+        counted = _count_all(argvs) if args.instructions else {}
 
     reference = statistics.median(times[REFERENCE])
     reference_cpu = statistics.median(cpu[REFERENCE])
@@ -197,18 +236,26 @@ def main() -> None:
     print(f"python {platform.python_version()}; {_versions()}")
     print("wall: median and minimum of the wall times; ratio: of the medians to the reference's")
     print("cpu: median user + system time of the process, and its ratio (less moved by load)")
+    if counted:
+        print("instr: instructions executed (callgrind, one run), and their ratio")
+    instr_header = f" {'instr M':>8} {'ratio':>6}" if counted else ""
     print(
         f"{'command':32} {'wall ms':>8} {'min ms':>8} {'ratio':>6} "
-        f"{'cpu ms':>8} {'ratio':>6}  goal: wall ratio <= {GOAL}"
+        f"{'cpu ms':>8} {'ratio':>6}{instr_header}  goal: wall ratio <= {GOAL}"
     )
     for name, values in times.items():
         median = statistics.median(values)
         ratio = median / reference
         used = statistics.median(cpu[name])
         verdict = "" if name == REFERENCE else ("met" if ratio <= GOAL else "NOT met")
+        instr = (
+            f" {counted[name] / 1e6:8.0f} {counted[name] / counted[REFERENCE]:6.2f}"
+            if counted
+            else ""
+        )
         print(
             f"{name:32} {median * 1000:8.1f} {min(values) * 1000:8.1f} {ratio:6.2f} "
-            f"{used * 1000:8.1f} {used / reference_cpu:6.2f}  {verdict}"
+            f"{used * 1000:8.1f} {used / reference_cpu:6.2f}{instr}  {verdict}"
         )
 
 
