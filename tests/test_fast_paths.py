@@ -532,8 +532,8 @@ def test_no_command_of_the_benchmark_imports_pint(tmp_path: Path) -> None:
         assert unit in spellings, unit
 
 
-_RUN_ONE = """
-import contextlib, io, json, sys
+#: A subprocess's call of the CLI with its own arguments: ``code`` is the exit status.
+_CALL_MAIN = """
 from regimens._cli import main
 code = 0
 with contextlib.redirect_stdout(io.StringIO()):
@@ -541,9 +541,15 @@ with contextlib.redirect_stdout(io.StringIO()):
         main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code
-unwanted = ("tomllib", "regimens._render.sheet_json")
+"""
+
+_RUN_ONE = (
+    "import contextlib, io, json, sys"
+    + _CALL_MAIN
+    + """unwanted = ("tomllib", "regimens._render.sheet_json")
 print(json.dumps([code, sorted(name for name in sys.modules if name.startswith(unwanted))]))
 """
+)
 
 
 @pytest.mark.subprocess
@@ -617,21 +623,16 @@ def test_cumulative_limit_resolves_its_dose_when_first_used() -> None:
         )
 
 
-_PLUGINS = """
-import contextlib, io, json, sys
+_PLUGINS = (
+    """import contextlib, io, json, sys
 import regimens
 from regimens._calc.dosing import compute_sheet
-before = "pydantic.plugin._loader" in sys.modules
-from regimens._cli import main
-code = 0
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        main(sys.argv[1:])
-    except SystemExit as exc:
-        code = exc.code
-loader = sys.modules["pydantic.plugin._loader"]
+before = "pydantic.plugin._loader" in sys.modules"""
+    + _CALL_MAIN
+    + """loader = sys.modules["pydantic.plugin._loader"]
 print(json.dumps([before, code, loader.__doc__, list(loader.get_plugins())]))
 """
+)
 
 
 @pytest.mark.subprocess
