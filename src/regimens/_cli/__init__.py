@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-import types
 from typing import Any
 
 import click
 
 from regimens._cli._common import EXIT_USER_ERROR, report_errors
+from regimens._cli._startup import import_tabulate_lightly, skip_pydantic_plugin_discovery
 from regimens._version import __version__
 
 __all__ = ["main"]
@@ -49,7 +49,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        _skip_pydantic_plugin_discovery()
+        skip_pydantic_plugin_discovery()
+        import_tabulate_lightly()
         command = getattr(importlib.import_module(module_name), attribute)
         if not isinstance(command, click.Command):  # pragma: no cover - a wiring bug
             raise TypeError(f"{target} is not a click command")
@@ -72,31 +73,6 @@ class LazyGroup(click.Group):
                 # '--cycle'...", without click's usage and hint lines.
                 exc.ctx = None
                 raise
-
-
-def _skip_pydantic_plugin_discovery() -> None:
-    """Spare a command pydantic's search for third-party plugins.
-
-    On the first model it builds, pydantic imports ``pydantic.plugin._loader``, which
-    imports ``importlib.metadata`` (even with ``PYDANTIC_DISABLE_PLUGINS`` set) and reads
-    the entry points of every installed distribution: 18 M instructions of a
-    ``next`` (1.4 %), more for an output that does not import tabulate, which imports
-    ``importlib.metadata`` itself (docs/performance.md, sixth pass). The command line
-    uses no pydantic plugin, so it puts a loader that finds none in its place. Only the
-    ``regimens`` process does this: ``import regimens`` leaves pydantic as it is for the
-    program that imports it.
-    """
-    name = "pydantic.plugin._loader"
-    if name in sys.modules:  # already loaded (a test runner, a second command): keep it
-        return
-    loader = types.ModuleType(name, "regimens' stand-in: no pydantic plugins in the CLI.")
-    loader.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"  # type: ignore[attr-defined]
-    loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
-    sys.modules[name] = loader
-
-
-def _no_plugins() -> tuple[()]:
-    return ()
 
 
 def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:

@@ -21,7 +21,6 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from regimens._errors import UnitError
@@ -118,6 +117,8 @@ def get_registry() -> pint.UnitRegistry[Any]:
 
 @lru_cache(maxsize=1)
 def _build_registry() -> pint.UnitRegistry[Any]:
+    from importlib import resources  # here: only a text pint must read needs it
+
     import pint
 
     definitions = resources.files("regimens._read").joinpath("units.txt")
