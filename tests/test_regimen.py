@@ -1061,12 +1061,12 @@ def test_a_one_mg_tablet_is_accepted() -> None:
     assert DrugFactsFile.model_validate(data).tablet_strengths_mg == (1.0,)
 
 
-@pytest.mark.parametrize("strength", [0.0, -150.0, math.inf])
+@pytest.mark.parametrize("strength", [0.0, -150.0])
 def test_strengths_not_read_from_text_are_checked_too(strength: float) -> None:
     """A set of numbers from Python (not parsed by parse_mass_mg) is still checked positive.
 
     Files give a list, whose items parse_mass_mg already refuses when not positive; a set
-    reaches the check as is. 0, -150 and ∞ mg are not tablet strengths.
+    reaches the check as is. 0 and -150 mg are not tablet strengths.
     """
     data = facts(tablet_strengths_mg={strength}, products_source="label")
     assert refusal(DrugFactsFile, data) == (
@@ -1074,6 +1074,21 @@ def test_strengths_not_read_from_text_are_checked_too(strength: float) -> None:
         None,
         "tablet strengths must be positive",
     )
+
+
+@pytest.mark.parametrize("strength", [math.inf, -math.inf, math.nan])
+def test_no_model_holds_a_number_that_is_not_finite(strength: float) -> None:
+    """∞ and NaN mg are refused by every model (``allow_inf_nan=False`` on Frozen), before
+    any validator of the package runs: no sheet, and so no JSON document or hash, can
+    hold one (src/regimens/_models/provenance.py, canonical_json)."""
+    from regimens._models.sheet import VialCount
+
+    data = facts(tablet_strengths_mg={strength}, products_source="label")
+    with pytest.raises(ValidationError) as caught:
+        DrugFactsFile.model_validate(data)
+    assert caught.value.errors()[0]["type"] == "finite_number"
+    with pytest.raises(ValidationError, match="finite number"):
+        VialCount(size_mg=strength, count=1)
 
 
 @pytest.mark.parametrize(

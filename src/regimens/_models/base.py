@@ -120,9 +120,12 @@ class Frozen(BaseModel):
     Schemas are built on a model's first use, not when its module is imported
     (``defer_build``): a command builds only the models it uses, such as a sheet's
     twenty-odd of the package's eighty (docs/performance.md, issue 23).
+
+    A float field refuses infinity and NaN (``allow_inf_nan``): no dose, volume or
+    threshold can be one, and no JSON document (whose hash refuses them) can hold one.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
 
 class FrozenDict(dict[K, V]):
