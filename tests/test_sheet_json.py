@@ -2,16 +2,26 @@
 
 The hash is computed with each administration encoded once, however many days show it
 (issue 23: encoding capecitabine's dict on each of EOX's 21 days was most of the cost of
-an EOX sheet in a batch). These tests check that this gives, byte for byte, the
-canonical JSON that docs/json-output.md defines and that ``regimens verify`` recomputes.
+an EOX sheet in a batch), and by orjson where its bytes are the standard library's.
+These tests check that this gives, byte for byte, the canonical JSON that
+docs/json-output.md defines and that ``regimens verify`` recomputes, and that the
+one-line document orjson writes is the one pydantic's serialiser writes.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
+import random
+import struct
 from typing import Any
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import to_json
 
 from regimens._api import batch_sheets
 from regimens._models.provenance import canonical_json, document_sha256
@@ -95,3 +105,96 @@ def test_a_day_of_another_shape_is_encoded_as_canonical_json() -> None:
         "a": {"y": 1, "x": "\u2013"},
     }
     assert module._canonical(document) == canonical_json(document)
+
+
+# --- orjson's bytes against the standard library's and pydantic's ----------------------
+
+
+def _floats() -> list[float]:
+    """Every decade from 1e-320 to 1e308 (1, 5, the largest double below 10 and their
+    neighbours, both signs), zeros, and 20,000 doubles of random bits (fixed seed)."""
+    values = [0.0, -0.0, 5e-324, -5e-324]
+    for exponent in range(-320, 308):
+        for mantissa in (1.0, 5.0, 9.999999999999998):
+            x = mantissa * 10.0**exponent
+            values += [x, -x, math.nextafter(x, 0), math.nextafter(x, math.inf)]
+    draw = random.Random(23).getrandbits
+    for _ in range(20_000):
+        (x,) = struct.unpack("d", struct.pack("Q", draw(64)))
+        if math.isfinite(x):
+            values.append(x)
+    return values
+
+
+def test_every_float_is_written_as_the_standard_library_and_pydantic_write_it() -> None:
+    """Canonical JSON (Python's repr: ``1e-05``, ``1e+16``) for every float, and the
+    one-line document (pydantic's: ``0.00001``) likewise: orjson where it writes the
+    same, the fallback where it does not (numbers below 1e-4, 13,000 of these)."""
+    values = _floats()
+    small = [x for x in values if x and abs(x) < 1e-4]
+    assert len(small) > 10_000
+    assert module._sorted_json(values) == canonical_json(values)
+    assert module._compact({"values": values}) == to_json({"values": values})
+    for x in values:  # one at a time: each small one is found on its own
+        assert module._sorted_json([x]) == canonical_json([x]), x
+    assert all(module._has_small_number(orjson.dumps(x)) for x in small)
+
+
+def test_every_character_is_escaped_as_the_standard_library_and_pydantic_escape_it() -> None:
+    """Every code point but the surrogates, in keys and in values: control characters,
+    quotes, backslashes, U+2028, astral characters (keys sorted by code point alike)."""
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    document = {text[i : i + 7]: text[i : i + 11] for i in range(0, len(text), 997)}
+    assert module._sorted_json(document) == canonical_json(document)
+    assert module._compact(document) == to_json(document)
+
+
+def test_what_orjson_refuses_or_writes_otherwise_takes_the_standard_way() -> None:
+    """A key that is not text, an integer beyond 64 bits, a date, a str subclass: each is
+    encoded (or refused) exactly as canonical_json and to_json do it."""
+    documents: list[Any] = [
+        {1: "one", "b": 2},
+        {"big": 2**80},
+        {"day": datetime.date(2026, 12, 6)},
+        {"text": "10.00001 and 1e-5 in a note"},
+    ]
+    for document in documents:
+        try:
+            expected = canonical_json(document)
+        except TypeError:  # the date: canonical_json refuses it, and so does _sorted_json
+            with pytest.raises(TypeError):
+                module._sorted_json(document)
+        else:
+            assert module._sorted_json(document) == expected
+        assert module._compact(document) == to_json(document)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_any_json_value_is_written_byte_for_byte_alike(value: Any) -> None:
+    """Random documents of numbers (tiny, huge, negative zero, beyond 64 bits), text and
+    nesting: orjson's way gives canonical_json's bytes and to_json's."""
+    assert module._sorted_json(value) == canonical_json(value)
+    assert module._compact({"value": value}) == to_json({"value": value})
+
+
+def test_a_sheet_line_is_pydantic_s_one_line_document(every_sheet: list[DoseSheet]) -> None:
+    """For every regimen and patient, the batch's one-line document (orjson) is the one
+    pydantic's serialiser writes (the format regimens has always written)."""
+    for sheet in every_sheet:
+        document = module._document(sheet, share=True)
+        assert sheet_json(sheet, indent=None).encode() == to_json(document), sheet.regimen.id
