@@ -125,17 +125,17 @@ def prepare(
         return None
     low = info.final_concentration_min_mg_per_ml if info else None
     high = info.final_concentration_max_mg_per_ml if info else None
-    empty = Preparation(
-        concentration_mg_per_ml=concentration,
-        concentration_given=given,
-        diluents=info.diluents if info else (),
-        final_concentration_min_mg_per_ml=low,
-        final_concentration_max_mg_per_ml=high,
-        stability=info.stability if info else "",
-        source=info.source if info else None,
-    )
+    fixed: dict[str, object] = {
+        "concentration_mg_per_ml": concentration,
+        "concentration_given": given,
+        "diluents": info.diluents if info else (),
+        "final_concentration_min_mg_per_ml": low,
+        "final_concentration_max_mg_per_ml": high,
+        "stability": info.stability if info else "",
+        "source": info.source if info else None,
+    }
     if concentration is None:
-        return empty
+        return Preparation.model_validate(fixed)
     volume = volume_to_draw(dose_mg, concentration)
     drawn = round(volume * concentration, 6)
     vials = None
@@ -161,8 +161,11 @@ def prepare(
             volume=f"{final_volume:g}",
             range=_range(low, high),
         )
-    return empty.model_copy(
-        update={
+    # One validation of every value (a model_copy's update would not check the computed
+    # ones), and cheaper than building then copying.
+    return Preparation.model_validate(
+        {
+            **fixed,
             "volume_ml": volume,
             "dose_drawn_mg": drawn,
             "vials": vials,
