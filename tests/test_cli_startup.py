@@ -106,8 +106,8 @@ def test_the_stand_in_says_not_found_when_the_version_is_not_one(
 
 def test_tabulate_asks_importlib_metadata_only_what_the_stand_in_has() -> None:
     """The names tabulate imports from importlib.metadata are the stand-in's. A tabulate
-    release that asks for more still works (the CLI runs its top again with the real
-    module) but would lose the saving: this test says so."""
+    release that asks for more still works (the name is the real module's, imported
+    then) but would lose the saving: this test says so."""
     import tabulate
 
     tree = ast.parse(Path(tabulate.__file__ or "").read_text(encoding="utf-8"))
@@ -130,28 +130,65 @@ sys.path.insert(0, sys.argv[1])
 from regimens._cli._startup import import_tabulate_lightly
 import_tabulate_lightly()
 import tabulate
-print(json.dumps([tabulate.RUNS, tabulate.FOUND, type(sys.modules["importlib.metadata"]).__name__]))
+import importlib.metadata
+print(json.dumps([tabulate.RUNS, tabulate.FOUND, tabulate.VERSION,
+                  type(sys.modules["importlib.metadata"]).__name__,
+                  importlib.metadata.distributions is tabulate.distributions]))
 """
 
 
-@pytest.mark.subprocess
-def test_a_tabulate_that_asks_for_more_is_run_again_with_the_real_module(
-    tmp_path: Path,
-) -> None:
-    """A later tabulate importing a name the stand-in lacks: its top runs again with the
-    real importlib.metadata, and the import succeeds."""
-    package = tmp_path / "tabulate"
+def _fake_tabulate(folder: Path, body: str) -> None:
+    package = folder / "tabulate"
     package.mkdir()
     (package / "__init__.py").write_text(
         "import builtins\n"
         "RUNS = getattr(builtins, '_tabulate_runs', 0) + 1\n"
-        "builtins._tabulate_runs = RUNS\n"
-        "from importlib.metadata import version, distributions\n"
-        "FOUND = callable(distributions)\n",
+        "builtins._tabulate_runs = RUNS\n" + body,
         encoding="utf-8",
+    )
+    (folder / "tabulate-7.7.dist-info").mkdir()
+
+
+@pytest.mark.subprocess
+def test_a_name_the_stand_in_lacks_is_the_real_module_s(tmp_path: Path) -> None:
+    """A later tabulate (or a module it imports, such as wcwidth) importing a name the
+    stand-in lacks gets the real importlib.metadata's, which then takes its place."""
+    _fake_tabulate(
+        tmp_path,
+        "from importlib.metadata import version, distributions\n"
+        "FOUND = callable(distributions)\n"
+        "VERSION = version('tabulate')\n",
     )
     done = subprocess.run(
         [sys.executable, "-c", _A_TABULATE_THAT_ASKS_MORE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # ``version`` was taken from the stand-in (it has that name): read from the
+    # fake's tabulate-7.7.dist-info directory.
+    assert json.loads(done.stdout) == [1, True, "7.7", "module", True]
+
+
+_A_TABULATE_THAT_IMPORTS_A_SUBMODULE = """import json, sys
+sys.path.insert(0, sys.argv[1])
+from regimens._cli._startup import import_tabulate_lightly
+import_tabulate_lightly()
+import tabulate
+print(json.dumps([tabulate.RUNS, tabulate.FOUND,
+                  type(sys.modules["importlib.metadata"]).__name__]))
+"""
+
+
+@pytest.mark.subprocess
+def test_a_submodule_asked_of_the_stand_in_runs_tabulate_again(tmp_path: Path) -> None:
+    """The stand-in has no submodules: tabulate's top runs again with the real module."""
+    _fake_tabulate(
+        tmp_path,
+        "from importlib.metadata._adapters import Message\nFOUND = Message is not None\n",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _A_TABULATE_THAT_IMPORTS_A_SUBMODULE, str(tmp_path)],
         capture_output=True,
         text=True,
         check=True,

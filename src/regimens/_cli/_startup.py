@@ -10,11 +10,13 @@ command line run once per dose sheet pays each time and never uses:
   its place (:func:`skip_pydantic_plugin_discovery`);
 * tabulate 0.10 asks ``importlib.metadata.version("tabulate")`` at its top: importing
   ``importlib.metadata`` (and the ``email`` package) and scanning ``sys.path`` for
-  distributions, 127 M instructions of every command that draws a table (10 % of a
-  ``next``; docs/performance.md, seventh pass). While tabulate is imported, a stand-in
-  for ``importlib.metadata`` answers ``version("tabulate")`` from the name of the
-  ``tabulate-<version>.dist-info`` directory beside the package, so ``tabulate.__version__``
-  stays right (:func:`import_tabulate_lightly`).
+  distributions, 65-80 M instructions of every command that draws a table (about 6 %
+  of a ``next``; docs/performance.md, seventh pass). While tabulate is imported, a
+  stand-in for ``importlib.metadata`` answers ``version("tabulate")`` from the name of
+  the ``tabulate-<version>.dist-info`` directory beside the package, so
+  ``tabulate.__version__`` stays right (:func:`import_tabulate_lightly`). A name the
+  stand-in lacks is the real module's (imported then); a submodule asked of it runs
+  tabulate's top again with the real module.
 
 Only the ``regimens`` process does this (:class:`regimens._cli.LazyGroup`):
 ``import regimens`` leaves pydantic and tabulate as they are for the program that
@@ -24,6 +26,7 @@ finds nothing, and ``importlib.metadata`` is the real module again once tabulate
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import types
@@ -115,17 +118,33 @@ class _TabulateLoader(_LoaderBase):
         try:
             self._loader.exec_module(module)
         except ImportError:
-            # A tabulate that asks the stand-in for more than it has: run it again,
-            # from the top, with the real module (slower, never wrong).
-            del sys.modules[name]
+            # A submodule asked of the stand-in (it has none): run tabulate's top again,
+            # with the real module (slower, never wrong).
+            _drop_stand_in(name)
             self._loader.exec_module(module)
         finally:
-            if isinstance(sys.modules.get(name), _MetadataStandIn):
-                del sys.modules[name]
+            _drop_stand_in(name)
+
+
+def _drop_stand_in(name: str) -> None:
+    if isinstance(sys.modules.get(name), _MetadataStandIn):
+        del sys.modules[name]
 
 
 class _MetadataStandIn(types.ModuleType):
-    """The type of the stand-in, told apart from the real module by it."""
+    """The type of the stand-in, told apart from the real module by it.
+
+    Any name it does not have (a module tabulate imports, such as wcwidth, asking for
+    ``distributions``) is the real module's: the real ``importlib.metadata`` is imported
+    then and takes the stand-in's place in ``sys.modules``.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's own questions (__path__...)
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 class _NotFoundError(ModuleNotFoundError):
