@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,7 +138,9 @@ print(json.dumps([tabulate.RUNS, tabulate.FOUND, tabulate.VERSION,
 """
 
 
-def _fake_tabulate(folder: Path, body: str) -> None:
+def _with_fake_tabulate(folder: Path, body: str, script: str) -> Any:
+    """Run ``script`` (its printed JSON returned) with a fake tabulate of ``body`` first
+    on sys.path, beside a ``tabulate-7.7.dist-info`` directory."""
     package = folder / "tabulate"
     package.mkdir()
     (package / "__init__.py").write_text(
@@ -147,27 +150,25 @@ def _fake_tabulate(folder: Path, body: str) -> None:
         encoding="utf-8",
     )
     (folder / "tabulate-7.7.dist-info").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
 
 
 @pytest.mark.subprocess
 def test_a_name_the_stand_in_lacks_is_the_real_module_s(tmp_path: Path) -> None:
     """A later tabulate (or a module it imports, such as wcwidth) importing a name the
     stand-in lacks gets the real importlib.metadata's, which then takes its place."""
-    _fake_tabulate(
-        tmp_path,
+    body = (
         "from importlib.metadata import version, distributions\n"
         "FOUND = callable(distributions)\n"
-        "VERSION = version('tabulate')\n",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", _A_TABULATE_THAT_ASKS_MORE, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=True,
+        "VERSION = version('tabulate')\n"
     )
     # ``version`` was taken from the stand-in (it has that name): read from the
     # fake's tabulate-7.7.dist-info directory.
-    assert json.loads(done.stdout) == [1, True, "7.7", "module", True]
+    found = _with_fake_tabulate(tmp_path, body, _A_TABULATE_THAT_ASKS_MORE)
+    assert found == [1, True, "7.7", "module", True]
 
 
 _A_TABULATE_THAT_IMPORTS_A_SUBMODULE = """import json, sys
@@ -183,14 +184,6 @@ print(json.dumps([tabulate.RUNS, tabulate.FOUND,
 @pytest.mark.subprocess
 def test_a_submodule_asked_of_the_stand_in_runs_tabulate_again(tmp_path: Path) -> None:
     """The stand-in has no submodules: tabulate's top runs again with the real module."""
-    _fake_tabulate(
-        tmp_path,
-        "from importlib.metadata._adapters import Message\nFOUND = Message is not None\n",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", _A_TABULATE_THAT_IMPORTS_A_SUBMODULE, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout) == [2, True, "module"]
+    body = "from importlib.metadata._adapters import Message\nFOUND = Message is not None\n"
+    found = _with_fake_tabulate(tmp_path, body, _A_TABULATE_THAT_IMPORTS_A_SUBMODULE)
+    assert found == [2, True, "module"]
