@@ -84,9 +84,10 @@ class _TabulateFinder:
         if fullname != "tabulate":
             return None
         sys.meta_path.remove(self)  # once only, whatever follows
-        spec = None
+        spec: ModuleSpec | None = None
         for finder in list(sys.meta_path):
-            spec = finder.find_spec(fullname, path, target)
+            find = getattr(finder, "find_spec", None)  # a legacy finder may have none
+            spec = find(fullname, path, target) if find is not None else None
             if spec is not None:
                 break
         if spec is None or spec.loader is None or spec.origin is None:
