@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -330,6 +329,8 @@ def open_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
 
 def _write_beside(target: Path, directory: Path, *, binary: bool) -> Iterator[IO[Any]]:
     """:func:`open_atomic`'s work, under its signal handlers."""
+    import tempfile  # here: only a command writing --output needs it (shutil, random...)
+
     temporary: str | None = None
     try:
         try:
