@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from array import array
 
 import pytest
 
@@ -45,41 +46,86 @@ def test_a_column_without_nulls_has_no_bitmap() -> None:
     assert built.to_pylist() == ["a", "b"]
 
 
+SHEET_RECORD: dict[str, object] = {
+    "row": 1,
+    "patient_id": "A",
+    "regimen": "FOLFOX-6",
+    "cycle": 1,
+    "bsa_m2": 1.82,
+    "blocking": False,
+    "assessment_decision": None,
+    "warnings": "",
+    "error_field": None,
+    "error_message": None,
+    "sheet": '{"bsa_m2":1.82}',
+}
+ERROR_RECORD: dict[str, object] = {name: None for name, _ in RECORD_COLUMNS} | {
+    "row": 2,
+    "patient_id": "B",
+    "error_field": "height",
+    "error_message": "height 17 cm is outside the accepted adult range 100–250 cm",
+}
+
+
+def _groups(data: bytes) -> tuple[list[dict[str, object]], list[int]]:
+    read = pq.ParquetFile(io.BytesIO(data))
+    sizes = [read.metadata.row_group(i).num_rows for i in range(read.num_row_groups)]
+    return read.read().to_pylist(), sizes
+
+
 def test_records_written_are_read_back() -> None:
-    """Records of both shapes (a sheet, an error) in several writes: read back equal, in
-    row groups of at most GROUP_ROWS."""
-    sheet = {
-        "row": 1,
-        "patient_id": "A",
-        "regimen": "FOLFOX-6",
-        "cycle": 1,
-        "bsa_m2": 1.82,
-        "blocking": False,
-        "assessment_decision": None,
-        "warnings": "",
-        "error_field": None,
-        "error_message": None,
-        "sheet": '{"bsa_m2":1.82}',
-    }
-    error = {name: None for name, _ in RECORD_COLUMNS} | {
-        "row": 2,
-        "patient_id": "B",
-        "error_field": "height",
-        "error_message": "height 17 cm is outside the accepted adult range 100–250 cm",
-    }
-    records = [dict(sheet if n % 3 else error, row=n) for n in range(1, 451)]
+    """Records of both shapes (a sheet, an error) in several writes of 70: read back
+    equal, in order; a row group is written once it holds GROUP_ROWS (200) records, a
+    write never split: 70 + 70 + 70, twice, then the last 30."""
+    records = [dict(SHEET_RECORD if n % 3 else ERROR_RECORD, row=n) for n in range(1, 451)]
     stream = io.BytesIO()
     writer = batch_parquet.ParquetRecords(stream)
     for start in range(0, len(records), 70):
         writer.write(records[start : start + 70])
     writer.close()
-    read = pq.ParquetFile(io.BytesIO(stream.getvalue()))
-    assert read.read().to_pylist() == records
-    assert [read.metadata.row_group(i).num_rows for i in range(read.num_row_groups)] == [
-        200,
-        200,
-        50,
-    ]
+    assert _groups(stream.getvalue()) == (records, [210, 210, 30])
+
+
+def test_a_chunk_is_a_row_group() -> None:
+    """The batch's way: each chunk's records as one group of buffers (record_group,
+    made where the chunk is computed); a chunk of 200 is a row group of its own, and
+    the empty group a chunk without records would give writes nothing."""
+    records = [dict(SHEET_RECORD if n % 4 else ERROR_RECORD, row=n) for n in range(1, 531)]
+    stream = io.BytesIO()
+    writer = batch_parquet.ParquetRecords(stream)
+    writer.write_group(())
+    for start in range(0, len(records), 200):
+        writer.write_group(batch_parquet.record_group(records[start : start + 200]))
+    writer.close()
+    assert _groups(stream.getvalue()) == (records, [200, 200, 130])
+
+
+def test_a_group_closes_at_group_bytes() -> None:
+    """Records whose sheets reach GROUP_BYTES (2,000,000 bytes of buffers) before 200
+    records close their group there: 25 writes of 4 records of 25,000-byte sheets are
+    groups of 80 records (2,000,000 bytes of sheets, plus the other columns), then 20."""
+    sheet = '{"x":"' + "é" * 12_496 + '"}'  # 25,000 bytes of UTF-8 (é is two bytes)
+    assert len(sheet.encode()) == 25_000
+    records = [dict(SHEET_RECORD, row=n, sheet=sheet) for n in range(1, 101)]
+    stream = io.BytesIO()
+    writer = batch_parquet.ParquetRecords(stream)
+    for start in range(0, len(records), 4):
+        writer.write(records[start : start + 4])
+    writer.close()
+    assert _groups(stream.getvalue()) == (records, [80, 20])
+
+
+def test_record_group_is_plain_bytes() -> None:
+    """A chunk's group crosses from a worker to the batch as pickled bytes: no pyarrow
+    object, and the sheet column is the records' text as UTF-8 after 32-bit offsets."""
+    records = [dict(SHEET_RECORD, row=1, sheet="µg"), dict(ERROR_RECORD, row=2)]
+    group = batch_parquet.record_group(records)
+    assert [column.kind for column in group] == [kind for _, kind in RECORD_COLUMNS]
+    sheet = group[-1]
+    assert (sheet.length, sheet.nulls) == (2, 1)
+    assert sheet.buffers == (bytes([0b01]), array("i", [0, 3, 3]).tobytes(), "µg".encode())
+    for column in group:
+        assert all(data is None or type(data) is bytes for data in column.buffers)
 
 
 @pytest.mark.subprocess

@@ -249,7 +249,7 @@ def _output(
         assert output is not None
         with open_atomic(output, binary=True) as stream:
             records = ParquetRecords(stream)
-            counts = _write(job, rows, (jobs, pool), records.write, *reading)
+            counts = _write(job, rows, (jobs, pool), records.write_group, *reading)
             records.close()
         return counts
     if output is None or output == "-":
@@ -282,7 +282,7 @@ def _write(
             sheets += chunk.sheets
             blocking += chunk.blocking
             errors += chunk.errors
-            write(chunk.records if job.output_format == "parquet" else chunk.data)
+            write(chunk.group if job.output_format == "parquet" else chunk.data)
             for message in chunk.messages:
                 click.echo(message, err=True)
             advance()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from regimens._errors import InputError
     from regimens._models.batch import BatchResult
     from regimens._models.library import Library
+    from regimens._render.batch_parquet import Column
     from regimens._render.labels import Lang
 
     #: A row as read from the input, or the error of a line that could not be read.
@@ -86,7 +87,8 @@ class Chunk:
     the batch writes as it is, without the batch decoding and encoding it again."""
 
     data: bytes = b""
-    records: list[dict[str, object]] = field(default_factory=list)
+    #: A Parquet batch's records, as the columns of one row group (their Arrow buffers).
+    group: tuple[Column, ...] = ()
     messages: list[str] = field(default_factory=list)
     rows: int = 0
     sheets: int = 0
@@ -116,6 +118,7 @@ def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
 
     chunk = Chunk()
     parts: list[str] = []
+    records: list[dict[str, object]] = []
     if job.output_format == "csv":
         from regimens._render.sheet_csv import sheet_csv_rows
     results = batch_sheets(
@@ -137,7 +140,7 @@ def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
         if job.output_format == "jsonl":
             parts.append(jsonl_line(result))
         elif job.output_format == "parquet":
-            chunk.records.append(batch_record(result))
+            records.append(batch_record(result))
         elif sheet is not None:
             parts.append(sheet_csv_rows(sheet, job.lang))
         else:
@@ -146,6 +149,10 @@ def run_chunk(job: Job, first_row: int, rows: Sequence[Row]) -> Chunk:
                 f"Error: row {result.row} (patient_id {result.patient_id}): {result.error.message}"
             )
     chunk.data = "".join(parts).encode("utf-8")
+    if records:
+        from regimens._render.batch_parquet import record_group
+
+        chunk.group = record_group(records)
     return chunk
 
 
@@ -154,6 +161,7 @@ _WORKER_MODULES = (
     "regimens._api",
     "regimens._calc.dosing",
     "regimens._read.rows",
+    "regimens._render.batch_parquet",
     "regimens._render.batch_record",
     "regimens._render.sheet_json",
 )

@@ -1,34 +1,70 @@
 """``regimens batch --format parquet``: the batch records (:mod:`.batch_record`) as Parquet.
 
-Written as they come, in row groups of at most :data:`GROUP_ROWS` records, so that a
-million rows never sit in memory at once. pyarrow is an optional extra
+Written as they come, in row groups of a few megabytes (:data:`GROUP_BYTES`), so that
+a million rows never sit in memory at once. pyarrow is an optional extra
 (``pip install 'regimens[parquet]'``); the caller checks it is there first.
 
-The columns are made from their buffers (:func:`_column`), not with ``pyarrow.array``
-or ``Table.from_pylist``: those import pandas when it is installed, to look for its
-types, which cost the batch's process about 60 MB for the whole run (issue 23).
+The columns are made from their buffers (:func:`column_buffers`, where a chunk is
+computed, without pyarrow), not with ``pyarrow.array`` or ``Table.from_pylist``: those
+import pandas when it is installed, to look for its types, which cost the batch's
+process about 60 MB for the whole run (issue 23).
 """
 
 from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import IO, Any, NamedTuple
 
 from regimens._render.batch_record import RECORD_COLUMNS
 
-__all__ = ["GROUP_ROWS", "ParquetRecords"]
+__all__ = [
+    "GROUP_BYTES",
+    "GROUP_ROWS",
+    "Column",
+    "ParquetRecords",
+    "column_buffers",
+    "record_group",
+]
 
-#: Records per row group: a batch's chunk (``regimens._cli._batch_run.CHUNK_ROWS``). A
-#: sheet's JSON is about 11 kB (43 kB for EOX), and turning a group into Arrow columns
-#: takes several times its text for a moment, which the allocator then keeps: with
-#: groups of 1,000 the batch's process held about 120 MB more than with 200 (issue 23).
+#: A row group is written once it holds this many records or :data:`GROUP_BYTES` of
+#: buffers (about 2 MB for 200 FOLFOX-6 sheets, 9 MB for EOX): a batch's chunk
+#: (``regimens._cli._batch_run.CHUNK_ROWS``) is one group. The writer keeps about 8 kB
+#: of metadata per row group until the file is closed (9 MB per 200,000 rows), but
+#: groups of 800 FOLFOX-6 rows held more at once than they saved (issue 23).
 GROUP_ROWS = 200
+#: See :data:`GROUP_ROWS`.
+GROUP_BYTES = 2_000_000
+
+
+class Column(NamedTuple):
+    """One column of a row group as Arrow lays it out: its type (a ``kind`` of
+    :data:`RECORD_COLUMNS`), its length, its null count and its buffers (validity
+    bitmap or None, then offsets and data for text, else the values). Plain bytes:
+    made without pyarrow where a chunk is computed (a worker), it crosses to the batch's
+    process as a few byte strings rather than a record of Python objects per row."""
+
+    kind: str
+    length: int
+    nulls: int
+    buffers: tuple[bytes | None, ...]
+
+
+def record_group(records: Sequence[dict[str, Any]]) -> tuple[Column, ...]:
+    """``records`` as the columns of one row group, in :data:`RECORD_COLUMNS`' order."""
+    return tuple(
+        column_buffers(kind, [record[name] for record in records]) for name, kind in RECORD_COLUMNS
+    )
 
 
 class ParquetRecords:
-    """A Parquet file of batch records, written through ``stream`` (a binary file)."""
+    """A Parquet file of batch records, written through ``stream`` (a binary file).
+
+    Records are kept as Arrow buffers (:func:`record_group`) until they fill a row
+    group: :data:`GROUP_ROWS` records or :data:`GROUP_BYTES` of buffers, whichever
+    comes first (a group's last write may take it past either).
+    """
 
     def __init__(self, stream: IO[bytes]) -> None:
         import pyarrow as pa
@@ -44,48 +80,78 @@ class ParquetRecords:
             compression="zstd",
             use_dictionary=[name for name, kind in RECORD_COLUMNS if name != "sheet"],
         )
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Column, ...]] = []
+        self._rows = self._bytes = 0
 
-    def write(self, records: Iterable[dict[str, Any]]) -> None:
-        self._pending.extend(records)
-        while len(self._pending) >= GROUP_ROWS:
-            self._flush(self._pending[:GROUP_ROWS])
-            del self._pending[:GROUP_ROWS]
+    def write(self, records: Sequence[dict[str, Any]]) -> None:
+        """Write ``records`` (dicts of :data:`RECORD_COLUMNS`)."""
+        if records:
+            self.write_group(record_group(records))
 
-    def _flush(self, records: list[dict[str, Any]]) -> None:
-        columns = [
-            _column(self._pa, kind, [record[name] for record in records])
-            for name, kind in RECORD_COLUMNS
+    def write_group(self, group: Sequence[Column]) -> None:
+        """Write the records of ``group`` (:func:`record_group`)."""
+        if not group or not group[0].length:
+            return
+        self._pending.append(tuple(group))
+        self._rows += group[0].length
+        self._bytes += sum(len(data) for column in group for data in column.buffers if data)
+        if self._rows >= GROUP_ROWS or self._bytes >= GROUP_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        """The pending records as one row group."""
+        pa = self._pa
+        batches = [
+            pa.RecordBatch.from_arrays(
+                [_array(pa, column) for column in group], schema=self._schema
+            )
+            for group in self._pending
         ]
-        self._writer.write_table(self._pa.Table.from_arrays(columns, schema=self._schema))
+        self._pending = []
+        table = pa.Table.from_batches(batches, schema=self._schema)
+        self._writer.write_table(table, row_group_size=max(self._rows, 1))
+        self._rows = self._bytes = 0
 
     def close(self) -> None:
         """Write what is left and the file's footer."""
         if self._pending:
-            self._flush(self._pending)
-            self._pending = []
+            self._flush()
         self._writer.close()
 
 
-def _column(pa: Any, kind: str, values: Sequence[Any]) -> Any:
-    """An Arrow array of ``kind`` (a type of :data:`RECORD_COLUMNS`) holding ``values``
-    (None: null), built from its buffers as the Arrow format lays them out."""
+def column_buffers(kind: str, values: Sequence[Any]) -> Column:
+    """The Arrow buffers of a column of ``kind`` (a type of :data:`RECORD_COLUMNS`)
+    holding ``values`` (None: null), as the Arrow format lays them out."""
     present = [value is not None for value in values]
     nulls = present.count(False)
-    validity = pa.py_buffer(_bits(present)) if nulls else None
+    validity = _bits(present) if nulls else None
+    buffers: tuple[bytes | None, ...]
     if kind == "string":
         data = [value.encode("utf-8") if value is not None else b"" for value in values]
         offsets = array("i", [0, *itertools.accumulate(map(len, data))])
-        buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+        buffers = (validity, offsets.tobytes(), b"".join(data))
     elif kind == "bool":
-        buffers = [validity, pa.py_buffer(_bits([bool(value) for value in values]))]
+        buffers = (validity, _bits([bool(value) for value in values]))
     else:
         code, empty = {"int64": ("q", 0), "float64": ("d", 0.0)}[kind]
         numbers = array(code, [empty if value is None else value for value in values])
-        buffers = [validity, pa.py_buffer(numbers)]
-    column = pa.Array.from_buffers(pa.type_for_alias(kind), len(values), buffers, nulls)
-    column.validate(full=True)
-    return column
+        buffers = (validity, numbers.tobytes())
+    return Column(kind, len(values), nulls, buffers)
+
+
+def _array(pa: Any, column: Column) -> Any:
+    """The Arrow array of ``column``, on its buffers (not copied), checked."""
+    buffers = [None if data is None else pa.py_buffer(data) for data in column.buffers]
+    built = pa.Array.from_buffers(
+        pa.type_for_alias(column.kind), column.length, buffers, column.nulls
+    )
+    built.validate(full=True)
+    return built
+
+
+def _column(pa: Any, kind: str, values: Sequence[Any]) -> Any:
+    """An Arrow array of ``kind`` holding ``values`` (None: null)."""
+    return _array(pa, column_buffers(kind, values))
 
 
 def _bits(flags: Sequence[bool]) -> bytes:
