@@ -143,6 +143,7 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
+    from regimens._cli._batch_memory import return_large_blocks
     from regimens._cli._batch_run import Job, default_jobs, started_workers
 
     library = load_library(library_dirs)
@@ -159,12 +160,17 @@ def batch_cmd(
         _check_parquet_output(output)
     job = Job(library, regimen, options, tuple(supportive), chosen, lang)
     jobs = jobs or default_jobs()
+    parquet = "parquet" in (input_format, chosen)
+    if parquet:  # memory: regimens._cli._batch_memory
+        return_large_blocks()
     # A Parquet batch starts its workers before pyarrow is imported (started_workers).
-    early = jobs > 1 and "parquet" in (input_format, chosen)
+    early = jobs > 1 and parquet
     with (
         started_workers(job, jobs if early else 1) as pool,
         _rows(input_path, input_format, regimen is not None) as (rows, reading),
     ):
+        if parquet:
+            _arrow_pool()
         if chosen == "parquet":
             from regimens._read.parquet import parquet_module
 
@@ -180,6 +186,18 @@ def batch_cmd(
         sys.exit(EXIT_USER_ERROR)
     if blocking:
         sys.exit(EXIT_BLOCKING)
+
+
+def _arrow_pool() -> None:
+    """jemalloc for pyarrow, where pyarrow is installed (else the reader or writer
+    names the extra to install)."""
+    try:
+        import pyarrow
+    except ImportError:
+        return
+    from regimens._cli._batch_memory import arrow_pool
+
+    arrow_pool(pyarrow)
 
 
 def _format_of(output: str | None) -> str:
