@@ -73,10 +73,17 @@ def _groups(data: bytes) -> tuple[list[dict[str, object]], list[int]]:
     return read.read().to_pylist(), sizes
 
 
-def test_records_written_are_read_back() -> None:
+@pytest.fixture
+def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups of 200 records or 2,000,000 bytes, so that small tests reach either."""
+    monkeypatch.setattr(batch_parquet, "GROUP_ROWS", 200)
+    monkeypatch.setattr(batch_parquet, "GROUP_BYTES", 2_000_000)
+
+
+def test_records_written_are_read_back(small_groups: None) -> None:
     """Records of both shapes (a sheet, an error) in several writes of 70: read back
-    equal, in order; a row group is written once it holds GROUP_ROWS (200) records, a
-    write never split: 70 + 70 + 70, twice, then the last 30."""
+    equal, in order; a row group is written once it holds GROUP_ROWS (here 200)
+    records, a write never split: 70 + 70 + 70, twice, then the last 30."""
     records = [dict(SHEET_RECORD if n % 3 else ERROR_RECORD, row=n) for n in range(1, 451)]
     stream = io.BytesIO()
     writer = batch_parquet.ParquetRecords(stream)
@@ -86,10 +93,10 @@ def test_records_written_are_read_back() -> None:
     assert _groups(stream.getvalue()) == (records, [210, 210, 30])
 
 
-def test_a_chunk_is_a_row_group() -> None:
+def test_chunks_make_row_groups(small_groups: None) -> None:
     """The batch's way: each chunk's records as one group of buffers (record_group,
-    made where the chunk is computed); a chunk of 200 is a row group of its own, and
-    the empty group a chunk without records would give writes nothing."""
+    made where the chunk is computed); with GROUP_ROWS 200, a chunk of 200 is a row
+    group of its own, and the empty group of a chunk without records writes nothing."""
     records = [dict(SHEET_RECORD if n % 4 else ERROR_RECORD, row=n) for n in range(1, 531)]
     stream = io.BytesIO()
     writer = batch_parquet.ParquetRecords(stream)
@@ -100,10 +107,11 @@ def test_a_chunk_is_a_row_group() -> None:
     assert _groups(stream.getvalue()) == (records, [200, 200, 130])
 
 
-def test_a_group_closes_at_group_bytes() -> None:
-    """Records whose sheets reach GROUP_BYTES (2,000,000 bytes of buffers) before 200
-    records close their group there: 25 writes of 4 records of 25,000-byte sheets are
-    groups of 80 records (2,000,000 bytes of sheets, plus the other columns), then 20."""
+def test_a_group_closes_at_group_bytes(small_groups: None) -> None:
+    """Records whose sheets reach GROUP_BYTES (here 2,000,000 bytes of buffers) before
+    GROUP_ROWS (200) records close their group there: 25 writes of 4 records of
+    25,000-byte sheets are groups of 80 records (2,000,000 bytes of sheets, plus the
+    other columns), then 20."""
     sheet = '{"x":"' + "é" * 12_496 + '"}'  # 25,000 bytes of UTF-8 (é is two bytes)
     assert len(sheet.encode()) == 25_000
     records = [dict(SHEET_RECORD, row=n, sheet=sheet) for n in range(1, 101)]
@@ -113,6 +121,20 @@ def test_a_group_closes_at_group_bytes() -> None:
         writer.write(records[start : start + 4])
     writer.close()
     assert _groups(stream.getvalue()) == (records, [80, 20])
+
+
+def test_default_groups_of_folfox6_chunks() -> None:
+    """With the defaults (8,000,000 bytes), 200-record chunks of FOLFOX-6-sized sheets
+    (11,000 bytes) are written four to a row group: 2,200,000 bytes each, the fourth
+    takes the group past 8,000,000."""
+    sheet = '{"x":"' + "1" * 10_992 + '"}'
+    records = [dict(SHEET_RECORD, row=n, sheet=sheet) for n in range(1, 2001)]
+    stream = io.BytesIO()
+    writer = batch_parquet.ParquetRecords(stream)
+    for start in range(0, len(records), 200):
+        writer.write_group(batch_parquet.record_group(records[start : start + 200]))
+    writer.close()
+    assert _groups(stream.getvalue()) == (records, [800, 800, 400])
 
 
 def test_record_group_is_plain_bytes() -> None:

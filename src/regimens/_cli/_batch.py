@@ -143,7 +143,7 @@ def batch_cmd(
       regimens batch --input patients.csv --regimen FOLFOX-6 --output sheets.jsonl
       regimens batch --input patients.jsonl --format csv --output doses.csv
     """
-    from regimens._cli._batch_memory import return_large_blocks
+    from regimens._cli._batch_memory import arrow_default_pool, return_large_blocks
     from regimens._cli._batch_run import Job, default_jobs, started_workers
 
     library = load_library(library_dirs)
@@ -163,6 +163,7 @@ def batch_cmd(
     parquet = "parquet" in (input_format, chosen)
     if parquet:  # memory: regimens._cli._batch_memory
         return_large_blocks()
+        arrow_default_pool()
     # A Parquet batch starts its workers before pyarrow is imported (started_workers).
     early = jobs > 1 and parquet
     with (

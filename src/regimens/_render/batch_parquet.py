@@ -28,14 +28,15 @@ __all__ = [
     "record_group",
 ]
 
-#: A row group is written once it holds this many records or :data:`GROUP_BYTES` of
-#: buffers (about 2 MB for 200 FOLFOX-6 sheets, 9 MB for EOX): a batch's chunk
-#: (``regimens._cli._batch_run.CHUNK_ROWS``) is one group. The writer keeps about 8 kB
-#: of metadata per row group until the file is closed (9 MB per 200,000 rows), but
-#: groups of 800 FOLFOX-6 rows held more at once than they saved (issue 23).
-GROUP_ROWS = 200
+#: A row group is written once it holds :data:`GROUP_BYTES` of buffers or this many
+#: records. Arrow's writer keeps about 9.5 kB of metadata per row group until the file
+#: is closed: with a group per 200-row chunk that was 47 MB at 1,000,000 rows, which the
+#: batch's process held at the end. Groups of 8 MB (4 chunks, 800 FOLFOX-6 rows; one
+#: chunk of EOX, whose sheets are 43 kB) hold a quarter of that, for 6.6 MB more of
+#: buffers held at once (issue 23).
+GROUP_ROWS = 5_000
 #: See :data:`GROUP_ROWS`.
-GROUP_BYTES = 2_000_000
+GROUP_BYTES = 8_000_000
 
 
 class Column(NamedTuple):
