@@ -389,13 +389,15 @@ _ROW = {"patient_id": "A1", "regimen": "FOLFOX-6", "height": "180", "weight": "6
 
 def test_batch_rows_carry_their_assessment(library: Library) -> None:
     """The treatment-day columns of a row reach its sheet: ';'-separated items in a cell,
-    a JSON list, numbers; a row without them has no assessment."""
+    a JSON list, numbers; a row without them has no assessment. Each assessed row gives
+    its treatment date: without one it is today's, and labs of 2026-12-03 became stale
+    (LAB_STALE, a delay) from 2026-12-07 on."""
     rows = [
         {**_ROW, "labs": "anc=1.2; platelets=150", "date": "2026-12-04"},
         {**_ROW, "patient_id": "A2", "labs": ["anc=2", "platelets=150"], "uracil": 10,
          "country": "FR", "toxicity": "neuropathy=1", "dpyd_activity_score": 2,
          "ugt1a1": "*1/*1", "reference_weight": 66, "uln": "bilirubin=1.2 mg/dL",
-         "lab_date": "2026-12-03", "conditions": "", "overrides": ""},
+         "lab_date": "2026-12-03", "date": "2026-12-04", "conditions": "", "overrides": ""},
         {**_ROW, "patient_id": "A3"},
     ]  # fmt: skip
     results = list(regimens.batch_sheets(rows, library=library))
