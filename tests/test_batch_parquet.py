@@ -18,6 +18,7 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+from regimens._cli._batch_run import CHUNK_ROWS  # noqa: E402
 from regimens._render import batch_parquet  # noqa: E402
 from regimens._render.batch_record import RECORD_COLUMNS  # noqa: E402
 
@@ -124,15 +125,16 @@ def test_a_group_closes_at_group_bytes(small_groups: None) -> None:
 
 
 def test_default_groups_of_folfox6_chunks() -> None:
-    """With the defaults (8,000,000 bytes), 200-record chunks of FOLFOX-6-sized sheets
-    (11,000 bytes) are written four to a row group: 2,200,000 bytes each, the fourth
-    takes the group past 8,000,000."""
+    """With the defaults (8,000,000 bytes) and the batch's chunks (CHUNK_ROWS, 100),
+    chunks of FOLFOX-6-sized sheets (11,000 bytes) are written eight to a row group:
+    1,100,000 bytes each, the eighth takes the group past 8,000,000."""
     sheet = '{"x":"' + "1" * 10_992 + '"}'
     records = [dict(SHEET_RECORD, row=n, sheet=sheet) for n in range(1, 2001)]
     stream = io.BytesIO()
     writer = batch_parquet.ParquetRecords(stream)
-    for start in range(0, len(records), 200):
-        writer.write_group(batch_parquet.record_group(records[start : start + 200]))
+    assert CHUNK_ROWS == 100
+    for start in range(0, len(records), CHUNK_ROWS):
+        writer.write_group(batch_parquet.record_group(records[start : start + CHUNK_ROWS]))
     writer.close()
     assert _groups(stream.getvalue()) == (records, [800, 800, 400])
 

@@ -31,9 +31,9 @@ __all__ = [
 #: A row group is written once it holds :data:`GROUP_BYTES` of buffers or this many
 #: records. Arrow's writer keeps about 9.5 kB of metadata per row group until the file
 #: is closed: with a group per 200-row chunk that was 47 MB at 1,000,000 rows, which the
-#: batch's process held at the end. Groups of 8 MB (4 chunks, 800 FOLFOX-6 rows; one
-#: chunk of EOX, whose sheets are 43 kB) hold a quarter of that, for 6.6 MB more of
-#: buffers held at once (issue 23).
+#: batch's process held at the end. Groups of 8 MB (800 FOLFOX-6 rows; 200 of EOX,
+#: whose sheets are 43 kB) hold a quarter of that, for a few MB more of buffers held at
+#: once (issue 23).
 GROUP_ROWS = 5_000
 #: See :data:`GROUP_ROWS`.
 GROUP_BYTES = 8_000_000
