@@ -35,14 +35,14 @@ def test_a_column_is_the_array_pyarrow_makes(kind: str) -> None:
     """Each column type of RECORD_COLUMNS, with nulls at the start, middle and past the
     first byte of the bitmap: equal to pyarrow.array of the same values."""
     values = VALUES[kind]
-    built = batch_parquet._column(pa, kind, values)
+    built = batch_parquet._array(pa, batch_parquet.column_buffers(kind, values))
     assert built.equals(pa.array(values, type=pa.type_for_alias(kind)))
     assert built.null_count == values.count(None)
 
 
 def test_a_column_without_nulls_has_no_bitmap() -> None:
     """No nulls: no validity buffer, as pyarrow.array makes it."""
-    built = batch_parquet._column(pa, "string", ["a", "b"])
+    built = batch_parquet._array(pa, batch_parquet.column_buffers("string", ["a", "b"]))
     assert built.buffers()[0] is None
     assert built.to_pylist() == ["a", "b"]
 

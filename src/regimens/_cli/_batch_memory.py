@@ -1,8 +1,8 @@
 """How a Parquet batch's processes give memory back (issue 23: < 150 MB in all).
 
-A Parquet batch handles a chunk's sheets as a few large buffers (about 2 MB of JSON
-for 200 FOLFOX-6 rows, 9 MB for EOX) and loads pyarrow, whose allocator keeps what it
-freed. Two settings of the batch's own process (never of a program that imports
+A Parquet batch handles a chunk's sheets as a few large buffers (about 1 MB of JSON
+for a chunk of 100 FOLFOX-6 rows, 4 MB for EOX) and loads pyarrow, whose allocator
+keeps what it freed. Two settings of the batch's own process (never of a program that imports
 ``regimens``) keep the memory it holds near the memory it uses; each is measured in
 docs/performance.md and left alone where the user set it:
 

@@ -150,11 +150,6 @@ def _array(pa: Any, column: Column) -> Any:
     return built
 
 
-def _column(pa: Any, kind: str, values: Sequence[Any]) -> Any:
-    """An Arrow array of ``kind`` holding ``values`` (None: null)."""
-    return _array(pa, column_buffers(kind, values))
-
-
 def _bits(flags: Sequence[bool]) -> bytes:
     """Arrow's bitmap of ``flags``: bit ``i % 8`` of byte ``i // 8``."""
     out = bytearray((len(flags) + 7) // 8)
