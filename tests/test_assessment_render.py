@@ -312,6 +312,55 @@ def test_csv_rows_carry_the_assessment_columns(library):
     assert "evaluation_motifs" in sheet_csv(_eox_bilirubin(library), lang="fr").splitlines()[0]
 
 
+def test_the_assess_csv_carries_each_rows_warnings_as_the_sheet_csv_does(library):
+    """Every format shows the warnings: ``regimens assess --format csv`` had only the
+    reasons, so a contraindication or a BSA caution was missing from it. FOLFOX-6 at
+    190 cm, 110 kg: Mosteller √(190 × 110 / 3600) = √5.806 = 2.41 m², above 2.2
+    (BSA_HIGH, every row); CrCl 20 mL/min: oxaliplatin contraindicated below 30 (EU
+    SmPC §4.3; its row only); ANC 1.2 < 1.5: the cycle waits (oxaliplatin SmPC §4.4;
+    LAB_BELOW_THRESHOLD, the whole cycle, every row)."""
+    inputs = make_assessment_inputs(
+        library.assessment_settings,
+        date=DAY,
+        always=True,
+        labs=[*_FIT, "anc=1.2", "platelets=150"],
+        uracil=12,  # ng/mL, below 16: DPD status known, no fluorouracil warning
+        country="FR",
+    )
+    patient = make_patient(height=190, weight=110, crcl=20)
+    sheet = compute_sheet(library, "FOLFOX-6", patient, SheetOptions(assessment=inputs))
+    assert sheet.bsa_m2 == 2.41
+
+    def rows(text: str) -> list[dict[str, str]]:
+        import csv
+        import io
+
+        return list(csv.DictReader(io.StringIO(text)))
+
+    assessed = rows(assess.assessment_csv(sheet))
+    assert [row["drug"] for row in assessed] == [
+        "oxaliplatin",
+        "folinic acid",
+        "fluorouracil",
+        "fluorouracil",
+    ]
+    assert assessed[0]["warnings"] == "CONTRAINDICATED;LAB_BELOW_THRESHOLD;BSA_HIGH"
+    assert {row["warnings"] for row in assessed[1:]} == {"LAB_BELOW_THRESHOLD;BSA_HIGH"}
+    assert assessed[0]["warning_messages"].startswith(
+        "CONTRAINDICATED: oxaliplatin is contraindicated at CrCl 20.0 mL/min"
+    )
+    assert assessed[1]["warning_messages"].endswith("BSA_HIGH: BSA 2.41 m² is above 2.2 m²")
+    # The same cells as the sheet's CSV, row for row.
+    dosed = rows(sheet_csv(sheet))
+    for mine, theirs in zip(assessed, dosed, strict=True):
+        assert (mine["warnings"], mine["warning_messages"]) == (
+            theirs["warnings"],
+            theirs["warning_messages"],
+        )
+    header = assess.assessment_csv(sheet, lang="fr").splitlines()[0].split(",")
+    assert header[-2:] == ["alertes", "messages_alertes"]
+
+
 # --- the assessment document (regimens assess) ----------------------------------------------
 
 

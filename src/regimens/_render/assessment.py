@@ -45,6 +45,7 @@ from regimens._render.catalogue import text
 from regimens._render.dose_words import withheld_text
 from regimens._render.labels import Lang, drug_name, label, method_label, regimen_name
 from regimens._render.sheet import day_ranges
+from regimens._render.sheet_csv import warning_cells
 from regimens._render.warning_lines import markdown_line, shown_warnings, warning_lines
 
 __all__ = [
@@ -235,18 +236,22 @@ ASSESS_CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("withheld", "non_administre"),
     ("withheld_reason", "motif_non_administre"),
     ("assessment_reasons", "evaluation_motifs"),
+    ("warnings", "alertes"),
+    ("warning_messages", "messages_alertes"),
 )
 
 
 def assessment_csv(sheet: DoseSheet, *, lang: Lang = "en") -> str:
     """One row per administration per day: the decision, the drug's action and level,
-    the final dose, and the reasons as ``CODE:rule``."""
+    the final dose, the reasons as ``CODE:rule``, and the warnings as the sheet's CSV
+    gives them (the drug's, then the sheet's)."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     if sheet.provisional:
         out.write(f"# {label('provisional', lang)}\n")
     writer.writerow([fr if lang == "fr" else en for en, fr in ASSESS_CSV_COLUMNS])
     assessment = sheet.assessment
+    warnings_of = warning_cells(sheet, lang)
     for day in sheet.days:
         for item in day.administrations:
             values = {
@@ -268,6 +273,7 @@ def assessment_csv(sheet: DoseSheet, *, lang: Lang = "en") -> str:
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
                 **csv_values(assessment, item.drug, item.method),
+                **warnings_of(item.drug),
             }
             writer.writerow([values[en] for en, _ in ASSESS_CSV_COLUMNS])
     return out.getvalue()

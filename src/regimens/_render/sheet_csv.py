@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 from regimens._models.sheet import DoseSheet
 from regimens._render._text import SafeCsvWriter, csv_number, format_mg
@@ -120,14 +121,30 @@ def sheet_csv_rows(sheet: DoseSheet, lang: Lang = "en") -> str:
     return out.getvalue()
 
 
-def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
-    """One list of cells per administration per day, in ``CSV_COLUMNS`` order."""
+def warning_cells(sheet: DoseSheet, lang: Lang) -> Callable[[str], dict[str, str]]:
+    """The ``warnings`` and ``warning_messages`` cells of a row, by the row's drug: the
+    drug's warnings, then the sheet's (a BSA or regimen caution concerns every row)."""
     codes_by_drug: dict[str | None, list[str]] = {}
     messages_by_drug: dict[str | None, list[str]] = {}
     for warning in sheet.warnings:
         codes_by_drug.setdefault(warning.drug, []).append(warning.code)
         words = message(warning, lang, drug_names=sheet.drug_names)
         messages_by_drug.setdefault(warning.drug, []).append(f"{warning.code}: {words}")
+
+    def cells(drug: str) -> dict[str, str]:
+        return {
+            "warnings": ";".join(codes_by_drug.get(drug, []) + codes_by_drug.get(None, [])),
+            "warning_messages": MESSAGE_SEPARATOR.join(
+                messages_by_drug.get(drug, []) + messages_by_drug.get(None, [])
+            ),
+        }
+
+    return cells
+
+
+def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
+    """One list of cells per administration per day, in ``CSV_COLUMNS`` order."""
+    warnings_of = warning_cells(sheet, lang)
     rows: list[list[str]] = []
     for day in sheet.days:
         for item in day.administrations:
@@ -188,14 +205,7 @@ def _rows(sheet: DoseSheet, lang: Lang) -> list[list[str]]:
                 "withheld": "true" if item.withheld else "false",
                 "withheld_reason": withheld_text(item) or "",
                 **csv_values(sheet.assessment, item.drug, item.method),
-                # The drug's warnings, then the sheet's (a BSA or regimen caution
-                # concerns every row).
-                "warnings": ";".join(
-                    codes_by_drug.get(item.drug, []) + codes_by_drug.get(None, [])
-                ),
-                "warning_messages": MESSAGE_SEPARATOR.join(
-                    messages_by_drug.get(item.drug, []) + messages_by_drug.get(None, [])
-                ),
+                **warnings_of(item.drug),
                 "notes": (item.notes_fr if lang == "fr" else "") or item.notes,
             }
             rows.append([values[en] for en, _ in CSV_COLUMNS])
