@@ -156,10 +156,11 @@ def _sorted_json(value: Any) -> bytes:
     (keys sorted, no spaces, UTF-8, every string escaped alike, every float from 1e-4 up
     by the same shortest repr), except:
 
-    * a number below 1e-4 (``1e-05`` is orjson's ``0.00001``, ``1.5e-07`` its
-      ``1.5e-7``; a deviation of ``1.2e-14`` % left by floating point is one):
+    * a number from 1e-5 up to 1e-4 (``1e-05`` is orjson's ``0.00001``) or with a
+      one-digit negative exponent (``1.5e-07`` is orjson's ``1.5e-7``):
       :func:`_has_small_number` finds every one, and ``value`` goes to
-      :func:`~regimens._models.provenance.canonical_json`;
+      :func:`~regimens._models.provenance.canonical_json` (a deviation of ``1.2e-14`` %
+      left by floating point is written alike by both, and stays orjson's);
     * a type orjson refuses (an integer beyond 64 bits, a key that is not text, the
       types of :data:`_SORTED`): the same;
     * NaN and infinity, written ``null`` by orjson where canonical_json refuses them: no
@@ -185,16 +186,28 @@ def _compact(document: dict[str, Any]) -> bytes:
 
 
 def _has_small_number(data: bytes) -> bool:
-    """Whether orjson's ``data`` may hold a number below 1e-4, which it writes either
-    ``0.0000…`` or ``<digit>e-<n>``. Text may hold either (``10.00001``, ``1e-5`` in a
-    note): the value then takes the slower way, never a wrong one."""
+    """Whether orjson's ``data`` may hold a number that Python's ``repr`` writes otherwise:
+    one from 1e-5 up to 1e-4, which orjson writes ``0.0000…`` (``1e-05``), or one with a
+    one-digit negative exponent, which Python pads (``1.5e-7``, ``1.5e-07``). A number
+    with an exponent of two or three digits (``1.2e-14``, a deviation left by floating
+    point) is written alike by both (tests/test_sheet_json.py: every decade from 1e-320
+    up). Text may hold either pattern (``10.00001``, ``1e-5`` in a note): the value then
+    takes the slower way, never a wrong one."""
     if b"0.0000" in data:
         return True
+    end = len(data)
     found = data.find(b"e-")
     while found != -1:
-        if found and 48 <= data[found - 1] <= 57:  # a digit before the e
+        digits = found + 2
+        if (
+            found
+            and 48 <= data[found - 1] <= 57  # a digit before the e
+            and digits < end
+            and 48 <= data[digits] <= 57  # one digit after the e-...
+            and (digits + 1 == end or not 48 <= data[digits + 1] <= 57)  # ...and no second
+        ):
             return True
-        found = data.find(b"e-", found + 2)
+        found = data.find(b"e-", digits)
     return False
 
 
