@@ -9,6 +9,8 @@ Values are worked by hand: EOX at BSA 1.80 m² (180 cm, 64.8 kg, Mosteller
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -332,9 +334,6 @@ def test_the_assess_csv_carries_each_rows_warnings_as_the_sheet_csv_does(library
     assert sheet.bsa_m2 == 2.41
 
     def rows(text: str) -> list[dict[str, str]]:
-        import csv
-        import io
-
         return list(csv.DictReader(io.StringIO(text)))
 
     assessed = rows(assess.assessment_csv(sheet))
